@@ -1,0 +1,82 @@
+package io.setsync.transfer;
+
+import akka.util.ByteString;
+import io.setsync.fs.FileEntry;
+import io.setsync.sync.SyncCounts;
+import java.util.List;
+
+/**
+ * The frames of one file-set synchronization between a source session (client) and a receiver
+ * (server). Order of a session:
+ *
+ * <pre>
+ * client: Hello                           server: Ready | Abort
+ * client: Entries*, ListingEnd            server: Needs*, Notice*, NeedsEnd
+ * client: (FileBegin FileData* FileEnd | FileUnavailable)*, DataEnd
+ * server: Notice*, Done
+ * </pre>
+ *
+ * Listing and data frames interleave on the wire: the client starts sending needed files while it
+ * is still listing. Either side may send Abort at any time; the session then ends.
+ */
+public sealed interface Frame {
+
+  /** Bumped on any incompatible change; a receiver refuses other versions. */
+  int PROTOCOL_VERSION = 1;
+
+  /** Opens a session: which destination root, with which options (command-language text). */
+  record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
+
+  record Ready(String sessionId) implements Frame {}
+
+  /** Ends the session with an error that names the problem. */
+  record Abort(String reason) implements Frame {}
+
+  /** A run of the source listing, in {@code PathOrder}, continuing the previous run. */
+  record Entries(List<FileEntry> entries) implements Frame {
+    public Entries {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  enum ListingEnd implements Frame { INSTANCE }
+
+  /** One file the receiver wants; {@code id} names it in the data frames. */
+  record Need(int id, String path) {}
+
+  record Needs(List<Need> needs) implements Frame {
+    public Needs {
+      needs = List.copyOf(needs);
+    }
+  }
+
+  /** The receiver has judged the whole listing: no more needs follow. */
+  enum NeedsEnd implements Frame { INSTANCE }
+
+  record FileBegin(int id, long size) implements Frame {}
+
+  /** A chunk of the current file's content. */
+  record FileData(ByteString bytes) implements Frame {}
+
+  /** The current file is complete; {@code crc32c} covers all its bytes. */
+  record FileEnd(int id, long crc32c) implements Frame {}
+
+  /** The source could not send a needed file (vanished, unreadable, changing). */
+  record FileUnavailable(int id, String reason) implements Frame {}
+
+  enum DataEnd implements Frame { INSTANCE }
+
+  enum NoticeKind {
+    WOULD_COPY,
+    WOULD_PURGE,
+    PURGED,
+    WARNING,
+    ERROR
+  }
+
+  /** Something the receiver tells the user about one name (or the session, with an empty path). */
+  record Notice(NoticeKind kind, String path, String text) implements Frame {}
+
+  /** The receiver's final word: counts and the completion code (0, 1, 2). */
+  record Done(SyncCounts counts, int completionCode) implements Frame {}
+}
