@@ -1,21 +1,345 @@
 package io.setsync.transfer;
 
 import akka.util.ByteString;
+import io.setsync.fs.EntryType;
+import io.setsync.fs.FileEntry;
+import io.setsync.sync.SyncCounts;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Binary encoding of {@link Frame}s; the length prefix is added by the stream's framing stage. */
+/**
+ * Binary encoding of {@link Frame}s; the length prefix is added by the stream's framing stage.
+ *
+ * <p>Wire format: one tag byte naming the frame type, then the fields in declaration order, big
+ * endian: {@code int} as 4 bytes, {@code long} as 8, enums as one unsigned ordinal byte, strings as
+ * an {@code int} byte length followed by that many UTF-8 bytes (length -1 for null where a field
+ * may be null), lists as an {@code int} count followed by the items. {@link Frame.FileData} is the
+ * tag followed directly by the content bytes, which are neither copied on encode nor on decode.
+ * Nothing may follow the last field.
+ *
+ * <p>Only wire well-formedness is checked here; the meaning of values (path safety, versions,
+ * order of frames) is the receiver's business.
+ */
 public final class FrameCodec {
 
   /** Largest encoded frame either side accepts. */
   public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+  // Frame type tags. Never renumber: they are the wire format.
+  static final byte HELLO = 1;
+  static final byte READY = 2;
+  static final byte ABORT = 3;
+  static final byte ENTRIES = 4;
+  static final byte LISTING_END = 5;
+  static final byte NEEDS = 6;
+  static final byte NEEDS_END = 7;
+  static final byte FILE_BEGIN = 8;
+  static final byte FILE_DATA = 9;
+  static final byte FILE_END = 10;
+  static final byte FILE_UNAVAILABLE = 11;
+  static final byte DATA_END = 12;
+  static final byte NOTICE = 13;
+  static final byte DONE = 14;
+
+  /** Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths. */
+  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4;
+
+  /** Smallest encoding of one Need: id and path length. */
+  static final int MIN_NEED_BYTES = 4 + 4;
+
+  private static final EntryType[] ENTRY_TYPES = EntryType.values();
+  private static final Frame.NoticeKind[] NOTICE_KINDS = Frame.NoticeKind.values();
+
+  private static final ByteString FILE_DATA_TAG = ByteString.fromArray(new byte[] {FILE_DATA});
+
+  private static final ByteString LISTING_END_BYTES = ByteString.fromArray(new byte[] {LISTING_END});
+  private static final ByteString NEEDS_END_BYTES = ByteString.fromArray(new byte[] {NEEDS_END});
+  private static final ByteString DATA_END_BYTES = ByteString.fromArray(new byte[] {DATA_END});
+
   private FrameCodec() {}
 
+  /** @throws ProtocolException if the frame cannot be encoded (null field, oversize, bad string) */
   public static ByteString encode(Frame frame) {
-    throw new UnsupportedOperationException("TODO");
+    if (frame == null) {
+      throw new ProtocolException("cannot encode a null frame");
+    }
+    if (frame instanceof Frame.FileData d) {
+      ByteString bytes = d.bytes();
+      if (bytes == null) {
+        throw new ProtocolException("cannot encode FileData frame: bytes is null");
+      }
+      if (bytes.length() > MAX_FRAME_BYTES - 1) {
+        throw new ProtocolException(
+            "cannot encode FileData frame: "
+                + (1L + bytes.length())
+                + " bytes exceed maximum "
+                + MAX_FRAME_BYTES);
+      }
+      return FILE_DATA_TAG.concat(bytes);
+    }
+    if (frame instanceof Frame.Entries e) {
+      return encodeEntries(e);
+    }
+    if (frame instanceof Frame.Needs n) {
+      FrameWriter w = new FrameWriter("Needs", 8 + n.needs().size() * 48);
+      w.putByte(NEEDS);
+      w.putInt(n.needs().size());
+      for (Frame.Need need : n.needs()) {
+        w.putInt(need.id());
+        w.putString(need.path(), "need path");
+      }
+      return w.result();
+    }
+    if (frame instanceof Frame.FileBegin b) {
+      FrameWriter w = new FrameWriter("FileBegin", 13);
+      w.putByte(FILE_BEGIN);
+      w.putInt(b.id());
+      w.putLong(b.size());
+      return w.result();
+    }
+    if (frame instanceof Frame.FileEnd e) {
+      FrameWriter w = new FrameWriter("FileEnd", 13);
+      w.putByte(FILE_END);
+      w.putInt(e.id());
+      w.putLong(e.crc32c());
+      return w.result();
+    }
+    if (frame instanceof Frame.FileUnavailable u) {
+      FrameWriter w = new FrameWriter("FileUnavailable", 64);
+      w.putByte(FILE_UNAVAILABLE);
+      w.putInt(u.id());
+      w.putString(u.reason(), "reason");
+      return w.result();
+    }
+    if (frame instanceof Frame.Notice n) {
+      FrameWriter w = new FrameWriter("Notice", 128);
+      w.putByte(NOTICE);
+      w.putEnum(n.kind(), "kind");
+      w.putString(n.path(), "path");
+      w.putString(n.text(), "text");
+      return w.result();
+    }
+    if (frame instanceof Frame.Hello h) {
+      FrameWriter w = new FrameWriter("Hello", 256);
+      w.putByte(HELLO);
+      w.putInt(h.version());
+      w.putString(h.destinationRoot(), "destinationRoot");
+      w.putString(h.options(), "options");
+      w.putString(h.source(), "source");
+      return w.result();
+    }
+    if (frame instanceof Frame.Ready r) {
+      FrameWriter w = new FrameWriter("Ready", 64);
+      w.putByte(READY);
+      w.putString(r.sessionId(), "sessionId");
+      return w.result();
+    }
+    if (frame instanceof Frame.Abort a) {
+      FrameWriter w = new FrameWriter("Abort", 128);
+      w.putByte(ABORT);
+      w.putString(a.reason(), "reason");
+      return w.result();
+    }
+    if (frame instanceof Frame.Done d) {
+      SyncCounts c = d.counts();
+      if (c == null) {
+        throw new ProtocolException("cannot encode Done frame: counts is null");
+      }
+      FrameWriter w = new FrameWriter("Done", 1 + 7 * 8 + 4);
+      w.putByte(DONE);
+      w.putLong(c.scanned());
+      w.putLong(c.copied());
+      w.putLong(c.bytes());
+      w.putLong(c.purged());
+      w.putLong(c.skipped());
+      w.putLong(c.keptNewer());
+      w.putLong(c.errors());
+      w.putInt(d.completionCode());
+      return w.result();
+    }
+    if (frame == Frame.ListingEnd.INSTANCE) {
+      return LISTING_END_BYTES;
+    }
+    if (frame == Frame.NeedsEnd.INSTANCE) {
+      return NEEDS_END_BYTES;
+    }
+    if (frame == Frame.DataEnd.INSTANCE) {
+      return DATA_END_BYTES;
+    }
+    throw new ProtocolException("cannot encode unknown frame type " + frame.getClass().getName());
+  }
+
+  private static ByteString encodeEntries(Frame.Entries frame) {
+    List<FileEntry> entries = frame.entries();
+    FrameWriter w = new FrameWriter("Entries", 8 + entries.size() * 96);
+    w.putByte(ENTRIES);
+    w.putInt(entries.size());
+    for (FileEntry e : entries) {
+      w.putString(e.path(), "entry path");
+      w.putEnum(e.type(), "entry type");
+      w.putLong(e.size());
+      w.putLong(e.mtimeNanos());
+      w.putInt(e.mode());
+      w.putNullableString(e.linkTarget(), "entry linkTarget");
+      w.putNullableString(e.contentHash(), "entry contentHash");
+    }
+    return w.result();
   }
 
   /** @throws ProtocolException naming what is wrong with the bytes */
   public static Frame decode(ByteString bytes) {
-    throw new UnsupportedOperationException("TODO");
+    if (bytes == null || bytes.isEmpty()) {
+      throw new ProtocolException("empty frame");
+    }
+    int length = bytes.length();
+    if (length > MAX_FRAME_BYTES) {
+      throw new ProtocolException(
+          "frame of " + length + " bytes exceeds maximum " + MAX_FRAME_BYTES);
+    }
+    byte tag = bytes.apply(0);
+    switch (tag) {
+      case FILE_DATA:
+        return new Frame.FileData(bytes.drop(1));
+      case LISTING_END:
+        return tagOnly(length, "ListingEnd", Frame.ListingEnd.INSTANCE);
+      case NEEDS_END:
+        return tagOnly(length, "NeedsEnd", Frame.NeedsEnd.INSTANCE);
+      case DATA_END:
+        return tagOnly(length, "DataEnd", Frame.DataEnd.INSTANCE);
+      default:
+        break;
+    }
+    String name = frameName(tag);
+    if (name == null) {
+      throw new ProtocolException("unknown frame tag " + (tag & 0xff));
+    }
+    FrameReader r = new FrameReader(bytes.toArray(), 1, name);
+    Frame frame;
+    switch (tag) {
+      case HELLO:
+        frame =
+            new Frame.Hello(
+                r.getInt("version"),
+                r.getString("destinationRoot"),
+                r.getString("options"),
+                r.getString("source"));
+        break;
+      case READY:
+        frame = new Frame.Ready(r.getString("sessionId"));
+        break;
+      case ABORT:
+        frame = new Frame.Abort(r.getString("reason"));
+        break;
+      case ENTRIES:
+        frame = decodeEntries(r);
+        break;
+      case NEEDS:
+        frame = decodeNeeds(r);
+        break;
+      case FILE_BEGIN:
+        frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"));
+        break;
+      case FILE_END:
+        frame = new Frame.FileEnd(r.getInt("id"), r.getLong("crc32c"));
+        break;
+      case FILE_UNAVAILABLE:
+        frame = new Frame.FileUnavailable(r.getInt("id"), r.getString("reason"));
+        break;
+      case NOTICE:
+        frame =
+            new Frame.Notice(
+                r.getEnum(NOTICE_KINDS, "kind"), r.getString("path"), r.getString("text"));
+        break;
+      case DONE:
+        frame =
+            new Frame.Done(
+                new SyncCounts(
+                    r.getLong("scanned"),
+                    r.getLong("copied"),
+                    r.getLong("bytes"),
+                    r.getLong("purged"),
+                    r.getLong("skipped"),
+                    r.getLong("keptNewer"),
+                    r.getLong("errors")),
+                r.getInt("completionCode"));
+        break;
+      default:
+        throw new ProtocolException("unknown frame tag " + (tag & 0xff));
+    }
+    r.end();
+    return frame;
+  }
+
+  private static Frame decodeEntries(FrameReader r) {
+    int count = r.getCount("entry count", MIN_ENTRY_BYTES);
+    List<FileEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      r.item("entry", i);
+      String path = r.getString("path");
+      EntryType type = r.getEnum(ENTRY_TYPES, "type");
+      long size = r.getLong("size");
+      long mtime = r.getLong("mtimeNanos");
+      int mode = r.getInt("mode");
+      String linkTarget = r.getNullableString("linkTarget");
+      String contentHash = r.getNullableString("contentHash");
+      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash));
+    }
+    r.noItem();
+    return new Frame.Entries(entries);
+  }
+
+  private static Frame decodeNeeds(FrameReader r) {
+    int count = r.getCount("need count", MIN_NEED_BYTES);
+    List<Frame.Need> needs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      r.item("need", i);
+      needs.add(new Frame.Need(r.getInt("id"), r.getString("path")));
+    }
+    r.noItem();
+    return new Frame.Needs(needs);
+  }
+
+  private static Frame tagOnly(int length, String name, Frame frame) {
+    if (length != 1) {
+      throw new ProtocolException(
+          "malformed " + name + " frame: " + (length - 1) + " trailing bytes after the last field");
+    }
+    return frame;
+  }
+
+  /** The frame type a tag names, or null for an unknown tag. */
+  static String frameName(byte tag) {
+    switch (tag) {
+      case HELLO:
+        return "Hello";
+      case READY:
+        return "Ready";
+      case ABORT:
+        return "Abort";
+      case ENTRIES:
+        return "Entries";
+      case LISTING_END:
+        return "ListingEnd";
+      case NEEDS:
+        return "Needs";
+      case NEEDS_END:
+        return "NeedsEnd";
+      case FILE_BEGIN:
+        return "FileBegin";
+      case FILE_DATA:
+        return "FileData";
+      case FILE_END:
+        return "FileEnd";
+      case FILE_UNAVAILABLE:
+        return "FileUnavailable";
+      case DATA_END:
+        return "DataEnd";
+      case NOTICE:
+        return "Notice";
+      case DONE:
+        return "Done";
+      default:
+        return null;
+    }
   }
 }

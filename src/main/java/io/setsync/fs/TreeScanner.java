@@ -1,0 +1,257 @@
+package io.setsync.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A lazy depth-first pre-order walk of a directory tree, in {@link PathOrder}, yielding every name
+ * under the root (not the root itself) as a {@link FileEntry} relative to the root.
+ *
+ * <p>Only the sorted child names of the directories on the current path are held, so memory grows
+ * with the depth of the tree and the width of one directory, not with the number of files; a file
+ * set of millions of names can be merged against the other side as it streams.
+ *
+ * <p>Symbolic links are never followed: a link, even to a directory, is one {@link
+ * EntryType#SYMLINK} entry. {@value PathGuard#METADATA_DIR} directly under the root is skipped
+ * always, and names the {@link ExcludeFilter} matches are neither yielded nor descended into.
+ *
+ * <p>Trouble below the root does not stop the walk, because one unreadable directory must not
+ * prevent the rest of the set from being replicated: it is reported to {@code onWarning} and the
+ * name is left out. That covers a directory that cannot be read, a name that vanishes between
+ * listing and stat, a name that is not valid UTF-8, and a name the receiving side would refuse
+ * (see {@link PathGuard#checkRelativePath}) — better said once at the source than failed at the
+ * destination.
+ *
+ * <p>Not thread-safe. The file system is live, so the listing is a best effort, not a snapshot.
+ */
+public final class TreeScanner implements Iterator<FileEntry>, Closeable {
+
+  private static final String ATTRIBUTES =
+      "unix:mode,size,lastModifiedTime,isDirectory,isRegularFile,isSymbolicLink";
+
+  /** One directory on the current path, with its children sorted and a cursor into them. */
+  private static final class Frame {
+    final String rel;
+    final Path dir;
+    final String[] names;
+    int next;
+
+    Frame(String rel, Path dir, String[] names) {
+      this.rel = rel;
+      this.dir = dir;
+      this.names = names;
+    }
+  }
+
+  private final Path root;
+  private final ExcludeFilter excluded;
+  private final Consumer<String> onWarning;
+  private final Deque<Frame> stack = new ArrayDeque<>();
+
+  /** The entry hasNext() found and next() will return. */
+  private FileEntry lookahead;
+
+  private FileEntry lastReturned;
+
+  /**
+   * The directory last returned has not been read yet. Reading is put off until the walk moves on
+   * so that {@link #skipChildren} can still cancel it.
+   */
+  private boolean descendPending;
+
+  private TreeScanner(Path root, ExcludeFilter excluded, Consumer<String> onWarning) {
+    this.root = root;
+    this.excluded = excluded;
+    this.onWarning = onWarning;
+  }
+
+  /**
+   * Starts a walk under {@code root}, which is read at once. The root itself may be a symbolic
+   * link to a directory; links below it are not followed.
+   *
+   * @param onWarning receives a message naming the path and the reason for each name left out
+   * @throws IOException naming the root if it is missing, not a directory or unreadable
+   */
+  public static TreeScanner open(Path root, ExcludeFilter excluded, Consumer<String> onWarning)
+      throws IOException {
+    TreeScanner scanner = new TreeScanner(root, excluded, onWarning);
+    try {
+      scanner.stack.push(new Frame("", root, scanner.readNames(root)));
+    } catch (IOException e) {
+      throw new IOException("cannot read root " + root + ": " + reason(e), e);
+    }
+    return scanner;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (lookahead == null) {
+      lookahead = advance();
+    }
+    return lookahead != null;
+  }
+
+  @Override
+  public FileEntry next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    lastReturned = lookahead;
+    lookahead = null;
+    descendPending = lastReturned.type() == EntryType.DIRECTORY;
+    return lastReturned;
+  }
+
+  /**
+   * Do not descend into the directory most recently returned by {@link #next} — for instance
+   * because the other side has a file of that name. Works whether or not {@link #hasNext} was
+   * called in between, though in that case the directory has already been read and any warning
+   * about it already given.
+   *
+   * @throws IllegalStateException if the last entry returned is not a directory
+   */
+  public void skipChildren() {
+    if (lastReturned == null || lastReturned.type() != EntryType.DIRECTORY) {
+      throw new IllegalStateException("last entry returned is not a directory: " + lastReturned);
+    }
+    if (descendPending) {
+      descendPending = false;
+    } else if (!stack.isEmpty() && stack.peek().rel.equals(lastReturned.path())) {
+      // hasNext() already entered the directory, so the lookahead, if any, is one of its children.
+      stack.pop();
+      lookahead = null;
+    }
+  }
+
+  /** Drops the remaining walk. No directory stream is held open between calls. */
+  @Override
+  public void close() {
+    stack.clear();
+    lookahead = null;
+    descendPending = false;
+  }
+
+  private FileEntry advance() {
+    if (descendPending) {
+      descendPending = false;
+      enter(lastReturned.path());
+    }
+    while (!stack.isEmpty()) {
+      Frame top = stack.peek();
+      if (top.next == top.names.length) {
+        stack.pop();
+        continue;
+      }
+      String name = top.names[top.next++];
+      if (top.rel.isEmpty() && name.equals(PathGuard.METADATA_DIR)) {
+        continue;
+      }
+      String rel = top.rel.isEmpty() ? name : top.rel + '/' + name;
+      FileEntry entry = stat(top.dir.resolve(name), rel);
+      if (entry != null && !excluded.matches(rel, entry.type() == EntryType.DIRECTORY)) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  private void enter(String rel) {
+    Path dir = root.resolve(rel);
+    try {
+      stack.push(new Frame(rel, dir, readNames(dir)));
+    } catch (IOException e) {
+      onWarning.accept("cannot read directory " + dir + ": " + reason(e) + "; left out");
+    }
+  }
+
+  /** Null, after a warning, for a name that cannot be described or should not be sent. */
+  private FileEntry stat(Path p, String rel) {
+    try {
+      PathGuard.checkRelativePath(rel);
+    } catch (UnsafeNameException e) {
+      onWarning.accept(e.getMessage() + " at " + p + "; left out");
+      return null;
+    }
+    try {
+      Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) a.get("mode") & 07777;
+      long mtimeNanos = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+      if ((Boolean) a.get("isDirectory")) {
+        return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null);
+      }
+      if ((Boolean) a.get("isRegularFile")) {
+        long size = (Long) a.get("size");
+        return new FileEntry(rel, EntryType.FILE, size, mtimeNanos, mode, null, null);
+      }
+      if ((Boolean) a.get("isSymbolicLink")) {
+        String target = Files.readSymbolicLink(p).toString();
+        return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null);
+      }
+      return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null);
+    } catch (IOException e) {
+      onWarning.accept("cannot stat " + p + ": " + reason(e) + "; left out");
+      return null;
+    }
+  }
+
+  /** The child names of {@code dir}, sorted; names that do not survive decoding are warned. */
+  private String[] readNames(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        // Java decodes file names with the platform's file name encoding (UTF-8 under a UTF-8
+        // locale); undecodable bytes come back as replacement chars, and the decoded name would
+        // then refer to a different file, or none.
+        if (dir.resolve(name).equals(child)) {
+          names.add(name);
+        } else {
+          onWarning.accept(
+              "name "
+                  + child
+                  + " is not valid in file name encoding "
+                  + System.getProperty("sun.jnu.encoding")
+                  + "; left out");
+        }
+      }
+    }
+    String[] sorted = names.toArray(String[]::new);
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+}
