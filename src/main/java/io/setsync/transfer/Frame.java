@@ -53,7 +53,11 @@ public sealed interface Frame {
   /** The receiver has judged the whole listing: no more needs follow. */
   enum NeedsEnd implements Frame { INSTANCE }
 
-  record FileBegin(int id, long size) implements Frame {}
+  /**
+   * A needed file starts. Size and mtime are those of the content actually read, which may be
+   * newer than the listing; the receiver gives the copy this mtime.
+   */
+  record FileBegin(int id, long size, long mtimeNanos) implements Frame {}
 
   /** A chunk of the current file's content. */
   record FileData(ByteString bytes) implements Frame {}

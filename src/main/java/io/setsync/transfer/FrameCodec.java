@@ -91,10 +91,11 @@ public final class FrameCodec {
       return w.result();
     }
     if (frame instanceof Frame.FileBegin b) {
-      FrameWriter w = new FrameWriter("FileBegin", 13);
+      FrameWriter w = new FrameWriter("FileBegin", 21);
       w.putByte(FILE_BEGIN);
       w.putInt(b.id());
       w.putLong(b.size());
+      w.putLong(b.mtimeNanos());
       return w.result();
     }
     if (frame instanceof Frame.FileEnd e) {
@@ -237,7 +238,7 @@ public final class FrameCodec {
         frame = decodeNeeds(r);
         break;
       case FILE_BEGIN:
-        frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"));
+        frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"), r.getLong("mtime"));
         break;
       case FILE_END:
         frame = new Frame.FileEnd(r.getInt("id"), r.getLong("crc32c"));

@@ -71,8 +71,8 @@ public class FrameCodecTest {
                 new Frame.Need(Integer.MAX_VALUE, "日本/😀"),
                 new Frame.Need(-1, ""))),
         Frame.NeedsEnd.INSTANCE,
-        new Frame.FileBegin(7, 0),
-        new Frame.FileBegin(Integer.MAX_VALUE, Long.MAX_VALUE),
+        new Frame.FileBegin(7, 0, 0),
+        new Frame.FileBegin(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
         new Frame.FileData(ByteString.emptyByteString()),
         new Frame.FileData(ByteString.fromString("hello")),
         new Frame.FileData(ByteString.fromArray(mib)),
@@ -142,8 +142,8 @@ public class FrameCodecTest {
 
   @Test
   public void wireLayoutOfFileBeginIsBigEndian() {
-    ByteString encoded = FrameCodec.encode(new Frame.FileBegin(0x01020304, 0x05060708090A0B0CL));
-    byte[] expected = {FrameCodec.FILE_BEGIN, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    ByteString encoded = FrameCodec.encode(new Frame.FileBegin(0x01020304, 0x05060708090A0B0CL, 0x0D0E0F1011121314L));
+    byte[] expected = {FrameCodec.FILE_BEGIN, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
     assertEquals(ByteString.fromArray(expected), encoded);
   }
 
@@ -366,7 +366,7 @@ public class FrameCodecTest {
         new Frame.Hello(1, "a", "b", "c"),
         new Frame.Entries(List.of(file("a"))),
         new Frame.Needs(List.of(new Frame.Need(1, "a"))),
-        new Frame.FileBegin(1, 2),
+        new Frame.FileBegin(1, 2, 3),
         new Frame.FileEnd(1, 2),
         new Frame.FileUnavailable(1, "r"),
         new Frame.Notice(Frame.NoticeKind.WARNING, "p", "t"),

@@ -1,0 +1,212 @@
+package io.setsync.destination;
+
+import io.setsync.fs.PathGuard;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.function.BiConsumer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A destination root and its {@code .setsync/} scratch area: the file-system steps of safe
+ * replacement and of recovery. The journal calls between the steps are the receiver's job; this
+ * class only touches the disk, and only below the root.
+ */
+public final class DestinationRoot {
+
+  private final Path root;
+  private final Path scratch;
+
+  private DestinationRoot(Path root) {
+    this.root = root;
+    this.scratch = root.resolve(PathGuard.METADATA_DIR);
+  }
+
+  /**
+   * Opens (creating if needed) the root whose parent must exist. The root may be reached through
+   * a symlink the user named; everything after that is confined to its real path.
+   */
+  public static DestinationRoot open(Path requested) throws IOException {
+    if (!requested.isAbsolute()) {
+      throw new IOException("destination " + requested + " is not an absolute path");
+    }
+    Path parent = requested.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new IOException("destination parent " + parent + " does not exist or is not a directory");
+    }
+    if (!Files.exists(requested)) {
+      try {
+        Files.createDirectory(requested);
+      } catch (FileAlreadyExistsException raced) {
+        // someone made it between the check and the create: fine if it is a directory
+      }
+    }
+    if (!Files.isDirectory(requested)) {
+      throw new IOException("destination " + requested + " is not a directory");
+    }
+    DestinationRoot opened = new DestinationRoot(requested.toRealPath());
+    if (Files.isSymbolicLink(opened.scratch) || (Files.exists(opened.scratch, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isDirectory(opened.scratch, LinkOption.NOFOLLOW_LINKS))) {
+      throw new IOException(opened.scratch + " exists and is not a directory; refusing to use it");
+    }
+    Files.createDirectories(opened.scratch);
+    return opened;
+  }
+
+  public Path path() {
+    return root;
+  }
+
+  public Path scratch() {
+    return scratch;
+  }
+
+  /** The absolute path of a validated relative name. */
+  public Path resolve(String relative) {
+    return PathGuard.resolve(root, relative);
+  }
+
+  /** The relative name (from the root) of a scratch file. */
+  public String scratchName(String fileName) {
+    return PathGuard.METADATA_DIR + "/" + fileName;
+  }
+
+  /**
+   * Makes a batch of complete temp objects visible: for each, hard-link the old target to its
+   * saved name, then atomically rename the temp over the target; then fsync every directory that
+   * changed. At every instant each target is wholly old or wholly new. A replacement that fails
+   * is reported and left old; the others go on. Returns the failed ones.
+   */
+  public List<Replacement> replace(List<Replacement> batch, BiConsumer<Replacement, IOException> onFailure)
+      throws IOException {
+    List<Replacement> failed = new ArrayList<>();
+    for (Replacement r : batch) {
+      try {
+        if (r.saved() != null) {
+          Files.createLink(resolve(r.saved()), resolve(r.target()));
+          CrashPoint.SAVED_LINKED.reach();
+        }
+        Files.move(resolve(r.temp()), resolve(r.target()), StandardCopyOption.ATOMIC_MOVE);
+        CrashPoint.RENAMED.reach();
+      } catch (IOException e) {
+        // This one stays old; its scratch files go, the rest of the batch carries on.
+        failed.add(r);
+        Files.deleteIfExists(resolve(r.temp()));
+        if (r.saved() != null) Files.deleteIfExists(resolve(r.saved()));
+        onFailure.accept(r, e);
+      }
+    }
+    syncDirectories(batch.stream().map(r -> resolve(r.target()).getParent()).distinct().toList());
+    syncDirectory(scratch);
+    CrashPoint.DIRECTORY_SYNCED.reach();
+    return failed;
+  }
+
+  /** Drops the saved copies of a committed batch. */
+  public void deleteSaved(List<Replacement> batch) throws IOException {
+    for (Replacement r : batch) {
+      if (r.saved() != null) {
+        Files.deleteIfExists(resolve(r.saved()));
+        CrashPoint.SAVED_DELETED.reach();
+      }
+    }
+  }
+
+  /** Whether a name exists as something a saved hard link can be taken of. */
+  public boolean existsAsFileOrLink(Path target) {
+    return Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+        || Files.isSymbolicLink(target);
+  }
+
+  /**
+   * Resolves batches a crash left begun but not committed. A temp that still exists was never
+   * renamed, so the target is still the old one: drop the temp. A temp that is gone was renamed,
+   * so the target is the new, complete object: keep it. Either way the saved copy goes, unless
+   * the target itself vanished, in which case the saved copy is put back.
+   */
+  public RecoveryReport recover(Map<Long, List<Replacement>> openBatches) throws IOException {
+    int rolledBack = 0;
+    int finished = 0;
+    for (List<Replacement> batch : openBatches.values()) {
+      for (Replacement r : batch) {
+        Path temp = resolve(r.temp());
+        Path target = resolve(r.target());
+        Path saved = r.saved() == null ? null : resolve(r.saved());
+        if (Files.exists(temp, LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(temp);
+          rolledBack++;
+        } else {
+          finished++;
+        }
+        if (saved != null && Files.exists(saved, LinkOption.NOFOLLOW_LINKS)) {
+          if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(saved);
+          } else {
+            Files.move(saved, target, StandardCopyOption.ATOMIC_MOVE);
+          }
+        }
+      }
+    }
+    syncDirectory(scratch);
+    return new RecoveryReport(finished, rolledBack, 0);
+  }
+
+  /**
+   * Deletes everything in the scratch area that no open batch refers to: temps of a session
+   * that crashed before journaling them, and spool files. Call after {@link #recover}.
+   */
+  public int removeOrphans() throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(scratch)) {
+      for (Path child : children) {
+        deleteTree(child);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
+        for (Path child : children) deleteTree(child);
+      }
+    }
+    try {
+      Files.delete(path);
+    } catch (NoSuchFileException gone) {
+      // already removed: that is the goal
+    }
+  }
+
+  public static void syncDirectories(Collection<Path> directories) throws IOException {
+    for (Path dir : directories) syncDirectory(dir);
+  }
+
+  /** fsync of a directory makes renames and creations in it durable. */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  public record RecoveryReport(int finished, int rolledBack, int orphansRemoved) {
+    public RecoveryReport withOrphans(int orphans) {
+      return new RecoveryReport(finished, rolledBack, orphans);
+    }
+
+    public boolean anything() {
+      return finished + rolledBack + orphansRemoved > 0;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.setsync.destination;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * A needed file being received into its temp name in the scratch area. It becomes visible only
+ * when its batch is committed, so a partial file never shows under the real name.
+ */
+final class IncomingFile {
+
+  private final int id;
+  private final int mode;
+  private final long mtimeNanos;
+  private final Path path;
+  private final String tempName;
+  private final FileChannel channel;
+  private final CRC32C crc = new CRC32C();
+  private long written;
+
+  private IncomingFile(int id, int mode, long mtimeNanos, Path path, String tempName, FileChannel channel) {
+    this.id = id;
+    this.mode = mode;
+    this.mtimeNanos = mtimeNanos;
+    this.path = path;
+    this.tempName = tempName;
+    this.channel = channel;
+  }
+
+  static IncomingFile create(int id, int mode, long mtimeNanos, Path path, String tempName)
+      throws IOException {
+    FileChannel channel =
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new IncomingFile(id, mode, mtimeNanos, path, tempName, channel);
+  }
+
+  int id() {
+    return id;
+  }
+
+  String tempName() {
+    return tempName;
+  }
+
+  long bytesWritten() {
+    return written;
+  }
+
+  void write(ByteBuffer bytes) throws IOException {
+    crc.update(bytes.duplicate());
+    while (bytes.hasRemaining()) written += channel.write(bytes);
+  }
+
+  /**
+   * Verifies the sender's checksum, gives the temp file the source's mode and mtime, and makes it
+   * durable. Returns false (and deletes the temp) on a checksum mismatch.
+   */
+  boolean finish(long expectedCrc) throws IOException {
+    CrashPoint.TEMP_WRITTEN.reach();
+    if (crc.getValue() != expectedCrc) {
+      discard();
+      return false;
+    }
+    try {
+      Modes.apply(path, mode);
+      Files.setLastModifiedTime(path, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+      channel.force(true);
+    } finally {
+      channel.close();
+    }
+    CrashPoint.TEMP_SYNCED.reach();
+    return true;
+  }
+
+  void discard() {
+    try {
+      channel.close();
+      Files.deleteIfExists(path);
+    } catch (IOException ignored) {
+      // the next session's orphan sweep removes it
+    }
+  }
+}

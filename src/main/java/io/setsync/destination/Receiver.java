@@ -1,0 +1,705 @@
+package io.setsync.destination;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.stream.javadsl.Flow;
+import akka.util.ByteString;
+import io.setsync.fs.EntryType;
+import io.setsync.fs.ExcludeFilter;
+import io.setsync.fs.FileEntry;
+import io.setsync.fs.TreeScanner;
+import io.setsync.options.OptionException;
+import io.setsync.options.OptionText;
+import io.setsync.options.SyncOptions;
+import io.setsync.sync.ContentHash;
+import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SyncStatus;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.FrameLink;
+import io.setsync.transfer.FrameLink.Ack;
+import io.setsync.transfer.ProtocolException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The destination side of one file-set synchronization, started by the endpoint for each
+ * incoming connection. It claims the destination root, recovers what an earlier crash left,
+ * merge-joins the source listing with its own walk, asks for the files it needs, writes each into
+ * the scratch area and commits them in batches through the root's {@link RenameJournal}, purges,
+ * and answers with counts.
+ */
+public final class Receiver extends AbstractBehavior<Receiver.Command> {
+
+  public interface Command {}
+
+  private record Opened(ActorRef<Ack> ack) implements Command {}
+
+  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+
+  private enum Closed implements Command { INSTANCE }
+
+  private record Failed(Throwable cause) implements Command {}
+
+  private enum OutboundReady implements Command { INSTANCE }
+
+  /** The endpoint's answer to a claim on a destination root. */
+  public record Claimed(ActorRef<RenameJournal.Command> journal) implements Command {}
+
+  public record ClaimRefused(String reason) implements Command {}
+
+  private record Recovered(RenameJournal.Pending pending, Throwable failure) implements Command {}
+
+  private record BatchBegun(long batchId, List<Replacement> batch, Throwable failure)
+      implements Command {}
+
+  private record BatchCommitted(List<Replacement> batch, Throwable failure) implements Command {}
+
+  /** How the receiver reaches the endpoint that serializes access to destination roots. */
+  public interface RootClaims {
+    void claim(Path root, ActorRef<Command> receiver);
+  }
+
+  /** Tunables from setsync.transfer. */
+  public record Settings(int commitBatchFiles, long commitBatchBytes, Duration journalTimeout) {}
+
+  public static Behavior<Command> create(
+      Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
+      String sessionId,
+      RootClaims claims,
+      Settings settings) {
+    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, claims, settings));
+  }
+
+  private enum Phase { HELLO, CLAIMING, RECOVERING, LISTING, DATA, COMMITTING_LAST, DONE }
+
+  private final String sessionId;
+  private final RootClaims claims;
+  private final Settings settings;
+  private final FrameLink.Outbox outbox;
+  private final Tally tally = new Tally();
+
+  private Phase phase = Phase.HELLO;
+  private ActorRef<Ack> pendingAck;
+  private boolean paused;
+
+  private SyncOptions options;
+  private Path requestedRoot;
+  private DestinationRoot root;
+  private ActorRef<RenameJournal.Command> journal;
+  private long nextBatchId;
+  private TreeScanner destinationWalk;
+  private ListingMerge merge;
+  private PurgeList purges;
+  private final List<DirectoryFinish> directoryFinishes = new ArrayList<>();
+  private final Map<Integer, NeededFile> needed = new HashMap<>();
+  private final List<Frame.Need> needsToSend = new ArrayList<>();
+  private int nextNeedId = 1;
+  private boolean listingEnded;
+  private boolean dataEnded;
+  private IncomingFile incoming;
+  private final List<Replacement> batch = new ArrayList<>();
+  private long batchBytes;
+  private int tempCounter;
+
+  private record NeededFile(FileEntry source, FileEntry existing) {}
+
+  private record DirectoryFinish(String path, int mode, long mtimeNanos) {}
+
+  private Receiver(
+      ActorContext<Command> ctx,
+      Flow<ByteString, ByteString, ?> connection,
+      String sessionId,
+      RootClaims claims,
+      Settings settings) {
+    super(ctx);
+    this.sessionId = sessionId;
+    this.claims = claims;
+    this.settings = settings;
+    this.outbox =
+        FrameLink.connect(
+            ctx,
+            connection,
+            new FrameLink.Messages<>() {
+              public Command opened(ActorRef<Ack> ack) {
+                return new Opened(ack);
+              }
+
+              public Command received(Frame frame, ActorRef<Ack> ack) {
+                return new Received(frame, ack);
+              }
+
+              public Command closed() {
+                return Closed.INSTANCE;
+              }
+
+              public Command failed(Throwable cause) {
+                return new Failed(cause);
+              }
+
+              public Command outboundReady() {
+                return OutboundReady.INSTANCE;
+              }
+            });
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Opened.class, m -> ackLater(m.ack()))
+        .onMessage(Received.class, this::onFrame)
+        .onMessage(OutboundReady.class, m -> onOutboundReady())
+        .onMessage(Claimed.class, this::onClaimed)
+        .onMessage(ClaimRefused.class, m -> abort(m.reason()))
+        .onMessage(Recovered.class, this::onRecovered)
+        .onMessage(BatchBegun.class, this::onBatchBegun)
+        .onMessage(BatchCommitted.class, this::onBatchCommitted)
+        .onMessage(Closed.class, m -> onClosed())
+        .onMessage(Failed.class, m -> abort(describe(m.cause())))
+        .onSignal(PostStop.class, s -> cleanUp())
+        .build();
+  }
+
+  // ---- inbound flow control
+
+  private Behavior<Command> ackLater(ActorRef<Ack> ack) {
+    pendingAck = ack;
+    releaseInbound();
+    return this;
+  }
+
+  /** The next inbound frame is wanted unless a commit is running or the peer reads slowly. */
+  private void releaseInbound() {
+    if (pendingAck != null && !paused && outbox.backlog() < 256 && phase != Phase.DONE) {
+      ActorRef<Ack> ack = pendingAck;
+      pendingAck = null;
+      ack.tell(Ack.INSTANCE);
+    }
+  }
+
+  private Behavior<Command> onOutboundReady() {
+    outbox.onReady();
+    releaseInbound();
+    return this;
+  }
+
+  private Behavior<Command> onFrame(Received m) {
+    pendingAck = m.ack();
+    try {
+      handle(m.frame());
+    } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
+      return abort(e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      return abort("destination " + requestedRoot + ": " + describe(e));
+    }
+    if (phase == Phase.DONE) return Behaviors.stopped();
+    releaseInbound();
+    return this;
+  }
+
+  private void handle(Frame frame) throws IOException {
+    switch (phase) {
+      case HELLO -> {
+        if (!(frame instanceof Frame.Hello hello)) throw unexpected(frame);
+        onHello(hello);
+      }
+      case LISTING, DATA -> {
+        if (frame instanceof Frame.Entries entries) onEntries(entries);
+        else if (frame == Frame.ListingEnd.INSTANCE) onListingEnd();
+        else if (frame instanceof Frame.FileBegin begin) onFileBegin(begin);
+        else if (frame instanceof Frame.FileData data) onFileData(data);
+        else if (frame instanceof Frame.FileEnd end) onFileEnd(end);
+        else if (frame instanceof Frame.FileUnavailable gone) onFileUnavailable(gone);
+        else if (frame == Frame.DataEnd.INSTANCE) onDataEnd();
+        else if (frame instanceof Frame.Abort abort) throw new ProtocolException("source aborted: " + abort.reason());
+        else throw unexpected(frame);
+      }
+      default -> throw unexpected(frame);
+    }
+  }
+
+  private static ProtocolException unexpected(Frame frame) {
+    return new ProtocolException("unexpected " + frame.getClass().getSimpleName() + " frame");
+  }
+
+  // ---- handshake, claim, recovery
+
+  private void onHello(Frame.Hello hello) {
+    if (hello.version() != Frame.PROTOCOL_VERSION) {
+      throw new ProtocolException(
+          "protocol version " + hello.version() + " is not supported (this receiver speaks "
+              + Frame.PROTOCOL_VERSION + ")");
+    }
+    try {
+      options = OptionText.parse(hello.options());
+    } catch (OptionException e) {
+      throw new ProtocolException("bad options: " + e.getMessage());
+    }
+    requestedRoot = Paths.get(hello.destinationRoot());
+    if (!requestedRoot.isAbsolute()) {
+      throw new ProtocolException("destination " + hello.destinationRoot() + " is not an absolute path");
+    }
+    phase = Phase.CLAIMING;
+    paused = true;
+    claims.claim(requestedRoot.normalize(), getContext().getSelf());
+    getContext().getLog().info("session {} from {} to {}", sessionId, hello.source(), requestedRoot);
+  }
+
+  private Behavior<Command> onClaimed(Claimed claimed) {
+    journal = claimed.journal();
+    try {
+      root = DestinationRoot.open(requestedRoot);
+    } catch (IOException e) {
+      return abort(e.getMessage());
+    }
+    phase = Phase.RECOVERING;
+    getContext()
+        .ask(
+            RenameJournal.Pending.class,
+            journal,
+            settings.journalTimeout(),
+            RenameJournal.GetPending::new,
+            Recovered::new);
+    return this;
+  }
+
+  private Behavior<Command> onRecovered(Recovered m) {
+    if (m.failure() != null) return abort("rename journal unavailable: " + describe(m.failure()));
+    try {
+      DestinationRoot.RecoveryReport report = root.recover(m.pending().batches());
+      report = report.withOrphans(root.removeOrphans());
+      nextBatchId = m.pending().nextBatchId();
+      if (!m.pending().batches().isEmpty()) {
+        // Recovery is done on disk; the journal may forget those batches.
+        for (Long batchId : m.pending().batches().keySet()) {
+          journal.tell(new RenameJournal.Commit(batchId, getContext().getSystem().ignoreRef()));
+        }
+      }
+      if (report.anything()) {
+        String text = "recovered an interrupted sync: " + report.finished() + " replacement(s) finished, "
+            + report.rolledBack() + " rolled back, " + report.orphansRemoved() + " scratch file(s) removed";
+        getContext().getLog().warn("{}: {}", root.path(), text);
+        notice(Frame.NoticeKind.WARNING, "", text, false);
+      }
+      destinationWalk =
+          TreeScanner.open(root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
+    } catch (IOException | UncheckedIOException e) {
+      return abort("destination " + root.path() + ": " + describe(e));
+    }
+    merge = new ListingMerge(destinationWalk, options, this::destinationHash, new Judged());
+    phase = Phase.LISTING;
+    paused = false;
+    outbox.send(new Frame.Ready(sessionId));
+    releaseInbound();
+    return this;
+  }
+
+  // ---- listing
+
+  private void onEntries(Frame.Entries entries) {
+    if (listingEnded) throw new ProtocolException("listing entries after the end of the listing");
+    for (FileEntry entry : entries.entries()) {
+      tally.scanned++;
+      merge.accept(entry);
+    }
+    flushNeeds();
+  }
+
+  private void onListingEnd() throws IOException {
+    if (listingEnded) throw new ProtocolException("listing ended twice");
+    merge.finish();
+    destinationWalk.close();
+    listingEnded = true;
+    phase = Phase.DATA;
+    flushNeeds();
+    outbox.send(Frame.NeedsEnd.INSTANCE);
+  }
+
+  private void flushNeeds() {
+    if (!needsToSend.isEmpty()) {
+      outbox.send(new Frame.Needs(needsToSend));
+      needsToSend.clear();
+    }
+  }
+
+  /** The merge's verdicts, turned into changes (or, for REPORT, into notices). */
+  private final class Judged implements ListingMerge.Actions {
+    @Override
+    public void copy(FileEntry source, FileEntry existing) {
+      tally.copied++;
+      if (options.report()) {
+        tally.bytes += source.size();
+        notice(Frame.NoticeKind.WOULD_COPY, source.path(), "", true);
+      } else if (source.type() == EntryType.SYMLINK) {
+        commitLink(source, existing);
+      } else {
+        int id = nextNeedId++;
+        needed.put(id, new NeededFile(source, existing));
+        needsToSend.add(new Frame.Need(id, source.path()));
+      }
+    }
+
+    @Override
+    public void makeDirectory(FileEntry source, FileEntry existing) {
+      tally.copied++;
+      if (options.report()) {
+        notice(Frame.NoticeKind.WOULD_COPY, source.path() + "/", "", true);
+        return;
+      }
+      try {
+        Path dir = root.resolve(source.path());
+        if (existing != null) java.nio.file.Files.delete(dir); // a symlink: replaced, never followed
+        java.nio.file.Files.createDirectory(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void same(FileEntry source, FileEntry existing) {
+      if (!options.report() && source.type() == EntryType.FILE && (source.mode() & 0777) != (existing.mode() & 0777)) {
+        try {
+          Modes.apply(root.resolve(source.path()), source.mode());
+        } catch (IOException e) {
+          warn(source.path(), "cannot set mode: " + describe(e));
+        }
+      }
+    }
+
+    @Override
+    public void keptNewer(FileEntry source, FileEntry existing) {
+      tally.keptNewer++;
+    }
+
+    @Override
+    public void conflict(FileEntry source, FileEntry existing) {
+      tally.skipped++;
+      warn(source.path(), "not replaced: the source has a " + kind(source) + " where the destination has a "
+          + kind(existing));
+    }
+
+    @Override
+    public void unsupported(FileEntry source) {
+      tally.skipped++;
+      warn(source.path(), "not copied: a special file (FIFO, socket or device)");
+    }
+
+    @Override
+    public void skippedBeneathConflict(FileEntry source) {
+      tally.skipped++;
+    }
+
+    @Override
+    public void extra(FileEntry existing, boolean purge) {
+      if (purge) purges.add(existing);
+    }
+
+    @Override
+    public void leaveDirectory(FileEntry source, FileEntry existing, boolean changedInside) {
+      boolean differs = existing == null || (existing.mode() & 0777) != (source.mode() & 0777)
+          || !io.setsync.sync.Comparison.sameTime(existing, source);
+      if (!options.report() && (changedInside || differs)) {
+        directoryFinishes.add(new DirectoryFinish(source.path(), source.mode(), source.mtimeNanos()));
+      }
+    }
+  }
+
+  private static String kind(FileEntry e) {
+    return switch (e.type()) {
+      case FILE -> "file";
+      case DIRECTORY -> "directory";
+      case SYMLINK -> "symbolic link";
+      case OTHER -> "special file";
+    };
+  }
+
+  private String destinationHash(FileEntry existing) {
+    try {
+      return ContentHash.of(root.resolve(existing.path()));
+    } catch (IOException e) {
+      return null; // unreadable: treated as different, so it is replaced
+    }
+  }
+
+  private void destinationWarning(String text) {
+    warn("", text);
+  }
+
+  // ---- data
+
+  private void onFileBegin(Frame.FileBegin begin) throws IOException {
+    if (incoming != null) throw new ProtocolException("file " + begin.id() + " began inside file " + incoming.id());
+    NeededFile file = needed.get(begin.id());
+    if (file == null) throw new ProtocolException("file " + begin.id() + " was not asked for");
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    incoming = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
+  }
+
+  private void onFileData(Frame.FileData data) throws IOException {
+    if (incoming == null) throw new ProtocolException("file data outside a file");
+    for (ByteBuffer buffer : data.bytes().asByteBuffers()) incoming.write(buffer);
+  }
+
+  private void onFileEnd(Frame.FileEnd end) throws IOException {
+    if (incoming == null || incoming.id() != end.id()) {
+      throw new ProtocolException("end of file " + end.id() + " that was not being sent");
+    }
+    IncomingFile file = incoming;
+    incoming = null;
+    NeededFile need = needed.remove(end.id());
+    if (!file.finish(end.crc32c())) {
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced", false);
+      return;
+    }
+    tally.bytes += file.bytesWritten();
+    addToBatch(need.source().path(), file.tempName(), need.existing(), file.bytesWritten());
+  }
+
+  private void onFileUnavailable(Frame.FileUnavailable gone) throws IOException {
+    NeededFile need = needed.remove(gone.id());
+    if (need == null) throw new ProtocolException("file " + gone.id() + " was not asked for");
+    if (incoming != null && incoming.id() == gone.id()) {
+      incoming.discard();
+      incoming = null;
+    }
+    tally.copied--;
+    tally.skipped++;
+    warn(need.source().path(), "not copied: " + gone.reason());
+  }
+
+  private void commitLink(FileEntry source, FileEntry existing) {
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    try {
+      Path tempPath = root.resolve(temp);
+      java.nio.file.Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
+      Modes.setLinkTime(tempPath, source.mtimeNanos());
+    } catch (IOException e) {
+      tally.copied--;
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, source.path(), "cannot create link: " + describe(e), false);
+      return;
+    }
+    addToBatch(source.path(), temp, existing, 0);
+  }
+
+  private void addToBatch(String target, String temp, FileEntry existing, long bytes) {
+    String saved = existing != null && existing.type() != EntryType.DIRECTORY
+        ? root.scratchName("AA" + sessionId + "-" + tempCounter)
+        : null;
+    batch.add(new Replacement(target, temp, saved));
+    batchBytes += bytes;
+    if (batch.size() >= settings.commitBatchFiles() || batchBytes >= settings.commitBatchBytes()) {
+      beginCommit();
+    }
+  }
+
+  private void onDataEnd() {
+    if (!listingEnded) throw new ProtocolException("data ended before the listing");
+    if (incoming != null) throw new ProtocolException("data ended inside file " + incoming.id());
+    if (!needed.isEmpty()) {
+      throw new ProtocolException("data ended with " + needed.size() + " needed file(s) never sent");
+    }
+    dataEnded = true;
+    phase = Phase.COMMITTING_LAST;
+    if (batch.isEmpty()) finishSession();
+    else beginCommit();
+  }
+
+  // ---- commit through the journal
+
+  private void beginCommit() {
+    List<Replacement> toCommit = List.copyOf(batch);
+    batch.clear();
+    batchBytes = 0;
+    long batchId = nextBatchId++;
+    paused = true;
+    getContext()
+        .ask(
+            RenameJournal.Done.class,
+            journal,
+            settings.journalTimeout(),
+            replyTo -> new RenameJournal.Begin(batchId, toCommit, replyTo),
+            (done, failure) -> new BatchBegun(batchId, toCommit, failure));
+  }
+
+  private Behavior<Command> onBatchBegun(BatchBegun m) {
+    if (m.failure() != null) return abort("rename journal write failed: " + describe(m.failure()));
+    CrashPoint.BEGUN_JOURNALED.reach();
+    try {
+      List<Replacement> failed = root.replace(m.batch(), this::replaceFailed);
+      tally.copied -= failed.size();
+      tally.errors += failed.size();
+    } catch (IOException e) {
+      return abort("destination " + root.path() + ": " + describe(e));
+    }
+    getContext()
+        .ask(
+            RenameJournal.Done.class,
+            journal,
+            settings.journalTimeout(),
+            replyTo -> new RenameJournal.Commit(m.batchId(), replyTo),
+            (done, failure) -> new BatchCommitted(m.batch(), failure));
+    return this;
+  }
+
+  private void replaceFailed(Replacement r, IOException e) {
+    notice(Frame.NoticeKind.ERROR, r.target(), "not replaced: " + describe(e), false);
+  }
+
+  private Behavior<Command> onBatchCommitted(BatchCommitted m) {
+    if (m.failure() != null) return abort("rename journal write failed: " + describe(m.failure()));
+    CrashPoint.COMMITTED_JOURNALED.reach();
+    try {
+      root.deleteSaved(m.batch());
+    } catch (IOException e) {
+      return abort("destination " + root.path() + ": " + describe(e));
+    }
+    paused = false;
+    if (dataEnded) {
+      if (!batch.isEmpty()) beginCommit();
+      else finishSession();
+      return phase == Phase.DONE ? Behaviors.stopped() : this;
+    }
+    releaseInbound();
+    return this;
+  }
+
+  // ---- the end
+
+  private void finishSession() {
+    try {
+      purge();
+      finishDirectories();
+      purges.delete();
+    } catch (IOException | UncheckedIOException e) {
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, "", describe(e), false);
+    }
+    SyncCounts counts = tally.counts();
+    SyncStatus status = tally.status();
+    getContext().getLog().info("session {} to {} done: {} {}", sessionId, root.path(), status, counts);
+    outbox.sendLast(new Frame.Done(counts, status.exitCode));
+    phase = Phase.DONE;
+  }
+
+  private void purge() throws IOException {
+    if (purges.size() == 0) return;
+    String refusal = purges.refusal(options.maxPurge(), tally.scanned, merge.destinationNames());
+    if (refusal != null) {
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, "", refusal, false);
+      return;
+    }
+    purges.forEach(
+        options.report(),
+        (path, outcome) -> {
+          switch (outcome) {
+            case PURGED -> {
+              tally.purged++;
+              notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED, path, "", true);
+            }
+            case KEPT -> { }
+            case FAILED -> {
+              tally.errors++;
+              notice(Frame.NoticeKind.ERROR, path, "cannot purge", false);
+            }
+          }
+        },
+        root);
+  }
+
+  private void finishDirectories() {
+    for (DirectoryFinish dir : directoryFinishes) {
+      try {
+        Path path = root.resolve(dir.path());
+        Modes.apply(path, dir.mode());
+        java.nio.file.Files.setLastModifiedTime(
+            path, java.nio.file.attribute.FileTime.from(dir.mtimeNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+      } catch (IOException e) {
+        warn(dir.path(), "cannot set directory times or mode: " + describe(e));
+      }
+    }
+  }
+
+  private void notice(Frame.NoticeKind kind, String path, String text, boolean routine) {
+    if (!routine || kind == Frame.NoticeKind.WOULD_COPY || kind == Frame.NoticeKind.WOULD_PURGE
+        || kind == Frame.NoticeKind.PURGED) {
+      outbox.send(new Frame.Notice(kind, path, text));
+    }
+  }
+
+  private void warn(String path, String text) {
+    tally.warnings++;
+    notice(Frame.NoticeKind.WARNING, path, text, false);
+  }
+
+  private Behavior<Command> onClosed() {
+    if (phase == Phase.DONE) return Behaviors.stopped();
+    getContext().getLog().warn("session {}: source closed the connection before the end", sessionId);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> abort(String reason) {
+    getContext().getLog().warn("session {} to {} aborted: {}", sessionId, requestedRoot, reason);
+    outbox.sendLast(new Frame.Abort(reason));
+    phase = Phase.DONE;
+    return Behaviors.stopped();
+  }
+
+  /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
+  private Behavior<Command> cleanUp() {
+    if (incoming != null) incoming.discard();
+    if (destinationWalk != null) destinationWalk.close();
+    if (root != null) {
+      for (Replacement r : batch) {
+        try {
+          java.nio.file.Files.deleteIfExists(root.resolve(r.temp()));
+        } catch (IOException ignored) {
+          // left for the next session's orphan sweep
+        }
+      }
+    }
+    if (purges != null) purges.delete();
+    return this;
+  }
+
+  static String describe(Throwable t) {
+    if (t instanceof UncheckedIOException u) t = u.getCause();
+    String message = t.getMessage();
+    if (t instanceof java.nio.file.NoSuchFileException) return "no such file: " + message;
+    if (t instanceof java.nio.file.AccessDeniedException) return "permission denied: " + message;
+    if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason() + ": " + fse.getFile();
+    }
+    return message != null ? message : t.getClass().getSimpleName();
+  }
+
+  /** Counts as the summary reports them. */
+  private static final class Tally {
+    long scanned, copied, bytes, purged, skipped, keptNewer, errors, warnings;
+
+    SyncCounts counts() {
+      return new SyncCounts(scanned, copied, bytes, purged, skipped, keptNewer, errors);
+    }
+
+    SyncStatus status() {
+      if (errors > 0) return SyncStatus.ERRORS;
+      if (skipped > 0 || warnings > 0) return SyncStatus.WARNINGS;
+      return SyncStatus.OK;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.setsync.destination;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.setsync.CborSerializable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The persisted intent log of one destination root. A batch of replacements is recorded as
+ * begun before any rename happens and as committed after the renames and the directory fsync;
+ * whatever is begun but not committed after a crash is resolved by {@link RecoveryPlan} at the
+ * next session on that root.
+ */
+public final class RenameJournal
+    extends EventSourcedBehavior<RenameJournal.Command, RenameJournal.Event, RenameJournal.State> {
+
+  public interface Command extends CborSerializable {}
+
+  /** Records the intent to replace; replies once it is on disk. */
+  public record Begin(long batchId, List<Replacement> replacements, ActorRef<Done> replyTo)
+      implements Command {}
+
+  /** Records that a begun batch is complete (or was resolved by recovery). */
+  public record Commit(long batchId, ActorRef<Done> replyTo) implements Command {}
+
+  public record GetPending(ActorRef<Pending> replyTo) implements Command {
+    @JsonCreator
+    public GetPending {}
+  }
+
+  public enum Done implements CborSerializable {
+    INSTANCE
+  }
+
+  /** Begun batches not yet committed, plus the next free batch id. */
+  public record Pending(Map<Long, List<Replacement>> batches, long nextBatchId)
+      implements CborSerializable {}
+
+  public interface Event extends CborSerializable {}
+
+  public record BatchBegun(long batchId, List<Replacement> replacements) implements Event {}
+
+  public record BatchCommitted(long batchId) implements Event {
+    @JsonCreator
+    public BatchCommitted {}
+  }
+
+  /** Everything recovery needs: the open batches. Small, because batches commit quickly. */
+  public static final class State implements CborSerializable {
+    public final Map<Long, List<Replacement>> open;
+    public long nextBatchId;
+
+    @JsonCreator
+    public State(Map<Long, List<Replacement>> open, long nextBatchId) {
+      this.open = new HashMap<>(open);
+      this.nextBatchId = nextBatchId;
+    }
+  }
+
+  public static Behavior<Command> create(String destinationRoot) {
+    return Behaviors.setup(ctx -> new RenameJournal(persistenceId(destinationRoot)));
+  }
+
+  public static PersistenceId persistenceId(String destinationRoot) {
+    return PersistenceId.of("RenameJournal", destinationRoot);
+  }
+
+  private RenameJournal(PersistenceId id) {
+    super(id);
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(Map.of(), 1);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // The state is tiny; snapshots keep recovery from replaying every batch ever written.
+    return RetentionCriteria.snapshotEvery(500, 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(
+            Begin.class,
+            cmd ->
+                Effect()
+                    .persist(new BatchBegun(cmd.batchId(), cmd.replacements()))
+                    .thenReply(cmd.replyTo(), s -> Done.INSTANCE))
+        .onCommand(
+            Commit.class,
+            (state, cmd) ->
+                state.open.containsKey(cmd.batchId())
+                    ? Effect()
+                        .persist(new BatchCommitted(cmd.batchId()))
+                        .thenReply(cmd.replyTo(), s -> Done.INSTANCE)
+                    : Effect().reply(cmd.replyTo(), Done.INSTANCE))
+        .onCommand(
+            GetPending.class,
+            (state, cmd) ->
+                Effect()
+                    .reply(cmd.replyTo(), new Pending(Map.copyOf(state.open), state.nextBatchId)))
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            BatchBegun.class,
+            (state, e) -> {
+              state.open.put(e.batchId(), e.replacements());
+              state.nextBatchId = Math.max(state.nextBatchId, e.batchId() + 1);
+              return state;
+            })
+        .onEvent(
+            BatchCommitted.class,
+            (state, e) -> {
+              state.open.remove(e.batchId());
+              return state;
+            })
+        .build();
+  }
+}

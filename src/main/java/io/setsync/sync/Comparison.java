@@ -1,0 +1,87 @@
+package io.setsync.sync;
+
+import io.setsync.fs.EntryType;
+import io.setsync.fs.FileEntry;
+import io.setsync.options.SyncOptions;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * AutoSYNC's rules for whether a source name replaces what the destination holds under that name.
+ * Times are compared in microseconds: the finest precision every copy path (including symbolic
+ * links) can write back.
+ */
+public final class Comparison {
+
+  public enum Verdict {
+    /** Create or replace (a file, a link, or a directory in place of a symlink). */
+    COPY,
+    /** Equal: nothing to transfer. */
+    SAME,
+    /** The destination is newer: kept on purpose (local customisation). */
+    KEEP_NEWER,
+    /** Different kinds of object: never replaced, a warning. */
+    CONFLICT,
+    /** A source object that is not a file, directory or link (FIFO, socket, device). */
+    UNSUPPORTED
+  }
+
+  private Comparison() {}
+
+  /**
+   * @param existing what the destination holds under the same name, or null
+   * @param destinationHash computes the destination file's content hash; asked only for CHECKSUM
+   *     when sizes are equal
+   */
+  public static Verdict judge(
+      FileEntry source,
+      FileEntry existing,
+      SyncOptions options,
+      Function<FileEntry, String> destinationHash) {
+    if (source.type() == EntryType.OTHER) return Verdict.UNSUPPORTED;
+    if (existing == null) return Verdict.COPY;
+    return switch (source.type()) {
+      case DIRECTORY -> switch (existing.type()) {
+        case DIRECTORY -> Verdict.SAME;
+        case SYMLINK -> Verdict.COPY;
+        default -> Verdict.CONFLICT;
+      };
+      case FILE -> switch (existing.type()) {
+        case FILE -> judgeFiles(source, existing, options, destinationHash);
+        case SYMLINK -> Verdict.COPY;
+        default -> Verdict.CONFLICT;
+      };
+      case SYMLINK -> existing.type() != EntryType.SYMLINK
+          ? Verdict.CONFLICT
+          : Objects.equals(source.linkTarget(), existing.linkTarget()) ? Verdict.SAME : Verdict.COPY;
+      case OTHER -> Verdict.UNSUPPORTED;
+    };
+  }
+
+  private static Verdict judgeFiles(
+      FileEntry source, FileEntry existing, SyncOptions options, Function<FileEntry, String> hash) {
+    if (options.checksum()) {
+      if (source.size() != existing.size()) return Verdict.COPY;
+      return Objects.equals(source.contentHash(), hash.apply(existing)) ? Verdict.SAME : Verdict.COPY;
+    }
+    long sourceTime = micros(source.mtimeNanos());
+    long destinationTime = micros(existing.mtimeNanos());
+    if (options.timeExact()) {
+      return sourceTime != destinationTime || source.size() != existing.size()
+          ? Verdict.COPY
+          : Verdict.SAME;
+    }
+    if (sourceTime > destinationTime) return Verdict.COPY;
+    if (sourceTime < destinationTime) return Verdict.KEEP_NEWER;
+    // Same time but another size: a torn or truncated destination, always replaced.
+    return source.size() != existing.size() ? Verdict.COPY : Verdict.SAME;
+  }
+
+  public static long micros(long nanos) {
+    return Math.floorDiv(nanos, 1000L);
+  }
+
+  public static boolean sameTime(FileEntry a, FileEntry b) {
+    return micros(a.mtimeNanos()) == micros(b.mtimeNanos());
+  }
+}

@@ -1,0 +1,143 @@
+package io.setsync.transfer;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Tcp;
+import io.setsync.destination.Receiver;
+import io.setsync.destination.RenameJournal;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data-plane server of a node: accepts file-set synchronizations over TCP and starts a
+ * {@link Receiver} for each. It owns the {@link RenameJournal} of every destination root it has
+ * served and lets only one session at a time work on a root.
+ */
+public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpoint.Command> {
+
+  public interface Command {}
+
+  /** Replies with the bound address once listening (or the bind failure). */
+  public record WhenBound(ActorRef<Binding> replyTo) implements Command {}
+
+  public record Binding(InetSocketAddress address, String failure) {}
+
+  private record Bound(InetSocketAddress address, Throwable failure) implements Command {}
+
+  private record Accepted(Tcp.IncomingConnection connection) implements Command {}
+
+  private record Claim(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
+
+  private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
+
+  public static Behavior<Command> create(String host, int port, Receiver.Settings settings) {
+    return Behaviors.setup(ctx -> new DestinationEndpoint(ctx, host, port, settings));
+  }
+
+  private final Receiver.Settings settings;
+  private final Map<Path, ActorRef<RenameJournal.Command>> journals = new HashMap<>();
+  private final Map<Path, ActorRef<Receiver.Command>> busyRoots = new HashMap<>();
+  private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
+  private Binding binding;
+  private long sessions;
+
+  private DestinationEndpoint(ActorContext<Command> ctx, String host, int port, Receiver.Settings settings) {
+    super(ctx);
+    this.settings = settings;
+    ActorRef<Command> self = ctx.getSelf();
+    ctx.pipeToSelf(
+        Tcp.get(ctx.getSystem())
+            .bind(host, port)
+            .to(Sink.foreach(connection -> self.tell(new Accepted(connection))))
+            .run(ctx.getSystem()),
+        (bound, failure) -> new Bound(bound == null ? null : bound.localAddress(), failure));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Bound.class, this::onBound)
+        .onMessage(WhenBound.class, this::onWhenBound)
+        .onMessage(Accepted.class, this::onAccepted)
+        .onMessage(Claim.class, this::onClaim)
+        .onMessage(ReceiverStopped.class, this::onReceiverStopped)
+        .build();
+  }
+
+  private Behavior<Command> onBound(Bound bound) {
+    binding = bound.failure() == null
+        ? new Binding(bound.address(), null)
+        : new Binding(null, "cannot listen: " + bound.failure().getMessage());
+    if (binding.failure() == null) {
+      getContext().getLog().info("data endpoint listening on {}", binding.address());
+    } else {
+      getContext().getLog().error("data endpoint: {}", binding.failure());
+    }
+    waitingForBinding.forEach(r -> r.tell(binding));
+    waitingForBinding.clear();
+    return this;
+  }
+
+  private Behavior<Command> onWhenBound(WhenBound request) {
+    if (binding != null) request.replyTo().tell(binding);
+    else waitingForBinding.add(request.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(Accepted accepted) {
+    String sessionId = Long.toString(System.currentTimeMillis(), 36) + "-" + (++sessions);
+    ActorRef<Command> self = getContext().getSelf();
+    ActorRef<Receiver.Command> receiver =
+        getContext()
+            .spawn(
+                Receiver.create(
+                    accepted.connection().flow(),
+                    sessionId,
+                    (root, claimant) -> self.tell(new Claim(root, claimant)),
+                    settings),
+                "receiver-" + sessions,
+                DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    getContext().watchWith(receiver, new ReceiverStopped(receiver));
+    return this;
+  }
+
+  private Behavior<Command> onClaim(Claim claim) {
+    ActorRef<Receiver.Command> holder = busyRoots.get(claim.root());
+    if (holder != null) {
+      claim.receiver().tell(new Receiver.ClaimRefused(
+          "destination " + claim.root() + " is busy with another synchronization"));
+      return this;
+    }
+    busyRoots.put(claim.root(), claim.receiver());
+    ActorRef<RenameJournal.Command> journal =
+        journals.computeIfAbsent(
+            claim.root(),
+            root -> getContext().spawn(RenameJournal.create(root.toString()), "journal-" + journals.size()));
+    claim.receiver().tell(new Receiver.Claimed(journal));
+    return this;
+  }
+
+  private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
+    busyRoots.values().remove(stopped.receiver());
+    return this;
+  }
+
+  /** Defaults for {@link Receiver.Settings} from the {@code setsync.transfer} config section. */
+  public static Receiver.Settings settingsFrom(com.typesafe.config.Config transfer) {
+    return new Receiver.Settings(
+        transfer.getInt("commit-batch-files"),
+        transfer.getBytes("commit-batch-bytes"),
+        Duration.ofSeconds(30));
+  }
+}
