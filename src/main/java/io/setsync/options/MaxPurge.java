@@ -28,25 +28,31 @@ public record MaxPurge(long limit, boolean percent) {
     if (text == null) {
       throw new OptionException("missing MAXPURGE limit (expected N or N%)");
     }
+    String problem = problem(text);
+    if (problem != null) {
+      throw new OptionException("bad MAXPURGE limit \"" + text + "\" (" + problem + ")");
+    }
+    boolean percent = text.endsWith("%");
+    return new MaxPurge(Long.parseLong(percent ? text.substring(0, text.length() - 1) : text), percent);
+  }
+
+  /** What is wrong with {@code text} as a limit, without quoting it; null when it parses. */
+  static String problem(String text) {
     boolean percent = text.endsWith("%");
     String digits = percent ? text.substring(0, text.length() - 1) : text;
     if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw bad(text, "expected N or N%, N a whole number");
+      return "expected N or N%, N a whole number";
     }
     long limit;
     try {
       limit = Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw bad(text, "number too large");
+      return "number too large";
     }
     if (percent && limit > 100) {
-      throw bad(text, "a percentage must be at most 100");
+      return "a percentage must be at most 100";
     }
-    return new MaxPurge(limit, percent);
-  }
-
-  private static OptionException bad(String text, String why) {
-    return new OptionException("bad MAXPURGE limit \"" + text + "\" (" + why + ")");
+    return null;
   }
 
   /**
