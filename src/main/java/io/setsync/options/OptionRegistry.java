@@ -1,0 +1,142 @@
+package io.setsync.options;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one table of synchronization options, shared by the command line, the console command
+ * language and the wire. Immutable and thread-safe.
+ */
+public final class OptionRegistry {
+
+  private static final OptionRegistry STANDARD =
+      of(
+          List.of(
+              OptionSpec.flag(
+                  "PURGE",
+                  "Purge destination files that no longer exist in the source",
+                  b -> b.purge(true),
+                  SyncOptions::purge),
+              OptionSpec.flag(
+                  "SUBVOLPURGE",
+                  "Also purge destination directories no longer in the source (implies PURGE)",
+                  b -> b.subvolPurge(true),
+                  SyncOptions::subvolPurge),
+              OptionSpec.text(
+                  "EXCLUDE",
+                  "GLOB",
+                  true,
+                  "Do not replicate source files matching GLOB (repeatable)",
+                  Globs::problem,
+                  SyncOptions.Builder::addExclude,
+                  SyncOptions::excludes),
+              OptionSpec.text(
+                  "EXCLUDEPURGE",
+                  "GLOB",
+                  true,
+                  "Never purge destination files matching GLOB (repeatable)",
+                  Globs::problem,
+                  SyncOptions.Builder::addExcludePurge,
+                  SyncOptions::excludePurges),
+              OptionSpec.flag(
+                  "TIMEEXACT",
+                  "Treat a file as changed whenever its modification time differs at all",
+                  b -> b.timeExact(true),
+                  SyncOptions::timeExact),
+              OptionSpec.flag(
+                  "CHECKSUM",
+                  "Compare file contents by checksum, not only by size and time",
+                  b -> b.checksum(true),
+                  SyncOptions::checksum),
+              OptionSpec.flag(
+                  "REPORT",
+                  "Report every file replicated or purged",
+                  b -> b.report(true),
+                  SyncOptions::report),
+              OptionSpec.of(
+                  "MAXPURGE",
+                  ArgKind.PURGE_LIMIT,
+                  false,
+                  "N|N%",
+                  "Refuse to purge more than N files, or more than N% of the destination's files",
+                  null,
+                  (b, v) -> b.maxPurge(MaxPurge.parse(v)),
+                  o -> o.maxPurge() == null ? List.of() : List.of(o.maxPurge().toString()))));
+
+  private final List<OptionSpec> specs;
+  private final Map<String, OptionSpec> byKeyword;
+
+  private OptionRegistry(List<OptionSpec> specs) {
+    this.specs = List.copyOf(specs);
+    Map<String, OptionSpec> map = new LinkedHashMap<>();
+    for (OptionSpec spec : this.specs) {
+      if (map.putIfAbsent(spec.keyword(), spec) != null) {
+        throw new IllegalArgumentException("duplicate option keyword " + spec.keyword());
+      }
+    }
+    this.byKeyword = Map.copyOf(map);
+  }
+
+  /** The options setsync knows: PURGE, SUBVOLPURGE, EXCLUDE, EXCLUDEPURGE, TIMEEXACT, ... */
+  public static OptionRegistry standard() {
+    return STANDARD;
+  }
+
+  /** A registry of the given options (keywords must be distinct); mainly for tests. */
+  public static OptionRegistry of(List<OptionSpec> specs) {
+    return new OptionRegistry(specs);
+  }
+
+  /** All options, in canonical (rendering and help) order. */
+  public List<OptionSpec> specs() {
+    return specs;
+  }
+
+  /** The option with this keyword, ignoring ASCII case ("exclude", "Exclude", "EXCLUDE"). */
+  public Optional<OptionSpec> find(String keyword) {
+    if (keyword == null || !keyword.chars().allMatch(c -> c < 128)) {
+      return Optional.empty(); // no Unicode case folding: "ſ" or "ı" must not match
+    }
+    return Optional.ofNullable(byKeyword.get(keyword.toUpperCase(Locale.ROOT)));
+  }
+
+  /**
+   * Validates one occurrence of {@code spec} and applies it to {@code b}.
+   *
+   * @param valueOrNull the value; null when none was given
+   * @return {@code b}
+   * @throws OptionException naming the option and the value: a flag given a value, a valued option
+   *     given none, or a value that does not parse (a bad MAXPURGE limit, a glob that does not
+   *     compile); {@code b} is then unchanged
+   */
+  public SyncOptions.Builder apply(SyncOptions.Builder b, OptionSpec spec, String valueOrNull) {
+    String keyword = spec.keyword();
+    if (!spec.argKind().takesValue()) {
+      if (valueOrNull != null) {
+        throw new OptionException(
+            "option " + keyword + " takes no value, got \"" + valueOrNull + "\"");
+      }
+    } else {
+      if (valueOrNull == null) {
+        throw new OptionException("option " + keyword + " needs a value " + spec.argLabel());
+      }
+      String problem = spec.problem(valueOrNull);
+      if (problem != null) {
+        throw new OptionException(
+            "option " + keyword + " got bad value \"" + valueOrNull + "\" (" + problem + ")");
+      }
+    }
+    spec.applier().accept(b, valueOrNull);
+    return b;
+  }
+
+  /** As {@link #apply(SyncOptions.Builder, OptionSpec, String)}, looking the keyword up first. */
+  public SyncOptions.Builder apply(SyncOptions.Builder b, String keyword, String valueOrNull) {
+    OptionSpec spec =
+        find(keyword).orElseThrow(() -> new OptionException("unknown option \"" + keyword + "\""));
+    return apply(b, spec, valueOrNull);
+  }
+}

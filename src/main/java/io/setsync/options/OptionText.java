@@ -1,0 +1,247 @@
+package io.setsync.options;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command-language form of an option list, as typed at the console after the object of a
+ * command and as sent to the receiver on the wire:
+ *
+ * <pre>PURGE, EXCLUDE "*.tmp", exclude '*.bak', MAXPURGE 10%, TIMEEXACT</pre>
+ *
+ * <p>Grammar: {@code text := [clause {"," clause}]}, {@code clause := KEYWORD [value]}. Keywords
+ * are bare words, matched ignoring ASCII case. A value is either
+ *
+ * <ul>
+ *   <li>a bare word: a run of characters other than white space, commas and quote marks
+ *       ({@code 10%}, {@code *.tmp}); or
+ *   <li>a quoted string in double quotes {@code "..."} or single quotes {@code '...'}. Inside, the
+ *       enclosing quote mark is written doubled ({@code "say ""hi"""} is {@code say "hi"}, {@code
+ *       'it''s'} is {@code it's}); every other character, including the other quote mark, commas,
+ *       white space, line breaks and backslashes, stands for itself. (Backslash is not an escape
+ *       because globs use it as their own escape character.)
+ * </ul>
+ *
+ * <p>A glob with a comma, space or quote mark (e.g. {@code *.{c,h}}) must therefore be quoted.
+ * White space between words is any Unicode white space. Empty or blank text means no options.
+ *
+ * <p>Errors throw {@link OptionException} whose message names the offending word and ends with its
+ * 1-based column, counted in Unicode code points: {@code unknown option "PURG" at column 1}.
+ */
+public final class OptionText {
+  private OptionText() {}
+
+  /**
+   * One clause as written.
+   *
+   * @param keyword the keyword as typed (not yet looked up or upper-cased)
+   * @param value the value with quotes removed, or null when none was given
+   * @param column 1-based column of the keyword
+   * @param valueColumn 1-based column of the value (of its opening quote when quoted); 0 when none
+   */
+  public record Clause(String keyword, String value, int column, int valueColumn) {
+    /** A clause whose value, if any, is taken to be at the keyword's column. */
+    public Clause(String keyword, String value, int column) {
+      this(keyword, value, column, value == null ? 0 : column);
+    }
+  }
+
+  private enum Kind {
+    WORD,
+    QUOTED,
+    COMMA
+  }
+
+  /** A token: its text (value with quotes removed) and 1-based column. */
+  private record Token(Kind kind, String text, int column) {}
+
+  /** Parses an option list (standard registry); blank text gives {@link SyncOptions#DEFAULTS}. */
+  public static SyncOptions parse(String text) {
+    return options(clauses(text, 1), OptionRegistry.standard());
+  }
+
+  /**
+   * Parses an option list that starts at column {@code firstColumn} of a longer line, so that error
+   * columns refer to the whole line.
+   */
+  public static SyncOptions parse(String text, int firstColumn) {
+    return options(clauses(text, firstColumn), OptionRegistry.standard());
+  }
+
+  /** Splits an option list into clauses without looking the keywords up. */
+  public static List<Clause> clauses(String text) {
+    return clauses(text, 1);
+  }
+
+  /**
+   * Splits an option list into clauses without looking the keywords up, numbering columns from
+   * {@code firstColumn} (the column at which {@code text} starts in the line it was cut from).
+   *
+   * @throws OptionException on an unterminated quote, a quoted keyword, a missing keyword (leading,
+   *     doubled or trailing comma) or a word after a clause's value
+   */
+  public static List<Clause> clauses(String text, int firstColumn) {
+    List<Token> tokens = tokenize(text, firstColumn);
+    List<Clause> clauses = new ArrayList<>();
+    int i = 0;
+    while (i < tokens.size()) {
+      Token keyword = tokens.get(i++);
+      if (keyword.kind == Kind.COMMA) {
+        throw error("missing option before", ",", keyword.column);
+      }
+      if (keyword.kind == Kind.QUOTED) {
+        throw error("expected an option name, got quoted", keyword.text, keyword.column);
+      }
+      Token value = null;
+      if (i < tokens.size() && tokens.get(i).kind != Kind.COMMA) {
+        value = tokens.get(i++);
+      }
+      if (i < tokens.size() && tokens.get(i).kind != Kind.COMMA) {
+        Token extra = tokens.get(i);
+        throw error("unexpected word", extra.text, extra.column);
+      }
+      clauses.add(
+          value == null
+              ? new Clause(keyword.text, null, keyword.column, 0)
+              : new Clause(keyword.text, value.text, keyword.column, value.column));
+      if (i < tokens.size()) {
+        Token comma = tokens.get(i++);
+        if (i == tokens.size()) {
+          throw error("missing option after", ",", comma.column);
+        }
+      }
+    }
+    return clauses;
+  }
+
+  /**
+   * Builds options from clauses: looks each keyword up in {@code registry}, refuses a second
+   * occurrence of a non-repeatable option, and applies each value with {@link
+   * OptionRegistry#apply}; the registry's refusals gain the column of the offending word.
+   */
+  public static SyncOptions options(List<Clause> clauses, OptionRegistry registry) {
+    SyncOptions.Builder b = SyncOptions.builder();
+    Set<String> seen = new HashSet<>();
+    for (Clause clause : clauses) {
+      OptionSpec spec =
+          registry
+              .find(clause.keyword())
+              .orElseThrow(() -> error("unknown option", clause.keyword(), clause.column()));
+      if (!seen.add(spec.keyword()) && !spec.repeatable()) {
+        throw error("option given twice:", clause.keyword(), clause.column());
+      }
+      try {
+        registry.apply(b, spec, clause.value());
+      } catch (OptionException e) {
+        int column = clause.value() == null ? clause.column() : clause.valueColumn();
+        throw new OptionException(e.getMessage() + " at column " + column);
+      }
+    }
+    return b.build();
+  }
+
+  /** Canonical text with the standard registry; see {@link #render(SyncOptions, OptionRegistry)}. */
+  public static String render(SyncOptions options) {
+    return render(options, OptionRegistry.standard());
+  }
+
+  /**
+   * Canonical text: options in registry order joined by ", ", TEXT values always double-quoted,
+   * other values bare when they can be, e.g. {@code PURGE, EXCLUDE "*.tmp", MAXPURGE 10%}; empty
+   * for {@link SyncOptions#DEFAULTS}. {@code parse(render(o))} equals {@code o} for every {@code o}
+   * the registry can build (i.e. whose globs compile).
+   */
+  public static String render(SyncOptions options, OptionRegistry registry) {
+    StringBuilder out = new StringBuilder();
+    for (OptionSpec spec : registry.specs()) {
+      for (String value : spec.values().apply(options)) {
+        if (out.length() > 0) {
+          out.append(", ");
+        }
+        out.append(spec.keyword());
+        if (spec.argKind() == ArgKind.TEXT) {
+          out.append(' ').append(quote(value));
+        } else if (spec.argKind().takesValue()) {
+          out.append(' ').append(isBareWord(value) ? value : quote(value));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code value} in double quotes, inner double quotes doubled: {@code a"b} gives {@code "a""b"}. */
+  public static String quote(String value) {
+    return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  private static boolean isBareWord(String value) {
+    return !value.isEmpty() && value.codePoints().allMatch(OptionText::isWordChar);
+  }
+
+  private static boolean isWordChar(int cp) {
+    return !Character.isWhitespace(cp) && cp != ',' && cp != '"' && cp != '\'';
+  }
+
+  private static List<Token> tokenize(String text, int firstColumn) {
+    List<Token> tokens = new ArrayList<>();
+    int i = 0;
+    int column = firstColumn;
+    int n = text.length();
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      if (Character.isWhitespace(cp)) {
+        i += Character.charCount(cp);
+        column++;
+      } else if (cp == ',') {
+        tokens.add(new Token(Kind.COMMA, ",", column));
+        i++;
+        column++;
+      } else if (cp == '"' || cp == '\'') {
+        int start = i;
+        int startColumn = column;
+        StringBuilder value = new StringBuilder();
+        i++;
+        column++;
+        while (true) {
+          if (i >= n) {
+            throw error("unterminated quoted value", text.substring(start), startColumn, "");
+          }
+          int c = text.codePointAt(i);
+          i += Character.charCount(c);
+          column++;
+          if (c == cp) {
+            if (i < n && text.charAt(i) == cp) {
+              value.append((char) cp);
+              i++;
+              column++;
+            } else {
+              break;
+            }
+          } else {
+            value.appendCodePoint(c);
+          }
+        }
+        tokens.add(new Token(Kind.QUOTED, value.toString(), startColumn));
+      } else {
+        int start = i;
+        int startColumn = column;
+        while (i < n && isWordChar(text.codePointAt(i))) {
+          i += Character.charCount(text.codePointAt(i));
+          column++;
+        }
+        tokens.add(new Token(Kind.WORD, text.substring(start, i), startColumn));
+      }
+    }
+    return tokens;
+  }
+
+  private static OptionException error(String what, String word, int column) {
+    return error(what, word, column, "\"");
+  }
+
+  private static OptionException error(String what, String word, int column, String quote) {
+    return new OptionException(what + " " + quote + word + quote + " at column " + column);
+  }
+}
