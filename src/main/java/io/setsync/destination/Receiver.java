@@ -167,7 +167,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
         .onMessage(Closed.class, m -> onClosed())
-        .onMessage(Failed.class, m -> abort(describe(m.cause())))
+        .onMessage(Failed.class, this::onFailed)
         .onSignal(PostStop.class, s -> cleanUp())
         .build();
   }
@@ -204,8 +204,17 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + requestedRoot + ": " + describe(e));
     }
-    if (phase == Phase.DONE) return Behaviors.stopped();
+    if (phase == Phase.DONE) return awaitClose();
     releaseInbound();
+    return this;
+  }
+
+  /**
+   * The last frame is queued; stopping now would drop it. The source closes the connection once
+   * it has read it; if it never does, a timer ends the wait.
+   */
+  private Behavior<Command> awaitClose() {
+    getContext().scheduleOnce(Duration.ofSeconds(10), getContext().getSelf(), Closed.INSTANCE);
     return this;
   }
 
@@ -450,7 +459,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private void onFileData(Frame.FileData data) throws IOException {
     if (incoming == null) throw new ProtocolException("file data outside a file");
-    for (ByteBuffer buffer : data.bytes().asByteBuffers()) incoming.write(buffer);
+    for (ByteBuffer buffer : data.bytes().getByteBuffers()) incoming.write(buffer);
   }
 
   private void onFileEnd(Frame.FileEnd end) throws IOException {
@@ -572,7 +581,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     if (dataEnded) {
       if (!batch.isEmpty()) beginCommit();
       else finishSession();
-      return phase == Phase.DONE ? Behaviors.stopped() : this;
+      return phase == Phase.DONE ? awaitClose() : this;
     }
     releaseInbound();
     return this;
@@ -647,6 +656,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     notice(Frame.NoticeKind.WARNING, path, text, false);
   }
 
+  private Behavior<Command> onFailed(Failed m) {
+    if (phase == Phase.DONE) return Behaviors.stopped();
+    if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
+    return abort("connection failed: " + describe(m.cause()));
+  }
+
   private Behavior<Command> onClosed() {
     if (phase == Phase.DONE) return Behaviors.stopped();
     getContext().getLog().warn("session {}: source closed the connection before the end", sessionId);
@@ -654,10 +669,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private Behavior<Command> abort(String reason) {
+    if (phase == Phase.DONE) return this;
     getContext().getLog().warn("session {} to {} aborted: {}", sessionId, requestedRoot, reason);
     outbox.sendLast(new Frame.Abort(reason));
     phase = Phase.DONE;
-    return Behaviors.stopped();
+    return awaitClose();
   }
 
   /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */

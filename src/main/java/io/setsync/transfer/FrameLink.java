@@ -34,6 +34,7 @@ public final class FrameLink {
 
     M closed();
 
+    /** The connection failed, or the peer sent a malformed frame (a {@link ProtocolException}). */
     M failed(Throwable cause);
 
     /** The previous outbound frame left; the next may be offered. */
@@ -57,17 +58,32 @@ public final class FrameLink {
     started
         .second()
         .via(Framing.simpleFramingProtocol(FrameCodec.MAX_FRAME_BYTES).join(transport))
-        .map(FrameCodec::decode)
+        .map(FrameLink::decodeOrError)
         .runWith(
             ActorSink.actorRefWithBackpressure(
                 context.getSelf(),
-                (ActorRef<Ack> ack, Frame frame) -> messages.received(frame, ack),
+                (ActorRef<Ack> ack, Object item) ->
+                    item instanceof Frame frame
+                        ? messages.received(frame, ack)
+                        : messages.failed((ProtocolException) item),
                 messages::opened,
                 Ack.INSTANCE,
                 messages.closed(),
                 messages::failed),
             context.getSystem());
     return outbox;
+  }
+
+  /**
+   * A malformed frame reaches the actor as a failure while the connection stays up, so the actor
+   * can still tell its peer why the session ends.
+   */
+  private static Object decodeOrError(ByteString bytes) {
+    try {
+      return FrameCodec.decode(bytes);
+    } catch (ProtocolException e) {
+      return e;
+    }
   }
 
   /**

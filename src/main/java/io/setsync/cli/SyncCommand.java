@@ -1,0 +1,231 @@
+package io.setsync.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.setsync.node.SetSyncNode;
+import io.setsync.options.OptionException;
+import io.setsync.options.OptionRegistry;
+import io.setsync.options.SyncOptions;
+import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SyncStatus;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.SourceSession;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code setsync sync SRC DEST [options]}: a one-time synchronization through an embedded node.
+ * The sync options come from the {@link OptionRegistry}, so this command line and the command
+ * language accept the same set.
+ */
+public final class SyncCommand {
+
+  private static final OptionRegistry REGISTRY = OptionRegistry.standard();
+
+  private SyncCommand() {}
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine commandLine = new CommandLine(spec());
+    ParseResult parsed;
+    SyncOptions options;
+    try {
+      parsed = commandLine.parseArgs(args);
+      if (parsed.isUsageHelpRequested()) {
+        commandLine.usage(out);
+        return 0;
+      }
+      options = options(parsed);
+    } catch (CommandLine.ParameterException | OptionException e) {
+      err.println("setsync sync: " + e.getMessage());
+      err.println("usage: setsync sync SRC DEST [options]   (--help lists them)");
+      return SyncStatus.ERRORS.exitCode;
+    }
+    boolean json = parsed.hasMatchedOption("--json");
+    boolean quiet = parsed.hasMatchedOption("--quiet");
+    SyncRequestCheck.Checked checked;
+    try {
+      checked = SyncRequestCheck.check(parsed.matchedPositional(0).getValue(), parsed.matchedPositional(1).getValue());
+    } catch (SyncRequestCheck.BadRequest e) {
+      err.println("setsync sync: " + e.getMessage());
+      return SyncStatus.ERRORS.exitCode;
+    }
+
+    ConsoleObserver observer = new ConsoleObserver(err, quiet, !json && !quiet && System.console() != null, options.report());
+    long started = System.nanoTime();
+    SourceSession.Outcome outcome;
+    try (SetSyncNode node = SetSyncNode.start()) {
+      SourceSession.Request request =
+          new SourceSession.Request(
+              checked.source(),
+              node.endpoint().getHostString(),
+              node.endpoint().getPort(),
+              checked.destination().toString(),
+              options);
+      outcome = node.synchronize(request, observer).toCompletableFuture().get();
+    } catch (SetSyncNode.StartException e) {
+      err.println("setsync sync: " + e.getMessage());
+      return SyncStatus.ERRORS.exitCode;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = SourceSession.Outcome.failed("interrupted");
+    } catch (ExecutionException e) {
+      outcome = SourceSession.Outcome.failed(e.getCause().getMessage());
+    }
+    observer.endProgress();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (outcome.failure() != null) err.println("setsync sync: " + outcome.failure());
+    if (json) out.println(json(outcome, seconds, observer, options.report()));
+    else if (!quiet || outcome.status() != SyncStatus.OK) out.println(summary(outcome, seconds, observer, options.report()));
+    return outcome.status().exitCode;
+  }
+
+  private static CommandSpec spec() {
+    CommandSpec spec = CommandSpec.create().name("setsync sync").mixinStandardHelpOptions(false);
+    spec.usageMessage().description("Synchronize the directory tree SRC to DEST once (AutoSYNC's SYNCHRONIZE).");
+    spec.addPositional(PositionalParamSpec.builder().index("0").paramLabel("SRC").type(String.class)
+        .required(true).description("source directory (absolute path)").build());
+    spec.addPositional(PositionalParamSpec.builder().index("1").paramLabel("DEST").type(String.class)
+        .required(true).description("destination directory (absolute path; created if missing)").build());
+    for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
+      OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
+      if (option.argKind().takesValue()) {
+        b.paramLabel(option.argLabel()).arity("1");
+        if (option.repeatable()) b.type(List.class).auxiliaryTypes(String.class);
+        else b.type(String.class);
+      } else {
+        b.arity("0").type(boolean.class);
+      }
+      spec.addOption(b.build());
+    }
+    spec.addOption(OptionSpec.builder("--json").arity("0").type(boolean.class)
+        .description("print the summary as one JSON object on stdout").build());
+    spec.addOption(OptionSpec.builder("--quiet").arity("0").type(boolean.class)
+        .description("print nothing unless something goes wrong").build());
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help").build());
+    return spec;
+  }
+
+  private static SyncOptions options(ParseResult parsed) {
+    SyncOptions.Builder builder = SyncOptions.builder();
+    for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
+      OptionSpec matched = parsed.matchedOption(option.cliName());
+      if (matched == null) continue;
+      if (!option.argKind().takesValue()) {
+        REGISTRY.apply(builder, option, null);
+      } else if (option.repeatable()) {
+        List<String> values = matched.getValue();
+        for (String value : values) REGISTRY.apply(builder, option, value);
+      } else {
+        REGISTRY.apply(builder, option, matched.<String>getValue());
+      }
+    }
+    return builder.build();
+  }
+
+  private static String summary(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report) {
+    SyncCounts c = outcome.counts();
+    StringBuilder text = new StringBuilder();
+    if (report) {
+      for (String path : observer.wouldCopy()) text.append("would copy: ").append(path).append('\n');
+      for (String path : observer.wouldPurge()) text.append("would purge: ").append(path).append('\n');
+    }
+    text.append(String.format(
+        "%sscanned %d, copied %d (%s), purged %d, skipped %d, kept newer %d, errors %d; %s in %.2f s",
+        report ? "report: " : "", c.scanned(), c.copied(), Sizes.human(c.bytes()), c.purged(), c.skipped(),
+        c.keptNewer(), c.errors(), outcome.status().label, seconds));
+    return text.toString();
+  }
+
+  private static String json(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report) {
+    ObjectMapper mapper = new ObjectMapper();
+    SyncCounts c = outcome.counts();
+    ObjectNode node = mapper.createObjectNode();
+    node.put("scanned", c.scanned());
+    node.put("copied", c.copied());
+    node.put("bytes", c.bytes());
+    node.put("purged", c.purged());
+    node.put("skipped", c.skipped());
+    node.put("keptNewer", c.keptNewer());
+    node.put("errors", c.errors());
+    node.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    node.put("status", outcome.status().label);
+    if (report) {
+      observer.wouldCopy().forEach(node.putArray("wouldCopy")::add);
+      observer.wouldPurge().forEach(node.putArray("wouldPurge")::add);
+    }
+    return node.toString();
+  }
+
+  /** Prints warnings as they come and, on a terminal, a progress line; collects the report lists. */
+  private static final class ConsoleObserver implements SourceSession.Observer {
+    private final PrintStream err;
+    private final boolean quiet;
+    private final boolean progress;
+    private final boolean report;
+    private final List<String> wouldCopy = new java.util.ArrayList<>();
+    private final List<String> wouldPurge = new java.util.ArrayList<>();
+    private long lastProgressNanos;
+    private boolean progressShown;
+
+    ConsoleObserver(PrintStream err, boolean quiet, boolean progress, boolean report) {
+      this.err = err;
+      this.quiet = quiet;
+      this.progress = progress;
+      this.report = report;
+    }
+
+    @Override
+    public synchronized void notice(Frame.Notice notice) {
+      switch (notice.kind()) {
+        case WOULD_COPY -> wouldCopy.add(notice.path());
+        case WOULD_PURGE -> wouldPurge.add(notice.path());
+        case PURGED -> { }
+        case WARNING -> {
+          if (!quiet) line("warning: " + where(notice) + notice.text());
+        }
+        case ERROR -> line("error: " + where(notice) + notice.text());
+      }
+    }
+
+    private static String where(Frame.Notice notice) {
+      return notice.path().isEmpty() ? "" : notice.path() + ": ";
+    }
+
+    @Override
+    public synchronized void progress(long listed, long filesSent, long bytesSent) {
+      if (!progress) return;
+      long now = System.nanoTime();
+      if (now - lastProgressNanos < 200_000_000L) return;
+      lastProgressNanos = now;
+      err.print("\r\033[K" + listed + " listed, " + filesSent + " files sent, " + Sizes.human(bytesSent));
+      err.flush();
+      progressShown = true;
+    }
+
+    private void line(String text) {
+      if (progressShown) err.print("\r\033[K");
+      progressShown = false;
+      err.println(text);
+    }
+
+    synchronized void endProgress() {
+      if (progressShown) err.print("\r\033[K");
+      progressShown = false;
+      err.flush();
+    }
+
+    synchronized List<String> wouldCopy() {
+      return List.copyOf(wouldCopy);
+    }
+
+    synchronized List<String> wouldPurge() {
+      return List.copyOf(wouldPurge);
+    }
+  }
+}

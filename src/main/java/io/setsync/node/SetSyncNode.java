@@ -1,0 +1,157 @@
+package io.setsync.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.transfer.DestinationEndpoint;
+import io.setsync.transfer.SourceSession;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An embedded setsync node: an ActorSystem with the LevelDB journal and local snapshots under
+ * {@code setsync.home}, and a data endpoint. One process owns a home at a time (a file lock), so
+ * two nodes never share one journal.
+ */
+public final class SetSyncNode implements AutoCloseable {
+
+  /** The node could not start; the message says why in the user's terms. */
+  public static final class StartException extends Exception {
+    public StartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final ActorSystem<NodeGuardian.Command> system;
+  private final FileChannel lockChannel;
+  private final InetSocketAddress endpoint;
+
+  private SetSyncNode(ActorSystem<NodeGuardian.Command> system, FileChannel lockChannel, InetSocketAddress endpoint) {
+    this.system = system;
+    this.lockChannel = lockChannel;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts a node from {@code application.conf}/{@code reference.conf} and the environment. */
+  public static SetSyncNode start() throws StartException {
+    return start(ConfigFactory.load());
+  }
+
+  public static SetSyncNode start(Config config) throws StartException {
+    Path home = Paths.get(config.getString("setsync.home")).toAbsolutePath();
+    FileChannel lock = lockHome(home);
+    Config resolved =
+        ConfigFactory.parseMap(
+                Map.of(
+                    "setsync.home", home.toString(),
+                    "akka.persistence.journal.leveldb.dir", home.resolve("journal").toString(),
+                    "akka.persistence.snapshot-store.local.dir", home.resolve("snapshots").toString()))
+            .withFallback(config);
+    ActorSystem<NodeGuardian.Command> system;
+    try {
+      system = ActorSystem.create(NodeGuardian.create(), "setsync", resolved);
+    } catch (RuntimeException e) {
+      closeQuietly(lock);
+      throw new StartException("cannot start the node: " + e.getMessage(), e);
+    }
+    try {
+      DestinationEndpoint.Binding binding =
+          AskPattern.<NodeGuardian.Command, DestinationEndpoint.Binding>ask(
+                  system, NodeGuardian.GetEndpoint::new, Duration.ofSeconds(20), system.scheduler())
+              .toCompletableFuture()
+              .get(25, TimeUnit.SECONDS);
+      if (binding.failure() != null) throw new IOException(binding.failure());
+      return new SetSyncNode(system, lock, binding.address());
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      system.terminate();
+      closeQuietly(lock);
+      throw new StartException("data endpoint: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      system.terminate();
+      closeQuietly(lock);
+      throw new StartException("interrupted while starting", e);
+    }
+  }
+
+  private static FileChannel lockHome(Path home) throws StartException {
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new StartException(
+          "SETSYNC_HOME " + home + " cannot be used: " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+    }
+    if (!Files.isDirectory(home) || !Files.isWritable(home)) {
+      throw new StartException("SETSYNC_HOME " + home + " is not a writable directory", null);
+    }
+    try {
+      FileChannel channel =
+          FileChannel.open(home.resolve("node.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new StartException(
+            "SETSYNC_HOME " + home + " is in use by another setsync process; wait for it or set SETSYNC_HOME", null);
+      }
+      return channel;
+    } catch (IOException e) {
+      throw new StartException("SETSYNC_HOME " + home + " cannot be locked: " + e.getMessage(), e);
+    }
+  }
+
+  public InetSocketAddress endpoint() {
+    return endpoint;
+  }
+
+  public ActorSystem<NodeGuardian.Command> system() {
+    return system;
+  }
+
+  /** Runs one file-set synchronization from this node. */
+  public CompletionStage<SourceSession.Outcome> synchronize(
+      SourceSession.Request request, SourceSession.Observer observer) {
+    return AskPattern.ask(
+        system,
+        replyTo -> new NodeGuardian.Synchronize(request, observer, replyTo),
+        Duration.ofDays(200), // the scheduler's limit is ~248 days; a sync ends long before
+        system.scheduler());
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // terminating anyway; the lock is released with the process
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // releasing the lock cannot fail in a way worth reporting
+    }
+  }
+}

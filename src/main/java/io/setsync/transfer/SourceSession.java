@@ -1,0 +1,370 @@
+package io.setsync.transfer;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.stream.javadsl.Tcp;
+import akka.util.ByteString;
+import io.setsync.fs.ExcludeFilter;
+import io.setsync.fs.FileEntry;
+import io.setsync.fs.EntryType;
+import io.setsync.fs.PathGuard;
+import io.setsync.fs.TreeScanner;
+import io.setsync.options.OptionText;
+import io.setsync.options.SyncOptions;
+import io.setsync.sync.ContentHash;
+import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SyncStatus;
+import io.setsync.transfer.FrameLink.Ack;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The source side of one file-set synchronization: connects to a destination endpoint, streams
+ * the sorted listing, sends each file the receiver asks for, and reports the receiver's counts.
+ * Listing and data overlap; the listing pauses while too many needed files wait to be sent, so
+ * memory stays flat however large the tree.
+ */
+public final class SourceSession extends AbstractBehavior<SourceSession.Command> {
+
+  public interface Command {}
+
+  private record Opened(ActorRef<Ack> ack) implements Command {}
+
+  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+
+  private enum Closed implements Command { INSTANCE }
+
+  private record Failed(Throwable cause) implements Command {}
+
+  private enum OutboundReady implements Command { INSTANCE }
+
+  /** What to synchronize, and where to. */
+  public record Request(
+      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
+
+  /** The end of a session: the receiver's counts, or why there are none. */
+  public record Outcome(SyncCounts counts, SyncStatus status, String failure) {
+    public static Outcome failed(String reason) {
+      return new Outcome(SyncCounts.ZERO, SyncStatus.ERRORS, reason);
+    }
+  }
+
+  /** Sees what happens as it happens: progress for a terminal, notices for the log or report. */
+  public interface Observer {
+    void notice(Frame.Notice notice);
+
+    void progress(long entriesListed, long filesSent, long bytesSent);
+  }
+
+  /** Tunables from setsync.transfer. */
+  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow) {
+    public static Settings from(com.typesafe.config.Config transfer) {
+      return new Settings(
+          (int) transfer.getBytes("chunk-bytes").longValue(),
+          transfer.getInt("entries-per-frame"),
+          transfer.getInt("need-window"));
+    }
+  }
+
+  public static Behavior<Command> create(
+      Request request, Settings settings, Observer observer, ActorRef<Outcome> replyTo) {
+    return Behaviors.setup(ctx -> new SourceSession(ctx, request, settings, observer, replyTo));
+  }
+
+  private final Request request;
+  private final Settings settings;
+  private final Observer observer;
+  private final ActorRef<Outcome> replyTo;
+  private final FrameLink.Outbox outbox;
+
+  private TreeScanner listing;
+  private boolean ready;
+  private boolean listingEnded;
+  private boolean needsEnded;
+  private boolean dataEnded;
+  private final ArrayDeque<Frame.Need> needs = new ArrayDeque<>();
+  private OutgoingFile sending;
+  private long entriesListed;
+  private long filesSent;
+  private long bytesSent;
+  private long sourceWarnings;
+  private boolean finished;
+
+  private SourceSession(
+      ActorContext<Command> ctx,
+      Request request,
+      Settings settings,
+      Observer observer,
+      ActorRef<Outcome> replyTo) {
+    super(ctx);
+    this.request = request;
+    this.settings = settings;
+    this.observer = observer;
+    this.replyTo = replyTo;
+    this.outbox =
+        FrameLink.connect(
+            ctx,
+            Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
+            new FrameLink.Messages<>() {
+              public Command opened(ActorRef<Ack> ack) {
+                return new Opened(ack);
+              }
+
+              public Command received(Frame frame, ActorRef<Ack> ack) {
+                return new Received(frame, ack);
+              }
+
+              public Command closed() {
+                return Closed.INSTANCE;
+              }
+
+              public Command failed(Throwable cause) {
+                return new Failed(cause);
+              }
+
+              public Command outboundReady() {
+                return OutboundReady.INSTANCE;
+              }
+            });
+    outbox.send(
+        new Frame.Hello(
+            Frame.PROTOCOL_VERSION,
+            request.destinationRoot(),
+            OptionText.render(request.options()),
+            request.sourceRoot().toString()));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Opened.class, m -> ack(m.ack()))
+        .onMessage(Received.class, this::onFrame)
+        .onMessage(OutboundReady.class, m -> onOutboundReady())
+        .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
+        .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
+        .onSignal(PostStop.class, s -> cleanUp())
+        .build();
+  }
+
+  /** The source never holds back what the receiver says: needs must flow for the listing to go on. */
+  private Behavior<Command> ack(ActorRef<Ack> ack) {
+    ack.tell(Ack.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onFrame(Received m) {
+    Frame frame = m.frame();
+    m.ack().tell(Ack.INSTANCE);
+    if (frame instanceof Frame.Ready) {
+      try {
+        listing = TreeScanner.open(request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning);
+      } catch (IOException e) {
+        outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
+        return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
+      }
+      ready = true;
+    } else if (frame instanceof Frame.Needs n) {
+      needs.addAll(n.needs());
+    } else if (frame == Frame.NeedsEnd.INSTANCE) {
+      needsEnded = true;
+    } else if (frame instanceof Frame.Notice notice) {
+      observer.notice(notice);
+    } else if (frame instanceof Frame.Done done) {
+      outbox.close();
+      long skipped = done.counts().skipped() + sourceWarnings;
+      SyncCounts c = done.counts();
+      SyncCounts counts = new SyncCounts(c.scanned(), c.copied(), c.bytes(), c.purged(), skipped, c.keptNewer(), c.errors());
+      SyncStatus status = SyncStatus.ofExitCode(done.completionCode());
+      if (sourceWarnings > 0) status = status.worst(SyncStatus.WARNINGS);
+      return finish(new Outcome(counts, status, null));
+    } else if (frame instanceof Frame.Abort abort) {
+      return finish(Outcome.failed(abort.reason()));
+    } else {
+      outbox.sendLast(new Frame.Abort("unexpected " + frame.getClass().getSimpleName() + " frame"));
+      return finish(Outcome.failed("protocol error: the destination sent an unexpected "
+          + frame.getClass().getSimpleName() + " frame"));
+    }
+    pump();
+    return this;
+  }
+
+  private Behavior<Command> onOutboundReady() {
+    outbox.onReady();
+    pump();
+    return finished ? Behaviors.stopped() : this;
+  }
+
+  /** Offers the next frame whenever the connection can take one. */
+  private void pump() {
+    while (ready && !finished && outbox.idle()) {
+      Frame next = nextFrame();
+      if (next == null) return;
+      outbox.send(next);
+    }
+  }
+
+  private Frame nextFrame() {
+    if (sending != null) return sending.next();
+    boolean listingMayGo = !listingEnded && needs.size() < settings.needWindow();
+    if (!needs.isEmpty() && (!listingMayGo || needs.size() >= 64)) return beginFile(needs.poll());
+    if (listingMayGo) return nextListingFrame();
+    if (!needs.isEmpty()) return beginFile(needs.poll());
+    if (listingEnded && needsEnded && !dataEnded) {
+      dataEnded = true;
+      return Frame.DataEnd.INSTANCE;
+    }
+    return null;
+  }
+
+  private Frame nextListingFrame() {
+    List<FileEntry> batch = new ArrayList<>(settings.entriesPerFrame());
+    while (batch.size() < settings.entriesPerFrame() && listing.hasNext()) {
+      FileEntry entry = listing.next();
+      if (request.options().checksum() && entry.type() == EntryType.FILE) {
+        entry = withHash(entry);
+      }
+      batch.add(entry);
+    }
+    entriesListed += batch.size();
+    observer.progress(entriesListed, filesSent, bytesSent);
+    if (batch.isEmpty()) {
+      listingEnded = true;
+      listing.close();
+      return Frame.ListingEnd.INSTANCE;
+    }
+    return new Frame.Entries(batch);
+  }
+
+  private FileEntry withHash(FileEntry entry) {
+    try {
+      return entry.withContentHash(ContentHash.of(request.sourceRoot().resolve(entry.path())));
+    } catch (IOException e) {
+      return entry; // no hash: the receiver sees a difference and asks for the file
+    }
+  }
+
+  private Frame beginFile(Frame.Need need) {
+    try {
+      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
+      sending = openFile(need.id(), path);
+      return sending.begin();
+    } catch (IOException | RuntimeException e) {
+      sending = null;
+      return new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e));
+    }
+  }
+
+  private OutgoingFile openFile(int id, Path path) throws IOException {
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try {
+      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!before.isRegularFile()) throw new IOException("no longer a regular file");
+      return new OutgoingFile(id, path, channel, before, settings.chunkBytes());
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private void sourceWarning(String text) {
+    sourceWarnings++;
+    observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + text));
+  }
+
+  private Behavior<Command> finish(Outcome outcome) {
+    if (!finished) {
+      finished = true;
+      replyTo.tell(outcome);
+    }
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> cleanUp() {
+    if (sending != null) sending.close();
+    if (listing != null) listing.close();
+    return this;
+  }
+
+  private String connectionFailure(Throwable cause) {
+    if (cause instanceof akka.stream.StreamTcpException) {
+      return "cannot reach the destination endpoint at " + request.host() + ":" + request.port()
+          + ": " + cause.getMessage();
+    }
+    return "connection to the destination failed: " + describe(cause);
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+
+  /** A needed file being read: frames begin, data chunks, then end (or unavailable if it changed). */
+  private final class OutgoingFile {
+    private final int id;
+    private final FileChannel channel;
+    private final BasicFileAttributes before;
+    private final int chunkBytes;
+    private final CRC32C crc = new CRC32C();
+    private final Path path;
+
+    private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
+      this.id = id;
+      this.path = path;
+      this.channel = channel;
+      this.before = before;
+      this.chunkBytes = chunkBytes;
+    }
+
+    Frame begin() {
+      return new Frame.FileBegin(id, before.size(), before.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    Frame next() {
+      try {
+        ByteBuffer buffer = ByteBuffer.allocate(chunkBytes);
+        int n = channel.read(buffer);
+        if (n > 0) {
+          buffer.flip();
+          crc.update(buffer.duplicate());
+          bytesSent += n;
+          return new Frame.FileData(ByteString.fromByteBuffer(buffer));
+        }
+        close();
+        sending = null;
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
+          return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
+        }
+        filesSent++;
+        observer.progress(entriesListed, filesSent, bytesSent);
+        return new Frame.FileEnd(id, crc.getValue());
+      } catch (IOException e) {
+        close();
+        sending = null;
+        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
+      }
+    }
+
+    void close() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // read-only: nothing to lose
+      }
+    }
+  }
+}
