@@ -1,0 +1,61 @@
+package io.setsync.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code scripts/setsync} as a user would, in its own process, with its own SETSYNC_HOME. */
+final class Launcher {
+
+  static final Path SCRIPT = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().resolve("scripts/setsync");
+
+  record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private final Path home;
+
+  Launcher(Path home) {
+    this.home = home;
+  }
+
+  Result run(String... args) throws IOException, InterruptedException {
+    return run(Map.of(), args);
+  }
+
+  Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    Process process = start(env, args);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("setsync did not finish within 5 minutes: " + List.of(args));
+    }
+    return new Result(
+        process.exitValue(),
+        Files.readString(home.resolve("last.out"), StandardCharsets.UTF_8),
+        Files.readString(home.resolve("last.err"), StandardCharsets.UTF_8));
+  }
+
+  Process start(Map<String, String> env, String... args) throws IOException {
+    Files.createDirectories(home);
+    List<String> command = new ArrayList<>();
+    command.add(SCRIPT.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(home.resolve("last.out").toFile())
+        .redirectError(home.resolve("last.err").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().put("LC_ALL", "C.UTF-8");
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+}
