@@ -106,7 +106,12 @@ public final class DestinationRoot {
         onFailure.accept(r, e);
       }
     }
-    syncDirectories(batch.stream().map(r -> resolve(r.target()).getParent()).distinct().toList());
+    syncDirectories(
+        batch.stream()
+            .filter(r -> !failed.contains(r))
+            .map(r -> resolve(r.target()).getParent())
+            .distinct()
+            .toList());
     syncDirectory(scratch);
     CrashPoint.DIRECTORY_SYNCED.reach();
     return failed;

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.Ignore;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -266,13 +265,6 @@ public class DestinationRootTest {
     assertEquals(List.of(), list(root.scratch()));
   }
 
-  @Ignore(
-      "BUG: DestinationRoot.replace fsyncs the parent directory of every target in the batch,"
-          + " including one whose parent does not exist; syncDirectory then throws"
-          + " NoSuchFileException out of replace(), so instead of returning the failed replacement"
-          + " (as documented: 'A replacement that fails is reported and left old; the others go"
-          + " on. Returns the failed ones.') the whole batch call fails after the other targets"
-          + " were already renamed, and the scratch directory is never fsync'd.")
   @Test
   public void replaceWithAMissingTargetParentReportsItAndReturnsTheOthers() throws IOException {
     DestinationRoot root = openFresh();
@@ -309,7 +301,6 @@ public class DestinationRootTest {
     try {
       root.replace(List.of(a, x), (r, e) -> reported.add(r));
     } catch (IOException tolerated) {
-      // see the @Ignore'd test above
     }
 
     assertEquals(List.of(x), reported);
