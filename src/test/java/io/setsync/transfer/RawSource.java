@@ -1,0 +1,207 @@
+package io.setsync.transfer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import akka.util.ByteString;
+import io.setsync.fs.EntryType;
+import io.setsync.fs.FileEntry;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * A hand-driven source for receiver tests: a plain blocking socket speaking the wire format
+ * directly (4-byte big-endian length, then the {@link FrameCodec} bytes), so a test can send
+ * whatever a broken or hostile source would.
+ */
+final class RawSource implements AutoCloseable {
+
+  static final long MTIME = 1_600_000_000_123_456_000L;
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+
+  RawSource(InetSocketAddress endpoint) throws IOException {
+    socket = new Socket();
+    socket.connect(endpoint, 10_000);
+    socket.setSoTimeout(10_000);
+    socket.setTcpNoDelay(true);
+    in = new DataInputStream(socket.getInputStream());
+    out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  // ---- sending
+
+  void send(Frame frame) throws IOException {
+    sendPayload(FrameCodec.encode(frame).toArray());
+  }
+
+  /** A length prefix and the given payload, whatever it is. */
+  void sendPayload(byte[] payload) throws IOException {
+    out.writeInt(payload.length);
+    out.write(payload);
+    out.flush();
+  }
+
+  /** Bytes exactly as given: no length prefix added. */
+  void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  void hello(String destinationRoot, String options) throws IOException {
+    send(new Frame.Hello(Frame.PROTOCOL_VERSION, destinationRoot, options, "attack-test"));
+  }
+
+  /** Hello, then the Ready that must answer it. */
+  String open(String destinationRoot, String options) throws IOException {
+    hello(destinationRoot, options);
+    Frame answer = read();
+    if (!(answer instanceof Frame.Ready ready)) {
+      throw new AssertionError("expected Ready after Hello, got " + answer);
+    }
+    return ready.sessionId();
+  }
+
+  void entries(FileEntry... entries) throws IOException {
+    send(new Frame.Entries(List.of(entries)));
+  }
+
+  /** Sends a whole file as the answer to one need, with the right checksum. */
+  void sendFile(int id, String content) throws IOException {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    send(new Frame.FileBegin(id, bytes.length, MTIME));
+    send(new Frame.FileData(ByteString.fromArray(bytes)));
+    send(new Frame.FileEnd(id, crc32c(bytes)));
+  }
+
+  // ---- receiving
+
+  /** The next frame, or null at the end of the stream. */
+  Frame read() throws IOException {
+    int length;
+    try {
+      length = in.readInt();
+    } catch (EOFException end) {
+      return null;
+    }
+    assertTrue("frame length " + length, length > 0 && length <= FrameCodec.MAX_FRAME_BYTES);
+    byte[] payload = new byte[length];
+    in.readFully(payload);
+    return FrameCodec.decode(ByteString.fromArray(payload));
+  }
+
+  /** Reads frames until one of the given type arrives; fails on end of stream or an Abort. */
+  <F extends Frame> F readUntil(Class<F> type, List<Frame> seen) throws IOException {
+    while (true) {
+      Frame f = read();
+      if (f == null) throw new AssertionError("connection closed while waiting for " + type.getSimpleName() + "; saw " + seen);
+      seen.add(f);
+      if (type.isInstance(f)) return type.cast(f);
+      if (f instanceof Frame.Abort a && type != Frame.Abort.class) {
+        throw new AssertionError("aborted while waiting for " + type.getSimpleName() + ": " + a.reason());
+      }
+    }
+  }
+
+  /** Reads until the Abort, skipping Needs and Notices, and returns it. */
+  Frame.Abort expectAbort() throws IOException {
+    List<Frame> seen = new ArrayList<>();
+    while (true) {
+      Frame f = read();
+      if (f == null) throw new AssertionError("connection closed without an Abort; saw " + seen);
+      if (f instanceof Frame.Abort a) return a;
+      if (f instanceof Frame.Done || f instanceof Frame.Ready) {
+        throw new AssertionError("expected an Abort, got " + f + " after " + seen);
+      }
+      seen.add(f);
+    }
+  }
+
+  /** Needs until NeedsEnd, as the list of needs. */
+  List<Frame.Need> readNeeds(List<Frame> seen) throws IOException {
+    List<Frame.Need> needs = new ArrayList<>();
+    while (true) {
+      Frame f = read();
+      if (f == null) throw new AssertionError("connection closed before NeedsEnd; saw " + seen);
+      seen.add(f);
+      if (f instanceof Frame.Needs n) needs.addAll(n.needs());
+      else if (f == Frame.NeedsEnd.INSTANCE) return needs;
+      else if (f instanceof Frame.Abort a) throw new AssertionError("aborted: " + a.reason());
+    }
+  }
+
+  /** The receiver must close the connection: only end of stream (or a reset) may follow. */
+  void expectClosed() throws IOException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    try {
+      while (System.nanoTime() < deadline) {
+        int b = in.read();
+        if (b < 0) return;
+        fail("unexpected byte after the last frame: " + b);
+      }
+    } catch (SocketTimeoutException stillOpen) {
+      fail("the receiver did not close the connection within " + socket.getSoTimeout() + " ms");
+    } catch (IOException reset) {
+      return; // closed the hard way: acceptable
+    }
+    fail("the receiver did not close the connection");
+  }
+
+  /** Reads whatever comes until the connection closes (end of stream or reset); returns it. */
+  List<Frame> drainUntilClosed() throws IOException {
+    List<Frame> seen = new ArrayList<>();
+    try {
+      for (Frame f = read(); f != null; f = read()) seen.add(f);
+    } catch (SocketTimeoutException stillOpen) {
+      throw new AssertionError("the receiver did not close the connection; saw " + seen);
+    } catch (IOException reset) {
+      // closed the hard way: acceptable
+    }
+    return seen;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  // ---- helpers
+
+  static FileEntry file(String path, long size) {
+    return new FileEntry(path, EntryType.FILE, size, MTIME, 0644, null, null);
+  }
+
+  static FileEntry dir(String path) {
+    return new FileEntry(path, EntryType.DIRECTORY, 0, MTIME, 0755, null, null);
+  }
+
+  static long crc32c(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return crc.getValue();
+  }
+
+  static void assertAbortMentions(Frame.Abort abort, String... words) {
+    assertNotNull(abort);
+    for (String w : words) {
+      assertTrue("abort reason \"" + abort.reason() + "\" should mention \"" + w + "\"", abort.reason().contains(w));
+    }
+  }
+
+  static void assertNoMoreNeeds(List<Frame.Need> needs, int expected) {
+    assertEquals("needs " + needs, expected, needs.size());
+  }
+}

@@ -1,0 +1,167 @@
+package io.setsync.transfer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.node.SetSyncNode;
+import io.setsync.options.SyncOptions;
+import io.setsync.sync.SyncStatus;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Helpers for tests that run a real node and talk to its endpoint. */
+final class ReceiverNode {
+
+  private ReceiverNode() {}
+
+  static SetSyncNode start(Path home) throws SetSyncNode.StartException {
+    Config config =
+        ConfigFactory.parseMap(Map.of("setsync.home", home.toString())).withFallback(ConfigFactory.load());
+    return SetSyncNode.start(config);
+  }
+
+  /** A small real source tree. */
+  static Path sourceTree(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
+    Files.writeString(dir.resolve("hello.txt"), "hello from the source\n");
+    Files.writeString(dir.resolve("sub/inner.txt"), "inner\n");
+    return dir;
+  }
+
+  /** Notices a session saw, for failure messages. */
+  static final class Recorder implements SourceSession.Observer {
+    final List<Frame.Notice> notices = new ArrayList<>();
+
+    @Override
+    public synchronized void notice(Frame.Notice notice) {
+      notices.add(notice);
+    }
+
+    @Override
+    public void progress(long entriesListed, long filesSent, long bytesSent) {}
+  }
+
+  static SourceSession.Outcome synchronize(SetSyncNode node, Path source, Path dest) throws Exception {
+    InetSocketAddress at = node.endpoint();
+    Recorder recorder = new Recorder();
+    return node.synchronize(
+            new SourceSession.Request(source, at.getHostString(), at.getPort(), dest.toString(), SyncOptions.DEFAULTS),
+            recorder)
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A normal session from {@code source} to {@code dest} succeeds with status OK, leaves the
+   * source files in place and an empty scratch area.
+   */
+  static void assertGoodSession(SetSyncNode node, Path source, Path dest) throws Exception {
+    SourceSession.Outcome outcome = synchronize(node, source, dest);
+    assertNull("good session after the attack failed: " + outcome.failure(), outcome.failure());
+    assertEquals("status of the good session: " + outcome, SyncStatus.OK, outcome.status());
+    assertEquals("hello from the source\n", Files.readString(dest.resolve("hello.txt")));
+    assertEquals("inner\n", Files.readString(dest.resolve("sub/inner.txt")));
+    try (Stream<Path> scratch = Files.list(dest.resolve(".setsync"))) {
+      assertEquals("scratch area after a good session", List.of(), scratch.map(Path::toString).toList());
+    }
+  }
+
+  /**
+   * As {@link #assertGoodSession}, but a refusal because the root is still busy is retried for up
+   * to {@code seconds}: for attacks where the point is that the node survives, not how soon the
+   * root is free again.
+   */
+  static void assertGoodSessionEventually(SetSyncNode node, Path source, Path dest, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (true) {
+      SourceSession.Outcome outcome = synchronize(node, source, dest);
+      if (outcome.failure() != null && outcome.failure().contains("busy") && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        continue;
+      }
+      break;
+    }
+    assertGoodSession(node, source, dest);
+  }
+
+  /**
+   * Everything under {@code base} except {@code excluded} subtrees: type, size, content digest,
+   * link target and (for files) mtime. Directory mtimes are left out: creating the scratch area
+   * touches the root's.
+   */
+  static Map<String, String> snapshot(Path base, Path... excluded) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(base)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        boolean skip = false;
+        for (Path ex : excluded) skip |= p.startsWith(ex);
+        if (skip) continue;
+        out.put(base.relativize(p).toString(), describe(p));
+      }
+    }
+    return out;
+  }
+
+  static String describe(Path p) throws IOException {
+    if (Files.isSymbolicLink(p)) return "link -> " + Files.readSymbolicLink(p);
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) return "dir";
+    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      return "file " + Files.size(p) + " " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+          + " " + digest(Files.readAllBytes(p));
+    }
+    return "other";
+  }
+
+  static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static void assertSameTree(String what, Map<String, String> before, Map<String, String> after) {
+    assertSameTree(what, before, after, Set.of());
+  }
+
+  /**
+   * Compares two snapshots and names the differences; {@code allowedNew} are paths (relative to
+   * the snapshot base) that may have appeared, as directories.
+   */
+  static void assertSameTree(
+      String what, Map<String, String> before, Map<String, String> after, Set<String> allowedNew) {
+    List<String> diff = new ArrayList<>();
+    for (Map.Entry<String, String> e : before.entrySet()) {
+      String now = after.get(e.getKey());
+      if (now == null) diff.add("removed " + e.getKey());
+      else if (!now.equals(e.getValue())) diff.add("changed " + e.getKey() + ": " + e.getValue() + " -> " + now);
+    }
+    for (Map.Entry<String, String> e : after.entrySet()) {
+      if (!before.containsKey(e.getKey())
+          && !(allowedNew.contains(e.getKey()) && e.getValue().equals("dir"))) {
+        diff.add("new " + e.getKey() + " (" + e.getValue() + ")");
+      }
+    }
+    assertEquals(what, List.of(), diff);
+  }
+}
