@@ -256,23 +256,28 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     } catch (OptionException e) {
       throw new ProtocolException("bad options: " + e.getMessage());
     }
-    requestedRoot = Paths.get(hello.destinationRoot());
+    try {
+      requestedRoot = Paths.get(hello.destinationRoot());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ProtocolException("destination is not a valid path: " + e.getMessage());
+    }
     if (!requestedRoot.isAbsolute()) {
       throw new ProtocolException("destination " + hello.destinationRoot() + " is not an absolute path");
     }
+    try {
+      root = DestinationRoot.open(requestedRoot);
+    } catch (IOException e) {
+      throw new ProtocolException(e.getMessage());
+    }
     phase = Phase.CLAIMING;
     paused = true;
-    claims.claim(requestedRoot.normalize(), getContext().getSelf());
+    // Claimed by its real path, so no alias (symlink, "..") lets two sessions share a root.
+    claims.claim(root.path(), getContext().getSelf());
     getContext().getLog().info("session {} from {} to {}", sessionId, hello.source(), requestedRoot);
   }
 
   private Behavior<Command> onClaimed(Claimed claimed) {
     journal = claimed.journal();
-    try {
-      root = DestinationRoot.open(requestedRoot);
-    } catch (IOException e) {
-      return abort(e.getMessage());
-    }
     phase = Phase.RECOVERING;
     getContext()
         .ask(
@@ -659,7 +664,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private Behavior<Command> onFailed(Failed m) {
     if (phase == Phase.DONE) return Behaviors.stopped();
     if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
-    return abort("connection failed: " + describe(m.cause()));
+    // The stream itself failed (oversize frame, reset): the connection is gone, so is the session.
+    getContext().getLog().warn("session {} to {}: connection failed: {}", sessionId, requestedRoot, describe(m.cause()));
+    phase = Phase.DONE;
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onClosed() {

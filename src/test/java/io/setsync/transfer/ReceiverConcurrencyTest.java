@@ -16,7 +16,6 @@ import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
@@ -99,13 +98,6 @@ public class ReceiverConcurrencyTest {
   }
 
   @Test
-  @Ignore("BUG: Receiver.onHello claims requestedRoot.normalize(), a lexical path, while"
-      + " DestinationRoot.open works on toRealPath(). A second session naming the same root through"
-      + " a symlink (or any other alias) is not refused as busy: it gets its own RenameJournal and,"
-      + " in onRecovered, DestinationRoot.removeOrphans() deletes every file in the shared"
-      + " .setsync/ - including the first session's in-flight temp file, so the first session is"
-      + " aborted ('destination ...: no such file: .../.setsync/T<session>-1') when that file ends."
-      + " Two sessions can thus also write the same real root at once")
   public void rootReachedThroughASymlinkIsTheSameBusyRoot() throws Exception {
     Path real = Files.createDirectories(base.resolve("aliased-dest"));
     Path alias = Files.createSymbolicLink(base.resolve("alias-dest"), real);
