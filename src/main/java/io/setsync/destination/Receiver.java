@@ -132,27 +132,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         FrameLink.connect(
             ctx,
             connection,
-            new FrameLink.Messages<>() {
-              public Command opened(ActorRef<Ack> ack) {
-                return new Opened(ack);
-              }
-
-              public Command received(Frame frame, ActorRef<Ack> ack) {
-                return new Received(frame, ack);
-              }
-
-              public Command closed() {
-                return Closed.INSTANCE;
-              }
-
-              public Command failed(Throwable cause) {
-                return new Failed(cause);
-              }
-
-              public Command outboundReady() {
-                return OutboundReady.INSTANCE;
-              }
-            });
+            FrameLink.Messages.of(
+                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE));
   }
 
   @Override

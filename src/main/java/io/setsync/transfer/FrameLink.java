@@ -13,6 +13,8 @@ import akka.stream.typed.javadsl.ActorSource;
 import akka.util.ByteString;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Connects one session actor to a byte transport (a TCP connection): incoming bytes are framed,
@@ -39,6 +41,36 @@ public final class FrameLink {
 
     /** The previous outbound frame left; the next may be offered. */
     M outboundReady();
+
+    /** Builds the adapter from an actor's own message constructors. */
+    static <M> Messages<M> of(
+        Function<ActorRef<Ack>, M> opened,
+        BiFunction<Frame, ActorRef<Ack>, M> received,
+        M closed,
+        Function<Throwable, M> failed,
+        M outboundReady) {
+      return new Messages<>() {
+        public M opened(ActorRef<Ack> ack) {
+          return opened.apply(ack);
+        }
+
+        public M received(Frame frame, ActorRef<Ack> ack) {
+          return received.apply(frame, ack);
+        }
+
+        public M closed() {
+          return closed;
+        }
+
+        public M failed(Throwable cause) {
+          return failed.apply(cause);
+        }
+
+        public M outboundReady() {
+          return outboundReady;
+        }
+      };
+    }
   }
 
   private FrameLink() {}

@@ -120,27 +120,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         FrameLink.connect(
             ctx,
             Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
-            new FrameLink.Messages<>() {
-              public Command opened(ActorRef<Ack> ack) {
-                return new Opened(ack);
-              }
-
-              public Command received(Frame frame, ActorRef<Ack> ack) {
-                return new Received(frame, ack);
-              }
-
-              public Command closed() {
-                return Closed.INSTANCE;
-              }
-
-              public Command failed(Throwable cause) {
-                return new Failed(cause);
-              }
-
-              public Command outboundReady() {
-                return OutboundReady.INSTANCE;
-              }
-            });
+            FrameLink.Messages.of(
+                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE));
     outbox.send(
         new Frame.Hello(
             Frame.PROTOCOL_VERSION,
