@@ -63,6 +63,27 @@ public final class DestinationRoot {
     return opened;
   }
 
+  /**
+   * For a dry run: the same checks as {@link #open}, but nothing is created. A missing root is
+   * returned as its would-be real path; {@link #exists()} tells.
+   */
+  public static DestinationRoot inspect(Path requested) throws IOException {
+    if (!requested.isAbsolute()) {
+      throw new IOException("destination " + requested + " is not an absolute path");
+    }
+    Path parent = requested.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new IOException("destination parent " + parent + " does not exist or is not a directory");
+    }
+    if (!Files.exists(requested)) return new DestinationRoot(parent.toRealPath().resolve(requested.getFileName()));
+    if (!Files.isDirectory(requested)) throw new IOException("destination " + requested + " is not a directory");
+    return new DestinationRoot(requested.toRealPath());
+  }
+
+  public boolean exists() {
+    return Files.isDirectory(root);
+  }
+
   public Path path() {
     return root;
   }

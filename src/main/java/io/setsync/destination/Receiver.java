@@ -110,6 +110,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private boolean listingEnded;
   private boolean dataEnded;
   private IncomingFile incoming;
+  private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
   private int tempCounter;
@@ -246,7 +247,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       throw new ProtocolException("destination " + hello.destinationRoot() + " is not an absolute path");
     }
     try {
-      root = DestinationRoot.open(requestedRoot);
+      // A dry run creates nothing, not even the root or its scratch area.
+      root = options.report() ? DestinationRoot.inspect(requestedRoot) : DestinationRoot.open(requestedRoot);
     } catch (IOException e) {
       throw new ProtocolException(e.getMessage());
     }
@@ -272,6 +274,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private Behavior<Command> onRecovered(Recovered m) {
     if (m.failure() != null) return abort("rename journal unavailable: " + describe(m.failure()));
+    if (options.report()) return startDryRun();
     try {
       DestinationRoot.RecoveryReport report = root.recover(m.pending().batches());
       report = report.withOrphans(root.removeOrphans());
@@ -294,6 +297,29 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
     }
+    return startListing();
+  }
+
+  /**
+   * REPORT touches nothing at the destination: no recovery, the purge spool in the system's temp
+   * folder, and a missing root compared as an empty one.
+   */
+  private Behavior<Command> startDryRun() {
+    try {
+      Path walked = root.path();
+      if (!root.exists()) {
+        emptyStandIn = java.nio.file.Files.createTempDirectory("setsync-report-");
+        walked = emptyStandIn;
+      }
+      destinationWalk = TreeScanner.open(walked, ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      purges = PurgeList.create(java.nio.file.Files.createTempFile("setsync-purge-", ""));
+    } catch (IOException | UncheckedIOException e) {
+      return abort("destination " + root.path() + ": " + describe(e));
+    }
+    return startListing();
+  }
+
+  private Behavior<Command> startListing() {
     merge = new ListingMerge(destinationWalk, options, this::destinationHash, new Judged());
     phase = Phase.LISTING;
     paused = false;
@@ -679,6 +705,13 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       }
     }
     if (purges != null) purges.delete();
+    if (emptyStandIn != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(emptyStandIn);
+      } catch (IOException ignored) {
+        // an empty folder in the system's temp area
+      }
+    }
     return this;
   }
 

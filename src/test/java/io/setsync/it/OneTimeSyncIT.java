@@ -133,6 +133,16 @@ public class OneTimeSyncIT {
   }
 
   @Test
+  public void reportOfAMissingDestinationCreatesNothing() throws Exception {
+    Files.createDirectories(src.resolve("d"));
+    Files.writeString(src.resolve("d/f"), "f");
+    JsonNode report = sync(0, "--report");
+    assertFalse("a dry run creates nothing", Files.exists(dest));
+    assertEquals(2, report.get("copied").asLong());
+    assertEquals(2, report.get("wouldCopy").size());
+  }
+
+  @Test
   public void newerDestinationIsKeptUnlessTimeExact() throws Exception {
     Files.writeString(src.resolve("f"), "source");
     Trees.setTime(src.resolve("f"), 1_600_000_000L);
