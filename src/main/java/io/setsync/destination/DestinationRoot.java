@@ -148,12 +148,6 @@ public final class DestinationRoot {
     }
   }
 
-  /** Whether a name exists as something a saved hard link can be taken of. */
-  public boolean existsAsFileOrLink(Path target) {
-    return Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-        || Files.isSymbolicLink(target);
-  }
-
   /**
    * Resolves batches a crash left begun but not committed. A temp that still exists was never
    * renamed, so the target is still the old one: drop the temp. A temp that is gone was renamed,

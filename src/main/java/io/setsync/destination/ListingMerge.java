@@ -129,13 +129,13 @@ public final class ListingMerge {
       case KEEP_NEWER -> actions.keptNewer(source, existing);
       case CONFLICT -> {
         actions.conflict(source, existing);
-        if (existing.type() == EntryType.DIRECTORY) skipExistingSubtree(existing);
+        if (existing.type() == EntryType.DIRECTORY) skipExistingSubtree();
         if (directory) blockedPrefix = source.path() + "/";
         return;
       }
       case UNSUPPORTED -> {
         actions.unsupported(source);
-        if (existing != null && existing.type() == EntryType.DIRECTORY) skipExistingSubtree(existing);
+        if (existing != null && existing.type() == EntryType.DIRECTORY) skipExistingSubtree();
         return;
       }
     }
@@ -145,7 +145,7 @@ public final class ListingMerge {
   }
 
   /** The destination walk already returned this directory; its children must not look extra. */
-  private void skipExistingSubtree(FileEntry existingDirectory) {
+  private void skipExistingSubtree() {
     destination.skipChildren();
   }
 

@@ -87,18 +87,18 @@ final class PurgeList {
         } else if (directory) {
           directories.add(path);
         } else {
-          listener.on(path, delete(root.resolve(path), false));
+          listener.on(path, delete(root.resolve(path)));
         }
       }
     } catch (EOFException e) {
       throw new IOException("purge list " + spool + " is truncated", e);
     }
     for (int i = directories.size() - 1; i >= 0; i--) {
-      listener.on(directories.get(i), delete(root.resolve(directories.get(i)), true));
+      listener.on(directories.get(i), delete(root.resolve(directories.get(i))));
     }
   }
 
-  private static Outcome delete(Path path, boolean directory) {
+  private static Outcome delete(Path path) {
     try {
       Files.deleteIfExists(path);
       return Outcome.PURGED;

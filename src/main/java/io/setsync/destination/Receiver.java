@@ -17,6 +17,7 @@ import io.setsync.options.OptionException;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
+import static io.setsync.sync.Failures.describe;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.Frame;
@@ -26,6 +27,7 @@ import io.setsync.transfer.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -289,7 +291,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         String text = "recovered an interrupted sync: " + report.finished() + " replacement(s) finished, "
             + report.rolledBack() + " rolled back, " + report.orphansRemoved() + " scratch file(s) removed";
         getContext().getLog().warn("{}: {}", root.path(), text);
-        notice(Frame.NoticeKind.WARNING, "", text, false);
+        notice(Frame.NoticeKind.WARNING, "", text);
       }
       destinationWalk =
           TreeScanner.open(root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning);
@@ -308,11 +310,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     try {
       Path walked = root.path();
       if (!root.exists()) {
-        emptyStandIn = java.nio.file.Files.createTempDirectory("setsync-report-");
+        emptyStandIn = Files.createTempDirectory("setsync-report-");
         walked = emptyStandIn;
       }
       destinationWalk = TreeScanner.open(walked, ExcludeFilter.of(options.excludes()), this::destinationWarning);
-      purges = PurgeList.create(java.nio.file.Files.createTempFile("setsync-purge-", ""));
+      purges = PurgeList.create(Files.createTempFile("setsync-purge-", ""));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
     }
@@ -363,7 +365,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       tally.copied++;
       if (options.report()) {
         tally.bytes += source.size();
-        notice(Frame.NoticeKind.WOULD_COPY, source.path(), "", true);
+        notice(Frame.NoticeKind.WOULD_COPY, source.path(), "");
       } else if (source.type() == EntryType.SYMLINK) {
         commitLink(source, existing);
       } else {
@@ -377,13 +379,13 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     public void makeDirectory(FileEntry source, FileEntry existing) {
       tally.copied++;
       if (options.report()) {
-        notice(Frame.NoticeKind.WOULD_COPY, source.path() + "/", "", true);
+        notice(Frame.NoticeKind.WOULD_COPY, source.path() + "/", "");
         return;
       }
       try {
         Path dir = root.resolve(source.path());
-        if (existing != null) java.nio.file.Files.delete(dir); // a symlink: replaced, never followed
-        java.nio.file.Files.createDirectory(dir);
+        if (existing != null) Files.delete(dir); // a symlink: replaced, never followed
+        Files.createDirectory(dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -483,7 +485,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     NeededFile need = needed.remove(end.id());
     if (!file.finish(end.crc32c())) {
       tally.errors++;
-      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced", false);
+      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
       return;
     }
     tally.bytes += file.bytesWritten();
@@ -506,12 +508,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
     try {
       Path tempPath = root.resolve(temp);
-      java.nio.file.Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
+      Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {
       tally.copied--;
       tally.errors++;
-      notice(Frame.NoticeKind.ERROR, source.path(), "cannot create link: " + describe(e), false);
+      notice(Frame.NoticeKind.ERROR, source.path(), "cannot create link: " + describe(e));
       return;
     }
     addToBatch(source.path(), temp, existing, 0);
@@ -578,7 +580,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private void replaceFailed(Replacement r, IOException e) {
-    notice(Frame.NoticeKind.ERROR, r.target(), "not replaced: " + describe(e), false);
+    notice(Frame.NoticeKind.ERROR, r.target(), "not replaced: " + describe(e));
   }
 
   private Behavior<Command> onBatchCommitted(BatchCommitted m) {
@@ -608,7 +610,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       purges.delete();
     } catch (IOException | UncheckedIOException e) {
       tally.errors++;
-      notice(Frame.NoticeKind.ERROR, "", describe(e), false);
+      notice(Frame.NoticeKind.ERROR, "", describe(e));
     }
     SyncCounts counts = tally.counts();
     SyncStatus status = tally.status();
@@ -622,7 +624,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     String refusal = purges.refusal(options.maxPurge(), tally.scanned, merge.destinationNames());
     if (refusal != null) {
       tally.errors++;
-      notice(Frame.NoticeKind.ERROR, "", refusal, false);
+      notice(Frame.NoticeKind.ERROR, "", refusal);
       return;
     }
     purges.forEach(
@@ -631,12 +633,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
           switch (outcome) {
             case PURGED -> {
               tally.purged++;
-              notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED, path, "", true);
+              notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED, path, "");
             }
             case KEPT -> { }
             case FAILED -> {
               tally.errors++;
-              notice(Frame.NoticeKind.ERROR, path, "cannot purge", false);
+              notice(Frame.NoticeKind.ERROR, path, "cannot purge");
             }
           }
         },
@@ -648,7 +650,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       try {
         Path path = root.resolve(dir.path());
         Modes.apply(path, dir.mode());
-        java.nio.file.Files.setLastModifiedTime(
+        Files.setLastModifiedTime(
             path, java.nio.file.attribute.FileTime.from(dir.mtimeNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
       } catch (IOException e) {
         warn(dir.path(), "cannot set directory times or mode: " + describe(e));
@@ -656,16 +658,13 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
   }
 
-  private void notice(Frame.NoticeKind kind, String path, String text, boolean routine) {
-    if (!routine || kind == Frame.NoticeKind.WOULD_COPY || kind == Frame.NoticeKind.WOULD_PURGE
-        || kind == Frame.NoticeKind.PURGED) {
-      outbox.send(new Frame.Notice(kind, path, text));
-    }
+  private void notice(Frame.NoticeKind kind, String path, String text) {
+    outbox.send(new Frame.Notice(kind, path, text));
   }
 
   private void warn(String path, String text) {
     tally.warnings++;
-    notice(Frame.NoticeKind.WARNING, path, text, false);
+    notice(Frame.NoticeKind.WARNING, path, text);
   }
 
   private Behavior<Command> onFailed(Failed m) {
@@ -698,7 +697,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     if (root != null) {
       for (Replacement r : batch) {
         try {
-          java.nio.file.Files.deleteIfExists(root.resolve(r.temp()));
+          Files.deleteIfExists(root.resolve(r.temp()));
         } catch (IOException ignored) {
           // left for the next session's orphan sweep
         }
@@ -707,23 +706,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     if (purges != null) purges.delete();
     if (emptyStandIn != null) {
       try {
-        java.nio.file.Files.deleteIfExists(emptyStandIn);
+        Files.deleteIfExists(emptyStandIn);
       } catch (IOException ignored) {
         // an empty folder in the system's temp area
       }
     }
     return this;
-  }
-
-  static String describe(Throwable t) {
-    if (t instanceof UncheckedIOException u) t = u.getCause();
-    String message = t.getMessage();
-    if (t instanceof java.nio.file.NoSuchFileException) return "no such file: " + message;
-    if (t instanceof java.nio.file.AccessDeniedException) return "permission denied: " + message;
-    if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
-      return fse.getReason() + ": " + fse.getFile();
-    }
-    return message != null ? message : t.getClass().getSimpleName();
   }
 
   /** Counts as the summary reports them. */

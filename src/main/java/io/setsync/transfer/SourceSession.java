@@ -17,6 +17,7 @@ import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
+import static io.setsync.sync.Failures.describe;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.FrameLink.Ack;
@@ -287,10 +288,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
           + ": " + cause.getMessage();
     }
     return "connection to the destination failed: " + describe(cause);
-  }
-
-  private static String describe(Throwable t) {
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 
   /** A needed file being read: frames begin, data chunks, then end (or unavailable if it changed). */
