@@ -7,16 +7,29 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.ClusterSingletonSettings;
+import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
+import io.setsync.monitor.Monitor;
+import io.setsync.schedule.FileSetScheduler;
 import io.setsync.transfer.DestinationEndpoint;
 import io.setsync.transfer.SourceSession;
 
-/** The root of a node's actors: its data endpoint, and the source sessions it is asked to run. */
+/**
+ * The root of a node's actors: its data endpoint (registered with the receptionist under the
+ * node's name), the source sessions of one-time syncs, and, in a clustered node, the monitor
+ * singleton and its proxy.
+ */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   public interface Command {}
 
   public record GetEndpoint(ActorRef<DestinationEndpoint.Binding> replyTo) implements Command {}
+
+  /** Replies with the monitor's singleton proxy (clustered nodes only). */
+  public record GetMonitor(ActorRef<ActorRef<Monitor.Command>> replyTo) implements Command {}
 
   public record Synchronize(
       SourceSession.Request request,
@@ -24,15 +37,19 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
       ActorRef<SourceSession.Outcome> replyTo)
       implements Command {}
 
-  public static Behavior<Command> create() {
-    return Behaviors.setup(NodeGuardian::new);
+  /** The role of the nodes that run the monitor and the schedulers (the console has its own). */
+  public static final String NODE_ROLE = "node";
+
+  public static Behavior<Command> create(String nodeName, boolean clustered) {
+    return Behaviors.setup(ctx -> new NodeGuardian(ctx, nodeName, clustered));
   }
 
   private final ActorRef<DestinationEndpoint.Command> endpoint;
   private final SourceSession.Settings sessionSettings;
+  private final ActorRef<Monitor.Command> monitor;
   private long sessions;
 
-  private NodeGuardian(ActorContext<Command> ctx) {
+  private NodeGuardian(ActorContext<Command> ctx, String nodeName, boolean clustered) {
     super(ctx);
     Config setsync = ctx.getSystem().settings().config().getConfig("setsync");
     sessionSettings = SourceSession.Settings.from(setsync.getConfig("transfer"));
@@ -43,18 +60,35 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 setsync.getInt("endpoint.port"),
                 DestinationEndpoint.settingsFrom(setsync.getConfig("transfer"))),
             "endpoint");
+    ctx.getSystem().receptionist().tell(Receptionist.register(Monitor.endpointKey(nodeName), endpoint));
+    monitor = clustered ? startMonitor(ctx, setsync, nodeName) : null;
+  }
+
+  private static ActorRef<Monitor.Command> startMonitor(ActorContext<Command> ctx, Config setsync, String nodeName) {
+    Monitor.Settings settings = Monitor.Settings.from(setsync.withValue("node.name",
+        com.typesafe.config.ConfigValueFactory.fromAnyRef(nodeName)));
+    return ClusterSingleton.get(ctx.getSystem()).init(
+        SingletonActor.of(Monitor.create(settings, FileSetScheduler.Settings.from(setsync)), "monitor")
+            .withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole(NODE_ROLE))
+            .withStopMessage(Monitor.HandOver.INSTANCE));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(GetEndpoint.class, this::onGetEndpoint)
+        .onMessage(GetMonitor.class, this::onGetMonitor)
         .onMessage(Synchronize.class, this::onSynchronize)
         .build();
   }
 
   private Behavior<Command> onGetEndpoint(GetEndpoint request) {
     endpoint.tell(new DestinationEndpoint.WhenBound(request.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onGetMonitor(GetMonitor request) {
+    if (monitor != null) request.replyTo().tell(monitor);
     return this;
   }
 

@@ -1,6 +1,15 @@
 package io.setsync.node;
 
+import akka.actor.Address;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.JoinSeedNodes;
+import io.setsync.monitor.Monitor;
+import io.setsync.monitor.Result;
+import io.setsync.sync.Failures;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -39,11 +48,34 @@ public final class SetSyncNode implements AutoCloseable {
   private final ActorSystem<NodeGuardian.Command> system;
   private final FileChannel lockChannel;
   private final InetSocketAddress endpoint;
+  private final String name;
+  private final ActorRef<Monitor.Command> monitor;
 
-  private SetSyncNode(ActorSystem<NodeGuardian.Command> system, FileChannel lockChannel, InetSocketAddress endpoint) {
+  private SetSyncNode(
+      ActorSystem<NodeGuardian.Command> system, FileChannel lockChannel, InetSocketAddress endpoint, String name,
+      ActorRef<Monitor.Command> monitor) {
     this.system = system;
     this.lockChannel = lockChannel;
     this.endpoint = endpoint;
+    this.name = name;
+    this.monitor = monitor;
+  }
+
+  /** This node's name, as file sets name it for their destination. */
+  public String name() {
+    return name;
+  }
+
+  /** The monitor's singleton proxy; present only on a clustered node. */
+  public java.util.Optional<ActorRef<Monitor.Command>> monitor() {
+    return java.util.Optional.ofNullable(monitor);
+  }
+
+  /** The cluster (control-plane) address, e.g. "127.0.0.1:25520"; empty when not clustered. */
+  public String clusterAddress() {
+    if (monitor == null) return "";
+    Address a = Cluster.get(system).selfMember().address();
+    return a.getHost().orElse("?") + ":" + a.getPort().orElse(0);
   }
 
   /** Starts a node from {@code application.conf}/{@code reference.conf} and the environment. */
@@ -53,20 +85,26 @@ public final class SetSyncNode implements AutoCloseable {
 
   public static SetSyncNode start(Config config) throws StartException {
     Path home = Paths.get(config.getString("setsync.home")).toAbsolutePath();
+    boolean clustered = config.getBoolean("setsync.node.cluster");
+    String nodeName = nodeName(config);
     FileChannel lock = lockHome(home);
     Config resolved =
         ConfigFactory.parseMap(
                 Map.of(
                     "setsync.home", home.toString(),
+                    "setsync.node.name", nodeName,
                     "akka.persistence.journal.leveldb.dir", home.resolve("journal").toString(),
                     "akka.persistence.snapshot-store.local.dir", home.resolve("snapshots").toString()))
             .withFallback(config);
+    if (clustered) {
+      resolved = ConfigFactory.parseResources("setsync-cluster.conf").withFallback(resolved).resolve();
+    }
     ActorSystem<NodeGuardian.Command> system;
     try {
-      system = ActorSystem.create(NodeGuardian.create(), "setsync", resolved);
+      system = ActorSystem.create(NodeGuardian.create(nodeName, clustered), "setsync", resolved);
     } catch (RuntimeException e) {
       closeQuietly(lock);
-      throw new StartException("cannot start the node: " + e.getMessage(), e);
+      throw new StartException("cannot start the node: " + Failures.describe(e), e);
     }
     try {
       DestinationEndpoint.Binding binding =
@@ -75,7 +113,16 @@ public final class SetSyncNode implements AutoCloseable {
               .toCompletableFuture()
               .get(25, TimeUnit.SECONDS);
       if (binding.failure() != null) throw new IOException(binding.failure());
-      return new SetSyncNode(system, lock, binding.address());
+      ActorRef<Monitor.Command> monitor = null;
+      if (clustered) {
+        joinCluster(system, resolved.getStringList("setsync.node.seed-nodes"));
+        monitor = AskPattern.<NodeGuardian.Command, ActorRef<Monitor.Command>>ask(
+                system, NodeGuardian.GetMonitor::new, Duration.ofSeconds(20), system.scheduler())
+            .toCompletableFuture()
+            .get(25, TimeUnit.SECONDS);
+        stopSyncsBeforeLeaving(system, monitor);
+      }
+      return new SetSyncNode(system, lock, binding.address(), nodeName, monitor);
     } catch (IOException | ExecutionException | TimeoutException e) {
       system.terminate();
       closeQuietly(lock);
@@ -86,6 +133,43 @@ public final class SetSyncNode implements AutoCloseable {
       closeQuietly(lock);
       throw new StartException("interrupted while starting", e);
     }
+  }
+
+  /** The configured node name, or the host name, or "local" when even that is unknown. */
+  static String nodeName(Config config) {
+    String name = config.getString("setsync.node.name").trim();
+    if (!name.isEmpty()) return name;
+    try {
+      name = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      name = "";
+    }
+    return name.isEmpty() || name.contains("/") || name.contains(":") ? "local" : name;
+  }
+
+  /** Joins the given seed nodes, or forms a cluster of this node alone when there are none. */
+  private static void joinCluster(ActorSystem<?> system, java.util.List<String> seeds) {
+    Cluster cluster = Cluster.get(system);
+    if (seeds.isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      java.util.List<Address> addresses = new java.util.ArrayList<>();
+      for (String seed : seeds) {
+        String[] hostPort = seed.split(":");
+        addresses.add(new Address("akka", system.name(), hostPort[0], Integer.parseInt(hostPort[1])));
+      }
+      cluster.manager().tell(new JoinSeedNodes(addresses));
+    }
+  }
+
+  /** On SIGTERM or close(), running syncs end at a file boundary before the node leaves the cluster. */
+  private static void stopSyncsBeforeLeaving(ActorSystem<?> system, ActorRef<Monitor.Command> monitor) {
+    CoordinatedShutdown.get(system).addTask(
+        CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+        "stop-running-syncs",
+        () -> AskPattern.<Monitor.Command, Result>ask(
+                monitor, Monitor.Shutdown::new, Duration.ofSeconds(55), system.scheduler())
+            .handle((r, e) -> akka.Done.getInstance()));
   }
 
   private static FileChannel lockHome(Path home) throws StartException {

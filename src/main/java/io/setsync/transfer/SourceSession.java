@@ -54,6 +54,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private enum OutboundReady implements Command { INSTANCE }
 
+  /**
+   * Ends the session at the next file boundary: the file being sent is finished, then the session
+   * aborts. What the destination had committed stays; the rest comes at the next sync.
+   */
+  public record Stop(String reason) implements Command {}
+
   /** What to synchronize, and where to. */
   public record Request(
       Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
@@ -105,6 +111,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private long bytesSent;
   private long sourceWarnings;
   private boolean finished;
+  private String stopReason;
 
   private SourceSession(
       ActorContext<Command> ctx,
@@ -137,6 +144,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(Opened.class, m -> ack(m.ack()))
         .onMessage(Received.class, this::onFrame)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
+        .onMessage(Stop.class, this::onStop)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -182,7 +190,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
           + frame.getClass().getSimpleName() + " frame"));
     }
     pump();
-    return this;
+    return finished ? Behaviors.stopped() : this;
   }
 
   private Behavior<Command> onOutboundReady() {
@@ -191,8 +199,19 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     return finished ? Behaviors.stopped() : this;
   }
 
+  private Behavior<Command> onStop(Stop stop) {
+    if (stopReason == null) stopReason = stop.reason();
+    pump();
+    return finished ? Behaviors.stopped() : this;
+  }
+
   /** Offers the next frame whenever the connection can take one. */
   private void pump() {
+    if (stopReason != null && sending == null && !finished && outbox.idle()) {
+      outbox.sendLast(new Frame.Abort("stopped by the source: " + stopReason));
+      finish(new Outcome(SyncCounts.ZERO, SyncStatus.WARNINGS, "stopped at a file boundary: " + stopReason));
+      return;
+    }
     while (ready && !finished && outbox.idle()) {
       Frame next = nextFrame();
       if (next == null) return;

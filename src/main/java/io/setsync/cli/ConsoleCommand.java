@@ -1,0 +1,186 @@
+package io.setsync.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.console.Command;
+import io.setsync.console.CommandException;
+import io.setsync.console.CommandParser;
+import io.setsync.console.ConsoleClient;
+import io.setsync.console.HelpText;
+import io.setsync.console.ResultJson;
+import io.setsync.monitor.Result;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code setsync console [--node HOST:PORT] [--json] [COMMAND]}: runs one command of the command
+ * language against a node's monitor and exits with its completion code, or, without COMMAND, reads
+ * commands at a prompt with history and line editing.
+ */
+@CommandLine.Command(
+    name = "setsync console",
+    description = "Command a setsync node's monitor in AutoSYNC's command language (HELP lists the commands).")
+public final class ConsoleCommand implements Callable<Integer> {
+
+  @Option(names = "--node", paramLabel = "HOST:PORT",
+      description = "The node's cluster address (default: setsync.node.host:port, 127.0.0.1:25520).")
+  String node;
+
+  @Option(names = "--json", description = "Print each result as one line of JSON.")
+  boolean json;
+
+  @Option(names = "--user", paramLabel = "NAME",
+      description = "The sync user for commands that name none (default: your login name).")
+  String user = System.getProperty("user.name");
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  @Parameters(paramLabel = "COMMAND", arity = "0..*",
+      description = "A command, e.g. \"STATUS SYNCFILESET\"; quote it as one word to keep its own quotes.")
+  List<String> words = List.of();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private ConsoleCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new ConsoleCommand(out, err));
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setParameterExceptionHandler((e, a) -> {
+      err.println("setsync console: " + e.getMessage());
+      err.println("usage: setsync console [--node HOST:PORT] [--json] [COMMAND]");
+      return 2;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    Config config = ConfigFactory.load();
+    String target = node != null ? node
+        : config.getString("setsync.node.host") + ":" + config.getInt("setsync.node.port");
+    int colon = target.lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+      if (colon <= 0 || port <= 0 || port > 65535) throw new NumberFormatException();
+    } catch (NumberFormatException e) {
+      return fail("--node must be HOST:PORT, got \"" + target + "\"");
+    }
+    String host = target.substring(0, colon);
+    if (!words.isEmpty()) {
+      String line = String.join(" ", words);
+      Command command;
+      try {
+        command = CommandParser.parse(line);
+      } catch (CommandException e) {
+        return syntaxError(line, e);
+      }
+      if (command instanceof Command.Nothing) return 0;
+      Integer local = runLocally(command);
+      if (local != null) return local;
+      try (ConsoleClient client = ConsoleClient.connect(host, port, config)) {
+        return print(client.run(command, user));
+      } catch (ConsoleClient.ConnectException e) {
+        return fail(e.getMessage());
+      }
+    }
+    return interactive(host, port, config);
+  }
+
+  /** The prompt: one connection for the session; the worst completion code is the exit code. */
+  private int interactive(String host, int port, Config config) {
+    try (ConsoleClient client = ConsoleClient.connect(host, port, config);
+        Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      LineReader reader = LineReaderBuilder.builder()
+          .terminal(terminal)
+          .appName("setsync")
+          .completer(new StringsCompleter(HelpText.keywords()))
+          .variable(LineReader.HISTORY_FILE, Path.of(config.getString("setsync.home"), "console_history"))
+          .build();
+      int worst = 0;
+      if (!json) out.println("setsync console on " + host + ":" + port + " as " + user + "; HELP lists the commands, EXIT ends");
+      while (true) {
+        String line;
+        try {
+          line = reader.readLine("setsync> ");
+        } catch (UserInterruptException e) {
+          continue;
+        } catch (EndOfFileException e) {
+          break;
+        }
+        Command command;
+        try {
+          command = CommandParser.parse(line);
+        } catch (CommandException e) {
+          worst = Math.max(worst, syntaxError(line, e));
+          continue;
+        }
+        if (command instanceof Command.Nothing) continue;
+        if (command instanceof Command.Exit) break;
+        Integer local = runLocally(command);
+        worst = Math.max(worst, local != null ? local : print(client.run(command, user)));
+      }
+      return worst;
+    } catch (ConsoleClient.ConnectException e) {
+      return fail(e.getMessage());
+    } catch (IOException e) {
+      return fail("cannot open the terminal: " + e.getMessage());
+    }
+  }
+
+  /** HELP and EXIT need no node. */
+  private Integer runLocally(Command command) {
+    if (command instanceof Command.Help h) {
+      return print(Result.Done.ok(h.topic() == null ? HelpText.general() : HelpText.forTopic(h.topic())));
+    }
+    if (command instanceof Command.Exit) return 0;
+    return null;
+  }
+
+  private int print(Result result) {
+    if (json) out.println(ResultJson.of(result));
+    else if (result.code() == 2) err.println(result.text());
+    else out.println(result.text());
+    return result.code();
+  }
+
+  /** Shows the line with a caret under the offending word. */
+  private int syntaxError(String line, CommandException e) {
+    if (json) {
+      out.println(ResultJson.error(e.getMessage()));
+    } else {
+      err.println("error: " + e.getMessage());
+      if (e.column() > 0 && e.column() <= line.length() + 1) {
+        err.println("  " + line);
+        err.println("  " + " ".repeat(e.column() - 1) + "^");
+      }
+    }
+    return 2;
+  }
+
+  private int fail(String message) {
+    if (json) out.println(ResultJson.error(message));
+    else err.println("setsync console: " + message);
+    return 2;
+  }
+}

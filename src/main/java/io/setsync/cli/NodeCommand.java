@@ -1,0 +1,91 @@
+package io.setsync.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.node.NodeLogging;
+import io.setsync.node.SetSyncNode;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code setsync node [--config FILE]}: runs a node in the foreground (monitor, schedulers, data
+ * endpoint) until SIGTERM or Ctrl-C; running syncs then end at a file boundary.
+ */
+@CommandLine.Command(name = "setsync node", description = "Run a setsync node in the foreground.")
+public final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A HOCON file of settings over the defaults (see conf/setsync.conf).")
+  File configFile;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private NodeCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new NodeCommand(out, err));
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setParameterExceptionHandler((e, a) -> {
+      err.println("setsync node: " + e.getMessage());
+      err.println("usage: setsync node [--config FILE]");
+      return 2;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    Config config;
+    try {
+      config = load(configFile);
+    } catch (ConfigException e) {
+      err.println("setsync node: " + e.getMessage());
+      return 2;
+    }
+    Path logFile = Path.of(config.getString("setsync.home"), "logs", "setsync.log").toAbsolutePath();
+    NodeLogging.toConsoleAndFile(logFile);
+    SetSyncNode node;
+    try {
+      node = SetSyncNode.start(config);
+    } catch (SetSyncNode.StartException e) {
+      err.println("setsync node: " + e.getMessage());
+      return 2;
+    }
+    out.println("setsync node " + node.name() + " listening: cluster " + node.clusterAddress()
+        + " (scripts/setsync console --node " + node.clusterAddress() + "), data endpoint "
+        + node.endpoint().getHostString() + ":" + node.endpoint().getPort());
+    out.println("home " + config.getString("setsync.home") + ", log " + logFile);
+    out.flush();
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    node.close();
+    return 0;
+  }
+
+  /** The defaults, under the site's file when one is given; the node always runs clustered. */
+  static Config load(File file) {
+    Config site = ConfigFactory.empty();
+    if (file != null) {
+      if (!file.isFile()) throw new ConfigException.Generic("config file " + file + " does not exist");
+      site = ConfigFactory.parseFile(file);
+    }
+    return ConfigFactory.parseMap(Map.of("setsync.node.cluster", true))
+        .withFallback(ConfigFactory.systemProperties())
+        .withFallback(site)
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+}

@@ -1,0 +1,63 @@
+package io.setsync.console;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.setsync.monitor.Monitor;
+import io.setsync.monitor.Result;
+import java.time.Duration;
+
+/**
+ * The console's end of the conversation with the monitor: sends each command through the
+ * singleton proxy and turns silence into a clear error, so a lost node never hangs the console.
+ */
+public final class ConsoleActor extends AbstractBehavior<ConsoleActor.Command> {
+
+  public interface Command {}
+
+  /** Runs one parsed command as {@code user}; the answer (or an error) goes to {@code replyTo}. */
+  public record Run(io.setsync.console.Command command, String user, Duration timeout, ActorRef<Result> replyTo)
+      implements Command {}
+
+  private record Answered(Result result, ActorRef<Result> replyTo) implements Command {}
+
+  public static Behavior<Command> create(ActorRef<Monitor.Command> monitor) {
+    return Behaviors.setup(ctx -> new ConsoleActor(ctx, monitor));
+  }
+
+  private final ActorRef<Monitor.Command> monitor;
+
+  private ConsoleActor(ActorContext<Command> ctx, ActorRef<Monitor.Command> monitor) {
+    super(ctx);
+    this.monitor = monitor;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Run.class, this::onRun)
+        .onMessage(Answered.class, a -> {
+          a.replyTo().tell(a.result());
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onRun(Run run) {
+    getContext().ask(
+        Result.class,
+        monitor,
+        run.timeout(),
+        ref -> new Monitor.Execute(run.command(), run.user(), ref),
+        (result, failure) -> new Answered(
+            result != null
+                ? result
+                : Result.Done.error("the monitor did not answer within " + run.timeout().toSeconds()
+                    + " s; the node may be stopping or unreachable"),
+            run.replyTo()));
+    return this;
+  }
+}

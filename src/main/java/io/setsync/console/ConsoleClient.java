@@ -1,0 +1,128 @@
+package io.setsync.console;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.ClusterSingleton;
+import akka.cluster.typed.ClusterSingletonSettings;
+import akka.cluster.typed.SelfUp;
+import akka.cluster.typed.SingletonActor;
+import akka.cluster.typed.Subscribe;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.monitor.Monitor;
+import io.setsync.monitor.Result;
+import io.setsync.node.NodeGuardian;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A console's connection to a setsync cluster: a small ActorSystem that joins in the role
+ * "console" and reaches the monitor through the singleton proxy. {@link #connect} fails with a
+ * clear message within the connect timeout when no node answers.
+ */
+public final class ConsoleClient implements AutoCloseable {
+
+  public static final String CONSOLE_ROLE = "console";
+
+  /** The node could not be reached; the message says where and what to check. */
+  public static final class ConnectException extends Exception {
+    public ConnectException(String message) {
+      super(message);
+    }
+  }
+
+  private final ActorSystem<ConsoleActor.Command> system;
+  private final Duration commandTimeout;
+
+  private ConsoleClient(ActorSystem<ConsoleActor.Command> system, Duration commandTimeout) {
+    this.system = system;
+    this.commandTimeout = commandTimeout;
+  }
+
+  /**
+   * Joins the cluster of the node at {@code host:port} and waits until this console is a member.
+   *
+   * @param base the configuration (reference.conf and the site's); only setsync.console is read
+   */
+  public static ConsoleClient connect(String host, int port, Config base) throws ConnectException {
+    Duration connectTimeout = base.getDuration("setsync.console.connect-timeout");
+    Config config = ConfigFactory.parseMap(Map.of(
+            "akka.actor.provider", "cluster",
+            "akka.remote.artery.canonical.hostname", "127.0.0.1".equals(host) || "localhost".equals(host)
+                ? "127.0.0.1" : "0.0.0.0",
+            "akka.remote.artery.canonical.port", 0,
+            "akka.cluster.roles", java.util.List.of(CONSOLE_ROLE),
+            "akka.cluster.seed-nodes", java.util.List.of("akka://setsync@" + host + ":" + port),
+            "akka.cluster.downing-provider-class", "akka.cluster.sbr.SplitBrainResolverProvider",
+            "akka.cluster.split-brain-resolver.keep-majority.role", NodeGuardian.NODE_ROLE,
+            "akka.cluster.log-info", "off",
+            "akka.loglevel", "OFF"))
+        .withFallback(ConfigFactory.parseMap(Map.of("akka.stdout-loglevel", "OFF", "akka.log-dead-letters", "off")))
+        .withFallback(base);
+    ActorSystem<ConsoleActor.Command> system = ActorSystem.create(
+        Behaviors.setup(ctx -> {
+          ActorRef<Monitor.Command> monitor = ClusterSingleton.get(ctx.getSystem()).init(
+              SingletonActor.of(Behaviors.<Monitor.Command>setup(c -> {
+                    throw new IllegalStateException("the monitor runs only on nodes, never in a console");
+                  }), "monitor")
+                  .withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole(NodeGuardian.NODE_ROLE)));
+          return ConsoleActor.create(monitor);
+        }),
+        "setsync",
+        config);
+    CompletableFuture<Boolean> up = new CompletableFuture<>();
+    ActorRef<SelfUp> upListener = system.systemActorOf(
+        Behaviors.receiveMessage(m -> {
+          up.complete(true);
+          return Behaviors.stopped();
+        }), "console-up", akka.actor.typed.Props.empty());
+    Cluster.get(system).subscriptions().tell(Subscribe.create(upListener, SelfUp.class));
+    try {
+      up.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      system.terminate();
+      awaitQuietly(system, Duration.ofSeconds(5));
+      throw new ConnectException("cannot reach a setsync node at " + host + ":" + port + " within "
+          + connectTimeout.toSeconds() + " s; is `scripts/setsync node` running there?");
+    }
+    return new ConsoleClient(system, base.getDuration("setsync.console.command-timeout"));
+  }
+
+  /** Runs one command as {@code user} and waits for the monitor's answer (or a timeout error). */
+  public Result run(Command command, String user) {
+    // A one-time sync takes as long as it takes; everything else answers quickly or not at all.
+    Duration timeout = command instanceof Command.Synchronize ? Duration.ofDays(30) : commandTimeout;
+    try {
+      return AskPattern.<ConsoleActor.Command, Result>ask(
+              system, reply -> new ConsoleActor.Run(command, user, timeout, reply), timeout.plusSeconds(5),
+              system.scheduler())
+          .toCompletableFuture()
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Result.Done.error("interrupted");
+    } catch (Exception e) {
+      return Result.Done.error("no answer from the monitor: " + e.getMessage());
+    }
+  }
+
+  /** Leaves the cluster and stops the console's ActorSystem. */
+  @Override
+  public void close() {
+    system.terminate();
+    awaitQuietly(system, Duration.ofSeconds(10));
+  }
+
+  private static void awaitQuietly(ActorSystem<?> system, Duration limit) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the process exits anyway
+    }
+  }
+}

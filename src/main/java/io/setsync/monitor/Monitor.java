@@ -1,0 +1,533 @@
+package io.setsync.monitor;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.typesafe.config.Config;
+import io.setsync.CborSerializable;
+import io.setsync.console.Command.StatusObject;
+import io.setsync.log.LogRecord;
+import io.setsync.log.SyncLog;
+import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.RetryPolicy;
+import io.setsync.transfer.DestinationEndpoint;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * AutoSYNC's monitor: the persisted table of sync users, file sets and batch ids, and the
+ * supervisor of one {@link FileSetScheduler} per user × destination × batch with active file sets.
+ * Runs as a cluster singleton; after a crash or a hand-over it recovers its tables from the journal
+ * and starts the schedulers again, each file set continuing from its last recorded sync.
+ *
+ * <p>Commands arrive as {@link Execute} from the console and the Java API; {@link MonitorCommands}
+ * validates them and chooses the events. STATUS is answered from memory.
+ */
+public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor.Event, MonitorState> {
+
+  public interface Command extends CborSerializable {}
+
+  /** Runs one command of the command language for {@code defaultUser} (the console's user). */
+  public record Execute(
+      io.setsync.console.Command command, String defaultUser, ActorRef<Result> replyTo)
+      implements Command {}
+
+  /** The node is stopping: running syncs end at a file boundary, then the monitor replies. */
+  public record Shutdown(ActorRef<Result> replyTo) implements Command {
+    @JsonCreator
+    public Shutdown {}
+  }
+
+  /** Sent by the singleton manager before a hand-over. */
+  public enum HandOver implements Command {
+    INSTANCE
+  }
+
+  /** A scheduler started a file set's sync. */
+  public record SyncStarted(long fileSetId, long startedMillis) implements Command {}
+
+  /** A scheduler's running sync moved on. */
+  public record SyncProgress(long fileSetId, Result.Progress progress) implements Command {}
+
+  /** A scheduler's sync ended; the monitor records the result. */
+  public record SyncEnded(SchedulerKey key, long fileSetId, SyncResult result) implements Command {}
+
+  /** A scheduler's plan for a file set (null: not scheduled). */
+  public record NextRun(long fileSetId, Long dueMillis) implements Command {}
+
+  private record SchedulerTerminated(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref)
+      implements Command {}
+
+  private record RetryScheduler(SchedulerKey key) implements Command {}
+
+  private record EndpointsListed(String node, Set<ActorRef<DestinationEndpoint.Command>> endpoints)
+      implements Command {}
+
+  private record EndpointBound(String node, DestinationEndpoint.Binding binding) implements Command {}
+
+  private record Answer(Result result, ActorRef<Result> replyTo) implements Command {}
+
+  public interface Event extends CborSerializable {}
+
+  public record UserSaved(UserConfig user) implements Event {
+    @JsonCreator
+    public UserSaved {}
+  }
+
+  public record UserDeleted(String name) implements Event {
+    @JsonCreator
+    public UserDeleted {}
+  }
+
+  public record FileSetSaved(long id, FileSetConfig config) implements Event {}
+
+  public record FileSetDeleted(long id) implements Event {
+    @JsonCreator
+    public FileSetDeleted {}
+  }
+
+  public record BatchSaved(BatchConfig batch) implements Event {
+    @JsonCreator
+    public BatchSaved {}
+  }
+
+  public record BatchDeleted(String id) implements Event {
+    @JsonCreator
+    public BatchDeleted {}
+  }
+
+  public record SyncRecorded(long id, SyncResult result) implements Event {}
+
+  public record RunStateChanged(boolean stopped) implements Event {
+    @JsonCreator
+    public RunStateChanged {}
+  }
+
+  /** The service key under which the data endpoint of node {@code node} registers. */
+  public static ServiceKey<DestinationEndpoint.Command> endpointKey(String node) {
+    return ServiceKey.create(DestinationEndpoint.Command.class, "setsync-endpoint-" + node);
+  }
+
+  /** Tunables from {@code setsync.monitor}. */
+  public record Settings(
+      String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords,
+      Duration progressInterval) {
+    public static Settings from(Config setsync) {
+      Config m = setsync.getConfig("monitor");
+      return new Settings(
+          setsync.getString("node.name"),
+          m.getInt("max-schedulers"),
+          m.getInt("max-file-sets-per-user"),
+          new RetryPolicy(m.getInt("retry.immediate"), m.getDuration("retry.later")),
+          setsync.getInt("log.max-records"),
+          m.getDuration("progress-interval"));
+    }
+  }
+
+  public static Behavior<Command> create(Settings settings, FileSetScheduler.Settings schedulerSettings) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new Monitor(ctx, timers, settings, schedulerSettings)));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final Settings settings;
+  private final FileSetScheduler.Settings schedulerSettings;
+  private final MonitorCommands commands;
+
+  // Runtime tables: rebuilt from the persisted state after every recovery.
+  private final Map<SchedulerKey, RunningScheduler> schedulers = new TreeMap<>();
+  private final Map<SchedulerKey, Integer> failures = new HashMap<>();
+  private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
+  private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
+  private final Set<String> watchedNodes = new java.util.HashSet<>();
+  private final Map<Long, Result.Progress> running = new HashMap<>();
+  private final Map<Long, Long> nextRuns = new HashMap<>();
+  private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
+  private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
+  private boolean shuttingDown;
+  private long spawned;
+
+  /** A scheduler the monitor started, and the file sets it was last given. */
+  private record RunningScheduler(
+      ActorRef<FileSetScheduler.Command> ref, SortedMap<Long, FileSetConfig> fileSets,
+      FileSetScheduler.Destination destination) {}
+
+  private Monitor(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
+      FileSetScheduler.Settings schedulerSettings) {
+    super(PersistenceId.ofUniqueId("setsync-monitor"));
+    this.ctx = ctx;
+    this.timers = timers;
+    this.settings = settings;
+    this.schedulerSettings = schedulerSettings;
+    this.commands = new MonitorCommands(settings);
+  }
+
+  @Override
+  public MonitorState emptyState() {
+    return new MonitorState();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Every sync records its result; snapshots keep recovery short with thousands of file sets.
+    return RetentionCriteria.snapshotEvery(1000, 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public SignalHandler<MonitorState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          ctx.getLog().info("monitor recovered: {} users, {} file sets ({} active), {}",
+              state.users.size(), state.fileSets.size(), state.activeCount(), state.stopped ? "stopped" : "running");
+          watchNode(settings.localNode());
+          reconcile(state);
+        })
+        .build();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, MonitorState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Execute.class, this::onExecute)
+        .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
+        .onCommand(SyncStarted.class, this::onSyncStarted)
+        .onCommand(SyncProgress.class, (s, p) -> {
+          if (running.containsKey(p.fileSetId())) running.put(p.fileSetId(), p.progress());
+          return Effect().none();
+        })
+        .onCommand(NextRun.class, (s, n) -> {
+          if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
+          else nextRuns.put(n.fileSetId(), n.dueMillis());
+          return Effect().none();
+        })
+        .onCommand(SyncEnded.class, this::onSyncEnded)
+        .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
+        .onCommand(RetryScheduler.class, (s, r) -> {
+          retryAt.remove(r.key());
+          reconcile(s);
+          return Effect().none();
+        })
+        .onCommand(EndpointsListed.class, this::onEndpointsListed)
+        .onCommand(EndpointBound.class, this::onEndpointBound)
+        .onCommand(Shutdown.class, this::onShutdown)
+        .onCommand(HandOver.class, (s, h) -> {
+          shuttingDown = true;
+          schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
+          return Effect().stop();
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<MonitorState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(UserSaved.class, (s, e) -> {
+          s.users.put(e.user().name(), e.user());
+          return s;
+        })
+        .onEvent(UserDeleted.class, (s, e) -> {
+          s.users.remove(e.name());
+          return s;
+        })
+        .onEvent(FileSetSaved.class, (s, e) -> {
+          s.fileSets.put(e.id(), e.config());
+          s.nextFileSetId = Math.max(s.nextFileSetId, e.id() + 1);
+          return s;
+        })
+        .onEvent(FileSetDeleted.class, (s, e) -> {
+          s.fileSets.remove(e.id());
+          s.lastResults.remove(e.id());
+          return s;
+        })
+        .onEvent(BatchSaved.class, (s, e) -> {
+          s.batches.put(e.batch().id(), e.batch());
+          return s;
+        })
+        .onEvent(BatchDeleted.class, (s, e) -> {
+          s.batches.remove(e.id());
+          return s;
+        })
+        .onEvent(SyncRecorded.class, (s, e) -> {
+          if (s.fileSets.containsKey(e.id())) s.lastResults.put(e.id(), e.result());
+          return s;
+        })
+        .onEvent(RunStateChanged.class, (s, e) -> {
+          s.stopped = e.stopped();
+          return s;
+        })
+        .build();
+  }
+
+  // --- commands from the console and the API ---
+
+  private Effect<Event, MonitorState> onExecute(MonitorState state, Execute execute) {
+    MonitorCommands.Decision decision;
+    try {
+      decision = commands.decide(state, execute.command(), execute.defaultUser(), this::view);
+    } catch (IllegalArgumentException e) {
+      return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
+    }
+    return switch (decision.kind()) {
+      case REPLY -> Effect().reply(execute.replyTo(), decision.result());
+      case PERSIST -> Effect()
+          .persist(decision.events())
+          .thenRun(s -> {
+            appendLog(decision.logUser(), decision.logRecords());
+            reconcile(s);
+          })
+          .thenReply(execute.replyTo(), s -> decision.result());
+      case READ_LOG -> {
+        readLog(decision.logUser(), decision.fileSetId(), decision.logLast(), execute.replyTo());
+        yield Effect().none();
+      }
+      case SYNCHRONIZE -> {
+        startOneTimeSync(decision, execute.replyTo());
+        yield Effect().none();
+      }
+    };
+  }
+
+  private void readLog(String user, long fileSetId, int last, ActorRef<Result> replyTo) {
+    ctx.ask(
+        SyncLog.Records.class,
+        logOf(user),
+        Duration.ofSeconds(10),
+        ref -> new SyncLog.Read(fileSetId, last, ref),
+        (records, failure) -> new Answer(
+            records != null
+                ? new Result.Log(fileSetId, records.records())
+                : Result.Done.error("the log of " + user + " did not answer: " + failure.getMessage()),
+            replyTo));
+  }
+
+  private void startOneTimeSync(MonitorCommands.Decision decision, ActorRef<Result> replyTo) {
+    String node = decision.destinationNode() == null ? settings.localNode() : decision.destinationNode();
+    FileSetScheduler.Destination destination = endpoints.get(node);
+    if (destination == null) {
+      watchNode(node);
+      replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
+      return;
+    }
+    ctx.spawnAnonymous(
+        OneTimeSync.create(decision.oneTime(), destination, schedulerSettings.session(), replyTo),
+        akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+  }
+
+  // --- schedulers ---
+
+  private Effect<Event, MonitorState> onSyncStarted(MonitorState state, SyncStarted started) {
+    running.put(started.fileSetId(), new Result.Progress(started.startedMillis(), 0, 0, 0));
+    nextRuns.remove(started.fileSetId());
+    return Effect().none();
+  }
+
+  private Effect<Event, MonitorState> onSyncEnded(MonitorState state, SyncEnded ended) {
+    running.remove(ended.fileSetId());
+    failures.remove(ended.key());
+    FileSetConfig config = state.fileSets.get(ended.fileSetId());
+    if (config == null) return Effect().none();
+    List<Event> events = new ArrayList<>();
+    events.add(new SyncRecorded(ended.fileSetId(), ended.result()));
+    boolean autoSuspend = config.autoSuspend() && !config.suspended();
+    if (autoSuspend) {
+      events.add(new FileSetSaved(ended.fileSetId(), MonitorCommands.suspended(config, true)));
+    }
+    return Effect().persist(events).thenRun(s -> {
+      if (autoSuspend) {
+        appendLog(config.user(), List.of(MonitorLog.config(ended.fileSetId(),
+            "SYNCFILESET " + ended.fileSetId() + " suspended after its run (AUTOSUSPEND)")));
+        reconcile(s);
+      }
+    });
+  }
+
+  private Effect<Event, MonitorState> onSchedulerTerminated(MonitorState state, SchedulerTerminated t) {
+    RunningScheduler current = schedulers.get(t.key());
+    if (current == null || !current.ref().equals(t.ref())) return Effect().none(); // retired on purpose
+    schedulers.remove(t.key());
+    current.fileSets().keySet().forEach(id -> {
+      running.remove(id);
+      nextRuns.remove(id);
+    });
+    if (shuttingDown) {
+      answerShutdownWhenIdle();
+      return Effect().none();
+    }
+    int failed = failures.merge(t.key(), 1, Integer::sum);
+    Duration delay = settings.retry().delayAfterFailure(failed);
+    ctx.getLog().warn("scheduler {} failed ({} in a row); restarting {}", t.key().label(), failed,
+        delay.isZero() ? "now" : "in " + delay);
+    appendLog(t.key().user(), List.of(MonitorLog.monitor("scheduler " + t.key().label() + " failed ("
+        + failed + " in a row); restart " + (delay.isZero() ? "now" : "in " + delay))));
+    if (delay.isZero()) {
+      reconcile(state);
+    } else {
+      retryAt.put(t.key(), System.currentTimeMillis() + delay.toMillis());
+      timers.startSingleTimer(t.key(), new RetryScheduler(t.key()), delay);
+    }
+    return Effect().none();
+  }
+
+  /** Starts, updates and retires schedulers so that they match the persisted state. */
+  private void reconcile(MonitorState state) {
+    if (shuttingDown) return;
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
+    for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
+      FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
+      if (!wanted.containsKey(key) || destination == null) {
+        RunningScheduler retired = schedulers.remove(key);
+        // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
+        retired.ref().tell(state.stopped
+            ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC
+            : FileSetScheduler.Retire.AT_FILE_BOUNDARY);
+      }
+    }
+    for (Map.Entry<SchedulerKey, SortedMap<Long, FileSetConfig>> e : wanted.entrySet()) {
+      SchedulerKey key = e.getKey();
+      watchNode(key.destinationNode());
+      FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
+      if (destination == null || retryAt.containsKey(key)) continue;
+      Map<Long, Long> lastEnds = lastEnds(state, e.getValue());
+      RunningScheduler current = schedulers.get(key);
+      if (current != null) {
+        if (!current.fileSets().equals(e.getValue()) || !current.destination().equals(destination)) {
+          current.ref().tell(new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination));
+          schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination));
+        }
+      } else if (schedulers.size() < settings.maxSchedulers()) {
+        ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
+            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, ctx.getSelf(),
+                logOf(key.user()), schedulerSettings),
+            "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
+        ctx.watchWith(ref, new SchedulerTerminated(key, ref));
+        schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination));
+      }
+    }
+  }
+
+  private static Map<Long, Long> lastEnds(MonitorState state, SortedMap<Long, FileSetConfig> fileSets) {
+    Map<Long, Long> ends = new HashMap<>();
+    for (Long id : fileSets.keySet()) {
+      SyncResult last = state.lastResults.get(id);
+      if (last != null) ends.put(id, last.endedMillis());
+    }
+    return ends;
+  }
+
+  // --- destinations ---
+
+  private void watchNode(String node) {
+    if (!watchedNodes.add(node)) return;
+    ServiceKey<DestinationEndpoint.Command> key = endpointKey(node);
+    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(
+        Receptionist.Listing.class, listing -> new EndpointsListed(node, listing.getServiceInstances(key)));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, adapter));
+  }
+
+  private Effect<Event, MonitorState> onEndpointsListed(MonitorState state, EndpointsListed listed) {
+    if (listed.endpoints().isEmpty()) {
+      if (endpoints.remove(listed.node()) != null) {
+        ctx.getLog().warn("destination node {} is no longer available; its schedulers wait for it", listed.node());
+        reconcile(state);
+      }
+      return Effect().none();
+    }
+    ActorRef<DestinationEndpoint.Command> endpoint = listed.endpoints().iterator().next();
+    ctx.ask(
+        DestinationEndpoint.Binding.class,
+        endpoint,
+        Duration.ofSeconds(20),
+        DestinationEndpoint.WhenBound::new,
+        (binding, failure) -> new EndpointBound(listed.node(),
+            binding != null ? binding : new DestinationEndpoint.Binding(null, String.valueOf(failure))));
+    return Effect().none();
+  }
+
+  private Effect<Event, MonitorState> onEndpointBound(MonitorState state, EndpointBound bound) {
+    if (bound.binding().failure() != null || bound.binding().address() == null) {
+      ctx.getLog().warn("destination node {} has no data endpoint: {}", bound.node(), bound.binding().failure());
+      return Effect().none();
+    }
+    FileSetScheduler.Destination destination = new FileSetScheduler.Destination(
+        bound.node(), bound.binding().address().getHostString(), bound.binding().address().getPort());
+    if (!destination.equals(endpoints.put(bound.node(), destination))) {
+      ctx.getLog().info("destination node {} is available at {}:{}", bound.node(), destination.host(), destination.port());
+      reconcile(state);
+    }
+    return Effect().none();
+  }
+
+  // --- shutdown ---
+
+  private Effect<Event, MonitorState> onShutdown(MonitorState state, Shutdown shutdown) {
+    shuttingDown = true;
+    shutdownWaiters.add(shutdown.replyTo());
+    schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
+    answerShutdownWhenIdle();
+    return Effect().none();
+  }
+
+  private void answerShutdownWhenIdle() {
+    if (!schedulers.isEmpty()) return;
+    shutdownWaiters.forEach(w -> w.tell(Result.Done.ok("monitor stopped its schedulers")));
+    shutdownWaiters.clear();
+  }
+
+  // --- logs and views ---
+
+  private ActorRef<SyncLog.Command> logOf(String user) {
+    return logs.computeIfAbsent(user, u -> ctx.spawn(
+        SyncLog.create(u, settings.logMaxRecords()), "log-" + URLEncoder.encode(u, StandardCharsets.UTF_8)));
+  }
+
+  private void appendLog(String user, List<LogRecord> records) {
+    if (user != null && !records.isEmpty()) logOf(user).tell(new SyncLog.Append(records));
+  }
+
+  /** The live view of the state, for STATUS and INFO. */
+  private MonitorCommands.LiveView view(MonitorState state) {
+    Map<SchedulerKey, String> schedulerStates = new TreeMap<>();
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
+    for (SchedulerKey key : wanted.keySet()) {
+      String s;
+      if (schedulers.containsKey(key)) {
+        s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
+      } else if (retryAt.containsKey(key)) {
+        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at " + Result.Views.time(retryAt.get(key));
+      } else if (!endpoints.containsKey(key.destinationNode())) {
+        s = "waiting for destination " + key.destinationNode();
+      } else {
+        s = "not started: limit of " + settings.maxSchedulers() + " schedulers";
+      }
+      schedulerStates.put(key, s);
+    }
+    return new MonitorCommands.LiveView(
+        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns));
+  }
+}

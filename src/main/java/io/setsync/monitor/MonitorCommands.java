@@ -1,0 +1,349 @@
+package io.setsync.monitor;
+
+import io.setsync.console.Command;
+import io.setsync.console.Command.StatusObject;
+import io.setsync.console.HelpText;
+import io.setsync.log.LogRecord;
+import io.setsync.options.OptionException;
+import io.setsync.options.OptionRegistry;
+import io.setsync.options.SyncOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The monitor's rules for each command, apart from the actor: given the state and a command, what
+ * to persist, what to log and what to answer. Refusals (unknown ids, limits, confinement) are
+ * answered with a clear error and change nothing.
+ */
+final class MonitorCommands {
+
+  enum Kind {
+    REPLY,
+    PERSIST,
+    READ_LOG,
+    SYNCHRONIZE
+  }
+
+  /** What the monitor does about one command. */
+  record Decision(
+      Kind kind, Result result, List<Monitor.Event> events, String logUser, List<LogRecord> logRecords,
+      long fileSetId, int logLast, String destinationNode, OneTimeSync.Request oneTime) {
+
+    static Decision reply(Result result) {
+      return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null, null);
+    }
+
+    static Decision persist(Result result, String logUser, LogRecord log, Monitor.Event... events) {
+      return new Decision(Kind.PERSIST, result, List.of(events), logUser, log == null ? List.of() : List.of(log),
+          0, 0, null, null);
+    }
+  }
+
+  /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
+  record LiveView(
+      String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
+      Map<Long, Long> nextRuns) {}
+
+  private final Monitor.Settings settings;
+
+  MonitorCommands(Monitor.Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Decides what {@code command} does.
+   *
+   * @throws IllegalArgumentException when the command is refused; the message says why
+   */
+  Decision decide(MonitorState state, Command command, String defaultUser, Function<MonitorState, LiveView> view) {
+    if (command instanceof Command.AddUser c) return addUser(state, c);
+    if (command instanceof Command.AlterUser c) return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER");
+    if (command instanceof Command.SuspendUser c) return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND");
+    if (command instanceof Command.ActivateUser c) return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE");
+    if (command instanceof Command.DeleteUser c) return deleteUser(state, c);
+    if (command instanceof Command.InfoUser c) {
+      return Decision.reply(new Result.Users(c.name() == null
+          ? List.copyOf(state.users.values()) : List.of(user(state, c.name()))));
+    }
+    if (command instanceof Command.AddFileSet c) return addFileSet(state, FileSetConfig.create(defaultUser, c));
+    if (command instanceof Command.AlterFileSet c) {
+      return saveFileSet(state, c.id(), fileSet(state, c.id()).alter(c.settings()), "ALTER");
+    }
+    if (command instanceof Command.SuspendFileSet c) {
+      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), true), "SUSPEND");
+    }
+    if (command instanceof Command.ActivateFileSet c) {
+      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), false), "ACTIVATE");
+    }
+    if (command instanceof Command.DeleteFileSet c) {
+      FileSetConfig f = fileSet(state, c.id());
+      return Decision.persist(Result.Done.ok("SYNCFILESET " + c.id() + " deleted"), f.user(),
+          MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id()), new Monitor.FileSetDeleted(c.id()));
+    }
+    if (command instanceof Command.InfoFileSet c) return infoFileSet(state, c, view.apply(state));
+    if (command instanceof Command.AddBatch c) {
+      if (state.batches.containsKey(c.id())) throw new IllegalArgumentException("BATCHID " + c.id() + " already exists");
+      BatchConfig b = BatchConfig.create(c);
+      return Decision.persist(Result.Done.ok("BATCHID " + b.id() + " added"), null, null, new Monitor.BatchSaved(b));
+    }
+    if (command instanceof Command.AlterBatch c) return saveBatch(batch(state, c.id()).alter(c.settings()), "altered");
+    if (command instanceof Command.SuspendBatch c) return saveBatch(batchSuspended(batch(state, c.id()), true), "suspended");
+    if (command instanceof Command.ActivateBatch c) return saveBatch(batchSuspended(batch(state, c.id()), false), "activated");
+    if (command instanceof Command.DeleteBatch c) {
+      batch(state, c.id());
+      List<Long> users = state.fileSetsOfBatch(c.id());
+      if (!users.isEmpty()) {
+        throw new IllegalArgumentException("BATCHID " + c.id() + " is still used by SYNCFILESET " + ids(users)
+            + "; alter or delete them first");
+      }
+      return Decision.persist(Result.Done.ok("BATCHID " + c.id() + " deleted"), null, null, new Monitor.BatchDeleted(c.id()));
+    }
+    if (command instanceof Command.InfoBatch c) {
+      List<Result.BatchView> views = new ArrayList<>();
+      for (BatchConfig b : c.id() == null ? state.batches.values() : List.of(batch(state, c.id()))) {
+        views.add(new Result.BatchView(b.id(), b.suspended(), state.fileSetsOfBatch(b.id())));
+      }
+      return Decision.reply(new Result.Batches(views));
+    }
+    if (command instanceof Command.Status c) return Decision.reply(status(state, c, view.apply(state)));
+    if (command instanceof Command.StartMonitor) {
+      if (!state.stopped) return Decision.reply(Result.Done.ok("the monitor is already running"));
+      return Decision.persist(Result.Done.ok("monitor started"), null, null, new Monitor.RunStateChanged(false));
+    }
+    if (command instanceof Command.StopMonitor) {
+      if (state.stopped) return Decision.reply(Result.Done.ok("the monitor is already stopped"));
+      return Decision.persist(Result.Done.ok("monitor stopped: running syncs finish, no new ones start"), null, null,
+          new Monitor.RunStateChanged(true));
+    }
+    if (command instanceof Command.Help c) {
+      return Decision.reply(Result.Done.ok(c.topic() == null ? HelpText.general() : HelpText.forTopic(c.topic())));
+    }
+    if (command instanceof Command.Env) {
+      return Decision.reply(new Result.Env(Map.of(
+          "node", settings.localNode(),
+          "user", String.valueOf(defaultUser),
+          "monitor", state.stopped ? "stopped" : "running",
+          "max-schedulers", String.valueOf(settings.maxSchedulers()),
+          "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
+    }
+    if (command instanceof Command.Synchronize c) {
+      OneTimeSync.Request request = new OneTimeSync.Request(c.source(), c.destination(), syncOptions(c.settings()));
+      return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, c.destinationNode(), request);
+    }
+    if (command instanceof Command.Nothing || command instanceof Command.Exit) {
+      return Decision.reply(Result.Done.ok(""));
+    }
+    throw new IllegalArgumentException(command.getClass().getSimpleName() + " is not a monitor command");
+  }
+
+  // --- users ---
+
+  private Decision addUser(MonitorState state, Command.AddUser c) {
+    if (state.users.containsKey(c.name())) throw new IllegalArgumentException("SYNCUSER " + c.name() + " already exists");
+    UserConfig u = UserConfig.create(c);
+    return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " added"), u.name(),
+        MonitorLog.config(null, "ADD SYNCUSER " + u.name()), new Monitor.UserSaved(u));
+  }
+
+  private Decision saveUser(MonitorState state, UserConfig u, String verb) {
+    List<Long> outside = new ArrayList<>();
+    for (Long id : state.fileSetsOfUser(u.name())) {
+      FileSetConfig f = state.fileSets.get(id);
+      if (!u.allows(f.source()) || !u.allows(f.destination())) outside.add(id);
+    }
+    if (!outside.isEmpty()) {
+      throw new IllegalArgumentException("SYNCFILESET " + ids(outside) + " of " + u.name()
+          + " would fall outside its roots; alter or delete them first");
+    }
+    return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " " + past(verb)), u.name(),
+        MonitorLog.config(null, verb + " SYNCUSER " + u.name()), new Monitor.UserSaved(u));
+  }
+
+  private Decision deleteUser(MonitorState state, Command.DeleteUser c) {
+    user(state, c.name());
+    List<Long> owned = state.fileSetsOfUser(c.name());
+    if (!owned.isEmpty()) {
+      throw new IllegalArgumentException("SYNCUSER " + c.name() + " still has SYNCFILESET " + ids(owned)
+          + "; delete them first");
+    }
+    return Decision.persist(Result.Done.ok("SYNCUSER " + c.name() + " deleted"), c.name(),
+        MonitorLog.config(null, "DELETE SYNCUSER " + c.name()), new Monitor.UserDeleted(c.name()));
+  }
+
+  // --- file sets ---
+
+  private Decision addFileSet(MonitorState state, FileSetConfig f) {
+    check(state, f, true);
+    if (state.fileSetsOfUser(f.user()).size() >= settings.maxFileSetsPerUser()) {
+      throw new IllegalArgumentException("SYNCUSER " + f.user() + " already has " + settings.maxFileSetsPerUser()
+          + " file sets, the most allowed");
+    }
+    long id = state.nextFileSetId;
+    return Decision.persist(new Result.FileSetAdded(id, "SYNCFILESET " + id + " added"), f.user(),
+        MonitorLog.config(id, "ADD SYNCFILESET " + id + " " + describe(f)), new Monitor.FileSetSaved(id, f));
+  }
+
+  private Decision saveFileSet(MonitorState state, long id, FileSetConfig f, String verb) {
+    check(state, f, !state.fileSets.get(id).user().equals(f.user()));
+    return Decision.persist(Result.Done.ok("SYNCFILESET " + id + " " + past(verb)), f.user(),
+        MonitorLog.config(id, verb + " SYNCFILESET " + id + " " + describe(f)), new Monitor.FileSetSaved(id, f));
+  }
+
+  /** Refuses a file set whose user or batch is unknown, that leaves its user's roots, or one scheduler too many. */
+  private void check(MonitorState state, FileSetConfig f, boolean newOwner) {
+    UserConfig user = state.users.get(f.user());
+    if (user == null) {
+      throw new IllegalArgumentException("unknown SYNCUSER " + f.user() + "; ADD SYNCUSER " + f.user() + " first");
+    }
+    if (!f.batchId().isEmpty() && !state.batches.containsKey(f.batchId())) {
+      throw new IllegalArgumentException("unknown BATCHID " + f.batchId() + "; ADD BATCHID " + f.batchId() + " first");
+    }
+    for (String path : List.of(f.source(), f.destination())) {
+      if (!user.allows(path)) {
+        throw new IllegalArgumentException(path + " is outside the roots of SYNCUSER " + f.user() + " "
+            + user.roots());
+      }
+    }
+    SchedulerKey key = MonitorState.keyOf(f, settings.localNode());
+    if (state.isActive(f) && !state.wantedSchedulers(settings.localNode()).containsKey(key)
+        && state.wantedSchedulers(settings.localNode()).size() >= settings.maxSchedulers()) {
+      throw new IllegalArgumentException("this file set would need scheduler " + key.label() + ", but "
+          + settings.maxSchedulers() + " schedulers are the most allowed (setsync.monitor.max-schedulers)");
+    }
+  }
+
+  private Decision infoFileSet(MonitorState state, Command.InfoFileSet c, LiveView live) {
+    if (c.logLast() != null) {
+      if (c.id() == null) throw new IllegalArgumentException("LOG needs a SYNCFILESET id");
+      FileSetConfig f = fileSet(state, c.id());
+      return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null, null);
+    }
+    List<Result.FileSetView> views = new ArrayList<>();
+    if (c.id() == null) state.fileSets.keySet().forEach(id -> views.add(view(state, id, live)));
+    else {
+      fileSet(state, c.id());
+      views.add(view(state, c.id(), live));
+    }
+    return Decision.reply(new Result.FileSets(views));
+  }
+
+  // --- status ---
+
+  private Result status(MonitorState state, Command.Status c, LiveView live) {
+    List<Result.SchedulerView> schedulerViews = new ArrayList<>();
+    live.schedulerStates().forEach((key, s) -> {
+      if (c.object() != StatusObject.BATCHID || c.id() == null || key.batchId().equals(c.id())) {
+        List<Long> ids = new ArrayList<>();
+        state.fileSets.forEach((id, f) -> {
+          if (state.isActive(f) && MonitorState.keyOf(f, live.localNode()).equals(key)) ids.add(id);
+        });
+        schedulerViews.add(new Result.SchedulerView(key, s, ids));
+      }
+    });
+    if (c.object() == StatusObject.BATCHID && c.id() != null && !c.id().isEmpty()) batch(state, c.id());
+    List<Result.FileSetView> fileSetViews = new ArrayList<>();
+    if ((c.object() == StatusObject.SYNCFILESET || c.object() == StatusObject.SYNC) && c.id() != null) {
+      long id = parseId(c.id());
+      fileSet(state, id);
+      fileSetViews.add(view(state, id, live));
+    } else {
+      state.fileSets.keySet().forEach(id -> fileSetViews.add(view(state, id, live)));
+    }
+    int waiting = (int) live.schedulerStates().values().stream().filter(s -> s.startsWith("waiting")).count();
+    Result.MonitorView monitor = new Result.MonitorView(live.localNode(), !state.stopped, state.users.size(),
+        state.fileSets.size(), (int) state.activeCount(), live.schedulerStates().size(), waiting, live.running().size());
+    return new Result.Status(c.object(), c.detail(), monitor, schedulerViews, fileSetViews);
+  }
+
+  private Result.FileSetView view(MonitorState state, long id, LiveView live) {
+    FileSetConfig f = state.fileSets.get(id);
+    Result.Progress progress = live.running().get(id);
+    String s;
+    String inactive = state.inactiveReason(f);
+    if (progress != null) s = "running";
+    else if (inactive != null) s = inactive;
+    else if (state.stopped) s = "monitor stopped";
+    else s = live.schedulerStates().getOrDefault(MonitorState.keyOf(f, live.localNode()), "starting")
+        .replace("idle", "scheduled");
+    return new Result.FileSetView(id, f, s, progress == null ? live.nextRuns().get(id) : null,
+        state.lastResults.get(id), progress);
+  }
+
+  // --- helpers ---
+
+  private static UserConfig user(MonitorState state, String name) {
+    UserConfig u = state.users.get(name);
+    if (u == null) throw new IllegalArgumentException("unknown SYNCUSER " + name);
+    return u;
+  }
+
+  private static FileSetConfig fileSet(MonitorState state, long id) {
+    FileSetConfig f = state.fileSets.get(id);
+    if (f == null) throw new IllegalArgumentException("unknown SYNCFILESET " + id);
+    return f;
+  }
+
+  private static BatchConfig batch(MonitorState state, String id) {
+    BatchConfig b = state.batches.get(id);
+    if (b == null) throw new IllegalArgumentException("unknown BATCHID " + id);
+    return b;
+  }
+
+  private static long parseId(String id) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("SYNCFILESET id must be a number, got \"" + id + "\"");
+    }
+  }
+
+  static FileSetConfig suspended(FileSetConfig f, boolean suspend) {
+    return f.alter(List.of(new Setting("SUSPEND", null, !suspend)));
+  }
+
+  private static UserConfig withSuspend(UserConfig u, boolean suspend) {
+    return u.alter(List.of(new Setting("SUSPEND", null, !suspend)));
+  }
+
+  private static BatchConfig batchSuspended(BatchConfig b, boolean suspend) {
+    return b.alter(List.of(new Setting("SUSPEND", null, !suspend)));
+  }
+
+  private static Decision saveBatch(BatchConfig b, String what) {
+    return Decision.persist(Result.Done.ok("BATCHID " + b.id() + " " + what), null, null, new Monitor.BatchSaved(b));
+  }
+
+  private static String describe(FileSetConfig f) {
+    String options = f.optionText();
+    return f.source() + " TO " + (f.destinationNode() == null ? "" : f.destinationNode() + ":") + f.destination()
+        + (options.isEmpty() ? "" : ", " + options);
+  }
+
+  private static String past(String verb) {
+    return switch (verb) {
+      case "ALTER" -> "altered";
+      case "SUSPEND" -> "suspended";
+      case "ACTIVATE" -> "activated";
+      default -> verb.toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String ids(List<Long> ids) {
+    return ids.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("");
+  }
+
+  /** The sync options named by settings, validated by the option registry. */
+  static SyncOptions syncOptions(List<Setting> settings) {
+    SyncOptions.Builder b = SyncOptions.builder();
+    for (Setting s : settings) {
+      try {
+        OptionRegistry.standard().apply(b, s.keyword(), s.value());
+      } catch (OptionException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,83 @@
+package io.setsync.monitor;
+
+import io.setsync.CborSerializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The monitor's persisted state: the SYNCUSER table, the file sets, the batch ids, the last result
+ * of each file set, and whether the monitor is stopped. Changed only by {@link Monitor}'s event
+ * handler; everything else reads. Which schedulers should run follows from it ({@link
+ * #wantedSchedulers}), so the table of running schedulers never needs persisting.
+ */
+public final class MonitorState implements CborSerializable {
+
+  public TreeMap<String, UserConfig> users = new TreeMap<>();
+  public TreeMap<Long, FileSetConfig> fileSets = new TreeMap<>();
+  public TreeMap<String, BatchConfig> batches = new TreeMap<>();
+  public TreeMap<Long, SyncResult> lastResults = new TreeMap<>();
+  public long nextFileSetId = 1;
+  public boolean stopped;
+
+  /** Whether a file set is due to be scheduled: it, its user and its batch are all active. */
+  public boolean isActive(FileSetConfig f) {
+    if (f.suspended()) return false;
+    UserConfig user = users.get(f.user());
+    if (user == null || user.suspended()) return false;
+    BatchConfig batch = f.batchId().isEmpty() ? null : batches.get(f.batchId());
+    return batch == null || !batch.suspended();
+  }
+
+  /** Why a file set is not active, or null when it is. */
+  public String inactiveReason(FileSetConfig f) {
+    if (f.suspended()) return "suspended";
+    UserConfig user = users.get(f.user());
+    if (user == null) return "user " + f.user() + " deleted";
+    if (user.suspended()) return "user suspended";
+    BatchConfig batch = f.batchId().isEmpty() ? null : batches.get(f.batchId());
+    if (batch != null && batch.suspended()) return "batch suspended";
+    return null;
+  }
+
+  /** The scheduler key of a file set; {@code localNode} stands for "this node". */
+  public static SchedulerKey keyOf(FileSetConfig f, String localNode) {
+    String node = f.destinationNode() == null ? localNode : f.destinationNode();
+    return new SchedulerKey(f.user(), node, f.batchId());
+  }
+
+  /** The active file sets grouped by the scheduler that should run them. */
+  public SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wantedSchedulers(String localNode) {
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = new TreeMap<>();
+    if (stopped) return wanted;
+    for (Map.Entry<Long, FileSetConfig> e : fileSets.entrySet()) {
+      if (isActive(e.getValue())) {
+        wanted.computeIfAbsent(keyOf(e.getValue(), localNode), k -> new TreeMap<>())
+            .put(e.getKey(), e.getValue());
+      }
+    }
+    return wanted;
+  }
+
+  public List<Long> fileSetsOfUser(String user) {
+    List<Long> ids = new ArrayList<>();
+    fileSets.forEach((id, f) -> {
+      if (f.user().equals(user)) ids.add(id);
+    });
+    return ids;
+  }
+
+  public List<Long> fileSetsOfBatch(String batchId) {
+    List<Long> ids = new ArrayList<>();
+    fileSets.forEach((id, f) -> {
+      if (f.batchId().equals(batchId)) ids.add(id);
+    });
+    return ids;
+  }
+
+  public long activeCount() {
+    return fileSets.values().stream().filter(this::isActive).count();
+  }
+}

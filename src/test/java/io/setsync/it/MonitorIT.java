@@ -1,0 +1,188 @@
+package io.setsync.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Scheduled synchronization as a user runs it: {@code scripts/setsync node} in its own process,
+ * commanded through {@code scripts/setsync console}; the node is killed with SIGKILL and started
+ * again, and the schedule carries on from its journal.
+ */
+public class MonitorIT {
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private final List<Process> nodes = new ArrayList<>();
+
+  @After
+  public void killNodes() {
+    nodes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  public void scheduledSyncFollowsTheSourceAndSurvivesKillMinus9() throws Exception {
+    Path nodeHome = tmp.newFolder("node-home").toPath();
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/b.txt"), "beta");
+    int port = freePort();
+    Console console = new Console(tmp.newFolder("console-home").toPath(), port);
+
+    Process node = startNode(nodeHome, port);
+    assertOk(console.run("ADD SYNCUSER tester"));
+    Launcher.Result added = console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, INTERVAL 2 SECONDS, PURGE");
+    assertOk(added);
+    assertTrue(added.toString(), added.stdout().contains("SYNCFILESET 1 added"));
+
+    awaitSameTree(src, dst);
+    Files.writeString(src.resolve("c.txt"), "gamma");
+    Files.delete(src.resolve("a.txt"));
+    Files.writeString(src.resolve("sub/b.txt"), "beta, changed");
+    awaitSameTree(src, dst);
+
+    JsonNode status = console.json("STATUS SYNCFILESET 1");
+    assertEquals(status.toString(), 0, status.get("code").asInt());
+    JsonNode fileSet = status.get("result").get("fileSets").get(0);
+    assertEquals(1, fileSet.get("id").asLong());
+    assertTrue(status.toString(), fileSet.get("last").get("counts").get("scanned").asLong() >= 3);
+
+    Launcher.Result log = console.run("INFO SYNCFILESET 1, LOG LAST 50");
+    assertOk(log);
+    assertTrue(log.stdout(), log.stdout().contains("sync ended"));
+    assertTrue(log.stdout(), log.stdout().contains("purged a.txt"));
+    assertTrue(log.stdout(), log.stdout().contains("ADD SYNCFILESET 1"));
+
+    // SIGKILL: no shutdown hook, no journal flush beyond what was already written.
+    node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    Files.writeString(src.resolve("after-kill.txt"), "written while the node was down");
+
+    startNode(nodeHome, port);
+    awaitSameTree(src, dst);
+    Launcher.Result info = console.run("INFO SYNCFILESET 1");
+    assertOk(info);
+    assertTrue(info.stdout(), info.stdout().contains("INTERVAL 2 SECONDS"));
+    assertTrue(info.stdout(), info.stdout().contains("PURGE"));
+
+    assertOk(console.run("SUSPEND SYNCFILESET 1"));
+    Files.writeString(src.resolve("while-suspended.txt"), "not yet");
+    Thread.sleep(5000);
+    assertFalse("a suspended file set must not run", Files.exists(dst.resolve("while-suspended.txt")));
+    assertOk(console.run("ACTIVATE SYNCFILESET 1"));
+    awaitSameTree(src, dst);
+  }
+
+  @Test
+  public void badCommandsAreClearErrorsAndAnAbsentNodeIsReportedQuickly() throws Exception {
+    int port = freePort();
+    Console console = new Console(tmp.newFolder("console-home").toPath(), port);
+
+    Launcher.Result syntax = console.run("ADD SYNCFILESET /a TO /b, PURG");
+    assertEquals(syntax.toString(), 2, syntax.exitCode());
+    assertTrue(syntax.toString(), syntax.stderr().contains("\"PURG\" at column 27"));
+
+    long started = System.nanoTime();
+    Launcher.Result absent = console.run("STATUS AUTOSYNC");
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    assertEquals(absent.toString(), 2, absent.exitCode());
+    assertTrue(absent.toString(), absent.stderr().contains("cannot reach a setsync node at 127.0.0.1:" + port));
+    assertTrue("gave up after " + seconds + " s", seconds < 30);
+
+    startNode(tmp.newFolder("node-home").toPath(), port);
+    Launcher.Result unknownUser = console.run("ADD SYNCFILESET /a TO /b, USER nobody");
+    assertEquals(unknownUser.toString(), 2, unknownUser.exitCode());
+    assertTrue(unknownUser.toString(), unknownUser.stderr().contains("unknown SYNCUSER nobody"));
+    Launcher.Result unknownId = console.run("ALTER SYNCFILESET 42, PURGE");
+    assertEquals(unknownId.toString(), 2, unknownId.exitCode());
+    assertTrue(unknownId.toString(), unknownId.stderr().contains("unknown SYNCFILESET 42"));
+    assertOk(console.run("STATUS AUTOSYNC"));
+  }
+
+  private Process startNode(Path home, int port) throws Exception {
+    Path out = home.resolve("node.out");
+    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node")
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().put("SETSYNC_NODE_NAME", "itnode");
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
+    long before = Files.exists(out) ? Files.readString(out).split("listening", -1).length : 1;
+    Process process = builder.start();
+    nodes.add(process);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).split("listening", -1).length > before) {
+        return process;
+      }
+      if (!process.isAlive()) break;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
+  }
+
+  private static void awaitSameTree(Path src, Path dst) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    AssertionError last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Files.isDirectory(dst)) {
+          Trees.assertSameTree(src, dst);
+          return;
+        }
+      } catch (AssertionError e) {
+        last = e;
+      }
+      Thread.sleep(250);
+    }
+    if (last != null) throw last;
+    throw new AssertionError(dst + " was never created");
+  }
+
+  private static void assertOk(Launcher.Result result) {
+    assertEquals(result.toString(), 0, result.exitCode());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** {@code scripts/setsync console --node 127.0.0.1:PORT COMMAND}. */
+  private static final class Console {
+    private final Launcher launcher;
+    private final int port;
+
+    Console(Path home, int port) {
+      this.launcher = new Launcher(home);
+      this.port = port;
+    }
+
+    Launcher.Result run(String command) throws IOException, InterruptedException {
+      return launcher.run(Map.of(), "console", "--node", "127.0.0.1:" + port, command);
+    }
+
+    JsonNode json(String command) throws IOException, InterruptedException {
+      Launcher.Result result = launcher.run(Map.of(), "console", "--node", "127.0.0.1:" + port, "--json", command);
+      return new ObjectMapper().readTree(result.stdout());
+    }
+  }
+}
