@@ -48,7 +48,7 @@ public final class OptionText {
    */
   public record Clause(String keyword, String value, int column, int valueColumn, List<Word> words) {
 
-    /** One word of a value: its text (quotes removed) and 1-based column. */
+    /** One word of a value: its text (quotes removed) and 1-based column (of its opening quote). */
     public record Word(String text, int column) {}
 
     public Clause {
@@ -182,7 +182,7 @@ public final class OptionText {
         registry.apply(b, spec, clause.value());
       } catch (OptionException e) {
         int column = clause.value() == null ? clause.column() : clause.valueColumn();
-        throw new OptionException(e.getMessage() + " at column " + column);
+        throw new OptionException(e.getMessage() + " at column " + column, column);
       }
     }
     return b.build();
@@ -304,6 +304,7 @@ public final class OptionText {
   }
 
   private static OptionException error(String what, String word, int column, String quote) {
-    return new OptionException(what + " " + quote + word + quote + " at column " + column);
+    return new OptionException(
+        what + " " + quote + word + quote + " at column " + column, column);
   }
 }
