@@ -148,11 +148,16 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
 
   /** Puts a file set on the time-list according to its schedule and its last sync. */
   private void plan(long id) {
+    plan(id, false);
+  }
+
+  /** As {@link #plan(long)}; {@code soon}: at the first opportunity, as after an ALTER of a running sync. */
+  private void plan(long id, boolean soon) {
     FileSetConfig f = fileSets.get(id);
     Schedule schedule = Schedule.of(f.interval(), f.start(), f.stop(), settings.zone());
     Instant now = settings.clock().instant();
     Long lastEnd = lastEnds.get(id);
-    Instant due = lastEnd == null || rescheduleSoon
+    Instant due = lastEnd == null || soon
         ? schedule.firstRun(now)
         : schedule.nextRun(Instant.ofEpochMilli(lastEnd));
     timeList.schedule(id, due);
@@ -214,7 +219,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     session = null;
     if (retiring != null) return Behaviors.stopped();
     FileSetConfig f = fileSets.get(id);
-    if (f != null && !f.autoSuspend()) plan(id);
+    if (f != null && !f.autoSuspend()) plan(id, rescheduleSoon);
     rescheduleSoon = false;
     tick();
     return this;
