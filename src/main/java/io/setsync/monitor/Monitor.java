@@ -383,8 +383,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     Duration delay = settings.retry().delayAfterFailure(failed);
     ctx.getLog().warn("scheduler {} failed ({} in a row); restarting {}", t.key().label(), failed,
         delay.isZero() ? "now" : "in " + delay);
-    appendLog(t.key().user(), List.of(MonitorLog.monitor("scheduler " + t.key().label() + " failed ("
-        + failed + " in a row); restart " + (delay.isZero() ? "now" : "in " + delay))));
+    String text = "scheduler " + t.key().label() + " failed (" + failed + " in a row); restart "
+        + (delay.isZero() ? "now" : "in " + delay);
+    List<LogRecord> records = new ArrayList<>();
+    current.fileSets().keySet().forEach(id -> records.add(MonitorLog.monitor(id, text)));
+    appendLog(t.key().user(), records);
     if (delay.isZero()) {
       reconcile(state);
     } else {

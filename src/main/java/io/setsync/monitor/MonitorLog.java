@@ -14,7 +14,7 @@ final class MonitorLog {
   }
 
   /** Something the monitor did on its own, such as restarting a failed scheduler. */
-  static LogRecord monitor(String text) {
-    return new LogRecord(System.currentTimeMillis(), null, Origin.MONITOR, Severity.WARNING, text);
+  static LogRecord monitor(Long fileSetId, String text) {
+    return new LogRecord(System.currentTimeMillis(), fileSetId, Origin.MONITOR, Severity.WARNING, text);
   }
 }

@@ -162,15 +162,22 @@ public class MonitorTest {
     awaitStatus("scheduler up", s -> fileSet(s, 1).last() != null);
 
     killSchedulers();
-    awaitStatus("restarted at once", s -> fileSet(s, 1).state().equals("scheduled")
-        && ((Result.Log) logOf()).text().contains("failed (1 in a row); restart now"));
+    awaitLog("failed (1 in a row); restart now");
+    awaitStatus("restarted at once", s -> fileSet(s, 1).state().equals("scheduled"));
     killSchedulers();
     Result.Status failed = awaitStatus("second failure waits", s -> fileSet(s, 1).state().startsWith("failed 2x, retry at"));
     assertTrue(failed.text(), failed.monitor().schedulers() == 1);
   }
 
-  private Result logOf() throws Exception {
-    return ok("INFO SYNCFILESET 1, LOG LAST 100");
+  private void awaitLog(String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String log = "";
+    while (System.nanoTime() < deadline) {
+      log = ok("INFO SYNCFILESET 1, LOG LAST 100").text();
+      if (log.contains(text)) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the log never said \"" + text + "\":\n" + log);
   }
 
   /** A real fault: the scheduler actor is killed (ActorKilledException), as a bug would stop it. */
