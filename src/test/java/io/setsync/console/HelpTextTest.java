@@ -11,8 +11,10 @@ import org.junit.Test;
 
 public class HelpTextTest {
 
+  /** Whether {@code text} holds {@code part}, ignoring how lines were wrapped. */
   private static void assertContains(String text, String part) {
-    assertTrue("expected <" + part + "> in:\n" + text, text.contains(part));
+    String flat = text.replaceAll("\\s+", " ");
+    assertTrue("expected <" + part + "> in:\n" + text, flat.contains(part));
   }
 
   @Test
