@@ -216,15 +216,16 @@ public class FileSetConfigTest {
 
   static FileSetConfig randomConfig(Random r) {
     SyncOptions sync =
-        new SyncOptions(
-            r.nextBoolean(),
-            r.nextBoolean(),
-            globs(r),
-            globs(r),
-            r.nextBoolean(),
-            r.nextBoolean(),
-            r.nextBoolean(),
-            r.nextBoolean() ? null : new MaxPurge(r.nextInt(101), r.nextBoolean()));
+        SyncOptions.builder()
+            .purge(r.nextBoolean())
+            .subvolPurge(r.nextBoolean())
+            .excludes(globs(r))
+            .excludePurges(globs(r))
+            .timeExact(r.nextBoolean())
+            .checksum(r.nextBoolean())
+            .report(r.nextBoolean())
+            .maxPurge(r.nextBoolean() ? null : new MaxPurge(r.nextInt(101), r.nextBoolean()))
+            .build();
     Duration interval =
         switch (r.nextInt(4)) {
           case 0 -> Duration.ofMinutes(5);

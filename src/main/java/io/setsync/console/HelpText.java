@@ -1,0 +1,287 @@
+package io.setsync.console;
+
+import io.setsync.console.CommandOptions.Spec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The console's HELP: the list of commands, and per topic a command's syntax with its options. The
+ * option lists come from {@link CommandOptions} (and so from the option registry), so a new option
+ * shows up here by itself.
+ */
+public final class HelpText {
+  private HelpText() {}
+
+  private static final String DEST_NOTE =
+      "node:/dest names a destination on another node (a host name, or host:port); without it the"
+          + " destination is on this node. Paths are absolute; quote a path holding spaces, commas"
+          + " or quote marks: '/my files'.";
+  private static final String NO_NOTE =
+      "NO option removes an option, turns a flag off or restores the default; an option given"
+          + " replaces its old value (for a repeatable option, all of its old values).";
+
+  /** One form of a command: verb, object (or null), syntax, meaning, options, notes. */
+  private record Form(
+      String verb,
+      String object,
+      String syntax,
+      String meaning,
+      Supplier<List<Spec>> options,
+      List<String> notes) {}
+
+  private static final List<Form> FORMS =
+      List.of(
+          new Form(
+              "SYNCHRONIZE",
+              null,
+              "SYNCHRONIZE /src TO [node:]/dest [, option ...]",
+              "Synchronize a directory once, now, as you",
+              CommandOptions::sync,
+              List.of(DEST_NOTE)),
+          new Form(
+              "ADD",
+              "SYNCFILESET",
+              "ADD SYNCFILESET /src TO [node:]/dest [, option ...]",
+              "Add a file set that is synchronized on a schedule; prints its id",
+              CommandOptions::fileSet,
+              List.of(
+                  DEST_NOTE,
+                  "START alone syncs once a day at START; START with STOP syncs every INTERVAL"
+                      + " within that daily window, which may cross midnight.")),
+          new Form(
+              "ALTER",
+              "SYNCFILESET",
+              "ALTER SYNCFILESET id, option ...",
+              "Change a file set's options",
+              CommandOptions::fileSet,
+              List.of(NO_NOTE)),
+          form("DELETE", "SYNCFILESET", "id", "Delete a file set"),
+          new Form(
+              "INFO",
+              "SYNCFILESET",
+              "INFO SYNCFILESET [id] [, LOG [LAST n]]",
+              "Show file sets (all, or one) with their options and last sync",
+              null,
+              List.of(
+                  "LOG adds the file set's most recent log records: "
+                      + CommandOptions.DEFAULT_LOG_LAST
+                      + ", or the last n.")),
+          form("SUSPEND", "SYNCFILESET", "id", "Stop scheduling a file set"),
+          form("ACTIVATE", "SYNCFILESET", "id", "Schedule a suspended file set again"),
+          new Form(
+              "ADD",
+              "SYNCUSER",
+              "ADD SYNCUSER name [, option ...]",
+              "Add a sync user, the owner of file sets",
+              CommandOptions::user,
+              List.of(
+                  "A name is a letter followed by up to 63 letters, digits, '_', '.' or '-'.")),
+          new Form(
+              "ALTER",
+              "SYNCUSER",
+              "ALTER SYNCUSER name, option ...",
+              "Change a sync user",
+              CommandOptions::user,
+              List.of(NO_NOTE)),
+          form("DELETE", "SYNCUSER", "name", "Delete a sync user"),
+          form("INFO", "SYNCUSER", "[name]", "Show sync users (all, or one)"),
+          form("SUSPEND", "SYNCUSER", "name", "Stop scheduling a user's file sets"),
+          form("ACTIVATE", "SYNCUSER", "name", "Schedule a suspended user's file sets again"),
+          new Form(
+              "ADD",
+              "BATCHID",
+              "ADD BATCHID id [, option ...]",
+              "Add a batch: file sets of one user and destination in a batch run one after another",
+              CommandOptions::batch,
+              List.of()),
+          new Form(
+              "ALTER",
+              "BATCHID",
+              "ALTER BATCHID id, option ...",
+              "Change a batch",
+              CommandOptions::batch,
+              List.of(NO_NOTE)),
+          form("DELETE", "BATCHID", "id", "Delete a batch"),
+          form("INFO", "BATCHID", "[id]", "Show batches (all, or one)"),
+          form("SUSPEND", "BATCHID", "id", "Stop scheduling a batch's file sets"),
+          form("ACTIVATE", "BATCHID", "id", "Schedule a suspended batch's file sets again"),
+          new Form(
+              "STATUS",
+              null,
+              "STATUS AUTOSYNC | SYNC [user] | BATCHID [id] | SYNCFILESET [id] [, DETAIL]",
+              "Show running synchronizations and the result of the last ones",
+              null,
+              List.of("DETAIL adds the counts of each synchronization.")),
+          form("START", "MONITOR", "", "Start scheduling file sets"),
+          new Form(
+              "STOP",
+              "MONITOR",
+              "STOP MONITOR",
+              "Stop scheduling: running synchronizations finish, no new ones start",
+              null,
+              List.of()),
+          form("ENV", null, "", "Show the console's node, cluster and user"),
+          form("HELP", null, "[topic]", "Show this list, or help on a command, object or option"),
+          new Form("EXIT", null, "EXIT | QUIT", "Leave the console", null, List.of()));
+
+  private static Form form(String verb, String object, String args, String meaning) {
+    String syntax = verb + (object == null ? "" : " " + object) + (args.isEmpty() ? "" : " " + args);
+    return new Form(verb, object, syntax, meaning, null, List.of());
+  }
+
+  /** The list of commands, one line each, and how to get more. */
+  public static String general() {
+    StringBuilder out = new StringBuilder();
+    out.append("Commands (keywords in any case; options follow the object after commas):\n");
+    for (Form f : FORMS) {
+      row(out, "  ", f.syntax, 44, f.meaning);
+    }
+    wrap(
+        out,
+        "",
+        "HELP topic shows a command's syntax and options: e.g. HELP ADD SYNCFILESET, HELP"
+            + " SYNCUSER, HELP PURGE, HELP OPTIONS.");
+    return out.toString();
+  }
+
+  /**
+   * Help on {@code topic}: a command ({@code ADD SYNCFILESET}, {@code SYNCHRONIZE}), a verb ({@code
+   * ADD}), an object ({@code SYNCFILESET}), an option ({@code PURGE}), or {@code OPTIONS} (every
+   * option of a file set); case-insensitive. An unknown topic gives a text saying so, starting
+   * with "unknown help topic".
+   */
+  public static String forTopic(String topic) {
+    if (topic == null || topic.isBlank()) {
+      return general();
+    }
+    String[] words = topic.strip().split("\\s+");
+    List<String> upper = new ArrayList<>();
+    for (String w : words) {
+      String u = CommandOptions.upperAscii(w);
+      upper.add(u == null ? "" : u);
+    }
+    StringBuilder out = new StringBuilder();
+    if (upper.size() == 1 && upper.get(0).equals("OPTIONS")) {
+      out.append("Options of ADD and ALTER SYNCFILESET (SYNCHRONIZE takes the synchronization"
+          + " ones, from PURGE on):\n");
+      appendOptions(out, CommandOptions.fileSet());
+      return out.toString();
+    }
+    if (upper.size() == 1 && upper.get(0).equals("QUIT")) {
+      upper.set(0, "EXIT");
+    }
+    for (Form f : FORMS) {
+      boolean matches =
+          upper.size() == 1
+              ? upper.get(0).equals(f.verb) || upper.get(0).equals(f.object)
+              : upper.size() == 2 && upper.get(0).equals(f.verb) && upper.get(1).equals(f.object);
+      if (matches) {
+        appendForm(out, f);
+      }
+    }
+    if (upper.size() == 1) {
+      appendOptionTopic(out, upper.get(0));
+    }
+    if (out.length() == 0) {
+      return "unknown help topic \""
+          + topic.strip()
+          + "\"; HELP lists the commands, HELP OPTIONS the options\n";
+    }
+    return out.toString();
+  }
+
+  private static void appendForm(StringBuilder out, Form f) {
+    if (out.length() > 0) {
+      out.append('\n');
+    }
+    out.append(f.syntax).append('\n');
+    out.append("  ").append(f.meaning).append(".\n");
+    for (String note : f.notes) {
+      wrap(out, "  ", note);
+    }
+    if (f.options != null) {
+      out.append("  Options:\n");
+      appendOptions(out, f.options.get());
+    }
+  }
+
+  private static void appendOptions(StringBuilder out, List<Spec> specs) {
+    for (Spec s : specs) {
+      row(out, "    ", s.synopsis(), 28, s.description());
+    }
+  }
+
+  /**
+   * Help on an option keyword, with the commands that take it; one paragraph per distinct meaning
+   * (SUSPEND means one thing for a user, another for a batch); nothing when no command takes it.
+   */
+  private static void appendOptionTopic(StringBuilder out, String keyword) {
+    Map<String, Spec> byMeaning = new LinkedHashMap<>();
+    Map<String, Set<String>> commands = new LinkedHashMap<>();
+    for (Form f : FORMS) {
+      if (f.options == null) {
+        continue;
+      }
+      for (Spec s : f.options.get()) {
+        if (s.keyword().equals(keyword)) {
+          byMeaning.putIfAbsent(s.description(), s);
+          commands
+              .computeIfAbsent(s.description(), d -> new LinkedHashSet<>())
+              .add(f.verb + (f.object == null ? "" : " " + f.object));
+        }
+      }
+    }
+    for (Map.Entry<String, Spec> e : byMeaning.entrySet()) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      out.append("option ").append(e.getValue().synopsis()).append('\n');
+      out.append("  ").append(e.getKey()).append(".\n");
+      out.append("  Accepted by: ")
+          .append(String.join(", ", commands.get(e.getKey())))
+          .append('\n');
+    }
+  }
+
+  /** Text lines are kept within this many columns where words allow. */
+  private static final int LINE = 100;
+
+  /** Two columns; a left cell wider than {@code width} puts the right one on the next line. */
+  private static void row(StringBuilder out, String indent, String left, int width, String right) {
+    String pad = " ".repeat(indent.length() + width + 1);
+    if (left.length() > width) {
+      out.append(indent).append(left).append('\n');
+      wrap(out, pad, right);
+    } else {
+      String first = indent + left + " ".repeat(width - left.length() + 1);
+      wrapFrom(out, first, pad, right);
+    }
+  }
+
+  private static void wrap(StringBuilder out, String indent, String text) {
+    wrapFrom(out, indent, indent, text);
+  }
+
+  /** {@code text} word-wrapped at {@link #LINE}, the first line after {@code first}. */
+  private static void wrapFrom(StringBuilder out, String first, String indent, String text) {
+    StringBuilder line = new StringBuilder(first);
+    int empty = first.length();
+    for (String word : text.split(" ")) {
+      if (line.length() > empty && line.length() + 1 + word.length() > LINE) {
+        out.append(line).append('\n');
+        line = new StringBuilder(indent);
+        empty = indent.length();
+      }
+      if (line.length() > empty) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.append(line).append('\n');
+  }
+}

@@ -1,0 +1,122 @@
+package io.setsync.console;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.setsync.options.OptionRegistry;
+import io.setsync.options.OptionSpec;
+import java.util.List;
+import org.junit.Test;
+
+public class HelpTextTest {
+
+  /** Whether {@code text} holds {@code part}, ignoring how lines were wrapped. */
+  private static void assertContains(String text, String part) {
+    String flat = text.replaceAll("\\s+", " ");
+    assertTrue("expected <" + part + "> in:\n" + text, flat.contains(part));
+  }
+
+  @Test
+  public void generalListsEveryCommand() {
+    String text = HelpText.general();
+    for (String command :
+        List.of(
+            "SYNCHRONIZE /src TO [node:]/dest",
+            "ADD SYNCFILESET",
+            "ALTER SYNCFILESET id",
+            "DELETE SYNCFILESET id",
+            "INFO SYNCFILESET [id] [, LOG [LAST n]]",
+            "SUSPEND SYNCFILESET",
+            "ACTIVATE SYNCFILESET",
+            "ADD SYNCUSER",
+            "INFO SYNCUSER [name]",
+            "ADD BATCHID",
+            "STATUS AUTOSYNC",
+            "START MONITOR",
+            "STOP MONITOR",
+            "ENV",
+            "HELP [topic]",
+            "EXIT | QUIT")) {
+      assertContains(text, command);
+    }
+    assertEquals(text, HelpText.forTopic(null));
+    assertEquals(text, HelpText.forTopic("  "));
+  }
+
+  @Test
+  public void everyCommandInTheGeneralListParses() {
+    // the syntax lines, with placeholders filled in, are accepted by the parser
+    assertTrue(CommandParser.parse("SYNCHRONIZE /src TO node:/dest") instanceof Command.Synchronize);
+    assertTrue(CommandParser.parse("INFO SYNCFILESET 1, LOG LAST 5") instanceof Command.InfoFileSet);
+  }
+
+  @Test
+  public void synchronizeListsEverySyncOptionOfTheRegistry() {
+    String text = HelpText.forTopic("synchronize");
+    assertContains(text, "SYNCHRONIZE /src TO [node:]/dest [, option ...]");
+    for (OptionSpec spec : OptionRegistry.standard().specs()) {
+      assertContains(text, spec.synopsis());
+      assertContains(text, spec.description());
+    }
+    assertFalse(text, text.contains("INTERVAL"));
+  }
+
+  @Test
+  public void fileSetHelpListsScheduleAndSyncOptions() {
+    String text = HelpText.forTopic("ADD SYNCFILESET");
+    assertContains(text, "INTERVAL N SECONDS|MINUTES|HOURS|DAYS");
+    assertContains(text, "START hh:mm[:ss]");
+    assertContains(text, "STOP hh:mm[:ss]");
+    assertContains(text, "BATCHID id");
+    assertContains(text, "AUTOSUSPEND");
+    assertContains(text, "USER name");
+    assertContains(text, "EXCLUDE GLOB");
+    assertContains(text, "MAXPURGE N|N%");
+    assertFalse(text, text.contains("ALTER SYNCFILESET"));
+    assertContains(HelpText.forTopic("alter syncfileset"), "NO option removes an option");
+  }
+
+  @Test
+  public void objectAndVerbTopicsGatherTheirForms() {
+    String users = HelpText.forTopic("SYNCUSER");
+    for (String verb : List.of("ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE")) {
+      assertContains(users, verb + " SYNCUSER");
+    }
+    assertContains(users, "ROOT /path");
+    String add = HelpText.forTopic("add");
+    assertContains(add, "ADD SYNCFILESET");
+    assertContains(add, "ADD SYNCUSER");
+    assertContains(add, "ADD BATCHID");
+    assertFalse(add, add.contains("DELETE SYNCUSER"));
+    assertContains(HelpText.forTopic("quit"), "EXIT | QUIT");
+    assertContains(HelpText.forTopic("Status"), "DETAIL");
+  }
+
+  @Test
+  public void optionTopics() {
+    String purge = HelpText.forTopic("purge");
+    assertContains(purge, "option PURGE");
+    assertContains(purge, OptionRegistry.standard().find("PURGE").orElseThrow().description());
+    assertContains(purge, "Accepted by: SYNCHRONIZE, ADD SYNCFILESET, ALTER SYNCFILESET");
+    String start = HelpText.forTopic("START");
+    assertContains(start, "START MONITOR"); // the command
+    assertContains(start, "option START hh:mm[:ss]"); // and the option
+    String suspend = HelpText.forTopic("SUSPEND");
+    assertContains(suspend, "SUSPEND SYNCFILESET id");
+    assertContains(suspend, "Keep the user's file sets inactive");
+    assertContains(suspend, "Keep the batch's file sets inactive");
+    String options = HelpText.forTopic("options");
+    assertContains(options, "INTERVAL");
+    assertContains(options, "EXCLUDEPURGE GLOB");
+  }
+
+  @Test
+  public void unknownTopic() {
+    assertEquals(
+        "unknown help topic \"frobnicate\"; HELP lists the commands, HELP OPTIONS the options\n",
+        HelpText.forTopic("frobnicate"));
+    assertTrue(HelpText.forTopic("ADD NOTHING").startsWith("unknown help topic \"ADD NOTHING\""));
+    assertTrue(HelpText.forTopic("ſuspend").startsWith("unknown help topic"));
+  }
+}
