@@ -114,7 +114,7 @@ public final class ConsoleCommand implements Callable<Integer> {
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
           .appName("setsync")
-          .completer(new StringsCompleter(HelpText.keywords()))
+          .completer(new StringsCompleter(completionWords()))
           .variable(LineReader.HISTORY_FILE, Path.of(config.getString("setsync.home"), "console_history"))
           .build();
       int worst = 0;
@@ -146,6 +146,17 @@ public final class ConsoleCommand implements Callable<Integer> {
     } catch (IOException e) {
       return fail("cannot open the terminal: " + e.getMessage());
     }
+  }
+
+  /** The words Tab completes: the language's keywords and every sync option. */
+  private static List<String> completionWords() {
+    List<String> words = new java.util.ArrayList<>(List.of(
+        "SYNCHRONIZE", "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE", "SYNCUSER", "SYNCFILESET",
+        "BATCHID", "STATUS", "AUTOSYNC", "SYNC", "DETAIL", "LOG", "LAST", "START", "STOP", "MONITOR", "ENV",
+        "HELP", "EXIT", "QUIT", "TO", "INTERVAL", "SECONDS", "MINUTES", "HOURS", "DAYS", "USER", "ROOT",
+        "AUTOSUSPEND", "NO"));
+    io.setsync.options.OptionRegistry.standard().specs().forEach(spec -> words.add(spec.keyword()));
+    return words;
   }
 
   /** HELP and EXIT need no node. */

@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.ClusterSingletonSettings;
+import akka.cluster.typed.Join;
 import akka.cluster.typed.SelfUp;
 import akka.cluster.typed.SingletonActor;
 import akka.cluster.typed.Subscribe;
@@ -57,10 +58,11 @@ public final class ConsoleClient implements AutoCloseable {
                 ? "127.0.0.1" : "0.0.0.0",
             "akka.remote.artery.canonical.port", 0,
             "akka.cluster.roles", java.util.List.of(CONSOLE_ROLE),
-            "akka.cluster.seed-nodes", java.util.List.of("akka://setsync@" + host + ":" + port),
             "akka.cluster.downing-provider-class", "akka.cluster.sbr.SplitBrainResolverProvider",
             "akka.cluster.split-brain-resolver.keep-majority.role", NodeGuardian.NODE_ROLE,
             "akka.cluster.log-info", "off",
+            "akka.cluster.gossip-interval", "200ms",
+            "akka.cluster.leader-actions-interval", "200ms",
             "akka.loglevel", "OFF"))
         .withFallback(ConfigFactory.parseMap(Map.of("akka.stdout-loglevel", "OFF", "akka.log-dead-letters", "off")))
         .withFallback(base);
@@ -82,6 +84,8 @@ public final class ConsoleClient implements AutoCloseable {
           return Behaviors.stopped();
         }), "console-up", akka.actor.typed.Props.empty());
     Cluster.get(system).subscriptions().tell(Subscribe.create(upListener, SelfUp.class));
+    // Joining the node directly skips the seed-node handshake, which costs seconds.
+    Cluster.get(system).manager().tell(Join.create(new akka.actor.Address("akka", "setsync", host, port)));
     try {
       up.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
