@@ -106,7 +106,8 @@ public final class OptionRegistry {
   /**
    * Validates one occurrence of {@code spec} and applies it to {@code b}.
    *
-   * @param valueOrNull the value; null when none was given
+   * @param valueOrNull the value; null when none was given (allowed for flags and for options
+   *     whose value is optional)
    * @return {@code b}
    * @throws OptionException naming the option and the value: a flag given a value, a valued option
    *     given none, or a value that does not parse (a bad MAXPURGE limit, a glob that does not
@@ -121,12 +122,15 @@ public final class OptionRegistry {
       }
     } else {
       if (valueOrNull == null) {
-        throw new OptionException("option " + keyword + " needs a value " + spec.argLabel());
-      }
-      String problem = spec.problem(valueOrNull);
-      if (problem != null) {
-        throw new OptionException(
-            "option " + keyword + " got bad value \"" + valueOrNull + "\" (" + problem + ")");
+        if (!spec.valueOptional()) {
+          throw new OptionException("option " + keyword + " needs a value " + spec.argLabel());
+        }
+      } else {
+        String problem = spec.problem(valueOrNull);
+        if (problem != null) {
+          throw new OptionException(
+              "option " + keyword + " got bad value \"" + valueOrNull + "\" (" + problem + ")");
+        }
       }
     }
     spec.applier().accept(b, valueOrNull);

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * One synchronization option, described once for every front end: the command line ({@link
  * #cliName()}), the console command language and the wire ({@link #keyword()}), and help text.
  *
- * <p>Use the factories {@link #flag}, {@link #text} and {@link #of}; adding an option means adding
+ * <p>Use the factories {@link #flag}, {@link #text}, {@link #of} and {@link #optionalValue}; adding an option means adding
  * one such entry to {@link OptionRegistry#standard()} (plus its component in {@link SyncOptions}).
  *
  * @param keyword AutoSYNC name, upper-case ASCII letters, e.g. "EXCLUDE"
@@ -27,7 +27,10 @@ import java.util.function.UnaryOperator;
  *     {@link ArgKind#NONE}
  * @param values the occurrences of this option in a {@link SyncOptions}, in order, as value text;
  *     empty when the option is absent. For {@link ArgKind#NONE} options: one element (ignored,
- *     by convention the empty string) when the flag is set.
+ *     by convention the empty string) when the flag is set. For an option with an optional value:
+ *     the empty string stands for an occurrence without a value.
+ * @param valueOptional whether the option may also be given without its value ({@code OPENUPDATE}
+ *     or {@code OPENUPDATE 5 MINUTES}); the applier then receives null
  */
 public record OptionSpec(
     String keyword,
@@ -37,7 +40,8 @@ public record OptionSpec(
     String description,
     UnaryOperator<String> valueCheck,
     BiConsumer<SyncOptions.Builder, String> applier,
-    Function<SyncOptions, List<String>> values) {
+    Function<SyncOptions, List<String>> values,
+    boolean valueOptional) {
 
   public OptionSpec {
     Objects.requireNonNull(keyword, "keyword");
@@ -55,9 +59,25 @@ public record OptionSpec(
     if (!argKind.takesValue() && repeatable) {
       throw new IllegalArgumentException(keyword + ": a flag cannot be repeatable");
     }
+    if (valueOptional && !argKind.takesValue()) {
+      throw new IllegalArgumentException(keyword + ": a flag cannot have an optional value");
+    }
     if (description.contains("\n")) {
       throw new IllegalArgumentException(keyword + ": description must be one line");
     }
+  }
+
+  /** An option whose value is required (or absent, for {@link ArgKind#NONE}). */
+  public OptionSpec(
+      String keyword,
+      ArgKind argKind,
+      boolean repeatable,
+      String argLabel,
+      String description,
+      UnaryOperator<String> valueCheck,
+      BiConsumer<SyncOptions.Builder, String> applier,
+      Function<SyncOptions, List<String>> values) {
+    this(keyword, argKind, repeatable, argLabel, description, valueCheck, applier, values, false);
   }
 
   /** A flag (no value) that {@code set} turns on and {@code isSet} reads back. */
@@ -104,18 +124,41 @@ public record OptionSpec(
         keyword, argKind, repeatable, argLabel, description, valueCheck, applier, values);
   }
 
+  /**
+   * An option that may be given with or without its value, e.g. {@code OPENUPDATE [N UNIT]}: the
+   * applier receives null for a bare occurrence, and {@code values} reports such an occurrence as
+   * the empty string.
+   */
+  public static OptionSpec optionalValue(
+      String keyword,
+      ArgKind argKind,
+      boolean repeatable,
+      String argLabel,
+      String description,
+      UnaryOperator<String> valueCheck,
+      BiConsumer<SyncOptions.Builder, String> applier,
+      Function<SyncOptions, List<String>> values) {
+    return new OptionSpec(
+        keyword, argKind, repeatable, argLabel, description, valueCheck, applier, values, true);
+  }
+
   /** The command-line name: "--" and the lower-case keyword, e.g. "--excludepurge". */
   public String cliName() {
     return "--" + keyword.toLowerCase(Locale.ROOT);
   }
 
-  /** The command-language synopsis for help, e.g. "EXCLUDE GLOB" or "PURGE". */
+  /**
+   * The command-language synopsis for help, e.g. "EXCLUDE GLOB", "PURGE" or "OPENUPDATE [N UNIT]".
+   */
   public String synopsis() {
-    return argLabel == null ? keyword : keyword + " " + argLabel;
+    if (argLabel == null) {
+      return keyword;
+    }
+    return valueOptional ? keyword + " [" + argLabel + "]" : keyword + " " + argLabel;
   }
 
   /** What is wrong with {@code value} for this option (not quoting it), or null when fine. */
-  String problem(String value) {
+  public String problem(String value) {
     String problem = argKind.problem(value);
     if (problem == null && valueCheck != null) {
       problem = valueCheck.apply(value);

@@ -11,8 +11,10 @@ import java.util.Set;
  *
  * <pre>PURGE, EXCLUDE "*.tmp", exclude '*.bak', MAXPURGE 10%, TIMEEXACT</pre>
  *
- * <p>Grammar: {@code text := [clause {"," clause}]}, {@code clause := KEYWORD [value]}. Keywords
- * are bare words, matched ignoring ASCII case. A value is either
+ * <p>Grammar: {@code text := [clause {"," clause}]}, {@code clause := KEYWORD {word}}. Keywords
+ * are bare words, matched ignoring ASCII case. A value is one or more words up to the next comma
+ * (several only for kinds that take them, e.g. {@code INTERVAL 2 SECONDS}; they are joined by one
+ * space). A word is either
  *
  * <ul>
  *   <li>a bare word: a run of characters other than white space, commas and quote marks
@@ -37,14 +39,51 @@ public final class OptionText {
    * One clause as written.
    *
    * @param keyword the keyword as typed (not yet looked up or upper-cased)
-   * @param value the value with quotes removed, or null when none was given
+   * @param value the value with quotes removed, its words joined by one space; null when none was
+   *     given
    * @param column 1-based column of the keyword
-   * @param valueColumn 1-based column of the value (of its opening quote when quoted); 0 when none
+   * @param valueColumn 1-based column of the value's first word (of its opening quote when
+   *     quoted); 0 when none
+   * @param words the words of the value as written, each with its column; empty when none
    */
-  public record Clause(String keyword, String value, int column, int valueColumn) {
+  public record Clause(String keyword, String value, int column, int valueColumn, List<Word> words) {
+
+    /** One word of a value: its text (quotes removed) and 1-based column. */
+    public record Word(String text, int column) {}
+
+    public Clause {
+      words = List.copyOf(words);
+      if ((value == null) != words.isEmpty()) {
+        throw new IllegalArgumentException("a clause has a value exactly when it has words");
+      }
+    }
+
+    /** A clause whose value, if any, is one word at {@code valueColumn}. */
+    public Clause(String keyword, String value, int column, int valueColumn) {
+      this(
+          keyword,
+          value,
+          column,
+          valueColumn,
+          value == null ? List.of() : List.of(new Word(value, valueColumn)));
+    }
+
     /** A clause whose value, if any, is taken to be at the keyword's column. */
     public Clause(String keyword, String value, int column) {
       this(keyword, value, column, value == null ? 0 : column);
+    }
+
+    /**
+     * Refuses a second word in the value of an option of {@code kind} unless that kind takes
+     * several ({@link ArgKind#multiWord()}); flags are left to report their value as a whole.
+     *
+     * @throws OptionException {@code unexpected word "x" at column N}
+     */
+    public void checkWordCount(ArgKind kind) {
+      if (kind.takesValue() && !kind.multiWord() && words.size() > 1) {
+        Word extra = words.get(1);
+        throw error("unexpected word", extra.text(), extra.column());
+      }
     }
   }
 
@@ -79,8 +118,12 @@ public final class OptionText {
    * Splits an option list into clauses without looking the keywords up, numbering columns from
    * {@code firstColumn} (the column at which {@code text} starts in the line it was cut from).
    *
-   * @throws OptionException on an unterminated quote, a quoted keyword, a missing keyword (leading,
-   *     doubled or trailing comma) or a word after a clause's value
+   * <p>Every word after a keyword up to the next comma belongs to its value ({@code INTERVAL 2
+   * SECONDS}); whether an option accepts several words is checked once it is known ({@link
+   * Clause#checkWordCount}).
+   *
+   * @throws OptionException on an unterminated quote, a quoted keyword or a missing keyword
+   *     (leading, doubled or trailing comma)
    */
   public static List<Clause> clauses(String text, int firstColumn) {
     List<Token> tokens = tokenize(text, firstColumn);
@@ -94,18 +137,20 @@ public final class OptionText {
       if (keyword.kind == Kind.QUOTED) {
         throw error("expected an option name, got quoted", keyword.text, keyword.column);
       }
-      Token value = null;
-      if (i < tokens.size() && tokens.get(i).kind != Kind.COMMA) {
-        value = tokens.get(i++);
-      }
-      if (i < tokens.size() && tokens.get(i).kind != Kind.COMMA) {
-        Token extra = tokens.get(i);
-        throw error("unexpected word", extra.text, extra.column);
+      List<Clause.Word> words = new ArrayList<>();
+      while (i < tokens.size() && tokens.get(i).kind != Kind.COMMA) {
+        Token word = tokens.get(i++);
+        words.add(new Clause.Word(word.text, word.column));
       }
       clauses.add(
-          value == null
-              ? new Clause(keyword.text, null, keyword.column, 0)
-              : new Clause(keyword.text, value.text, keyword.column, value.column));
+          words.isEmpty()
+              ? new Clause(keyword.text, null, keyword.column, 0, words)
+              : new Clause(
+                  keyword.text,
+                  String.join(" ", words.stream().map(Clause.Word::text).toList()),
+                  keyword.column,
+                  words.get(0).column(),
+                  words));
       if (i < tokens.size()) {
         Token comma = tokens.get(i++);
         if (i == tokens.size()) {
@@ -118,7 +163,7 @@ public final class OptionText {
 
   /**
    * Builds options from clauses: looks each keyword up in {@code registry}, refuses a second
-   * occurrence of a non-repeatable option, and applies each value with {@link
+   * occurrence of a non-repeatable option and a second word where the option takes one, and applies each value with {@link
    * OptionRegistry#apply}; the registry's refusals gain the column of the offending word.
    */
   public static SyncOptions options(List<Clause> clauses, OptionRegistry registry) {
@@ -132,6 +177,7 @@ public final class OptionText {
       if (!seen.add(spec.keyword()) && !spec.repeatable()) {
         throw error("option given twice:", clause.keyword(), clause.column());
       }
+      clause.checkWordCount(spec.argKind());
       try {
         registry.apply(b, spec, clause.value());
       } catch (OptionException e) {
@@ -149,7 +195,8 @@ public final class OptionText {
 
   /**
    * Canonical text: options in registry order joined by ", ", TEXT values always double-quoted,
-   * other values bare when they can be, e.g. {@code PURGE, EXCLUDE "*.tmp", MAXPURGE 10%}; empty
+   * other values bare when they can be (several bare words for multi-word kinds), e.g. {@code
+   * PURGE, EXCLUDE "*.tmp", MAXPURGE 10%, OPENUPDATE 5 MINUTES}; empty
    * for {@link SyncOptions#DEFAULTS}. {@code parse(render(o))} equals {@code o} for every {@code o}
    * the registry can build (i.e. whose globs compile).
    */
@@ -161,10 +208,14 @@ public final class OptionText {
           out.append(", ");
         }
         out.append(spec.keyword());
+        if (spec.valueOptional() && value.isEmpty()) {
+          continue; // given without its value
+        }
         if (spec.argKind() == ArgKind.TEXT) {
           out.append(' ').append(quote(value));
         } else if (spec.argKind().takesValue()) {
-          out.append(' ').append(isBareWord(value) ? value : quote(value));
+          boolean bare = spec.argKind().multiWord() ? isBareWords(value) : isBareWord(value);
+          out.append(' ').append(bare ? value : quote(value));
         }
       }
     }
@@ -176,8 +227,19 @@ public final class OptionText {
     return '"' + value.replace("\"", "\"\"") + '"';
   }
 
-  private static boolean isBareWord(String value) {
+  /** Whether {@code value} can be written without quotes as one word. */
+  public static boolean isBareWord(String value) {
     return !value.isEmpty() && value.codePoints().allMatch(OptionText::isWordChar);
+  }
+
+  /** Whether {@code value} is bare words separated by single spaces, so it parses back as is. */
+  public static boolean isBareWords(String value) {
+    for (String word : value.split(" ", -1)) {
+      if (!isBareWord(word)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isWordChar(int cp) {
@@ -237,7 +299,7 @@ public final class OptionText {
     return tokens;
   }
 
-  private static OptionException error(String what, String word, int column) {
+  static OptionException error(String what, String word, int column) {
     return error(what, word, column, "\"");
   }
 

@@ -177,4 +177,45 @@ public class OptionRegistryTest {
     OptionSpec x = OptionSpec.flag("X", "x", b -> {}, o -> false);
     assertThrows(IllegalArgumentException.class, () -> OptionRegistry.of(List.of(x, x)));
   }
+
+  @Test
+  public void optionalValueOptionsAcceptNull() {
+    OptionSpec open =
+        OptionSpec.optionalValue(
+            "OPENUPDATE",
+            ArgKind.DURATION,
+            false,
+            "N UNIT",
+            "open files",
+            null,
+            (b, v) -> b.addExclude(v == null ? "none" : v),
+            SyncOptions::excludes);
+    assertTrue(open.valueOptional());
+    assertFalse(registry.find("EXCLUDE").orElseThrow().valueOptional());
+    OptionRegistry r = OptionRegistry.of(List.of(open));
+    assertEquals(List.of("none"), r.apply(SyncOptions.builder(), open, null).build().excludes());
+    assertEquals(List.of("5m"), r.apply(SyncOptions.builder(), "openupdate", "5m").build().excludes());
+    SyncOptions.Builder b = SyncOptions.builder();
+    OptionException e = assertThrows(OptionException.class, () -> r.apply(b, open, "5"));
+    assertTrue(e.getMessage(), e.getMessage().startsWith("option OPENUPDATE got bad value \"5\""));
+    assertEquals(SyncOptions.DEFAULTS, b.build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new OptionSpec(
+                "X", ArgKind.NONE, false, null, "x", null, (x, v) -> {}, o -> List.of(), true));
+  }
+
+  @Test
+  public void newKindsValidateTheirValues() {
+    assertNull(ArgKind.DURATION.problem("5 MINUTES"));
+    assertEquals("expected hh:mm or hh:mm:ss", ArgKind.TIME_OF_DAY.problem("5 MINUTES"));
+    assertNull(ArgKind.TIME_OF_DAY.problem("05:00"));
+    assertNull(ArgKind.WORDS.problem("anything at all"));
+    assertNull(ArgKind.TEXT.problem("x y"));
+    assertTrue(ArgKind.DURATION.multiWord());
+    assertTrue(ArgKind.WORDS.multiWord());
+    assertFalse(ArgKind.TEXT.multiWord());
+    assertFalse(ArgKind.TIME_OF_DAY.multiWord());
+  }
 }

@@ -246,4 +246,180 @@ public class OptionTextTest {
       assertEquals(g, o, OptionText.parse(OptionText.render(o)));
     }
   }
+
+  // ---- multi-word values, DURATION, TIME_OF_DAY, WORDS, optional values ----
+
+  /**
+   * A registry exercising the newer kinds; the values are recorded as text in the glob lists so
+   * the test can read them back (INTERVAL and START in excludes, OPENUPDATE and MAXRATE in
+   * excludePurges).
+   */
+  private static final OptionRegistry KINDS =
+      OptionRegistry.of(
+          List.of(
+              OptionSpec.flag("PURGE", "purge", b -> b.purge(true), SyncOptions::purge),
+              OptionSpec.of(
+                  "INTERVAL",
+                  ArgKind.DURATION,
+                  false,
+                  "N UNIT",
+                  "interval",
+                  null,
+                  (b, v) -> b.addExclude("I" + Durations.render(Durations.parse(v))),
+                  o -> values(o.excludes(), "I")),
+              OptionSpec.of(
+                  "START",
+                  ArgKind.TIME_OF_DAY,
+                  false,
+                  "hh:mm",
+                  "start",
+                  null,
+                  (b, v) -> b.addExclude("S" + TimesOfDay.render(TimesOfDay.parse(v))),
+                  o -> values(o.excludes(), "S")),
+              OptionSpec.optionalValue(
+                  "OPENUPDATE",
+                  ArgKind.DURATION,
+                  false,
+                  "N UNIT",
+                  "open update",
+                  null,
+                  (b, v) -> b.addExcludePurge("O" + (v == null ? "" : Durations.renderShort(Durations.parse(v)))),
+                  o -> values(o.excludePurges(), "O").stream()
+                      .map(v -> v.isEmpty() ? v : Durations.render(Durations.parse(v)))
+                      .toList()),
+              OptionSpec.of(
+                  "MAXRATE",
+                  ArgKind.WORDS,
+                  true,
+                  "N KB|MB",
+                  "rate",
+                  v -> v.matches("[0-9]+ (KB|MB)") ? null : "expected N KB or N MB",
+                  (b, v) -> b.addExcludePurge("R" + v),
+                  o -> values(o.excludePurges(), "R"))));
+
+  private static List<String> values(List<String> recorded, String prefix) {
+    return recorded.stream()
+        .filter(v -> v.startsWith(prefix))
+        .map(v -> v.substring(prefix.length()))
+        .toList();
+  }
+
+  private static SyncOptions kinds(String text) {
+    return OptionText.options(OptionText.clauses(text), KINDS);
+  }
+
+  private static void assertKindsError(String text, String message) {
+    OptionException e = assertThrows(text, OptionException.class, () -> kinds(text));
+    assertEquals(text, message, e.getMessage());
+  }
+
+  @Test
+  public void multiWordValuesAreJoinedWithOneSpaceAndKeepTheFirstWordsColumn() {
+    assertEquals(
+        List.of(
+            new Clause(
+                "INTERVAL",
+                "2 SECONDS",
+                1,
+                10,
+                List.of(new Clause.Word("2", 10), new Clause.Word("SECONDS", 14))),
+            new Clause("PURGE", null, 23, 0)),
+        OptionText.clauses("INTERVAL 2   SECONDS, PURGE"));
+    assertEquals("10 MB", OptionText.clauses("MAXRATE\t10\nMB").get(0).value());
+    assertEquals("a b c", OptionText.clauses("X 'a' \"b\" c").get(0).value());
+  }
+
+  @Test
+  public void durations() {
+    assertEquals(List.of("I2 SECONDS"), kinds("INTERVAL 2 SECONDS").excludes());
+    assertEquals(List.of("I5 MINUTES"), kinds("interval 5m").excludes());
+    assertEquals(List.of("I1 DAYS"), kinds("INTERVAL '1 day'").excludes());
+    assertEquals(List.of("I3 HOURS"), kinds("Interval 3 hours").excludes());
+    assertKindsError(
+        "PURGE, INTERVAL 5",
+        "option INTERVAL got bad value \"5\" (expected N UNIT, N a whole number and UNIT one of"
+            + " SECONDS, MINUTES, HOURS, DAYS (or 30s, 5m, 2h, 1d)) at column 17");
+    assertKindsError(
+        "INTERVAL 5 WEEKS",
+        "option INTERVAL got bad value \"5 WEEKS\" (unknown unit \"WEEKS\", expected SECONDS,"
+            + " MINUTES, HOURS or DAYS) at column 10");
+    assertKindsError("INTERVAL", "option INTERVAL needs a value N UNIT at column 1");
+    assertKindsError(
+        "INTERVAL 1 2 s",
+        "option INTERVAL got bad value \"1 2 s\" (expected N UNIT, N a whole number and UNIT one"
+            + " of SECONDS, MINUTES, HOURS, DAYS (or 30s, 5m, 2h, 1d)) at column 10");
+  }
+
+  @Test
+  public void timesOfDay() {
+    assertEquals(List.of("S07:30"), kinds("START 7:30").excludes());
+    assertEquals(List.of("S23:59:59"), kinds("start '23:59:59'").excludes());
+    assertKindsError(
+        "PURGE, START 24:00",
+        "option START got bad value \"24:00\" (hour must be 00 to 23) at column 14");
+    assertKindsError("START 10:00 PM", "unexpected word \"PM\" at column 13");
+    assertKindsError("START", "option START needs a value hh:mm at column 1");
+  }
+
+  @Test
+  public void optionalValues() {
+    assertEquals(List.of("O"), kinds("OPENUPDATE").excludePurges());
+    assertEquals(List.of("O5m"), kinds("openupdate 5 MINUTES").excludePurges());
+    assertEquals(List.of("O"), kinds("PURGE, OPENUPDATE, PURGE".substring(7, 17)).excludePurges());
+    assertKindsError(
+        "OPENUPDATE soon",
+        "option OPENUPDATE got bad value \"soon\" (expected N UNIT, N a whole number and UNIT one of"
+            + " SECONDS, MINUTES, HOURS, DAYS (or 30s, 5m, 2h, 1d)) at column 12");
+    assertEquals("OPENUPDATE", OptionText.render(kinds("OPENUPDATE"), KINDS));
+    assertEquals("OPENUPDATE 90 SECONDS", OptionText.render(kinds("OPENUPDATE 90s"), KINDS));
+    assertEquals("OPENUPDATE [N UNIT]", KINDS.find("OPENUPDATE").orElseThrow().synopsis());
+    assertEquals("INTERVAL N UNIT", KINDS.find("INTERVAL").orElseThrow().synopsis());
+  }
+
+  @Test
+  public void wordsKind() {
+    assertEquals(List.of("R10 MB", "R5 KB"), kinds("MAXRATE 10 MB, MAXRATE '5 KB'").excludePurges());
+    assertKindsError(
+        "MAXRATE 10 GB",
+        "option MAXRATE got bad value \"10 GB\" (expected N KB or N MB) at column 9");
+    assertEquals(
+        "MAXRATE 10 MB, MAXRATE \"5  KB\"",
+        OptionText.render(
+            SyncOptions.builder().addExcludePurge("R10 MB").addExcludePurge("R5  KB").build(),
+            KINDS));
+  }
+
+  @Test
+  public void oneWordKindsStillRefuseASecondWord() {
+    assertError("PURGE, EXCLUDE a, MAXPURGE 10 20", "unexpected word \"20\" at column 31");
+    assertError("PURGE a b", "option PURGE takes no value, got \"a b\" at column 7");
+    assertError("FOO a b", "unknown option \"FOO\" at column 1");
+  }
+
+  @Test
+  public void renderOfTheNewKindsParsesBack() {
+    String text = "INTERVAL 2h, START 6:00, OPENUPDATE, MAXRATE 1 KB, MAXRATE 2 MB";
+    SyncOptions o = kinds(text);
+    String canonical = OptionText.render(o, KINDS);
+    assertEquals("INTERVAL 2 HOURS, START 06:00, OPENUPDATE, MAXRATE 1 KB, MAXRATE 2 MB", canonical);
+    assertEquals(o, kinds(canonical));
+  }
+
+  @Test
+  public void clauseChecksItsWords() {
+    assertThrows(
+        IllegalArgumentException.class, () -> new Clause("X", "a", 1, 3, List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Clause("X", null, 1, 0, List.of(new Clause.Word("a", 3))));
+    Clause two = OptionText.clauses("X a b").get(0);
+    two.checkWordCount(ArgKind.DURATION);
+    two.checkWordCount(ArgKind.WORDS);
+    two.checkWordCount(ArgKind.NONE);
+    assertEquals(
+        "unexpected word \"b\" at column 5",
+        assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.TEXT)).getMessage());
+    assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.PURGE_LIMIT));
+    assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.TIME_OF_DAY));
+  }
 }
