@@ -11,6 +11,8 @@ import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.Frame;
 import io.setsync.transfer.SourceSession;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -34,13 +36,14 @@ public final class SyncCommand {
     CommandLine commandLine = new CommandLine(spec());
     ParseResult parsed;
     SyncOptions options;
+    Map<String, String> attachedValues = new HashMap<>();
     try {
-      parsed = commandLine.parseArgs(args);
+      parsed = commandLine.parseArgs(detachOptionalValues(args, attachedValues));
       if (parsed.isUsageHelpRequested()) {
         commandLine.usage(out);
         return 0;
       }
-      options = options(parsed);
+      options = options(parsed, attachedValues);
     } catch (CommandLine.ParameterException | OptionException e) {
       err.println("setsync sync: " + e.getMessage());
       err.println("usage: setsync sync SRC DEST [options]   (--help lists them)");
@@ -94,7 +97,11 @@ public final class SyncCommand {
         .required(true).description("destination directory (absolute path; created if missing)").build());
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
-      if (option.argKind().takesValue()) {
+      if (option.valueOptional()) {
+        // Only the attached form --name=VALUE carries a value, so SRC is never taken for one.
+        b.arity("0").type(boolean.class).paramLabel(option.argLabel())
+            .description(option.description() + " (value given as " + option.cliName() + "=VALUE)");
+      } else if (option.argKind().takesValue()) {
         b.paramLabel(option.argLabel()).arity("1");
         if (option.repeatable()) b.type(List.class).auxiliaryTypes(String.class);
         else b.type(String.class);
@@ -111,12 +118,33 @@ public final class SyncCommand {
     return spec;
   }
 
-  private static SyncOptions options(ParseResult parsed) {
+  /**
+   * Takes the values of optional-value options out of their attached form: "--openupdate=5m"
+   * becomes "--openupdate", with "5m" kept in {@code values}; everything after "--" is left alone.
+   */
+  static String[] detachOptionalValues(String[] args, Map<String, String> values) {
+    String[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i].equals("--")) break;
+      for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
+        String prefix = option.cliName() + "=";
+        if (option.valueOptional() && out[i].startsWith(prefix)) {
+          values.put(option.cliName(), out[i].substring(prefix.length()));
+          out[i] = option.cliName();
+        }
+      }
+    }
+    return out;
+  }
+
+  private static SyncOptions options(ParseResult parsed, Map<String, String> attachedValues) {
     SyncOptions.Builder builder = SyncOptions.builder();
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec matched = parsed.matchedOption(option.cliName());
       if (matched == null) continue;
-      if (!option.argKind().takesValue()) {
+      if (option.valueOptional()) {
+        REGISTRY.apply(builder, option, attachedValues.get(option.cliName()));
+      } else if (!option.argKind().takesValue()) {
         REGISTRY.apply(builder, option, null);
       } else if (option.repeatable()) {
         List<String> values = matched.getValue();

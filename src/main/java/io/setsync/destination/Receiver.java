@@ -446,6 +446,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       case DIRECTORY -> "directory";
       case SYMLINK -> "symbolic link";
       case OTHER -> "special file";
+      case LEFT_OUT -> "name left out";
     };
   }
 

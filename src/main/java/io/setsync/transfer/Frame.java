@@ -22,7 +22,7 @@ import java.util.List;
 public sealed interface Frame {
 
   /** Bumped on any incompatible change; a receiver refuses other versions. */
-  int PROTOCOL_VERSION = 1;
+  int PROTOCOL_VERSION = 2; // 2: entry type LEFT_OUT (FROMOWNER)
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
