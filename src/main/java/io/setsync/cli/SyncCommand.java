@@ -3,11 +3,14 @@ package io.setsync.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.setsync.node.SetSyncNode;
+import io.setsync.options.Durations;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
+import io.setsync.sync.Trigger;
+import java.time.Duration;
 import io.setsync.transfer.Frame;
 import io.setsync.transfer.SourceSession;
 import java.io.PrintStream;
@@ -83,9 +86,44 @@ public final class SyncCommand {
     observer.endProgress();
     double seconds = (System.nanoTime() - started) / 1e9;
     if (outcome.failure() != null) err.println("setsync sync: " + outcome.failure());
-    if (json) out.println(json(outcome, seconds, observer, options.report()));
-    else if (!quiet || outcome.status() != SyncStatus.OK) out.println(summary(outcome, seconds, observer, options.report()));
-    return outcome.status().exitCode;
+    Trigger.Result trigger = null;
+    Duration triggerLimit = triggerTimeLimit();
+    if (options.trigger() != null && !options.report() && outcome.failure() == null) {
+      Trigger.Facts facts = new Trigger.Facts(checked.source().toString(), checked.destination().toString(),
+          outcome.status(), outcome.counts(), observer.copied(), observer.purged());
+      if (facts.changedSomething()) {
+        try {
+          trigger = new Trigger(options.trigger(), triggerLimit, Trigger.DEFAULT_OUTPUT_LIMIT).run(facts);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    SyncStatus status = outcome.status();
+    if (trigger != null) {
+      if (!trigger.succeeded()) status = status.worst(SyncStatus.WARNINGS);
+      if (!json) printTrigger(trigger, triggerLimit, quiet, err);
+    }
+    SourceSession.Outcome shown = new SourceSession.Outcome(outcome.counts(), status, outcome.failure());
+    if (json) out.println(json(shown, seconds, observer, options.report(), trigger, triggerLimit));
+    else if (!quiet || status != SyncStatus.OK) out.println(summary(shown, seconds, observer, options.report()));
+    return status.exitCode;
+  }
+
+  /** The trigger's time limit: system property setsync.trigger-time-limit (e.g. 30s), else 10 minutes. */
+  private static Duration triggerTimeLimit() {
+    String text = System.getProperty("setsync.trigger-time-limit");
+    return text == null ? Trigger.DEFAULT_TIME_LIMIT : Durations.parse(text);
+  }
+
+  /** The trigger's output, line by line, then how it ended: the sync log of a one-time sync. */
+  private static void printTrigger(Trigger.Result trigger, Duration limit, boolean quiet, PrintStream err) {
+    if (quiet && trigger.succeeded()) return;
+    for (String line : trigger.output().split("\n", -1)) {
+      if (!line.isEmpty()) err.println("trigger: " + line);
+    }
+    if (trigger.droppedBytes() > 0) err.println("trigger: (" + trigger.droppedBytes() + " more bytes of output dropped)");
+    err.println((trigger.succeeded() ? "" : "warning: ") + trigger.summary(limit));
   }
 
   private static CommandSpec spec() {
@@ -170,7 +208,8 @@ public final class SyncCommand {
     return text.toString();
   }
 
-  private static String json(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report) {
+  private static String json(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report,
+      Trigger.Result trigger, Duration triggerLimit) {
     ObjectMapper mapper = new ObjectMapper();
     SyncCounts c = outcome.counts();
     ObjectNode node = mapper.createObjectNode();
@@ -187,6 +226,14 @@ public final class SyncCommand {
       observer.wouldCopy().forEach(node.putArray("wouldCopy")::add);
       observer.wouldPurge().forEach(node.putArray("wouldPurge")::add);
     }
+    if (trigger != null) {
+      ObjectNode t = node.putObject("trigger");
+      t.put("exitCode", trigger.exitCode());
+      t.put("timedOut", trigger.timedOut());
+      t.put("output", trigger.output());
+      t.put("droppedBytes", trigger.droppedBytes());
+      t.put("summary", trigger.summary(triggerLimit));
+    }
     return node.toString();
   }
 
@@ -198,6 +245,8 @@ public final class SyncCommand {
     private final boolean report;
     private final List<String> wouldCopy = new java.util.ArrayList<>();
     private final List<String> wouldPurge = new java.util.ArrayList<>();
+    private final List<String> copied = new java.util.ArrayList<>();
+    private final List<String> purged = new java.util.ArrayList<>();
     private long lastProgressNanos;
     private boolean progressShown;
 
@@ -213,7 +262,8 @@ public final class SyncCommand {
       switch (notice.kind()) {
         case WOULD_COPY -> wouldCopy.add(notice.path());
         case WOULD_PURGE -> wouldPurge.add(notice.path());
-        case PURGED -> { }
+        case PURGED -> purged.add(notice.path());
+        case COPIED -> copied.add(notice.path());
         case WARNING -> {
           if (!quiet) line("warning: " + where(notice) + notice.text());
         }
@@ -254,6 +304,15 @@ public final class SyncCommand {
 
     synchronized List<String> wouldPurge() {
       return List.copyOf(wouldPurge);
+    }
+
+    /** Names created or replaced (the receiver reports them only when a TRIGGER is given). */
+    synchronized List<String> copied() {
+      return List.copyOf(copied);
+    }
+
+    synchronized List<String> purged() {
+      return List.copyOf(purged);
     }
   }
 }

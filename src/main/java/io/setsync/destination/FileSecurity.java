@@ -93,6 +93,12 @@ public final class FileSecurity {
     Files.setAttribute(path, "unix:mode", modeFor(type, sourceMode), LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** Sets only the mode (an unchanged file keeps its owner). */
+  public void applyMode(Path path, EntryType type, int sourceMode) throws IOException {
+    if (type == EntryType.SYMLINK) return;
+    Files.setAttribute(path, "unix:mode", modeFor(type, sourceMode), LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** Whether an existing entry's mode (07777 bits) differs from what this policy would give it. */
   public boolean modeDiffers(EntryType type, int sourceMode, int existingMode) {
     return (existingMode & 07777) != modeFor(type, sourceMode);
