@@ -178,8 +178,8 @@ public final class OpenFiles {
     }
     if (hidden > 0 && WARNED_HIDDEN.compareAndSet(false, true)) {
       LOG.warn(
-          "open-file detection: the open files of {} processes of other users cannot be seen"
-              + " without root; files they hold are treated as closed",
+          "open-file detection: the open files of {} processes cannot be read (other users'"
+              + " processes need root); files they hold are treated as closed",
           hidden);
     }
     Map<FileKey, List<Holder>> frozen = new HashMap<>(index.size() * 2);
@@ -268,6 +268,8 @@ public final class OpenFiles {
         add(index, key, new Holder(pid, command, access));
       }
       return true;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return true; // ended meanwhile: it holds nothing any more
     } catch (IOException | SecurityException e) {
       return false;
     }
