@@ -8,9 +8,13 @@ import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
+import io.setsync.sync.Trigger;
+import java.time.Duration;
 import io.setsync.transfer.Frame;
 import io.setsync.transfer.SourceSession;
 import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -34,13 +38,14 @@ public final class SyncCommand {
     CommandLine commandLine = new CommandLine(spec());
     ParseResult parsed;
     SyncOptions options;
+    Map<String, String> attachedValues = new HashMap<>();
     try {
-      parsed = commandLine.parseArgs(args);
+      parsed = commandLine.parseArgs(detachOptionalValues(args, attachedValues));
       if (parsed.isUsageHelpRequested()) {
         commandLine.usage(out);
         return 0;
       }
-      options = options(parsed);
+      options = options(parsed, attachedValues);
     } catch (CommandLine.ParameterException | OptionException e) {
       err.println("setsync sync: " + e.getMessage());
       err.println("usage: setsync sync SRC DEST [options]   (--help lists them)");
@@ -80,9 +85,38 @@ public final class SyncCommand {
     observer.endProgress();
     double seconds = (System.nanoTime() - started) / 1e9;
     if (outcome.failure() != null) err.println("setsync sync: " + outcome.failure());
-    if (json) out.println(json(outcome, seconds, observer, options.report()));
-    else if (!quiet || outcome.status() != SyncStatus.OK) out.println(summary(outcome, seconds, observer, options.report()));
-    return outcome.status().exitCode;
+    Trigger.Result trigger = null;
+    Duration triggerLimit = Trigger.configuredTimeLimit();
+    if (options.trigger() != null && !options.report() && outcome.failure() == null) {
+      Trigger.Facts facts = new Trigger.Facts(checked.source().toString(), checked.destination().toString(),
+          outcome.status(), outcome.counts(), observer.copied(), observer.purged());
+      if (facts.changedSomething()) {
+        try {
+          trigger = new Trigger(options.trigger(), triggerLimit, Trigger.DEFAULT_OUTPUT_LIMIT).run(facts);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    SyncStatus status = outcome.status();
+    if (trigger != null) {
+      if (!trigger.succeeded()) status = status.worst(SyncStatus.WARNINGS);
+      if (!json) printTrigger(trigger, triggerLimit, quiet, err);
+    }
+    SourceSession.Outcome shown = new SourceSession.Outcome(outcome.counts(), status, outcome.failure());
+    if (json) out.println(json(shown, seconds, observer, options.report(), trigger, triggerLimit));
+    else if (!quiet || status != SyncStatus.OK) out.println(summary(shown, seconds, observer, options.report()));
+    return status.exitCode;
+  }
+
+  /** The trigger's output, line by line, then how it ended: the sync log of a one-time sync. */
+  private static void printTrigger(Trigger.Result trigger, Duration limit, boolean quiet, PrintStream err) {
+    if (quiet && trigger.succeeded()) return;
+    for (String line : trigger.output().split("\n", -1)) {
+      if (!line.isEmpty()) err.println("trigger: " + line);
+    }
+    if (trigger.droppedBytes() > 0) err.println("trigger: (" + trigger.droppedBytes() + " more bytes of output dropped)");
+    err.println((trigger.succeeded() ? "" : "warning: ") + trigger.summary(limit));
   }
 
   private static CommandSpec spec() {
@@ -94,7 +128,11 @@ public final class SyncCommand {
         .required(true).description("destination directory (absolute path; created if missing)").build());
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
-      if (option.argKind().takesValue()) {
+      if (option.valueOptional()) {
+        // Only the attached form --name=VALUE carries a value, so SRC is never taken for one.
+        b.arity("0").type(boolean.class).paramLabel(option.argLabel())
+            .description(option.description() + " (value given as " + option.cliName() + "=VALUE)");
+      } else if (option.argKind().takesValue()) {
         b.paramLabel(option.argLabel()).arity("1");
         if (option.repeatable()) b.type(List.class).auxiliaryTypes(String.class);
         else b.type(String.class);
@@ -111,12 +149,33 @@ public final class SyncCommand {
     return spec;
   }
 
-  private static SyncOptions options(ParseResult parsed) {
+  /**
+   * Takes the values of optional-value options out of their attached form: "--openupdate=5m"
+   * becomes "--openupdate", with "5m" kept in {@code values}; everything after "--" is left alone.
+   */
+  static String[] detachOptionalValues(String[] args, Map<String, String> values) {
+    String[] out = args.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i].equals("--")) break;
+      for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
+        String prefix = option.cliName() + "=";
+        if (option.valueOptional() && out[i].startsWith(prefix)) {
+          values.put(option.cliName(), out[i].substring(prefix.length()));
+          out[i] = option.cliName();
+        }
+      }
+    }
+    return out;
+  }
+
+  private static SyncOptions options(ParseResult parsed, Map<String, String> attachedValues) {
     SyncOptions.Builder builder = SyncOptions.builder();
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec matched = parsed.matchedOption(option.cliName());
       if (matched == null) continue;
-      if (!option.argKind().takesValue()) {
+      if (option.valueOptional()) {
+        REGISTRY.apply(builder, option, attachedValues.get(option.cliName()));
+      } else if (!option.argKind().takesValue()) {
         REGISTRY.apply(builder, option, null);
       } else if (option.repeatable()) {
         List<String> values = matched.getValue();
@@ -142,7 +201,8 @@ public final class SyncCommand {
     return text.toString();
   }
 
-  private static String json(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report) {
+  private static String json(SourceSession.Outcome outcome, double seconds, ConsoleObserver observer, boolean report,
+      Trigger.Result trigger, Duration triggerLimit) {
     ObjectMapper mapper = new ObjectMapper();
     SyncCounts c = outcome.counts();
     ObjectNode node = mapper.createObjectNode();
@@ -159,6 +219,14 @@ public final class SyncCommand {
       observer.wouldCopy().forEach(node.putArray("wouldCopy")::add);
       observer.wouldPurge().forEach(node.putArray("wouldPurge")::add);
     }
+    if (trigger != null) {
+      ObjectNode t = node.putObject("trigger");
+      t.put("exitCode", trigger.exitCode());
+      t.put("timedOut", trigger.timedOut());
+      t.put("output", trigger.output());
+      t.put("droppedBytes", trigger.droppedBytes());
+      t.put("summary", trigger.summary(triggerLimit));
+    }
     return node.toString();
   }
 
@@ -170,6 +238,8 @@ public final class SyncCommand {
     private final boolean report;
     private final List<String> wouldCopy = new java.util.ArrayList<>();
     private final List<String> wouldPurge = new java.util.ArrayList<>();
+    private final List<String> copied = new java.util.ArrayList<>();
+    private final List<String> purged = new java.util.ArrayList<>();
     private long lastProgressNanos;
     private boolean progressShown;
 
@@ -185,7 +255,8 @@ public final class SyncCommand {
       switch (notice.kind()) {
         case WOULD_COPY -> wouldCopy.add(notice.path());
         case WOULD_PURGE -> wouldPurge.add(notice.path());
-        case PURGED -> { }
+        case PURGED -> purged.add(notice.path());
+        case COPIED -> copied.add(notice.path());
         case WARNING -> {
           if (!quiet) line("warning: " + where(notice) + notice.text());
         }
@@ -226,6 +297,15 @@ public final class SyncCommand {
 
     synchronized List<String> wouldPurge() {
       return List.copyOf(wouldPurge);
+    }
+
+    /** Names created or replaced (the receiver reports them only when a TRIGGER is given). */
+    synchronized List<String> copied() {
+      return List.copyOf(copied);
+    }
+
+    synchronized List<String> purged() {
+      return List.copyOf(purged);
     }
   }
 }

@@ -97,6 +97,38 @@ public final class DestinationRoot {
     return PathGuard.resolve(root, relative);
   }
 
+  /** Where RENAMEOPEN keeps replaced files that programs still hold, relative to the root. */
+  public static final String OPEN_AREA = PathGuard.METADATA_DIR + "/open";
+
+  /**
+   * The relative name of a new place in the open area for a replaced file that is still open;
+   * creates the area when missing.
+   */
+  public String openName(String fileName) throws IOException {
+    Files.createDirectories(root.resolve(OPEN_AREA));
+    return OPEN_AREA + "/" + fileName;
+  }
+
+  /**
+   * Deletes the files of the open area that no process holds any more (all of them when open
+   * files cannot be detected: removing a name never disturbs a program that has the file open).
+   *
+   * @return how many files are still held and stay
+   */
+  public int sweepOpenArea(io.setsync.fs.OpenFiles openFiles) throws IOException {
+    Path area = root.resolve(OPEN_AREA);
+    if (!Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) return 0;
+    int kept = 0;
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(area)) {
+      for (Path child : children) {
+        if (openFiles.usage(child).isOpen()) kept++;
+        else deleteTree(child);
+      }
+    }
+    if (kept == 0) Files.deleteIfExists(area);
+    return kept;
+  }
+
   /** The relative name (from the root) of a scratch file. */
   public String scratchName(String fileName) {
     return PathGuard.METADATA_DIR + "/" + fileName;
@@ -141,7 +173,7 @@ public final class DestinationRoot {
   /** Drops the saved copies of a committed batch. */
   public void deleteSaved(List<Replacement> batch) throws IOException {
     for (Replacement r : batch) {
-      if (r.saved() != null) {
+      if (r.saved() != null && !r.saved().startsWith(OPEN_AREA + "/")) {
         Files.deleteIfExists(resolve(r.saved()));
         CrashPoint.SAVED_DELETED.reach();
       }
@@ -189,6 +221,7 @@ public final class DestinationRoot {
     int removed = 0;
     try (DirectoryStream<Path> children = Files.newDirectoryStream(scratch)) {
       for (Path child : children) {
+        if (child.equals(root.resolve(OPEN_AREA))) continue; // swept by sweepOpenArea
         deleteTree(child);
         removed++;
       }

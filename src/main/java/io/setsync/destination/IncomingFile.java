@@ -59,17 +59,18 @@ final class IncomingFile {
   }
 
   /**
-   * Verifies the sender's checksum, gives the temp file the source's mode and mtime, and makes it
-   * durable. Returns false (and deletes the temp) on a checksum mismatch.
+   * Verifies the sender's checksum, gives the temp file its owner and mode ({@code security}) and
+   * the source's mtime, and makes it durable. Returns false (and deletes the temp) on a checksum
+   * mismatch.
    */
-  boolean finish(long expectedCrc) throws IOException {
+  boolean finish(long expectedCrc, FileSecurity security) throws IOException {
     CrashPoint.TEMP_WRITTEN.reach();
     if (crc.getValue() != expectedCrc) {
       discard();
       return false;
     }
     try {
-      Modes.apply(path, mode);
+      security.apply(path, io.setsync.fs.EntryType.FILE, mode);
       Files.setLastModifiedTime(path, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
       channel.force(true);
     } finally {

@@ -133,6 +133,10 @@ public final class ListingMerge {
         if (directory) blockedPrefix = source.path() + "/";
         return;
       }
+      case LEFT_OUT -> {
+        if (existing != null && existing.type() == EntryType.DIRECTORY) skipExistingSubtree();
+        return;
+      }
       case UNSUPPORTED -> {
         actions.unsupported(source);
         if (existing != null && existing.type() == EntryType.DIRECTORY) skipExistingSubtree();

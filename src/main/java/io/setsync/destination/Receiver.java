@@ -12,6 +12,8 @@ import akka.util.ByteString;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.OpenFiles;
+import io.setsync.fs.Ownership;
 import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionText;
@@ -98,6 +100,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private boolean paused;
 
   private SyncOptions options;
+  private FileSecurity security = FileSecurity.DEFAULT;
+  private OpenFiles openFiles;
   private Path requestedRoot;
   private DestinationRoot root;
   private ActorRef<RenameJournal.Command> journal;
@@ -241,6 +245,13 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       throw new ProtocolException("bad options: " + e.getMessage());
     }
     try {
+      // Refused before the root is even created: nothing is written for a sync that cannot be done.
+      security = FileSecurity.of(
+          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), Ownership.runningAsRoot());
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(e.getMessage());
+    }
+    try {
       requestedRoot = Paths.get(hello.destinationRoot());
     } catch (java.nio.file.InvalidPathException e) {
       throw new ProtocolException("destination is not a valid path: " + e.getMessage());
@@ -280,6 +291,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     try {
       DestinationRoot.RecoveryReport report = root.recover(m.pending().batches());
       report = report.withOrphans(root.removeOrphans());
+      root.sweepOpenArea(OpenFiles.scan());
       nextBatchId = m.pending().nextBatchId();
       if (!m.pending().batches().isEmpty()) {
         // Recovery is done on disk; the journal may forget those batches.
@@ -362,6 +374,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private final class Judged implements ListingMerge.Actions {
     @Override
     public void copy(FileEntry source, FileEntry existing) {
+      String refusal = options.report() ? null : openRefusal(source.path(), existing);
+      if (refusal != null) {
+        tally.skipped++;
+        warn(source.path(), refusal);
+        return;
+      }
       tally.copied++;
       if (options.report()) {
         tally.bytes += source.size();
@@ -386,6 +404,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         Path dir = root.resolve(source.path());
         if (existing != null) Files.delete(dir); // a symlink: replaced, never followed
         Files.createDirectory(dir);
+        if (options.trigger() != null) notice(Frame.NoticeKind.COPIED, source.path() + "/", "");
+        if (security.changesOwners()) security.apply(dir, EntryType.DIRECTORY, source.mode());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -393,9 +413,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
     @Override
     public void same(FileEntry source, FileEntry existing) {
-      if (!options.report() && source.type() == EntryType.FILE && (source.mode() & 0777) != (existing.mode() & 0777)) {
+      if (!options.report() && source.type() == EntryType.FILE
+          && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
         try {
-          Modes.apply(root.resolve(source.path()), source.mode());
+          security.applyMode(root.resolve(source.path()), EntryType.FILE, source.mode());
         } catch (IOException e) {
           warn(source.path(), "cannot set mode: " + describe(e));
         }
@@ -432,7 +453,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
     @Override
     public void leaveDirectory(FileEntry source, FileEntry existing, boolean changedInside) {
-      boolean differs = existing == null || (existing.mode() & 0777) != (source.mode() & 0777)
+      boolean differs = existing == null || security.modeDiffers(EntryType.DIRECTORY, source.mode(), existing.mode())
           || !io.setsync.sync.Comparison.sameTime(existing, source);
       if (!options.report() && (changedInside || differs)) {
         directoryFinishes.add(new DirectoryFinish(source.path(), source.mode(), source.mtimeNanos()));
@@ -446,6 +467,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       case DIRECTORY -> "directory";
       case SYMLINK -> "symbolic link";
       case OTHER -> "special file";
+      case LEFT_OUT -> "name left out";
     };
   }
 
@@ -483,7 +505,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     IncomingFile file = incoming;
     incoming = null;
     NeededFile need = needed.remove(end.id());
-    if (!file.finish(end.crc32c())) {
+    if (!file.finish(end.crc32c(), security)) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
       return;
@@ -509,6 +531,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     try {
       Path tempPath = root.resolve(temp);
       Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
+      if (security.changesOwners()) security.apply(tempPath, EntryType.SYMLINK, 0);
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {
       tally.copied--;
@@ -520,14 +543,56 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private void addToBatch(String target, String temp, FileEntry existing, long bytes) {
-    String saved = existing != null && existing.type() != EntryType.DIRECTORY
-        ? root.scratchName("AA" + sessionId + "-" + tempCounter)
-        : null;
+    // Programs may have opened the old file while the new one was on its way: ask again.
+    String refusal = openRefusal(target, existing);
+    if (refusal != null) {
+      try {
+        Files.deleteIfExists(root.resolve(temp));
+      } catch (IOException e) {
+        // left for the next session's orphan sweep
+      }
+      tally.copied--;
+      tally.skipped++;
+      warn(target, refusal);
+      return;
+    }
+    String saved = null;
+    if (existing != null && existing.type() != EntryType.DIRECTORY) {
+      String name = "AA" + sessionId + "-" + tempCounter;
+      try {
+        // RENAMEOPEN: the old file, still open for reading or execution, stays under .setsync/open/.
+        saved = existing.type() == EntryType.FILE && usage(target).isOpen() ? root.openName(name) : root.scratchName(name);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     batch.add(new Replacement(target, temp, saved));
     batchBytes += bytes;
     if (batch.size() >= settings.commitBatchFiles() || batchBytes >= settings.commitBatchBytes()) {
       beginCommit();
     }
+  }
+
+  /** How processes hold the destination file at {@code relative}; a snapshot at most a second old. */
+  private OpenFiles.Usage usage(String relative) {
+    if (openFiles == null || openFiles.ageNanos() > 1_000_000_000L) openFiles = OpenFiles.scan();
+    return openFiles.usage(root.resolve(relative));
+  }
+
+  /**
+   * Why an existing destination file must not be replaced now, or null when it may be: a file
+   * open for writing never is; one open only for reading or execution only with RENAMEOPEN.
+   */
+  private String openRefusal(String relative, FileEntry existing) {
+    if (existing == null || existing.type() != EntryType.FILE) return null;
+    OpenFiles.Usage usage = usage(relative);
+    if (usage.isOpenForWriting()) {
+      return "not replaced: open for writing by " + usage.describe() + " (never replaced while written)";
+    }
+    if (usage.isOpen() && !options.renameOpen()) {
+      return "not replaced: open by " + usage.describe() + " (RENAMEOPEN would replace it)";
+    }
+    return null;
   }
 
   private void onDataEnd() {
@@ -566,6 +631,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       List<Replacement> failed = root.replace(m.batch(), this::replaceFailed);
       tally.copied -= failed.size();
       tally.errors += failed.size();
+      if (options.trigger() != null) {
+        for (Replacement r : m.batch()) {
+          if (!failed.contains(r)) notice(Frame.NoticeKind.COPIED, r.target(), "");
+        }
+      }
     } catch (IOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
     }
@@ -608,6 +678,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       purge();
       finishDirectories();
       purges.delete();
+      if (!options.report()) root.sweepOpenArea(OpenFiles.scan());
     } catch (IOException | UncheckedIOException e) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, "", describe(e));
@@ -649,7 +720,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     for (DirectoryFinish dir : directoryFinishes) {
       try {
         Path path = root.resolve(dir.path());
-        Modes.apply(path, dir.mode());
+        security.applyMode(path, EntryType.DIRECTORY, dir.mode());
         Files.setLastModifiedTime(
             path, java.nio.file.attribute.FileTime.from(dir.mtimeNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
       } catch (IOException e) {

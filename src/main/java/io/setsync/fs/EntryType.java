@@ -5,5 +5,10 @@ public enum EntryType {
   FILE,
   DIRECTORY,
   SYMLINK,
-  OTHER
+  OTHER,
+  /**
+   * A name the source has but its options leave out (FROMOWNER): the destination keeps whatever it
+   * has under that name, and never purges it for being absent from the source.
+   */
+  LEFT_OUT
 }

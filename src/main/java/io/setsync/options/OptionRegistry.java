@@ -1,5 +1,6 @@
 package io.setsync.options;
 
+import io.setsync.fs.Ownership;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +65,73 @@ public final class OptionRegistry {
                   "Refuse to purge more than N files, or more than N% of the destination's files",
                   null,
                   (b, v) -> b.maxPurge(MaxPurge.parse(v)),
-                  o -> o.maxPurge() == null ? List.of() : List.of(o.maxPurge().toString()))));
+                  o -> o.maxPurge() == null ? List.of() : List.of(o.maxPurge().toString())),
+              OptionSpec.optionalValue(
+                  "OPENUPDATE",
+                  ArgKind.DURATION,
+                  false,
+                  "N UNIT",
+                  "Copy source files open for writing once unchanged for N UNIT (default: the interval)",
+                  null,
+                  (b, v) -> b.openUpdate(true, v == null ? null : Durations.parse(v)),
+                  o -> !o.openUpdate()
+                      ? List.of()
+                      : List.of(o.openUpdateQuiet() == null ? "" : Durations.render(o.openUpdateQuiet()))),
+              OptionSpec.flag(
+                  "UNPROTECTED",
+                  "Copy source files even while they are being written (a copy may be torn)",
+                  b -> b.unprotected(true),
+                  SyncOptions::unprotected),
+              OptionSpec.flag(
+                  "RENAMEOPEN",
+                  "Replace destination files open for reading or execution; the open one is kept aside until closed",
+                  b -> b.renameOpen(true),
+                  SyncOptions::renameOpen),
+              OptionSpec.text(
+                  "SECURE",
+                  "MODE",
+                  false,
+                  "Give written files this mode, like rwxr-x--- or 750 (directories keep the source's)",
+                  SecureMode::problem,
+                  (b, v) -> b.secure(SecureMode.canonical(v)),
+                  o -> o.secure() == null ? List.of() : List.of(o.secure())),
+              OptionSpec.flag(
+                  "KEEPSECURITY",
+                  "Keep the source's setuid, setgid and sticky bits (dropped by default)",
+                  b -> b.keepSecurity(true),
+                  SyncOptions::keepSecurity),
+              OptionSpec.text(
+                  "OWNER",
+                  "USER",
+                  false,
+                  "Make USER the owner of written files (the destination must run as root)",
+                  Ownership::nameProblem,
+                  SyncOptions.Builder::owner,
+                  o -> o.owner() == null ? List.of() : List.of(o.owner())),
+              OptionSpec.text(
+                  "OWNERGROUP",
+                  "GROUP",
+                  false,
+                  "Make GROUP the group of written files (the destination must run as root)",
+                  Ownership::nameProblem,
+                  SyncOptions.Builder::ownerGroup,
+                  o -> o.ownerGroup() == null ? List.of() : List.of(o.ownerGroup())),
+              OptionSpec.text(
+                  "FROMOWNER",
+                  "USER",
+                  false,
+                  "Only synchronize source files and links owned by USER",
+                  Ownership::nameProblem,
+                  SyncOptions.Builder::fromOwner,
+                  o -> o.fromOwner() == null ? List.of() : List.of(o.fromOwner())),
+              OptionSpec.text(
+                  "TRIGGER",
+                  "COMMAND",
+                  false,
+                  "Run COMMAND with /bin/sh after a sync that copied or purged something",
+                  v -> v.isBlank() ? "empty command" : null,
+                  SyncOptions.Builder::trigger,
+                  o -> o.trigger() == null ? List.of() : List.of(o.trigger()))));
 
   private final List<OptionSpec> specs;
   private final Map<String, OptionSpec> byKeyword;

@@ -1,5 +1,6 @@
 package io.setsync.options;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +10,17 @@ import java.util.Objects;
  * it from a command line or from the command language.
  *
  * @param maxPurge null when no MAXPURGE was given
+ * @param openUpdate OPENUPDATE: copy source files open for writing once they have been quiet
+ * @param openUpdateQuiet OPENUPDATE's quiet window; null for the file set's interval
+ * @param unprotected UNPROTECTED: copy source files even while they are being written
+ * @param renameOpen RENAMEOPEN: replace destination files open for reading or execution, keeping
+ *     the open one under .setsync/open/ until it is closed
+ * @param secure SECURE: rwx bits of written files, canonical "rwxr-x---" form; null for the source's
+ * @param keepSecurity KEEPSECURITY: keep the source's setuid, setgid and sticky bits
+ * @param owner OWNER: user name or id that written files get; null to leave it
+ * @param ownerGroup OWNERGROUP: group name or id that written files get; null to leave it
+ * @param fromOwner FROMOWNER: only source files and links owned by this user; null for all
+ * @param trigger TRIGGER: shell command run after a sync that copied or purged; null for none
  */
 public record SyncOptions(
     boolean purge,
@@ -18,10 +30,22 @@ public record SyncOptions(
     boolean timeExact,
     boolean checksum,
     boolean report,
-    MaxPurge maxPurge) {
+    MaxPurge maxPurge,
+    boolean openUpdate,
+    Duration openUpdateQuiet,
+    boolean unprotected,
+    boolean renameOpen,
+    String secure,
+    boolean keepSecurity,
+    String owner,
+    String ownerGroup,
+    String fromOwner,
+    String trigger) {
 
   public static final SyncOptions DEFAULTS =
-      new SyncOptions(false, false, List.of(), List.of(), false, false, false, null);
+      new SyncOptions(
+          false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
+          null, false, null, null, null, null);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
@@ -31,6 +55,15 @@ public record SyncOptions(
   /** SUBVOLPURGE only makes sense with PURGE, so it implies it. */
   public boolean purgesFiles() {
     return purge || subvolPurge;
+  }
+
+  /**
+   * How long a source file open for writing must have been unchanged to be copied (OPENUPDATE),
+   * given the file set's interval; null when such files are not copied by OPENUPDATE.
+   */
+  public Duration openUpdateQuiet(Duration interval) {
+    if (!openUpdate) return null;
+    return openUpdateQuiet != null ? openUpdateQuiet : interval;
   }
 
   /** A builder starting from {@link #DEFAULTS}. */
@@ -53,6 +86,16 @@ public record SyncOptions(
     private boolean checksum;
     private boolean report;
     private MaxPurge maxPurge;
+    private boolean openUpdate;
+    private Duration openUpdateQuiet;
+    private boolean unprotected;
+    private boolean renameOpen;
+    private String secure;
+    private boolean keepSecurity;
+    private String owner;
+    private String ownerGroup;
+    private String fromOwner;
+    private String trigger;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -63,6 +106,16 @@ public record SyncOptions(
       checksum = from.checksum;
       report = from.report;
       maxPurge = from.maxPurge;
+      openUpdate = from.openUpdate;
+      openUpdateQuiet = from.openUpdateQuiet;
+      unprotected = from.unprotected;
+      renameOpen = from.renameOpen;
+      secure = from.secure;
+      keepSecurity = from.keepSecurity;
+      owner = from.owner;
+      ownerGroup = from.ownerGroup;
+      fromOwner = from.fromOwner;
+      trigger = from.trigger;
     }
 
     public Builder purge(boolean value) {
@@ -122,9 +175,59 @@ public record SyncOptions(
       return this;
     }
 
+    /** OPENUPDATE; {@code quiet} null means the file set's interval. */
+    public Builder openUpdate(boolean value, Duration quiet) {
+      openUpdate = value;
+      openUpdateQuiet = value ? quiet : null;
+      return this;
+    }
+
+    public Builder unprotected(boolean value) {
+      unprotected = value;
+      return this;
+    }
+
+    public Builder renameOpen(boolean value) {
+      renameOpen = value;
+      return this;
+    }
+
+    /** SECURE in canonical "rwxr-x---" form; null for the source's bits. */
+    public Builder secure(String value) {
+      secure = value;
+      return this;
+    }
+
+    public Builder keepSecurity(boolean value) {
+      keepSecurity = value;
+      return this;
+    }
+
+    public Builder owner(String value) {
+      owner = value;
+      return this;
+    }
+
+    public Builder ownerGroup(String value) {
+      ownerGroup = value;
+      return this;
+    }
+
+    public Builder fromOwner(String value) {
+      fromOwner = value;
+      return this;
+    }
+
+    public Builder trigger(String value) {
+      trigger = value;
+      return this;
+    }
+
     public SyncOptions build() {
       return new SyncOptions(
-          purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge);
+          purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
+          openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
+          ownerGroup, fromOwner, trigger);
     }
   }
 }

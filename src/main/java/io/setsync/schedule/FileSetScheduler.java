@@ -19,6 +19,7 @@ import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.monitor.SchedulerKey;
 import io.setsync.monitor.SyncResult;
+import io.setsync.sync.Trigger;
 import io.setsync.transfer.Frame;
 import io.setsync.transfer.SourceSession;
 import java.nio.file.Path;
@@ -70,6 +71,9 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
 
   private record Noticed(long fileSetId, Frame.Notice notice) implements Command {}
 
+  private record TriggerEnded(long fileSetId, SyncResult result, Trigger.Result trigger, Throwable failure)
+      implements Command {}
+
   /** Tunables from {@code setsync}. */
   public record Settings(SourceSession.Settings session, ZoneId zone, Duration progressInterval, Clock clock) {
     public static Settings from(Config setsync) {
@@ -84,6 +88,8 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
   /** Timers longer than this are re-armed, so far-off runs never overflow the scheduler. */
   private static final Duration MAX_TIMER = Duration.ofHours(12);
   private static final int LOG_FLUSH_RECORDS = 200;
+  /** Paths handed to a TRIGGER are capped so a huge sync cannot exhaust memory; counts stay exact. */
+  private static final int TRIGGER_PATHS_MAX = 100_000;
 
   public static Behavior<Command> create(
       SchedulerKey key, SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis,
@@ -101,6 +107,8 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
   private final TimeList timeList = new TimeList();
   private final Map<Long, Long> lastEnds = new HashMap<>();
   private final List<LogRecord> pendingLog = new ArrayList<>();
+  private final List<String> copiedPaths = new ArrayList<>();
+  private final List<String> purgedPaths = new ArrayList<>();
   private SortedMap<Long, FileSetConfig> fileSets;
   private Destination destination;
 
@@ -141,6 +149,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
         .onMessage(SessionEnded.class, this::onSessionEnded)
         .onMessage(Progressed.class, this::onProgressed)
         .onMessage(Noticed.class, this::onNoticed)
+        .onMessage(TriggerEnded.class, this::onTriggerEnded)
         .build();
   }
 
@@ -210,11 +219,65 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     SourceSession.Outcome o = ended.outcome();
     long end = settings.clock().millis();
     SyncResult result = new SyncResult(runningStarted, end, o.counts(), o.status().exitCode, o.failure());
-    pendingLog.add(new LogRecord(end, id, Origin.SOURCE, severity(result.code()),
+    FileSetConfig f = fileSets.get(id);
+    if (f != null && f.sync().trigger() != null && !f.sync().report() && o.failure() == null
+        && (o.counts().copied() > 0 || o.counts().purged() > 0)) {
+      runTrigger(id, f, result, o);
+      return this;
+    }
+    return finishRun(id, result);
+  }
+
+  /** TRIGGER runs off the actor, on the I/O dispatcher; the file set's run ends when it does. */
+  private void runTrigger(long id, FileSetConfig f, SyncResult result, SourceSession.Outcome o) {
+    Trigger.Facts facts = new Trigger.Facts(f.source(), destination.node() + ":" + f.destination(), o.status(),
+        o.counts(), copiedPaths, purgedPaths);
+    Trigger trigger = new Trigger(f.sync().trigger(), Trigger.configuredTimeLimit(), Trigger.DEFAULT_OUTPUT_LIMIT);
+    java.util.concurrent.Executor io = getContext().getSystem().dispatchers()
+        .lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return trigger.run(facts);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, io),
+        (r, failure) -> new TriggerEnded(id, result, r, failure));
+  }
+
+  private Behavior<Command> onTriggerEnded(TriggerEnded ended) {
+    long now = settings.clock().millis();
+    SyncResult result = ended.result();
+    Trigger.Result t = ended.trigger();
+    if (t == null) {
+      pendingLog.add(new LogRecord(now, ended.fileSetId(), Origin.TRIGGER, Severity.WARNING,
+          "trigger failed: " + ended.failure()));
+    } else {
+      for (String line : t.output().split("\n")) {
+        if (!line.isBlank()) {
+          pendingLog.add(new LogRecord(now, ended.fileSetId(), Origin.TRIGGER, Severity.INFO, line));
+        }
+      }
+      pendingLog.add(new LogRecord(now, ended.fileSetId(), Origin.TRIGGER,
+          t.succeeded() ? Severity.INFO : Severity.WARNING, t.summary(Trigger.configuredTimeLimit())));
+    }
+    if (t == null || !t.succeeded()) {
+      result = new SyncResult(result.startedMillis(), result.endedMillis(), result.counts(),
+          Math.max(result.code(), 1), result.failure());
+    }
+    return finishRun(ended.fileSetId(), result);
+  }
+
+  private Behavior<Command> finishRun(long id, SyncResult result) {
+    pendingLog.add(new LogRecord(result.endedMillis(), id, Origin.SOURCE, severity(result.code()),
         "sync ended: " + result.summary()));
     flushLog();
+    copiedPaths.clear();
+    purgedPaths.clear();
     monitor.tell(new Monitor.SyncEnded(key, id, result));
-    lastEnds.put(id, end);
+    lastEnds.put(id, result.endedMillis());
     runningId = null;
     session = null;
     if (retiring != null) return Behaviors.stopped();
@@ -282,7 +345,15 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     Frame.Notice notice = n.notice();
     Origin origin = notice.text().startsWith("source:") ? Origin.SOURCE : Origin.DESTINATION;
     String text = notice.path().isEmpty() ? notice.text() : notice.path() + ": " + notice.text();
+    if (notice.kind() == Frame.NoticeKind.COPIED) {
+      if (copiedPaths.size() < TRIGGER_PATHS_MAX) copiedPaths.add(notice.path());
+      return this;
+    }
+    if (notice.kind() == Frame.NoticeKind.PURGED && purgedPaths.size() < TRIGGER_PATHS_MAX) {
+      purgedPaths.add(notice.path());
+    }
     LogRecord record = switch (notice.kind()) {
+      case COPIED -> throw new IllegalStateException("handled above");
       case PURGED -> new LogRecord(settings.clock().millis(), n.fileSetId(), Origin.DESTINATION,
           Severity.INFO, "purged " + notice.path());
       case WOULD_COPY, WOULD_PURGE -> new LogRecord(settings.clock().millis(), n.fileSetId(), Origin.REPORT,

@@ -23,7 +23,9 @@ public final class Comparison {
     /** Different kinds of object: never replaced, a warning. */
     CONFLICT,
     /** A source object that is not a file, directory or link (FIFO, socket, device). */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /** The source leaves this name out (FROMOWNER): nothing is done with it at all. */
+    LEFT_OUT
   }
 
   private Comparison() {}
@@ -39,6 +41,7 @@ public final class Comparison {
       SyncOptions options,
       Function<FileEntry, String> destinationHash) {
     if (source.type() == EntryType.OTHER) return Verdict.UNSUPPORTED;
+    if (source.type() == EntryType.LEFT_OUT) return Verdict.LEFT_OUT;
     if (existing == null) return Verdict.COPY;
     return switch (source.type()) {
       case DIRECTORY -> switch (existing.type()) {
@@ -55,6 +58,7 @@ public final class Comparison {
           ? Verdict.CONFLICT
           : Objects.equals(source.linkTarget(), existing.linkTarget()) ? Verdict.SAME : Verdict.COPY;
       case OTHER -> Verdict.UNSUPPORTED;
+      case LEFT_OUT -> Verdict.LEFT_OUT;
     };
   }
 

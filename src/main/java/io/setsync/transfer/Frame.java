@@ -22,7 +22,7 @@ import java.util.List;
 public sealed interface Frame {
 
   /** Bumped on any incompatible change; a receiver refuses other versions. */
-  int PROTOCOL_VERSION = 1;
+  int PROTOCOL_VERSION = 2; // 2: entry type LEFT_OUT (FROMOWNER), notice kind COPIED (TRIGGER)
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
@@ -75,7 +75,9 @@ public sealed interface Frame {
     WOULD_PURGE,
     PURGED,
     WARNING,
-    ERROR
+    ERROR,
+    /** A name was created or replaced; sent only when a TRIGGER wants the list. */
+    COPIED
   }
 
   /** Something the receiver tells the user about one name (or the session, with an empty path). */

@@ -12,6 +12,8 @@ import akka.util.ByteString;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.EntryType;
+import io.setsync.fs.OpenFiles;
+import io.setsync.fs.Ownership;
 import io.setsync.fs.PathGuard;
 import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionText;
@@ -29,6 +31,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +116,14 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private long sourceWarnings;
   private boolean finished;
   private String stopReason;
+  private UserPrincipal fromOwner;
+  private OpenFiles openFiles;
+
+  /** OPENUPDATE's quiet window when a one-time sync has no interval: the default INTERVAL. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+
+  /** How old a snapshot of open files may be when deciding about a file to send. */
+  private static final long OPEN_FILES_MAX_AGE_NANOS = 1_000_000_000L;
 
   private SourceSession(
       ActorContext<Command> ctx,
@@ -161,6 +173,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     Frame frame = m.frame();
     m.ack().tell(Ack.INSTANCE);
     if (frame instanceof Frame.Ready) {
+      try {
+        if (request.options().fromOwner() != null) fromOwner = Ownership.user(request.options().fromOwner());
+      } catch (IllegalArgumentException e) {
+        outbox.sendLast(new Frame.Abort("FROMOWNER: " + e.getMessage()));
+        return finish(Outcome.failed("FROMOWNER: " + e.getMessage()));
+      }
       try {
         listing = TreeScanner.open(request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning);
       } catch (IOException e) {
@@ -236,6 +254,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     List<FileEntry> batch = new ArrayList<>(settings.entriesPerFrame());
     while (batch.size() < settings.entriesPerFrame() && listing.hasNext()) {
       FileEntry entry = listing.next();
+      if (fromOwner != null && entry.type() != EntryType.DIRECTORY && !ownedByFromOwner(entry)) {
+        entry = new FileEntry(entry.path(), EntryType.LEFT_OUT, 0, entry.mtimeNanos(), 0, null, null);
+      }
       if (request.options().checksum() && entry.type() == EntryType.FILE) {
         entry = withHash(entry);
       }
@@ -251,6 +272,33 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     return new Frame.Entries(batch);
   }
 
+  /** FROMOWNER: whether the source name belongs to that user (an unreadable owner does not). */
+  private boolean ownedByFromOwner(FileEntry entry) {
+    try {
+      return Ownership.ownedBy(request.sourceRoot().resolve(entry.path()), fromOwner);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Why a file open for writing must not be sent now, or null when it may be: never with
+   * UNPROTECTED; with OPENUPDATE once unchanged for the quiet window; otherwise not while open.
+   */
+  private String openForWritingRefusal(Path path, BasicFileAttributes attrs) {
+    if (request.options().unprotected()) return null;
+    if (openFiles == null || openFiles.ageNanos() > OPEN_FILES_MAX_AGE_NANOS) openFiles = OpenFiles.scan();
+    OpenFiles.Usage usage = openFiles.usage(path);
+    if (!usage.isOpenForWriting()) return null;
+    Duration quiet = request.options().openUpdateQuiet(DEFAULT_INTERVAL);
+    String who = "open for writing by " + usage.describe();
+    if (quiet == null) return who + " (OPENUPDATE or UNPROTECTED would copy it)";
+    Duration unchanged = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - attrs.lastModifiedTime().toMillis()));
+    if (unchanged.compareTo(quiet) >= 0) return null;
+    return who + " and changed " + unchanged.toSeconds() + " s ago, within OPENUPDATE's quiet window of "
+        + quiet.toSeconds() + " s";
+  }
+
   private FileEntry withHash(FileEntry entry) {
     try {
       return entry.withContentHash(ContentHash.of(request.sourceRoot().resolve(entry.path())));
@@ -263,6 +311,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     try {
       Path path = PathGuard.resolve(request.sourceRoot(), need.path());
       sending = openFile(need.id(), path);
+      String refusal = openForWritingRefusal(path, sending.before);
+      if (refusal != null) {
+        sending.close();
+        sending = null;
+        return new Frame.FileUnavailable(need.id(), refusal);
+      }
       return sending.begin();
     } catch (IOException | RuntimeException e) {
       sending = null;
@@ -317,6 +371,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     private final int chunkBytes;
     private final CRC32C crc = new CRC32C();
     private final Path path;
+    private long sent;
 
     private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
       this.id = id;
@@ -332,18 +387,25 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
     Frame next() {
       try {
-        ByteBuffer buffer = ByteBuffer.allocate(chunkBytes);
-        int n = channel.read(buffer);
+        // Never more than announced: a file growing meanwhile is caught below (or, UNPROTECTED, cut).
+        long remaining = before.size() - sent;
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(chunkBytes, Math.max(0, remaining)));
+        int n = remaining <= 0 ? 0 : channel.read(buffer);
         if (n > 0) {
           buffer.flip();
           crc.update(buffer.duplicate());
+          sent += n;
           bytesSent += n;
           return new Frame.FileData(ByteString.fromByteBuffer(buffer));
         }
         close();
         sending = null;
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
+        boolean changed = after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime());
+        if (changed && request.options().unprotected() && sent == before.size()) {
+          observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, request.sourceRoot().relativize(path).toString(),
+              "source: changed while being copied; copied anyway (UNPROTECTED)"));
+        } else if (changed) {
           return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
         }
         filesSent++;

@@ -23,9 +23,16 @@ final class Launcher {
   }
 
   private final Path home;
+  private final List<String> prefix;
 
   Launcher(Path home) {
+    this(home, List.of());
+  }
+
+  /** Runs the script behind {@code prefix}, e.g. {@code runuser -u someone --}. */
+  Launcher(Path home, List<String> prefix) {
     this.home = home;
+    this.prefix = List.copyOf(prefix);
   }
 
   Result run(String... args) throws IOException, InterruptedException {
@@ -46,7 +53,7 @@ final class Launcher {
 
   Process start(Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(home);
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(prefix);
     command.add(SCRIPT.toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command)

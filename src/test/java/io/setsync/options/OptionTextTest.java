@@ -2,6 +2,8 @@ package io.setsync.options;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import io.setsync.options.OptionText.Clause;
 import java.util.ArrayList;
@@ -49,8 +51,16 @@ public class OptionTextTest {
             "purge,SubVolPurge , exclude *.o,excludepurge \"keep/**\", timeexact, checksum,"
                 + " report, maxpurge 0");
     assertEquals(
-        new SyncOptions(
-            true, true, List.of("*.o"), List.of("keep/**"), true, true, true, new MaxPurge(0, false)),
+        SyncOptions.builder()
+            .purge(true)
+            .subvolPurge(true)
+            .addExclude("*.o")
+            .addExcludePurge("keep/**")
+            .timeExact(true)
+            .checksum(true)
+            .report(true)
+            .maxPurge(new MaxPurge(0, false))
+            .build(),
         o);
   }
 
@@ -210,15 +220,28 @@ public class OptionTextTest {
           case 2 -> new MaxPurge(random.nextInt(1000), false);
           default -> new MaxPurge(random.nextLong() & Long.MAX_VALUE, false);
         };
-    return new SyncOptions(
-        random.nextBoolean(),
-        random.nextBoolean(),
-        randomGlobs(random),
-        randomGlobs(random),
-        random.nextBoolean(),
-        random.nextBoolean(),
-        random.nextBoolean(),
-        max);
+    String[] names = {null, "root", "www-data", "1001"};
+    return SyncOptions.builder()
+        .purge(random.nextBoolean())
+        .subvolPurge(random.nextBoolean())
+        .excludes(randomGlobs(random))
+        .excludePurges(randomGlobs(random))
+        .timeExact(random.nextBoolean())
+        .checksum(random.nextBoolean())
+        .report(random.nextBoolean())
+        .maxPurge(max)
+        .openUpdate(
+            random.nextBoolean(),
+            random.nextBoolean() ? null : java.time.Duration.ofSeconds(random.nextInt(100000)))
+        .unprotected(random.nextBoolean())
+        .renameOpen(random.nextBoolean())
+        .secure(random.nextBoolean() ? null : SecureMode.symbolic(random.nextInt(0777 + 1)))
+        .keepSecurity(random.nextBoolean())
+        .owner(names[random.nextInt(names.length)])
+        .ownerGroup(names[random.nextInt(names.length)])
+        .fromOwner(names[random.nextInt(names.length)])
+        .trigger(random.nextBoolean() ? null : "echo \"$1\", 'done' " + randomGlob(random))
+        .build();
   }
 
   @Test
@@ -421,5 +444,50 @@ public class OptionTextTest {
         assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.TEXT)).getMessage());
     assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.PURGE_LIMIT));
     assertThrows(OptionException.class, () -> two.checkWordCount(ArgKind.TIME_OF_DAY));
+  }
+
+  @Test
+  public void parsesThePosixOptions() {
+    SyncOptions o =
+        OptionText.parse(
+            "openupdate 5 minutes, unprotected, renameopen, secure 750, keepsecurity,"
+                + " owner www-data, ownergroup 33, fromowner alice, trigger \"make -C /x reload\"");
+    assertTrue(o.openUpdate());
+    assertEquals(java.time.Duration.ofMinutes(5), o.openUpdateQuiet());
+    assertTrue(o.unprotected());
+    assertTrue(o.renameOpen());
+    assertEquals("rwxr-x---", o.secure());
+    assertTrue(o.keepSecurity());
+    assertEquals("www-data", o.owner());
+    assertEquals("33", o.ownerGroup());
+    assertEquals("alice", o.fromOwner());
+    assertEquals("make -C /x reload", o.trigger());
+    assertEquals(
+        "OPENUPDATE 5 MINUTES, UNPROTECTED, RENAMEOPEN, SECURE \"rwxr-x---\", KEEPSECURITY,"
+            + " OWNER \"www-data\", OWNERGROUP \"33\", FROMOWNER \"alice\", TRIGGER \"make -C /x reload\"",
+        OptionText.render(o));
+  }
+
+  @Test
+  public void openUpdateWithoutAWindowUsesTheInterval() {
+    SyncOptions o = OptionText.parse("OPENUPDATE, PURGE");
+    assertTrue(o.openUpdate());
+    assertNull(o.openUpdateQuiet());
+    assertEquals(java.time.Duration.ofMinutes(7), o.openUpdateQuiet(java.time.Duration.ofMinutes(7)));
+    assertNull(SyncOptions.DEFAULTS.openUpdateQuiet(java.time.Duration.ofMinutes(7)));
+    assertEquals(java.time.Duration.ofSeconds(30), OptionText.parse("OPENUPDATE 30s").openUpdateQuiet());
+    assertEquals("OPENUPDATE", OptionText.render(SyncOptions.builder().openUpdate(true, null).build()));
+  }
+
+  @Test
+  public void badPosixValuesAreNamed() {
+    OptionException e = assertThrows(OptionException.class, () -> OptionText.parse("SECURE rwxr-xr-"));
+    assertTrue(e.getMessage(), e.getMessage().contains("option SECURE got bad value \"rwxr-xr-\""));
+    e = assertThrows(OptionException.class, () -> OptionText.parse("OWNER \"a b\""));
+    assertTrue(e.getMessage(), e.getMessage().contains("option OWNER got bad value \"a b\""));
+    e = assertThrows(OptionException.class, () -> OptionText.parse("OPENUPDATE 5 fortnights"));
+    assertTrue(e.getMessage(), e.getMessage().contains("unknown unit"));
+    e = assertThrows(OptionException.class, () -> OptionText.parse("TRIGGER \"  \""));
+    assertTrue(e.getMessage(), e.getMessage().contains("empty command"));
   }
 }

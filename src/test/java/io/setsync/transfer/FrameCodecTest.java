@@ -350,13 +350,13 @@ public class FrameCodecTest {
   @Test
   public void enumOrdinalOutOfRange() {
     expectMalformed(
-        new Raw(FrameCodec.NOTICE).b(5).s("p").s("t").get(), "Notice", "kind", "ordinal 5 out of range 0..4");
+        new Raw(FrameCodec.NOTICE).b(6).s("p").s("t").get(), "Notice", "kind", "ordinal 6 out of range 0..5");
     expectMalformed(new Raw(FrameCodec.NOTICE).b(0xff).s("p").s("t").get(), "Notice", "kind", "ordinal 255");
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(4).l(1).l(2).i(0).i(-1).i(-1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(5).l(1).l(2).i(0).i(-1).i(-1).get(),
         "Entries",
         "entry 0 type",
-        "ordinal 4 out of range 0..3");
+        "ordinal 5 out of range 0..4");
   }
 
   @Test
