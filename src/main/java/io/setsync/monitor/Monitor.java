@@ -10,6 +10,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -195,6 +196,25 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   public RetentionCriteria retentionCriteria() {
     // Every sync records its result; snapshots keep recovery short with thousands of file sets.
     return RetentionCriteria.snapshotEvery(1000, 2).withDeleteEventsOnSnapshot();
+  }
+
+  /**
+   * The state changes in place on the actor's thread while the snapshot store serializes on its
+   * own; a snapshot therefore stores a copy taken on the actor's thread.
+   */
+  @Override
+  public SnapshotAdapter<MonitorState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(MonitorState state) {
+        return state.copy();
+      }
+
+      @Override
+      public MonitorState fromJournal(Object from) {
+        return (MonitorState) from;
+      }
+    };
   }
 
   @Override
@@ -498,6 +518,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private void answerShutdownWhenIdle() {
     if (!schedulers.isEmpty()) return;
+    if (!shutdownWaiters.isEmpty()) ctx.getLog().info("node stopping: every scheduler has stopped");
     shutdownWaiters.forEach(w -> w.tell(Result.Done.ok("monitor stopped its schedulers")));
     shutdownWaiters.clear();
   }

@@ -22,6 +22,18 @@ public final class MonitorState implements CborSerializable {
   public long nextFileSetId = 1;
   public boolean stopped;
 
+  /** An independent copy (the configs themselves are immutable records). */
+  public MonitorState copy() {
+    MonitorState c = new MonitorState();
+    c.users = new TreeMap<>(users);
+    c.fileSets = new TreeMap<>(fileSets);
+    c.batches = new TreeMap<>(batches);
+    c.lastResults = new TreeMap<>(lastResults);
+    c.nextFileSetId = nextFileSetId;
+    c.stopped = stopped;
+    return c;
+  }
+
   /** Whether a file set is due to be scheduled: it, its user and its batch are all active. */
   public boolean isActive(FileSetConfig f) {
     if (f.suspended()) return false;

@@ -75,7 +75,7 @@ public class MonitorIT {
     node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     Files.writeString(src.resolve("after-kill.txt"), "written while the node was down");
 
-    startNode(nodeHome, port);
+    Process restarted = startNode(nodeHome, port);
     awaitSameTree(src, dst);
     Launcher.Result info = console.run("INFO SYNCFILESET 1");
     assertOk(info);
@@ -88,6 +88,11 @@ public class MonitorIT {
     assertFalse("a suspended file set must not run", Files.exists(dst.resolve("while-suspended.txt")));
     assertOk(console.run("ACTIVATE SYNCFILESET 1"));
     awaitSameTree(src, dst);
+
+    restarted.destroy(); // SIGTERM: schedulers stop at a file boundary, then the node leaves
+    assertTrue("the node did not stop on SIGTERM", restarted.waitFor(60, TimeUnit.SECONDS));
+    String log = Files.readString(nodeHome.resolve("logs/setsync.log"));
+    assertTrue(log, log.contains("node stopping: every scheduler has stopped"));
   }
 
   @Test
