@@ -91,8 +91,8 @@ public class MonitorIT {
 
     restarted.destroy(); // SIGTERM: schedulers stop at a file boundary, then the node leaves
     assertTrue("the node did not stop on SIGTERM", restarted.waitFor(60, TimeUnit.SECONDS));
-    String log = Files.readString(nodeHome.resolve("logs/setsync.log"));
-    assertTrue(log, log.contains("node stopping: every scheduler has stopped"));
+    String nodeLog = Files.readString(nodeHome.resolve("logs/setsync.log"));
+    assertTrue(nodeLog, nodeLog.contains("node stopping: every scheduler has stopped"));
   }
 
   @Test

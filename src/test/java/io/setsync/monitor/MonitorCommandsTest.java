@@ -1,0 +1,123 @@
+package io.setsync.monitor;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.setsync.console.CommandParser;
+import io.setsync.schedule.RetryPolicy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.Test;
+
+/** The monitor's rules for each command, applied to a state the way its event handler would. */
+public class MonitorCommandsTest {
+
+  private final Monitor.Settings settings =
+      new Monitor.Settings("here", 3, 3, RetryPolicy.STANDARD, 100, Duration.ofSeconds(1));
+  private final MonitorCommands commands = new MonitorCommands(settings);
+  private final MonitorState state = new MonitorState();
+
+  private MonitorCommands.Decision decide(String line) {
+    return commands.decide(state, CommandParser.parse(line), "tester",
+        s -> new MonitorCommands.LiveView("here", Map.of(), Map.of(), Map.of()));
+  }
+
+  /** Decides and applies the events as the monitor's event handler does. */
+  private Result apply(String line) {
+    MonitorCommands.Decision d = decide(line);
+    for (Monitor.Event e : d.events()) {
+      if (e instanceof Monitor.UserSaved u) state.users.put(u.user().name(), u.user());
+      else if (e instanceof Monitor.UserDeleted u) state.users.remove(u.name());
+      else if (e instanceof Monitor.FileSetSaved f) {
+        state.fileSets.put(f.id(), f.config());
+        state.nextFileSetId = Math.max(state.nextFileSetId, f.id() + 1);
+      } else if (e instanceof Monitor.FileSetDeleted f) state.fileSets.remove(f.id());
+      else if (e instanceof Monitor.BatchSaved b) state.batches.put(b.batch().id(), b.batch());
+      else if (e instanceof Monitor.BatchDeleted b) state.batches.remove(b.id());
+      else if (e instanceof Monitor.RunStateChanged r) state.stopped = r.stopped();
+      else fail("unexpected event " + e);
+    }
+    return d.result();
+  }
+
+  private void refused(String line, String why) {
+    try {
+      decide(line);
+      fail(line + " was accepted");
+    } catch (IllegalArgumentException e) {
+      assertTrue(e.getMessage(), e.getMessage().contains(why));
+    }
+  }
+
+  @Test
+  public void aUsersRootsConfineItsFileSets() {
+    apply("ADD SYNCUSER tester, ROOT /data, ROOT /backup");
+    apply("ADD SYNCFILESET /data/app TO /backup/app");
+    refused("ADD SYNCFILESET /data2/app TO /backup/app", "/data2/app is outside the roots of SYNCUSER tester");
+    refused("ALTER SYNCUSER tester, ROOT /elsewhere", "SYNCFILESET 1 of tester would fall outside its roots");
+  }
+
+  @Test
+  public void nothingInUseIsDeleted() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD BATCHID nightly");
+    apply("ADD SYNCFILESET /a TO /b, BATCHID nightly");
+    refused("DELETE SYNCUSER tester", "still has SYNCFILESET 1");
+    refused("DELETE BATCHID nightly", "still used by SYNCFILESET 1");
+    refused("ADD SYNCFILESET /c TO /d, BATCHID weekly", "unknown BATCHID weekly");
+    refused("ADD SYNCFILESET /c TO /d, USER someone", "unknown SYNCUSER someone");
+    apply("DELETE SYNCFILESET 1");
+    apply("DELETE BATCHID nightly");
+    apply("DELETE SYNCUSER tester");
+    assertTrue(state.users.isEmpty());
+  }
+
+  @Test
+  public void schedulersFollowSuspensionsBatchesAndTheRunState() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD BATCHID nightly");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO other:/d");
+    apply("ADD SYNCFILESET /e TO /f, BATCHID nightly");
+    assertEquals(3, state.wantedSchedulers("here").size());
+    apply("SUSPEND BATCHID nightly");
+    assertEquals(2, state.wantedSchedulers("here").size());
+    apply("SUSPEND SYNCFILESET 2");
+    assertEquals(1, state.wantedSchedulers("here").size());
+    assertEquals(new SchedulerKey("tester", "here", ""), state.wantedSchedulers("here").firstKey());
+    apply("STOP MONITOR");
+    assertTrue(state.wantedSchedulers("here").isEmpty());
+    apply("START MONITOR");
+    apply("SUSPEND SYNCUSER tester");
+    assertTrue(state.wantedSchedulers("here").isEmpty());
+    apply("ACTIVATE SYNCUSER tester");
+    apply("ACTIVATE SYNCFILESET 2");
+    apply("ACTIVATE BATCHID nightly");
+    assertEquals(3, state.wantedSchedulers("here").size());
+  }
+
+  @Test
+  public void limitsAreClearErrors() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD BATCHID b1");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO /d, BATCHID b1");
+    apply("ADD SYNCFILESET /e TO other:/f");
+    refused("ADD SYNCFILESET /g TO third:/h", "3 schedulers are the most allowed");
+    refused("ADD SYNCFILESET /g TO /h", "already has 3 file sets");
+  }
+
+  @Test
+  public void unknownIdsAreErrorsAndIdsAreNeverReused() {
+    apply("ADD SYNCUSER tester");
+    refused("ALTER SYNCFILESET 9, PURGE", "unknown SYNCFILESET 9");
+    refused("INFO SYNCFILESET 9", "unknown SYNCFILESET 9");
+    refused("STATUS SYNCFILESET 9", "unknown SYNCFILESET 9");
+    refused("SUSPEND SYNCUSER nobody", "unknown SYNCUSER nobody");
+    Result.FileSetAdded first = (Result.FileSetAdded) apply("ADD SYNCFILESET /a TO /b");
+    apply("DELETE SYNCFILESET " + first.id());
+    Result.FileSetAdded second = (Result.FileSetAdded) apply("ADD SYNCFILESET /a TO /b");
+    assertEquals(first.id() + 1, second.id());
+  }
+}
