@@ -247,8 +247,9 @@ public sealed interface Result extends CborSerializable {
           if (s.fileSets().isEmpty()) out.append("no file sets\n");
           out.append(String.format("%-6s %-28s %-20s %s%n", "ID", "STATE", "NEXT RUN", "LAST RESULT"));
           for (FileSetView f : s.fileSets()) {
-            String last = f.last() == null ? "never" : time(f.last().endedMillis()) + " code " + f.last().code()
-                + (s.detail() ? " " + f.last().summary() : ", copied " + f.last().counts().copied());
+            String last = f.last() == null ? "never"
+                : time(f.last().endedMillis()) + " " + (s.detail() ? f.last().summary()
+                    : "code " + f.last().code() + ", copied " + f.last().counts().copied());
             out.append(String.format("%-6d %-28s %-20s %s%n", f.id(), f.state(),
                 f.nextRunMillis() == null ? "-" : time(f.nextRunMillis()), last));
             if (s.detail()) {
