@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Tcp;
+import io.setsync.destination.DestinationRoot;
 import io.setsync.destination.Receiver;
 import io.setsync.destination.RenameJournal;
 import java.net.InetSocketAddress;
@@ -41,14 +42,27 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
 
+  private enum SweepOpenAreas implements Command {
+    INSTANCE
+  }
+
+  private record Swept(List<Path> roots, Throwable failure) implements Command {}
+
   public static Behavior<Command> create(String host, int port, Receiver.Settings settings) {
-    return Behaviors.setup(ctx -> new DestinationEndpoint(ctx, host, port, settings));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      // RENAMEOPEN leaves replaced files that programs still hold; they go once nobody does.
+      Duration sweep = ctx.getSystem().settings().config().getDuration("setsync.endpoint.open-area-sweep");
+      timers.startTimerWithFixedDelay(SweepOpenAreas.INSTANCE, sweep);
+      return new DestinationEndpoint(ctx, host, port, settings);
+    }));
   }
 
   private final Receiver.Settings settings;
   private final Map<Path, ActorRef<RenameJournal.Command>> journals = new HashMap<>();
   private final Map<Path, ActorRef<Receiver.Command>> busyRoots = new HashMap<>();
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
+  /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
+  private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
   private long sessions;
 
@@ -72,6 +86,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(Accepted.class, this::onAccepted)
         .onMessage(Claim.class, this::onClaim)
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
+        .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
+        .onMessage(Swept.class, this::onSwept)
         .build();
   }
 
@@ -113,6 +129,11 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   private Behavior<Command> onClaim(Claim claim) {
+    List<Claim> waiting = sweeping.get(claim.root());
+    if (waiting != null) {
+      waiting.add(claim);
+      return this;
+    }
     ActorRef<Receiver.Command> holder = busyRoots.get(claim.root());
     if (holder != null) {
       claim.receiver().tell(new Receiver.ClaimRefused(
@@ -130,6 +151,52 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
     busyRoots.values().remove(stopped.receiver());
+    return this;
+  }
+
+  /**
+   * Sweeps the open areas of the roots this endpoint has served and no session holds now. The
+   * roots count as claimed meanwhile, so a sweep never races a session that renames into the area.
+   */
+  private Behavior<Command> onSweepOpenAreas() {
+    List<Path> idle = new ArrayList<>();
+    for (Path root : journals.keySet()) {
+      if (!busyRoots.containsKey(root) && !sweeping.containsKey(root)) idle.add(root);
+    }
+    if (idle.isEmpty()) return this;
+    idle.forEach(root -> sweeping.put(root, new ArrayList<>()));
+    java.util.concurrent.Executor io =
+        getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.runAsync(() -> sweep(idle), io),
+        (ok, failure) -> new Swept(idle, failure));
+    return this;
+  }
+
+  private static void sweep(List<Path> roots) {
+    io.setsync.fs.OpenFiles openFiles = null;
+    for (Path root : roots) {
+      if (!java.nio.file.Files.isDirectory(root.resolve(DestinationRoot.OPEN_AREA),
+          java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      if (openFiles == null) openFiles = io.setsync.fs.OpenFiles.scan();
+      try {
+        DestinationRoot.inspect(root).sweepOpenArea(openFiles);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(root + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Behavior<Command> onSwept(Swept swept) {
+    if (swept.failure() != null) {
+      getContext().getLog().warn("sweeping open areas: {}", swept.failure().getMessage());
+    }
+    for (Path root : swept.roots()) {
+      List<Claim> waiting = sweeping.remove(root);
+      if (waiting != null) waiting.forEach(claim -> getContext().getSelf().tell(claim));
+    }
     return this;
   }
 
