@@ -110,7 +110,9 @@ public final class ConsoleCommand implements Callable<Integer> {
   /** The prompt: one connection for the session; the worst completion code is the exit code. */
   private int interactive(String host, int port, Config config) {
     try (ConsoleClient client = ConsoleClient.connect(host, port, config);
-        Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+        Terminal terminal = TerminalBuilder.builder().system(true)
+            // commands piped in: read them plainly, without JLine's warning about a missing terminal
+            .dumb(System.console() == null).build()) {
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
           .appName("setsync")

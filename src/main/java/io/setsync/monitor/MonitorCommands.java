@@ -244,10 +244,13 @@ final class MonitorCommands {
     });
     if (c.object() == StatusObject.BATCHID && c.id() != null && !c.id().isEmpty()) batch(state, c.id());
     List<Result.FileSetView> fileSetViews = new ArrayList<>();
-    if ((c.object() == StatusObject.SYNCFILESET || c.object() == StatusObject.SYNC) && c.id() != null) {
+    if (c.object() == StatusObject.SYNCFILESET && c.id() != null) {
       long id = parseId(c.id());
       fileSet(state, id);
       fileSetViews.add(view(state, id, live));
+    } else if (c.object() == StatusObject.SYNC && c.id() != null) {
+      user(state, c.id());
+      state.fileSetsOfUser(c.id()).forEach(id -> fileSetViews.add(view(state, id, live)));
     } else {
       state.fileSets.keySet().forEach(id -> fileSetViews.add(view(state, id, live)));
     }
