@@ -138,7 +138,7 @@ public final class FrameLink {
     public void send(Frame frame) {
       if (closed) return;
       ByteString bytes = FrameCodec.encode(frame);
-      bytesSent += bytes.length();
+      bytesSent += 4 + bytes.length(); // with the length prefix the framing stage adds
       offer(bytes);
     }
 

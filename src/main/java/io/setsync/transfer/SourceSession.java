@@ -58,8 +58,17 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   public record Request(
       Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
 
-  /** The end of a session: the receiver's counts, or why there are none. */
-  public record Outcome(SyncCounts counts, SyncStatus status, String failure) {
+  /**
+   * The end of a session: the receiver's counts, or why there are none.
+   *
+   * @param wireBytesSent bytes this side wrote to the connection (frames and their length
+   *     prefixes), for benchmarks and transfer statistics
+   */
+  public record Outcome(SyncCounts counts, SyncStatus status, String failure, long wireBytesSent) {
+    public Outcome(SyncCounts counts, SyncStatus status, String failure) {
+      this(counts, status, failure, 0);
+    }
+
     public static Outcome failed(String reason) {
       return new Outcome(SyncCounts.ZERO, SyncStatus.ERRORS, reason);
     }
@@ -173,7 +182,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       SyncCounts counts = new SyncCounts(c.scanned(), c.copied(), c.bytes(), c.purged(), skipped, c.keptNewer(), c.errors());
       SyncStatus status = SyncStatus.ofExitCode(done.completionCode());
       if (sourceWarnings > 0) status = status.worst(SyncStatus.WARNINGS);
-      return finish(new Outcome(counts, status, null));
+      return finish(new Outcome(counts, status, null, outbox.bytesSent()));
     } else if (frame instanceof Frame.Abort abort) {
       return finish(Outcome.failed(abort.reason()));
     } else {
