@@ -69,7 +69,8 @@ final class IncomingFile {
       return false;
     }
     try {
-      Modes.apply(path, mode);
+      // The temp was created by this session as a regular file: no link to guard against.
+      Files.setPosixFilePermissions(path, Modes.permissions(mode));
       Files.setLastModifiedTime(path, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
       channel.force(true);
     } finally {

@@ -211,6 +211,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       case LISTING, DATA -> {
         if (frame instanceof Frame.Entries entries) onEntries(entries);
         else if (frame == Frame.ListingEnd.INSTANCE) onListingEnd();
+        else if (frame instanceof Frame.FileWhole whole) onFileWhole(whole);
         else if (frame instanceof Frame.FileBegin begin) onFileBegin(begin);
         else if (frame instanceof Frame.FileData data) onFileData(data);
         else if (frame instanceof Frame.FileEnd end) onFileEnd(end);
@@ -469,6 +470,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     if (file == null) throw new ProtocolException("file " + begin.id() + " was not asked for");
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
     incoming = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
+  }
+
+  private void onFileWhole(Frame.FileWhole whole) throws IOException {
+    onFileBegin(new Frame.FileBegin(whole.id(), whole.bytes().length(), whole.mtimeNanos()));
+    onFileData(new Frame.FileData(whole.bytes()));
+    onFileEnd(new Frame.FileEnd(whole.id(), whole.crc32c()));
   }
 
   private void onFileData(Frame.FileData data) throws IOException {

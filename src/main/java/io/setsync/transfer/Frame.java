@@ -12,7 +12,7 @@ import java.util.List;
  * <pre>
  * client: Hello                           server: Ready | Abort
  * client: Entries*, ListingEnd            server: Needs*, Notice*, NeedsEnd
- * client: (FileBegin FileData* FileEnd | FileUnavailable)*, DataEnd
+ * client: (FileWhole | FileBegin FileData* FileEnd | FileUnavailable)*, DataEnd
  * server: Notice*, Done
  * </pre>
  *
@@ -22,7 +22,7 @@ import java.util.List;
 public sealed interface Frame {
 
   /** Bumped on any incompatible change; a receiver refuses other versions. */
-  int PROTOCOL_VERSION = 1;
+  int PROTOCOL_VERSION = 2;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
@@ -64,6 +64,12 @@ public sealed interface Frame {
 
   /** The current file is complete; {@code crc32c} covers all its bytes. */
   record FileEnd(int id, long crc32c) implements Frame {}
+
+  /**
+   * A needed file small enough for one frame: what FileBegin, FileData and FileEnd say, in one
+   * frame, so that a small file costs one frame and not three.
+   */
+  record FileWhole(int id, long mtimeNanos, long crc32c, ByteString bytes) implements Frame {}
 
   /** The source could not send a needed file (vanished, unreadable, changing). */
   record FileUnavailable(int id, String reason) implements Frame {}

@@ -15,7 +15,8 @@ import java.util.List;
  * an {@code int} byte length followed by that many UTF-8 bytes (length -1 for null where a field
  * may be null), lists as an {@code int} count followed by the items. {@link Frame.FileData} is the
  * tag followed directly by the content bytes, which are neither copied on encode nor on decode.
- * Nothing may follow the last field.
+ * {@link Frame.FileWhole} is likewise its fixed fields followed directly by the content. Nothing
+ * may follow the last field.
  *
  * <p>Only wire well-formedness is checked here; the meaning of values (path safety, versions,
  * order of frames) is the receiver's business.
@@ -40,6 +41,13 @@ public final class FrameCodec {
   static final byte DATA_END = 12;
   static final byte NOTICE = 13;
   static final byte DONE = 14;
+  static final byte FILE_WHOLE = 15;
+
+  /** Tag, id, mtime and checksum of a FileWhole frame; the content follows. */
+  static final int FILE_WHOLE_HEADER_BYTES = 1 + 4 + 8 + 8;
+
+  /** Largest content a FileWhole frame carries. */
+  public static final int MAX_WHOLE_FILE_BYTES = MAX_FRAME_BYTES - FILE_WHOLE_HEADER_BYTES;
 
   /** Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths. */
   static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4;
@@ -76,6 +84,25 @@ public final class FrameCodec {
                 + MAX_FRAME_BYTES);
       }
       return FILE_DATA_TAG.concat(bytes);
+    }
+    if (frame instanceof Frame.FileWhole f) {
+      ByteString bytes = f.bytes();
+      if (bytes == null) {
+        throw new ProtocolException("cannot encode FileWhole frame: bytes is null");
+      }
+      if (bytes.length() > MAX_WHOLE_FILE_BYTES) {
+        throw new ProtocolException(
+            "cannot encode FileWhole frame: "
+                + ((long) FILE_WHOLE_HEADER_BYTES + bytes.length())
+                + " bytes exceed maximum "
+                + MAX_FRAME_BYTES);
+      }
+      FrameWriter w = new FrameWriter("FileWhole", FILE_WHOLE_HEADER_BYTES);
+      w.putByte(FILE_WHOLE);
+      w.putInt(f.id());
+      w.putLong(f.mtimeNanos());
+      w.putLong(f.crc32c());
+      return w.result().concat(bytes);
     }
     if (frame instanceof Frame.Entries e) {
       return encodeEntries(e);
@@ -201,6 +228,8 @@ public final class FrameCodec {
     switch (tag) {
       case FILE_DATA:
         return new Frame.FileData(bytes.drop(1));
+      case FILE_WHOLE:
+        return decodeFileWhole(bytes);
       case LISTING_END:
         return tagOnly(length, "ListingEnd", Frame.ListingEnd.INSTANCE);
       case NEEDS_END:
@@ -289,6 +318,15 @@ public final class FrameCodec {
     return new Frame.Entries(entries);
   }
 
+  private static Frame decodeFileWhole(ByteString bytes) {
+    FrameReader r =
+        new FrameReader(bytes.take(FILE_WHOLE_HEADER_BYTES).toArray(), 1, "FileWhole");
+    int id = r.getInt("id");
+    long mtime = r.getLong("mtime");
+    long crc = r.getLong("crc32c");
+    return new Frame.FileWhole(id, mtime, crc, bytes.drop(FILE_WHOLE_HEADER_BYTES));
+  }
+
   private static Frame decodeNeeds(FrameReader r) {
     int count = r.getCount("need count", MIN_NEED_BYTES);
     List<Frame.Need> needs = new ArrayList<>(count);
@@ -339,6 +377,8 @@ public final class FrameCodec {
         return "Notice";
       case DONE:
         return "Done";
+      case FILE_WHOLE:
+        return "FileWhole";
       default:
         return null;
     }

@@ -11,7 +11,8 @@ import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSink;
 import akka.stream.typed.javadsl.ActorSource;
 import akka.util.ByteString;
-import java.util.ArrayDeque;
+import akka.util.ByteStringBuilder;
+import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -87,9 +88,13 @@ public final class FrameLink {
     Pair<ActorRef<ByteString>, Source<ByteString, NotUsed>> started =
         outgoing.preMaterialize(context.getSystem());
     outbox.attach(started.first());
+    // The outbox adds the length prefixes itself (the same 4-byte big-endian prefix as
+    // Framing.simpleFramingProtocol), so that many frames can travel as one stream element.
     started
         .second()
-        .via(Framing.simpleFramingProtocol(FrameCodec.MAX_FRAME_BYTES).join(transport))
+        .via(transport)
+        .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
+        .map(framed -> framed.drop(4))
         .map(FrameLink::decodeOrError)
         .runWith(
             ActorSink.actorRefWithBackpressure(
@@ -119,16 +124,24 @@ public final class FrameLink {
   }
 
   /**
-   * Frames waiting to leave. The stream accepts one element at a time, so the outbox queues the
-   * rest; {@link #backlog()} lets the actor stop reading while the peer is slow to read.
+   * Frames waiting to leave. The stream takes one element at a time and acknowledges it, so
+   * while one element is in flight the outbox gathers the following frames into the next element:
+   * a round trip through the stream is paid per batch of frames, not per frame. {@link
+   * #wantsMore()} tells the producer when to stop; {@link #backlog()} lets a reader stop reading
+   * while the peer is slow to read.
    */
   public static final class Outbox {
     static final ByteString END = ByteString.fromArray(new byte[] {0});
 
-    private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    /** The producer may run ahead while less than this is waiting. */
+    static final int GATHER_BYTES = 1 << 20;
+
+    private ByteStringBuilder waiting = new ByteStringBuilder();
+    private int waitingFrames;
     private ActorRef<ByteString> out;
     private boolean inFlight;
     private boolean closed;
+    private boolean endSent;
     private long bytesSent;
 
     private void attach(ActorRef<ByteString> out) {
@@ -138,8 +151,11 @@ public final class FrameLink {
     public void send(Frame frame) {
       if (closed) return;
       ByteString bytes = FrameCodec.encode(frame);
-      bytesSent += 4 + bytes.length(); // with the length prefix the framing stage adds
-      offer(bytes);
+      bytesSent += 4 + bytes.length();
+      waiting.putInt(bytes.length(), ByteOrder.BIG_ENDIAN);
+      waiting.append(bytes);
+      waitingFrames++;
+      if (!inFlight) flush();
     }
 
     /** Sends the frame, then ends the outbound side once everything queued has left. */
@@ -151,7 +167,7 @@ public final class FrameLink {
     public void close() {
       if (closed) return;
       closed = true;
-      offer(END);
+      if (!inFlight) flush();
     }
 
     public boolean isClosed() {
@@ -161,31 +177,40 @@ public final class FrameLink {
     /** Call on every outbound-ready message. */
     public void onReady() {
       inFlight = false;
-      ByteString next = queue.poll();
-      if (next != null) push(next);
+      flush();
     }
 
-    /** True when nothing is waiting: the right moment to produce the next frame. */
+    /** True while the producer should offer more frames: little is waiting to leave. */
+    public boolean wantsMore() {
+      return !closed && waiting.length() < GATHER_BYTES;
+    }
+
+    /** True when nothing is waiting or in flight. */
     public boolean idle() {
-      return !inFlight && queue.isEmpty();
+      return !inFlight && waitingFrames == 0;
     }
 
+    /** Frames waiting behind the one in flight. */
     public int backlog() {
-      return queue.size();
+      return waitingFrames;
     }
 
+    /** Bytes handed to the connection so far, length prefixes included. */
     public long bytesSent() {
       return bytesSent;
     }
 
-    private void offer(ByteString bytes) {
-      if (inFlight) queue.add(bytes);
-      else push(bytes);
-    }
-
-    private void push(ByteString bytes) {
-      inFlight = bytes != END;
-      out.tell(bytes);
+    private void flush() {
+      if (waitingFrames > 0) {
+        ByteString element = waiting.result();
+        waiting = new ByteStringBuilder();
+        waitingFrames = 0;
+        inFlight = true;
+        out.tell(element);
+      } else if (closed && !endSent) {
+        endSent = true;
+        out.tell(END);
+      }
     }
   }
 }

@@ -202,7 +202,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   /** Offers the next frame whenever the connection can take one. */
   private void pump() {
-    while (ready && !finished && outbox.idle()) {
+    while (ready && !finished && outbox.wantsMore()) {
       Frame next = nextFrame();
       if (next == null) return;
       outbox.send(next);
@@ -253,6 +253,11 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     try {
       Path path = PathGuard.resolve(request.sourceRoot(), need.path());
       sending = openFile(need.id(), path);
+      if (sending.fitsOneFrame()) {
+        OutgoingFile file = sending;
+        sending = null;
+        return file.whole();
+      }
       return sending.begin();
     } catch (IOException | RuntimeException e) {
       sending = null;
@@ -307,6 +312,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     private final int chunkBytes;
     private final CRC32C crc = new CRC32C();
     private final Path path;
+    private long read;
 
     private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
       this.id = id;
@@ -317,23 +323,63 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
 
     Frame begin() {
-      return new Frame.FileBegin(id, before.size(), before.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+      return new Frame.FileBegin(id, before.size(), mtimeNanos());
+    }
+
+    private long mtimeNanos() {
+      return before.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    boolean fitsOneFrame() {
+      return before.size() <= chunkBytes;
+    }
+
+    /** The whole (small) file as one frame: one read, no FileBegin/FileEnd round. */
+    Frame whole() {
+      try {
+        // One byte more than expected, so that a file that grew is noticed without a second read.
+        ByteBuffer buffer = ByteBuffer.allocate((int) before.size() + 1);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+          // keep reading until full or at the end
+        }
+        close();
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (buffer.position() != before.size() || changed(after)) {
+          return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
+        }
+        buffer.flip();
+        crc.update(buffer.duplicate());
+        bytesSent += buffer.remaining();
+        filesSent++;
+        observer.progress(entriesListed, filesSent, bytesSent);
+        return new Frame.FileWhole(id, mtimeNanos(), crc.getValue(),
+            ByteString.fromArrayUnsafe(buffer.array(), 0, buffer.remaining()));
+      } catch (IOException e) {
+        close();
+        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
+      }
+    }
+
+    private boolean changed(BasicFileAttributes after) {
+      return after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime());
     }
 
     Frame next() {
       try {
-        ByteBuffer buffer = ByteBuffer.allocate(chunkBytes);
+        // A fresh buffer per chunk: it travels on as an immutable ByteString.
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(chunkBytes, Math.max(before.size() - read + 1, 65536)));
         int n = channel.read(buffer);
         if (n > 0) {
           buffer.flip();
           crc.update(buffer.duplicate());
           bytesSent += n;
-          return new Frame.FileData(ByteString.fromByteBuffer(buffer));
+          read += n;
+          return new Frame.FileData(ByteString.fromArrayUnsafe(buffer.array(), 0, n));
         }
         close();
         sending = null;
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime())) {
+        if (changed(after)) {
           return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
         }
         filesSent++;

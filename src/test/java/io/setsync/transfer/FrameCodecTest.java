@@ -78,6 +78,9 @@ public class FrameCodecTest {
         new Frame.FileData(ByteString.fromArray(mib)),
         new Frame.FileEnd(7, 0xFFFF_FFFFL),
         new Frame.FileEnd(Integer.MIN_VALUE, Long.MIN_VALUE),
+        new Frame.FileWhole(9, 123_456_789L, 0xFFFF_FFFFL, ByteString.fromString("small file")),
+        new Frame.FileWhole(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, ByteString.emptyByteString()),
+        new Frame.FileWhole(1, 2, 3, ByteString.fromArray(mib)),
         new Frame.FileUnavailable(3, "vanished"),
         new Frame.FileUnavailable(4, ""),
         Frame.DataEnd.INSTANCE,
@@ -148,6 +151,24 @@ public class FrameCodecTest {
   }
 
   // ---------------------------------------------------------------- encode refusals
+
+  @Test
+  public void largestFileWholeFitsExactlyAndOneMoreByteIsRefused() {
+    ByteString content = ByteString.fromArray(new byte[FrameCodec.MAX_WHOLE_FILE_BYTES]);
+    ByteString encoded = FrameCodec.encode(new Frame.FileWhole(1, 2, 3, content));
+    assertEquals(FrameCodec.MAX_FRAME_BYTES, encoded.length());
+    assertEquals(new Frame.FileWhole(1, 2, 3, content), FrameCodec.decode(encoded));
+    expectEncodeFailure(
+        new Frame.FileWhole(1, 2, 3, content.concat(ByteString.fromString("x"))), "FileWhole", "exceed");
+  }
+
+  @Test
+  public void wireLayoutOfFileWholeIsHeaderThenContent() {
+    ByteString encoded = FrameCodec.encode(new Frame.FileWhole(0x01020304, 0x05060708090A0B0CL, 0x0D0E0F1011121314L,
+        ByteString.fromArray(new byte[] {42, 43})));
+    byte[] expected = {FrameCodec.FILE_WHOLE, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 42, 43};
+    assertEquals(ByteString.fromArray(expected), encoded);
+  }
 
   @Test
   public void encodeRefusesOversizeFileData() {
@@ -276,7 +297,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(15).get(), "unknown frame tag 15");
+    expectMalformed(new Raw(16).get(), "unknown frame tag 16");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 
@@ -286,6 +307,7 @@ public class FrameCodecTest {
     expectMalformed(new Raw(FrameCodec.HELLO).i(1).s("/d").get(), "Hello", "options");
     expectMalformed(new Raw(FrameCodec.FILE_BEGIN).i(1).raw(new byte[3]).get(), "FileBegin", "size", "3 remain");
     expectMalformed(new Raw(FrameCodec.FILE_END).i(1).get(), "FileEnd", "crc32c");
+    expectMalformed(new Raw(FrameCodec.FILE_WHOLE).i(1).l(2).raw(new byte[7]).get(), "FileWhole", "crc32c", "7 remain");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).get(), "Done", "purged");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).l(4).l(5).l(6).l(7).raw((byte) 0).get(), "Done", "completionCode");
     expectMalformed(new Raw(FrameCodec.NOTICE).get(), "Notice", "kind");
@@ -467,8 +489,10 @@ public class FrameCodecTest {
         continue; // any prefix of a FileData frame is a valid (shorter) FileData frame
       }
       ByteString e = FrameCodec.encode(f);
+      // Past its header, a prefix of a FileWhole frame is a shorter file: the checksum catches it.
+      int end = f instanceof Frame.FileWhole ? FrameCodec.FILE_WHOLE_HEADER_BYTES : e.length();
       int step = Math.max(1, e.length() / 2000);
-      for (int n = 0; n < e.length(); n += step) {
+      for (int n = 0; n < end; n += step) {
         try {
           FrameCodec.decode(e.take(n));
           fail("prefix of " + n + " of " + e.length() + " bytes of " + f.getClass().getSimpleName() + " decoded");
