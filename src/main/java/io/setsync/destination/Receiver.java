@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 
-  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+  private record Received(FrameLink.Batch batch, ActorRef<Ack> ack) implements Command {}
 
   private enum Closed implements Command { INSTANCE }
 
@@ -95,6 +96,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private Phase phase = Phase.HELLO;
   private ActorRef<Ack> pendingAck;
+  /** Frames received but not handled yet: they wait while the receiver is paused. */
+  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+  /** Set when the frame after the inbox's last one was malformed. */
+  private ProtocolException malformed;
   private boolean paused;
 
   private SyncOptions options;
@@ -115,6 +120,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
+  private boolean committing;
   private int tempCounter;
 
   private record NeededFile(FileEntry source, FileEntry existing) {}
@@ -143,7 +149,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Opened.class, m -> ackLater(m.ack()))
-        .onMessage(Received.class, this::onFrame)
+        .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Claimed.class, this::onClaimed)
         .onMessage(ClaimRefused.class, m -> abort(m.reason()))
@@ -164,9 +170,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return this;
   }
 
-  /** The next inbound frame is wanted unless a commit is running or the peer reads slowly. */
+  /** More frames are wanted once the inbox is handled, unless paused or the peer reads slowly. */
   private void releaseInbound() {
-    if (pendingAck != null && !paused && outbox.backlog() < 256 && phase != Phase.DONE) {
+    if (pendingAck != null && inbox.isEmpty() && !paused && outbox.backlog() < 256 && phase != Phase.DONE) {
       ActorRef<Ack> ack = pendingAck;
       pendingAck = null;
       ack.tell(Ack.INSTANCE);
@@ -179,16 +185,30 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return this;
   }
 
-  private Behavior<Command> onFrame(Received m) {
+
+  private Behavior<Command> onBatch(Received m) {
     pendingAck = m.ack();
-    try {
-      handle(m.frame());
-    } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
-      return abort(e.getMessage());
-    } catch (IOException | UncheckedIOException e) {
-      return abort("destination " + requestedRoot + ": " + describe(e));
+    inbox.addAll(m.batch().frames());
+    malformed = m.batch().malformed();
+    return drainInbox();
+  }
+
+  /** Handles waiting frames in order until the inbox is empty or the receiver pauses. */
+  private Behavior<Command> drainInbox() {
+    if (phase == Phase.DONE) return this;
+    while (!paused && !inbox.isEmpty()) {
+      try {
+        handle(inbox.poll());
+      } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
+        return abort(e.getMessage());
+      } catch (IOException | UncheckedIOException e) {
+        return abort("destination " + requestedRoot + ": " + describe(e));
+      }
+      if (phase == Phase.DONE) return awaitClose();
     }
-    if (phase == Phase.DONE) return awaitClose();
+    if (inbox.isEmpty() && malformed != null) {
+      return abort("bad frame from the source: " + malformed.getMessage());
+    }
     releaseInbound();
     return this;
   }
@@ -327,8 +347,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     phase = Phase.LISTING;
     paused = false;
     outbox.send(new Frame.Ready(sessionId));
-    releaseInbound();
-    return this;
+    return drainInbox();
   }
 
   // ---- listing
@@ -532,9 +551,17 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         : null;
     batch.add(new Replacement(target, temp, saved));
     batchBytes += bytes;
-    if (batch.size() >= settings.commitBatchFiles() || batchBytes >= settings.commitBatchBytes()) {
+    if (!committing && batchFull(1)) {
       beginCommit();
+    } else if (committing && batchFull(2)) {
+      // The next batch is complete too: wait for the running commit before reading on.
+      paused = true;
     }
+  }
+
+  private boolean batchFull(int batches) {
+    return batch.size() >= batches * settings.commitBatchFiles()
+        || batchBytes >= batches * settings.commitBatchBytes();
   }
 
   private void onDataEnd() {
@@ -545,18 +572,23 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
     dataEnded = true;
     phase = Phase.COMMITTING_LAST;
+    if (committing) return; // the running commit's end takes it from here
     if (batch.isEmpty()) finishSession();
     else beginCommit();
   }
 
   // ---- commit through the journal
 
+  /**
+   * Journals a batch of complete, fsync'ed temp files as begun, replaces, journals it committed.
+   * One commit runs at a time; files of the next batch are received meanwhile.
+   */
   private void beginCommit() {
     List<Replacement> toCommit = List.copyOf(batch);
     batch.clear();
     batchBytes = 0;
     long batchId = nextBatchId++;
-    paused = true;
+    committing = true;
     getContext()
         .ask(
             RenameJournal.Done.class,
@@ -598,14 +630,15 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     } catch (IOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
     }
+    committing = false;
     paused = false;
     if (dataEnded) {
       if (!batch.isEmpty()) beginCommit();
       else finishSession();
       return phase == Phase.DONE ? awaitClose() : this;
     }
-    releaseInbound();
-    return this;
+    if (batchFull(1)) beginCommit();
+    return drainInbox();
   }
 
   // ---- the end

@@ -13,14 +13,18 @@ import akka.stream.typed.javadsl.ActorSource;
 import akka.util.ByteString;
 import akka.util.ByteStringBuilder;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * Connects one session actor to a byte transport (a TCP connection): incoming bytes are framed,
- * decoded and delivered to the actor with backpressure (the actor acks each frame when it is ready
- * for the next); outgoing frames go through the returned {@link Outbox}.
+ * decoded and delivered to the actor with backpressure, as batches of the frames that arrived while
+ * the actor was busy (the actor acks each batch when it is ready for the next, so a round trip
+ * through the stream is paid per batch, not per frame); outgoing frames go through the returned
+ * {@link Outbox}.
  */
 public final class FrameLink {
 
@@ -29,11 +33,20 @@ public final class FrameLink {
     INSTANCE
   }
 
+  /** Most bytes of frames delivered in one batch. */
+  static final long BATCH_BYTES = 8L << 20;
+
+  /**
+   * Frames in arrival order; {@code malformed} is set when the frame after the last one could not
+   * be decoded (the connection is then of no further use).
+   */
+  public record Batch(List<Frame> frames, ProtocolException malformed) {}
+
   /** How the session actor's protocol wraps what the link delivers. */
   public interface Messages<M> {
     M opened(ActorRef<Ack> ack);
 
-    M received(Frame frame, ActorRef<Ack> ack);
+    M received(Batch batch, ActorRef<Ack> ack);
 
     M closed();
 
@@ -46,7 +59,7 @@ public final class FrameLink {
     /** Builds the adapter from an actor's own message constructors. */
     static <M> Messages<M> of(
         Function<ActorRef<Ack>, M> opened,
-        BiFunction<Frame, ActorRef<Ack>, M> received,
+        BiFunction<Batch, ActorRef<Ack>, M> received,
         M closed,
         Function<Throwable, M> failed,
         M outboundReady) {
@@ -55,8 +68,8 @@ public final class FrameLink {
           return opened.apply(ack);
         }
 
-        public M received(Frame frame, ActorRef<Ack> ack) {
-          return received.apply(frame, ack);
+        public M received(Batch batch, ActorRef<Ack> ack) {
+          return received.apply(batch, ack);
         }
 
         public M closed() {
@@ -94,15 +107,23 @@ public final class FrameLink {
         .second()
         .via(transport)
         .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
-        .map(framed -> framed.drop(4))
-        .map(FrameLink::decodeOrError)
+        .<List<ByteString>>batchWeighted(
+            BATCH_BYTES,
+            bytes -> (long) bytes.length(),
+            first -> {
+              List<ByteString> batch = new ArrayList<>();
+              batch.add(first);
+              return batch;
+            },
+            (batch, next) -> {
+              batch.add(next);
+              return batch;
+            })
+        .map(FrameLink::decode)
         .runWith(
             ActorSink.actorRefWithBackpressure(
                 context.getSelf(),
-                (ActorRef<Ack> ack, Object item) ->
-                    item instanceof Frame frame
-                        ? messages.received(frame, ack)
-                        : messages.failed((ProtocolException) item),
+                (ActorRef<Ack> ack, Batch batch) -> messages.received(batch, ack),
                 messages::opened,
                 Ack.INSTANCE,
                 messages.closed(),
@@ -112,15 +133,19 @@ public final class FrameLink {
   }
 
   /**
-   * A malformed frame reaches the actor as a failure while the connection stays up, so the actor
-   * can still tell its peer why the session ends.
+   * A malformed frame reaches the actor as part of the batch while the connection stays up, so
+   * the actor can still tell its peer why the session ends.
    */
-  private static Object decodeOrError(ByteString bytes) {
-    try {
-      return FrameCodec.decode(bytes);
-    } catch (ProtocolException e) {
-      return e;
+  private static Batch decode(List<ByteString> framed) {
+    List<Frame> frames = new ArrayList<>(framed.size());
+    for (ByteString bytes : framed) {
+      try {
+        frames.add(FrameCodec.decode(bytes.drop(4)));
+      } catch (ProtocolException e) {
+        return new Batch(frames, e);
+      }
     }
+    return new Batch(frames, null);
   }
 
   /**

@@ -46,7 +46,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 
-  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+  private record Received(FrameLink.Batch batch, ActorRef<Ack> ack) implements Command {}
 
   private enum Closed implements Command { INSTANCE }
 
@@ -144,7 +144,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Opened.class, m -> ack(m.ack()))
-        .onMessage(Received.class, this::onFrame)
+        .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
@@ -158,9 +158,21 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     return this;
   }
 
-  private Behavior<Command> onFrame(Received m) {
-    Frame frame = m.frame();
+  private Behavior<Command> onBatch(Received m) {
     m.ack().tell(Ack.INSTANCE);
+    for (Frame frame : m.batch().frames()) {
+      Behavior<Command> next = onFrame(frame);
+      if (finished) return next;
+    }
+    if (m.batch().malformed() != null) {
+      return finish(Outcome.failed(connectionFailure(m.batch().malformed())));
+    }
+    pump();
+    return this;
+  }
+
+  /** Handles one frame; the session goes on unless it is {@link #finished} afterwards. */
+  private Behavior<Command> onFrame(Frame frame) {
     if (frame instanceof Frame.Ready) {
       try {
         listing = TreeScanner.open(request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning);
@@ -190,7 +202,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return finish(Outcome.failed("protocol error: the destination sent an unexpected "
           + frame.getClass().getSimpleName() + " frame"));
     }
-    pump();
     return this;
   }
 
