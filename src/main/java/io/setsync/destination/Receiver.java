@@ -70,13 +70,17 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private record BatchCommitted(List<Replacement> batch, Throwable failure) implements Command {}
 
+  /** A writer thread is done with a whole file: its bytes, -1 on a checksum mismatch, or a failure. */
+  private record WholeWritten(int id, String temp, long bytes, Throwable failure) implements Command {}
+
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
     void claim(Path root, ActorRef<Command> receiver);
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int commitBatchFiles, long commitBatchBytes, Duration journalTimeout) {}
+  public record Settings(
+      int commitBatchFiles, long commitBatchBytes, Duration journalTimeout, int parallelWrites) {}
 
   public static Behavior<Command> create(
       Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
@@ -96,11 +100,15 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private Phase phase = Phase.HELLO;
   private ActorRef<Ack> pendingAck;
-  /** Frames received but not handled yet: they wait while the receiver is paused. */
+  /** Frames received but not handled yet: they wait while the receiver {@link #holds()}. */
   private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
   /** Set when the frame after the inbox's last one was malformed. */
   private ProtocolException malformed;
+  /** Waiting for the root's claim and recovery. */
   private boolean paused;
+  /** Whole small files being written (and fsync'ed) on the io dispatcher. */
+  private int writesInFlight;
+  private final java.util.concurrent.Executor writers;
 
   private SyncOptions options;
   private Path requestedRoot;
@@ -112,6 +120,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private PurgeList purges;
   private final List<DirectoryFinish> directoryFinishes = new ArrayList<>();
   private final Map<Integer, NeededFile> needed = new HashMap<>();
+  /** Ids of needed files a writer thread is busy with. */
+  private final java.util.Set<Integer> writing = new java.util.HashSet<>();
   private final List<Frame.Need> needsToSend = new ArrayList<>();
   private int nextNeedId = 1;
   private boolean listingEnded;
@@ -122,6 +132,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private long batchBytes;
   private boolean committing;
   private int tempCounter;
+  private int savedCounter;
 
   private record NeededFile(FileEntry source, FileEntry existing) {}
 
@@ -137,6 +148,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     this.sessionId = sessionId;
     this.claims = claims;
     this.settings = settings;
+    this.writers =
+        ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
         FrameLink.connect(
             ctx,
@@ -156,6 +169,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
+        .onMessage(WholeWritten.class, this::onWholeWritten)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
         .onSignal(PostStop.class, s -> cleanUp())
@@ -170,9 +184,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return this;
   }
 
-  /** More frames are wanted once the inbox is handled, unless paused or the peer reads slowly. */
+  /** More frames are wanted once the inbox is handled, unless held or the peer reads slowly. */
   private void releaseInbound() {
-    if (pendingAck != null && inbox.isEmpty() && !paused && outbox.backlog() < 256 && phase != Phase.DONE) {
+    if (pendingAck != null && inbox.isEmpty() && !holds() && outbox.backlog() < 256 && phase != Phase.DONE) {
       ActorRef<Ack> ack = pendingAck;
       pendingAck = null;
       ack.tell(Ack.INSTANCE);
@@ -193,10 +207,22 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return drainInbox();
   }
 
-  /** Handles waiting frames in order until the inbox is empty or the receiver pauses. */
+  /**
+   * Frames wait while the root is being claimed, while the writers are all busy, or while a
+   * commit runs and the next batch is already full.
+   */
+  private boolean holds() {
+    return paused || writesInFlight >= settings.parallelWrites() || (committing && batchFull(2));
+  }
+
+  /**
+   * Moves the session on after anything happened: handles waiting frames in order while not
+   * held, starts a commit when a batch is full (one at a time), and after the data's end, once
+   * every write and commit is done, finishes.
+   */
   private Behavior<Command> drainInbox() {
     if (phase == Phase.DONE) return this;
-    while (!paused && !inbox.isEmpty()) {
+    while (!holds() && !inbox.isEmpty()) {
       try {
         handle(inbox.poll());
       } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
@@ -204,7 +230,19 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       } catch (IOException | UncheckedIOException e) {
         return abort("destination " + requestedRoot + ": " + describe(e));
       }
-      if (phase == Phase.DONE) return awaitClose();
+      if (!committing && batchFull(1)) beginCommit();
+    }
+    if (dataEnded) {
+      if (writesInFlight == 0 && !committing) {
+        if (!batch.isEmpty()) {
+          beginCommit();
+        } else {
+          finishSession();
+          return awaitClose();
+        }
+      }
+      releaseInbound(); // anything after the data's end is a protocol error, so let it show
+      return this;
     }
     if (inbox.isEmpty() && malformed != null) {
       return abort("bad frame from the source: " + malformed.getMessage());
@@ -486,15 +524,59 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private void onFileBegin(Frame.FileBegin begin) throws IOException {
     if (incoming != null) throw new ProtocolException("file " + begin.id() + " began inside file " + incoming.id());
     NeededFile file = needed.get(begin.id());
-    if (file == null) throw new ProtocolException("file " + begin.id() + " was not asked for");
+    if (file == null || writing.contains(begin.id())) {
+      throw new ProtocolException("file " + begin.id() + " was not asked for");
+    }
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
     incoming = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
   }
 
-  private void onFileWhole(Frame.FileWhole whole) throws IOException {
-    onFileBegin(new Frame.FileBegin(whole.id(), whole.bytes().length(), whole.mtimeNanos()));
-    onFileData(new Frame.FileData(whole.bytes()));
-    onFileEnd(new Frame.FileEnd(whole.id(), whole.crc32c()));
+  /**
+   * A small file is written, checked and fsync'ed by a writer thread, several at once; it joins
+   * a batch when its write is done, so every file a batch names is durable before the batch is.
+   */
+  private void onFileWhole(Frame.FileWhole whole) {
+    NeededFile file = needed.get(whole.id());
+    if (file == null || writing.contains(whole.id())) {
+      throw new ProtocolException("file " + whole.id() + " was not asked for");
+    }
+    if (incoming != null && incoming.id() == whole.id()) {
+      throw new ProtocolException("file " + whole.id() + " sent whole while being sent in chunks");
+    }
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    Path tempPath = root.resolve(temp);
+    int mode = file.source().mode();
+    writing.add(whole.id());
+    writesInFlight++;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> IncomingFile.writeWhole(whole, mode, tempPath, temp), writers),
+        (written, failure) -> new WholeWritten(whole.id(), temp, written == null ? -1 : written, failure));
+  }
+
+  private Behavior<Command> onWholeWritten(WholeWritten m) {
+    writesInFlight--;
+    writing.remove(m.id());
+    if (phase == Phase.DONE) {
+      try {
+        Files.deleteIfExists(root.resolve(m.temp()));
+      } catch (IOException ignored) {
+        // the next session's orphan sweep removes it
+      }
+      return this;
+    }
+    NeededFile need = needed.remove(m.id());
+    if (m.failure() != null) {
+      return abort("destination " + requestedRoot + ": " + describe(m.failure()));
+    }
+    if (m.bytes() < 0) {
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+    } else {
+      tally.bytes += m.bytes();
+      addToBatch(need.source().path(), m.temp(), need.existing(), m.bytes());
+    }
+    return drainInbox();
   }
 
   private void onFileData(Frame.FileData data) throws IOException {
@@ -519,6 +601,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private void onFileUnavailable(Frame.FileUnavailable gone) throws IOException {
+    if (writing.contains(gone.id())) throw new ProtocolException("file " + gone.id() + " is already being written");
     NeededFile need = needed.remove(gone.id());
     if (need == null) throw new ProtocolException("file " + gone.id() + " was not asked for");
     if (incoming != null && incoming.id() == gone.id()) {
@@ -547,16 +630,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private void addToBatch(String target, String temp, FileEntry existing, long bytes) {
     String saved = existing != null && existing.type() != EntryType.DIRECTORY
-        ? root.scratchName("AA" + sessionId + "-" + tempCounter)
+        ? root.scratchName("AA" + sessionId + "-" + (++savedCounter))
         : null;
     batch.add(new Replacement(target, temp, saved));
     batchBytes += bytes;
-    if (!committing && batchFull(1)) {
-      beginCommit();
-    } else if (committing && batchFull(2)) {
-      // The next batch is complete too: wait for the running commit before reading on.
-      paused = true;
-    }
   }
 
   private boolean batchFull(int batches) {
@@ -567,14 +644,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private void onDataEnd() {
     if (!listingEnded) throw new ProtocolException("data ended before the listing");
     if (incoming != null) throw new ProtocolException("data ended inside file " + incoming.id());
-    if (!needed.isEmpty()) {
-      throw new ProtocolException("data ended with " + needed.size() + " needed file(s) never sent");
+    if (needed.size() > writing.size()) {
+      throw new ProtocolException(
+          "data ended with " + (needed.size() - writing.size()) + " needed file(s) never sent");
     }
-    dataEnded = true;
+    dataEnded = true; // the session ends once the writes and commits running now are done
     phase = Phase.COMMITTING_LAST;
-    if (committing) return; // the running commit's end takes it from here
-    if (batch.isEmpty()) finishSession();
-    else beginCommit();
   }
 
   // ---- commit through the journal
@@ -631,12 +706,6 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       return abort("destination " + root.path() + ": " + describe(e));
     }
     committing = false;
-    paused = false;
-    if (dataEnded) {
-      if (!batch.isEmpty()) beginCommit();
-      else finishSession();
-      return phase == Phase.DONE ? awaitClose() : this;
-    }
     if (batchFull(1)) beginCommit();
     return drainInbox();
   }

@@ -54,6 +54,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private enum OutboundReady implements Command { INSTANCE }
 
+  /**
+   * A reader thread opened a needed file: a small one comes back read (FileWhole, or
+   * FileUnavailable), a larger one open, to be sent in chunks.
+   */
+  private record FileOpened(Frame frame, OutgoingFile large) implements Command {}
+
   /** What to synchronize, and where to. */
   public record Request(
       Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
@@ -82,12 +88,13 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow) {
+  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads) {
     public static Settings from(com.typesafe.config.Config transfer) {
       return new Settings(
           (int) transfer.getBytes("chunk-bytes").longValue(),
           transfer.getInt("entries-per-frame"),
-          transfer.getInt("need-window"));
+          transfer.getInt("need-window"),
+          transfer.getInt("parallel-reads"));
     }
   }
 
@@ -109,6 +116,10 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private boolean dataEnded;
   private final ArrayDeque<Frame.Need> needs = new ArrayDeque<>();
   private OutgoingFile sending;
+  private int readsInFlight;
+  private final ArrayDeque<Frame> readFrames = new ArrayDeque<>();
+  private final ArrayDeque<OutgoingFile> largeFiles = new ArrayDeque<>();
+  private final java.util.concurrent.Executor readers;
   private long entriesListed;
   private long filesSent;
   private long bytesSent;
@@ -126,6 +137,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     this.settings = settings;
     this.observer = observer;
     this.replyTo = replyTo;
+    this.readers =
+        ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
         FrameLink.connect(
             ctx,
@@ -146,6 +159,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(Opened.class, m -> ack(m.ack()))
         .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
+        .onMessage(FileOpened.class, this::onFileOpened)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -220,17 +234,63 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
   }
 
+  /**
+   * Files already read go first, then the chunks of a large file, then more listing; needed
+   * files are read by reader threads meanwhile, a few at a time.
+   */
   private Frame nextFrame() {
     if (sending != null) return sending.next();
-    boolean listingMayGo = !listingEnded && needs.size() < settings.needWindow();
-    if (!needs.isEmpty() && (!listingMayGo || needs.size() >= 64)) return beginFile(needs.poll());
-    if (listingMayGo) return nextListingFrame();
-    if (!needs.isEmpty()) return beginFile(needs.poll());
-    if (listingEnded && needsEnded && !dataEnded) {
+    if (!readFrames.isEmpty()) return readFrames.poll();
+    if (!largeFiles.isEmpty()) {
+      sending = largeFiles.poll();
+      return sending.begin();
+    }
+    startReads();
+    if (!listingEnded && needs.size() < settings.needWindow()) return nextListingFrame();
+    if (listingEnded && needsEnded && needs.isEmpty() && readsInFlight == 0 && !dataEnded) {
       dataEnded = true;
       return Frame.DataEnd.INSTANCE;
     }
     return null;
+  }
+
+  private void startReads() {
+    while (!needs.isEmpty() && readsInFlight + readFrames.size() + largeFiles.size() < settings.parallelReads()) {
+      Frame.Need need = needs.poll();
+      readsInFlight++;
+      getContext().pipeToSelf(
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> openNeeded(need), readers),
+          (opened, failure) -> opened != null ? opened
+              : new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null));
+    }
+  }
+
+  /** On a reader thread: touches no session state. */
+  private FileOpened openNeeded(Frame.Need need) {
+    try {
+      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
+      OutgoingFile file = openFile(need.id(), path);
+      return file.fitsOneFrame() ? new FileOpened(file.whole(), null) : new FileOpened(null, file);
+    } catch (IOException | RuntimeException e) {
+      return new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e)), null);
+    }
+  }
+
+  private Behavior<Command> onFileOpened(FileOpened m) {
+    readsInFlight--;
+    if (m.large() != null) {
+      if (finished) m.large().close();
+      else largeFiles.add(m.large());
+    } else {
+      if (m.frame() instanceof Frame.FileWhole whole) {
+        filesSent++;
+        bytesSent += whole.bytes().length();
+        observer.progress(entriesListed, filesSent, bytesSent);
+      }
+      readFrames.add(m.frame());
+    }
+    pump();
+    return finished ? Behaviors.stopped() : this;
   }
 
   private Frame nextListingFrame() {
@@ -257,22 +317,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return entry.withContentHash(ContentHash.of(request.sourceRoot().resolve(entry.path())));
     } catch (IOException e) {
       return entry; // no hash: the receiver sees a difference and asks for the file
-    }
-  }
-
-  private Frame beginFile(Frame.Need need) {
-    try {
-      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
-      sending = openFile(need.id(), path);
-      if (sending.fitsOneFrame()) {
-        OutgoingFile file = sending;
-        sending = null;
-        return file.whole();
-      }
-      return sending.begin();
-    } catch (IOException | RuntimeException e) {
-      sending = null;
-      return new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e));
     }
   }
 
@@ -303,6 +347,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private Behavior<Command> cleanUp() {
     if (sending != null) sending.close();
+    largeFiles.forEach(OutgoingFile::close);
     if (listing != null) listing.close();
     return this;
   }
@@ -345,7 +390,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return before.size() <= chunkBytes;
     }
 
-    /** The whole (small) file as one frame: one read, no FileBegin/FileEnd round. */
+    /** The whole (small) file as one frame; touches no session state (reader threads call it). */
     Frame whole() {
       try {
         // One byte more than expected, so that a file that grew is noticed without a second read.
@@ -360,9 +405,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         }
         buffer.flip();
         crc.update(buffer.duplicate());
-        bytesSent += buffer.remaining();
-        filesSent++;
-        observer.progress(entriesListed, filesSent, bytesSent);
         return new Frame.FileWhole(id, mtimeNanos(), crc.getValue(),
             ByteString.fromArrayUnsafe(buffer.array(), 0, buffer.remaining()));
       } catch (IOException e) {
