@@ -63,6 +63,7 @@ public final class Bench {
   private long smallBytes;
   private long manyBytes;
   private SetSyncNode node;
+  private boolean warmUp;
   private Rsync rsync;
 
   private Bench(Scale scale, Path base) {
@@ -130,7 +131,6 @@ public final class Bench {
     smallBytes = data.createSmall(src.resolve("small"), scale.smallFiles(), scale.smallDirectories());
     data.createBig(src.resolve("big").resolve("big.bin"), scale.bigBytes());
     manyBytes = data.createMany(src.resolve("many"), scale.manyFiles(), scale.manyDirectories());
-    data.createSmall(src.resolve("warm"), 300, 10);
     Files.createDirectories(dst);
     // The no-op scan of the large tree starts from identical copies (cp -a keeps mtimes and modes).
     exec("cp", "-a", src.resolve("many").toString(), dst.resolve("setsync-many").toString());
@@ -145,10 +145,9 @@ public final class Bench {
         .withFallback(ConfigFactory.load()));
     say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB); rsync pushes to an rsync daemon on 127.0.0.1",
         Runtime.getRuntime().maxMemory() >> 20);
-    setsync(src.resolve("warm"), "warm"); // JIT warm-up, not timed
-    rsync.push(src.resolve("warm"), "rsync-warm");
-
-    for (int round = 1; round <= scale.rounds(); round++) {
+    // Round 0 warms up (a scheduled sync runs in a node that has been up for a while); not counted.
+    for (int round = 0; round <= scale.rounds(); round++) {
+      warmUp = round == 0;
       long roundStart = System.nanoTime();
       List<String> order = round % 2 == 1 ? List.of(SETSYNC, RSYNC) : List.of(RSYNC, SETSYNC);
       for (String tool : order) {
@@ -157,8 +156,9 @@ public final class Bench {
       }
       wipe("tar-small");
       Files.createDirectories(dst.resolve("tar-small"));
-      tarPipe.add(timed(() -> exec("bash", "-c", "tar -C '" + src.resolve("small") + "' -cf - . | tar -C '"
-          + dst.resolve("tar-small") + "' -xf -")));
+      double tar = timed(() -> exec("bash", "-c", "tar -C '" + src.resolve("small") + "' -cf - . | tar -C '"
+          + dst.resolve("tar-small") + "' -xf -"));
+      if (!warmUp) tarPipe.add(tar);
       for (String tool : order) time("noop-10k", tool, "small", tool + "-small");
       data.changeSmall(1.0, System.currentTimeMillis());
       for (String tool : order) time("small-1pct", tool, "small", tool + "-small");
@@ -169,12 +169,13 @@ public final class Bench {
       }
       wipe("cp-big");
       Files.createDirectories(dst.resolve("cp-big"));
-      cp.add(timed(() -> exec("cp", src.resolve("big").resolve("big.bin").toString(), dst.resolve("cp-big").toString())));
+      double copy = timed(() -> exec("cp", src.resolve("big").resolve("big.bin").toString(), dst.resolve("cp-big").toString()));
+      if (!warmUp) cp.add(copy);
       data.changeMiddle(src.resolve("big").resolve("big.bin"), Scale.DELTA_BYTES, System.currentTimeMillis());
       for (String tool : order) time("big-delta", tool, "big", tool + "-big");
 
       for (String tool : order) time("noop-100k", tool, "many", tool + "-many");
-      say("round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
+      say(warmUp ? "warm-up round done in %3$.1f s" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
     }
   }
 
@@ -197,6 +198,7 @@ public final class Bench {
     double seconds = timed(() -> sent[0] = tool.equals(SETSYNC)
         ? setsync(src.resolve(source), target)
         : rsync.push(src.resolve(source), target).bytesSent());
+    if (warmUp) return;
     if (heap) heapPeaks.add(heapPeak());
     times.get(scenario).get(tool).add(seconds);
     if (scenario.equals("big-delta")) bigDeltaBytes.get(tool).add(sent[0]);
