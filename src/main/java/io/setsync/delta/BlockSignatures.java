@@ -46,13 +46,16 @@ public final class BlockSignatures {
     return (int) Math.min(size, 1 << 24);
   }
 
-  public static int blockCount(long length, int blockSize) {
-    return (int) ((length + blockSize - 1) / blockSize);
+  /** Blocks needed to cover {@code length} bytes (without overflow for any length). */
+  public static long blockCount(long length, int blockSize) {
+    return length / blockSize + (length % blockSize == 0 ? 0 : 1);
   }
 
   /** Reads the channel to its end and signs it in blocks of {@code blockSize}. */
   public static BlockSignatures of(ReadableByteChannel in, long expectedLength, int blockSize) throws IOException {
-    int capacity = blockCount(expectedLength, blockSize) + 1;
+    long blocks = blockCount(expectedLength, blockSize);
+    if (blocks >= Integer.MAX_VALUE - 8) throw new IOException("file too large for block size " + blockSize);
+    int capacity = (int) blocks + 1;
     int[] weak = new int[capacity];
     long[] strong = new long[capacity];
     ByteBuffer block = ByteBuffer.allocate(blockSize);

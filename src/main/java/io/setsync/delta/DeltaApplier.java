@@ -27,7 +27,7 @@ public final class DeltaApplier {
     this.buffer = ByteBuffer.allocateDirect(Math.max(blockSize, 1 << 20));
   }
 
-  public int blockCount() {
+  public long blockCount() {
     return BlockSignatures.blockCount(length, blockSize);
   }
 

@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import io.setsync.delta.BlockSignatures;
+import io.setsync.delta.DeltaApplier;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
@@ -71,6 +73,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private record BatchCommitted(List<Replacement> batch, Throwable failure) implements Command {}
 
   /** A writer thread is done with a whole file: its bytes, -1 on a checksum mismatch, or a failure. */
+  private record Signed(int id, BlockSignatures signatures) implements Command {}
+
   private record WholeWritten(int id, String temp, long bytes, Throwable failure) implements Command {}
 
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
@@ -80,7 +84,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   /** Tunables from setsync.transfer. */
   public record Settings(
-      int commitBatchFiles, long commitBatchBytes, Duration journalTimeout, int parallelWrites) {}
+      int commitBatchFiles,
+      long commitBatchBytes,
+      Duration journalTimeout,
+      int parallelWrites,
+      long deltaThreshold) {}
 
   public static Behavior<Command> create(
       Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
@@ -127,6 +135,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private boolean listingEnded;
   private boolean dataEnded;
   private IncomingFile incoming;
+  private java.nio.channels.FileChannel basis;
+  private DeltaApplier applier;
+  private String basisFailure;
+  /** Old copies being signed; NeedsEnd waits for them. */
+  private int signing;
   private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
@@ -134,7 +147,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private int tempCounter;
   private int savedCounter;
 
-  private record NeededFile(FileEntry source, FileEntry existing) {}
+  /** A file asked for; {@code basis} is set when it comes as a delta against the old copy. */
+  private record NeededFile(FileEntry source, FileEntry existing, Basis basis) {}
+
+  /** The old copy a delta refers to, as it was signed. */
+  private record Basis(int blockSize, long length) {}
 
   private record DirectoryFinish(String path, int mode, long mtimeNanos) {}
 
@@ -170,6 +187,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
         .onMessage(WholeWritten.class, this::onWholeWritten)
+        .onMessage(Signed.class, this::onSigned)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
         .onSignal(PostStop.class, s -> cleanUp())
@@ -272,6 +290,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         else if (frame instanceof Frame.FileWhole whole) onFileWhole(whole);
         else if (frame instanceof Frame.FileBegin begin) onFileBegin(begin);
         else if (frame instanceof Frame.FileData data) onFileData(data);
+        else if (frame instanceof Frame.FileCopy copy) onFileCopy(copy);
         else if (frame instanceof Frame.FileEnd end) onFileEnd(end);
         else if (frame instanceof Frame.FileUnavailable gone) onFileUnavailable(gone);
         else if (frame == Frame.DataEnd.INSTANCE) onDataEnd();
@@ -406,7 +425,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     listingEnded = true;
     phase = Phase.DATA;
     flushNeeds();
-    outbox.send(Frame.NeedsEnd.INSTANCE);
+    if (signing == 0) outbox.send(Frame.NeedsEnd.INSTANCE); // else the last signature sends it
   }
 
   private void flushNeeds() {
@@ -428,8 +447,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         commitLink(source, existing);
       } else {
         int id = nextNeedId++;
-        needed.put(id, new NeededFile(source, existing));
-        needsToSend.add(new Frame.Need(id, source.path()));
+        if (deltaCandidate(source, existing)) {
+          sign(id, source, existing);
+        } else {
+          needed.put(id, new NeededFile(source, existing, null));
+          needsToSend.add(new Frame.Need(id, source.path()));
+        }
       }
     }
 
@@ -498,6 +521,45 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
   }
 
+  /** Large files the destination has an old copy of are sent as a delta against it. */
+  private boolean deltaCandidate(FileEntry source, FileEntry existing) {
+    return existing != null && existing.type() == EntryType.FILE && source.type() == EntryType.FILE
+        && existing.size() >= settings.deltaThreshold() && source.size() >= settings.deltaThreshold();
+  }
+
+  /** Signs the old copy on a writer thread; the need goes out (as a delta, or plain) when done. */
+  private void sign(int id, FileEntry source, FileEntry existing) {
+    Path old = root.resolve(existing.path());
+    signing++;
+    needed.put(id, new NeededFile(source, existing, null));
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
+              old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, writers),
+        (signatures, failure) -> new Signed(id, signatures));
+  }
+
+  private Behavior<Command> onSigned(Signed m) {
+    signing--;
+    NeededFile need = needed.get(m.id());
+    if (phase == Phase.DONE || need == null) return this;
+    if (m.signatures() == null) {
+      // The old copy cannot be read: the whole file comes instead.
+      outbox.send(new Frame.Needs(List.of(new Frame.Need(m.id(), need.source().path()))));
+    } else {
+      needed.put(m.id(), new NeededFile(need.source(), need.existing(),
+          new Basis(m.signatures().blockSize(), m.signatures().length())));
+      outbox.send(new Frame.NeedDelta(m.id(), need.source().path(), m.signatures()));
+    }
+    if (signing == 0 && listingEnded) outbox.send(Frame.NeedsEnd.INSTANCE);
+    return this;
+  }
+
   private static String kind(FileEntry e) {
     return switch (e.type()) {
       case FILE -> "file";
@@ -529,6 +591,43 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
     incoming = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
+    if (file.basis() != null) {
+      try {
+        basis = java.nio.channels.FileChannel.open(root.resolve(file.existing().path()),
+            java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        applier = new DeltaApplier(basis, file.basis().blockSize(), file.basis().length());
+      } catch (IOException e) {
+        basisFailure = "the old copy cannot be read: " + describe(e);
+      }
+    }
+  }
+
+  /** Old blocks of the current file: only for a file asked for as a delta. */
+  private void onFileCopy(Frame.FileCopy copy) throws IOException {
+    if (incoming == null) throw new ProtocolException("file copy outside a file");
+    NeededFile file = needed.get(incoming.id());
+    if (file.basis() == null) throw new ProtocolException("file copy in file " + incoming.id() + ", which has no old copy");
+    if (basisFailure != null) return; // the file fails at its end
+    try {
+      applier.copy(copy.first(), copy.count(), incoming::write);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("file " + incoming.id() + ": " + e.getMessage());
+    } catch (IOException e) {
+      basisFailure = "the old copy changed during the transfer";
+    }
+  }
+
+  private void closeBasis() {
+    if (basis != null) {
+      try {
+        basis.close();
+      } catch (IOException ignored) {
+        // read-only
+      }
+    }
+    basis = null;
+    applier = null;
+    basisFailure = null;
   }
 
   /**
@@ -591,6 +690,14 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     IncomingFile file = incoming;
     incoming = null;
     NeededFile need = needed.remove(end.id());
+    String failure = basisFailure;
+    closeBasis();
+    if (failure != null) {
+      file.discard();
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, need.source().path(), failure + "; not replaced");
+      return;
+    }
     if (!file.finish(end.crc32c())) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
@@ -607,6 +714,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     if (incoming != null && incoming.id() == gone.id()) {
       incoming.discard();
       incoming = null;
+      closeBasis();
     }
     tally.copied--;
     tally.skipped++;
@@ -802,6 +910,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
   private Behavior<Command> cleanUp() {
     if (incoming != null) incoming.discard();
+    closeBasis();
     if (destinationWalk != null) destinationWalk.close();
     if (root != null) {
       for (Replacement r : batch) {

@@ -139,6 +139,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         transfer.getInt("commit-batch-files"),
         transfer.getBytes("commit-batch-bytes"),
         Duration.ofSeconds(30),
-        transfer.getInt("parallel-writes"));
+        transfer.getInt("parallel-writes"),
+        transfer.getBytes("delta-threshold"));
   }
 }

@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <pre>
  * client: Hello                           server: Ready | Abort
- * client: Entries*, ListingEnd            server: Needs*, Notice*, NeedsEnd
- * client: (FileWhole | FileBegin FileData* FileEnd | FileUnavailable)*, DataEnd
+ * client: Entries*, ListingEnd            server: (Needs | NeedDelta)*, Notice*, NeedsEnd
+ * client: (FileWhole | FileBegin (FileData | FileCopy)* FileEnd | FileUnavailable)*, DataEnd
  * server: Notice*, Done
  * </pre>
  *
@@ -50,6 +50,12 @@ public sealed interface Frame {
     }
   }
 
+  /**
+   * One file the receiver wants and has an old copy of: the source describes the new content as
+   * runs of the old copy's blocks ({@link FileCopy}) and new bytes ({@link FileData}).
+   */
+  record NeedDelta(int id, String path, io.setsync.delta.BlockSignatures signatures) implements Frame {}
+
   /** The receiver has judged the whole listing: no more needs follow. */
   enum NeedsEnd implements Frame { INSTANCE }
 
@@ -61,6 +67,9 @@ public sealed interface Frame {
 
   /** A chunk of the current file's content. */
   record FileData(ByteString bytes) implements Frame {}
+
+  /** The next {@code count} blocks of the current file are the old copy's blocks from {@code first}. */
+  record FileCopy(int first, int count) implements Frame {}
 
   /** The current file is complete; {@code crc32c} covers all its bytes. */
   record FileEnd(int id, long crc32c) implements Frame {}

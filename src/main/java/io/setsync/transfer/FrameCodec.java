@@ -42,6 +42,11 @@ public final class FrameCodec {
   static final byte NOTICE = 13;
   static final byte DONE = 14;
   static final byte FILE_WHOLE = 15;
+  static final byte NEED_DELTA = 16;
+  static final byte FILE_COPY = 17;
+
+  /** Encoding of one block signature: weak int, strong long. */
+  static final int SIGNATURE_BYTES = 4 + 8;
 
   /** Tag, id, mtime and checksum of a FileWhole frame; the content follows. */
   static final int FILE_WHOLE_HEADER_BYTES = 1 + 4 + 8 + 8;
@@ -106,6 +111,31 @@ public final class FrameCodec {
     }
     if (frame instanceof Frame.Entries e) {
       return encodeEntries(e);
+    }
+    if (frame instanceof Frame.NeedDelta d) {
+      io.setsync.delta.BlockSignatures sig = d.signatures();
+      if (sig == null) {
+        throw new ProtocolException("cannot encode NeedDelta frame: signatures is null");
+      }
+      FrameWriter w = new FrameWriter("NeedDelta", 32 + sig.blockCount() * SIGNATURE_BYTES);
+      w.putByte(NEED_DELTA);
+      w.putInt(d.id());
+      w.putString(d.path(), "path");
+      w.putInt(sig.blockSize());
+      w.putLong(sig.length());
+      w.putInt(sig.blockCount());
+      for (int i = 0; i < sig.blockCount(); i++) {
+        w.putInt(sig.weak(i));
+        w.putLong(sig.strong(i));
+      }
+      return w.result();
+    }
+    if (frame instanceof Frame.FileCopy c) {
+      FrameWriter w = new FrameWriter("FileCopy", 9);
+      w.putByte(FILE_COPY);
+      w.putInt(c.first());
+      w.putInt(c.count());
+      return w.result();
     }
     if (frame instanceof Frame.Needs n) {
       FrameWriter w = new FrameWriter("Needs", 8 + n.needs().size() * 48);
@@ -266,6 +296,12 @@ public final class FrameCodec {
       case NEEDS:
         frame = decodeNeeds(r);
         break;
+      case NEED_DELTA:
+        frame = decodeNeedDelta(r);
+        break;
+      case FILE_COPY:
+        frame = new Frame.FileCopy(r.getInt("first"), r.getInt("count"));
+        break;
       case FILE_BEGIN:
         frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"), r.getLong("mtime"));
         break;
@@ -316,6 +352,26 @@ public final class FrameCodec {
     }
     r.noItem();
     return new Frame.Entries(entries);
+  }
+
+  private static Frame decodeNeedDelta(FrameReader r) {
+    int id = r.getInt("id");
+    String path = r.getString("path");
+    int blockSize = r.getInt("blockSize");
+    long length = r.getLong("length");
+    if (blockSize <= 0) throw r.malformed("blockSize", "not positive: " + blockSize);
+    if (length < 0) throw r.malformed("length", "negative: " + length);
+    int count = r.getCount("block count", SIGNATURE_BYTES);
+    if (count != io.setsync.delta.BlockSignatures.blockCount(length, blockSize)) {
+      throw r.malformed("block count", count + " blocks do not cover " + length + " bytes in blocks of " + blockSize);
+    }
+    int[] weak = new int[count];
+    long[] strong = new long[count];
+    for (int i = 0; i < count; i++) {
+      weak[i] = r.getInt("weak");
+      strong[i] = r.getLong("strong");
+    }
+    return new Frame.NeedDelta(id, path, new io.setsync.delta.BlockSignatures(blockSize, length, weak, strong));
   }
 
   private static Frame decodeFileWhole(ByteString bytes) {
@@ -379,6 +435,10 @@ public final class FrameCodec {
         return "Done";
       case FILE_WHOLE:
         return "FileWhole";
+      case NEED_DELTA:
+        return "NeedDelta";
+      case FILE_COPY:
+        return "FileCopy";
       default:
         return null;
     }

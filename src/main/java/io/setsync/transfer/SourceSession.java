@@ -119,6 +119,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private int readsInFlight;
   private final ArrayDeque<Frame> readFrames = new ArrayDeque<>();
   private final ArrayDeque<OutgoingFile> largeFiles = new ArrayDeque<>();
+  private final ArrayDeque<Frame.NeedDelta> deltaNeeds = new ArrayDeque<>();
   private final java.util.concurrent.Executor readers;
   private long entriesListed;
   private long filesSent;
@@ -197,6 +198,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       ready = true;
     } else if (frame instanceof Frame.Needs n) {
       needs.addAll(n.needs());
+    } else if (frame instanceof Frame.NeedDelta d) {
+      deltaNeeds.add(d);
     } else if (frame == Frame.NeedsEnd.INSTANCE) {
       needsEnded = true;
     } else if (frame instanceof Frame.Notice notice) {
@@ -245,13 +248,27 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       sending = largeFiles.poll();
       return sending.begin();
     }
+    if (!deltaNeeds.isEmpty()) return beginDelta(deltaNeeds.poll());
     startReads();
     if (!listingEnded && needs.size() < settings.needWindow()) return nextListingFrame();
-    if (listingEnded && needsEnded && needs.isEmpty() && readsInFlight == 0 && !dataEnded) {
+    if (listingEnded && needsEnded && needs.isEmpty() && deltaNeeds.isEmpty() && readsInFlight == 0 && !dataEnded) {
       dataEnded = true;
       return Frame.DataEnd.INSTANCE;
     }
     return null;
+  }
+
+  private Frame beginDelta(Frame.NeedDelta need) {
+    try {
+      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
+      sending = openFile(need.id(), path);
+      sending.asDelta(need.signatures());
+      return sending.begin();
+    } catch (IOException | RuntimeException e) {
+      if (sending != null) sending.close();
+      sending = null;
+      return new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e));
+    }
   }
 
   private void startReads() {
@@ -369,6 +386,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     private final CRC32C crc = new CRC32C();
     private final Path path;
     private long read;
+    /** Set for a file sent as a delta against the receiver's old copy. */
+    private io.setsync.delta.DeltaEncoder delta;
 
     private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
       this.id = id;
@@ -417,8 +436,28 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime());
     }
 
+    /** Describes this file as runs of the old copy's blocks and new bytes. */
+    void asDelta(io.setsync.delta.BlockSignatures signatures) {
+      delta = new io.setsync.delta.DeltaEncoder(signatures, channel, chunkBytes, crc);
+    }
+
+    private Frame nextDelta() throws IOException {
+      io.setsync.delta.DeltaEncoder.Instruction step = delta.next();
+      if (step instanceof io.setsync.delta.DeltaEncoder.Copy copy) return new Frame.FileCopy(copy.first(), copy.count());
+      if (step instanceof io.setsync.delta.DeltaEncoder.Literal literal) {
+        bytesSent += literal.bytes().length;
+        return new Frame.FileData(ByteString.fromArrayUnsafe(literal.bytes()));
+      }
+      return null;
+    }
+
     Frame next() {
       try {
+        if (delta != null) {
+          Frame step = nextDelta();
+          if (step != null) return step;
+          return end();
+        }
         // A fresh buffer per chunk: it travels on as an immutable ByteString.
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(chunkBytes, Math.max(before.size() - read + 1, 65536)));
         int n = channel.read(buffer);
@@ -429,6 +468,16 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
           read += n;
           return new Frame.FileData(ByteString.fromArrayUnsafe(buffer.array(), 0, n));
         }
+        return end();
+      } catch (IOException e) {
+        close();
+        sending = null;
+        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
+      }
+    }
+
+    private Frame end() throws IOException {
+      {
         close();
         sending = null;
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -438,10 +487,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         filesSent++;
         observer.progress(entriesListed, filesSent, bytesSent);
         return new Frame.FileEnd(id, crc.getValue());
-      } catch (IOException e) {
-        close();
-        sending = null;
-        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
       }
     }
 

@@ -70,7 +70,12 @@ public class FrameCodecTest {
                 new Frame.Need(0, "a"),
                 new Frame.Need(Integer.MAX_VALUE, "日本/😀"),
                 new Frame.Need(-1, ""))),
+        new Frame.NeedDelta(5, "big/file", new io.setsync.delta.BlockSignatures(
+            2048, 4097, new int[] {1, -2, Integer.MAX_VALUE}, new long[] {3, Long.MIN_VALUE, 0})),
+        new Frame.NeedDelta(6, "", new io.setsync.delta.BlockSignatures(1024, 0, new int[0], new long[0])),
         Frame.NeedsEnd.INSTANCE,
+        new Frame.FileCopy(0, 1),
+        new Frame.FileCopy(Integer.MAX_VALUE, Integer.MIN_VALUE),
         new Frame.FileBegin(7, 0, 0),
         new Frame.FileBegin(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
         new Frame.FileData(ByteString.emptyByteString()),
@@ -297,7 +302,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(16).get(), "unknown frame tag 16");
+    expectMalformed(new Raw(18).get(), "unknown frame tag 18");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 
@@ -307,6 +312,13 @@ public class FrameCodecTest {
     expectMalformed(new Raw(FrameCodec.HELLO).i(1).s("/d").get(), "Hello", "options");
     expectMalformed(new Raw(FrameCodec.FILE_BEGIN).i(1).raw(new byte[3]).get(), "FileBegin", "size", "3 remain");
     expectMalformed(new Raw(FrameCodec.FILE_END).i(1).get(), "FileEnd", "crc32c");
+    expectMalformed(new Raw(FrameCodec.FILE_COPY).i(1).get(), "FileCopy", "count");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(0).l(10).i(0).get(), "NeedDelta", "blockSize", "not positive");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1024).l(-1).i(0).get(), "NeedDelta", "length", "negative");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1024).l(2048).i(1).i(7).l(7).get(),
+        "NeedDelta", "1 blocks do not cover 2048 bytes");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1).l(Long.MAX_VALUE).i(Integer.MAX_VALUE).get(),
+        "NeedDelta", "block count");
     expectMalformed(new Raw(FrameCodec.FILE_WHOLE).i(1).l(2).raw(new byte[7]).get(), "FileWhole", "crc32c", "7 remain");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).get(), "Done", "purged");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).l(4).l(5).l(6).l(7).raw((byte) 0).get(), "Done", "completionCode");
