@@ -7,7 +7,9 @@ public enum ArgKind {
   /** One free-text value (e.g. a glob); always quoted when rendered as command language. */
   TEXT,
   /** One MAXPURGE limit, "N" or "N%"; rendered bare. */
-  PURGE_LIMIT;
+  PURGE_LIMIT,
+  /** One MAXRATE figure, whole MB per second; rendered bare. */
+  RATE;
 
   /** Whether the option needs exactly one value. */
   public boolean takesValue() {
@@ -16,6 +18,10 @@ public enum ArgKind {
 
   /** What is wrong with {@code value} for this kind (without quoting it); null when fine. */
   String problem(String value) {
-    return this == PURGE_LIMIT ? MaxPurge.problem(value) : null;
+    return switch (this) {
+      case PURGE_LIMIT -> MaxPurge.problem(value);
+      case RATE -> MaxRate.problem(value);
+      default -> null;
+    };
   }
 }

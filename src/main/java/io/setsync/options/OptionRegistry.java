@@ -64,7 +64,21 @@ public final class OptionRegistry {
                   "Refuse to purge more than N files, or more than N% of the destination's files",
                   null,
                   (b, v) -> b.maxPurge(MaxPurge.parse(v)),
-                  o -> o.maxPurge() == null ? List.of() : List.of(o.maxPurge().toString()))));
+                  o -> o.maxPurge() == null ? List.of() : List.of(o.maxPurge().toString())),
+              OptionSpec.flag(
+                  "COMPRESS",
+                  "Compress file content on the wire (zstd)",
+                  b -> b.compress(true),
+                  SyncOptions::compress),
+              OptionSpec.of(
+                  "MAXRATE",
+                  ArgKind.RATE,
+                  false,
+                  "MB",
+                  "Send at most MB megabytes (2^20 bytes) per second",
+                  null,
+                  (b, v) -> b.maxRateMb(MaxRate.parseMb(v)),
+                  o -> o.maxRateMb() == 0 ? List.of() : List.of(Long.toString(o.maxRateMb())))));
 
   private final List<OptionSpec> specs;
   private final Map<String, OptionSpec> byKeyword;

@@ -9,6 +9,8 @@ import java.util.Objects;
  * it from a command line or from the command language.
  *
  * @param maxPurge null when no MAXPURGE was given
+ * @param compress COMPRESS: file content travels zstd-compressed
+ * @param maxRateMb MAXRATE in MB (2^20 bytes) per second; 0 when unlimited
  */
 public record SyncOptions(
     boolean purge,
@@ -18,14 +20,30 @@ public record SyncOptions(
     boolean timeExact,
     boolean checksum,
     boolean report,
-    MaxPurge maxPurge) {
+    MaxPurge maxPurge,
+    boolean compress,
+    long maxRateMb) {
 
   public static final SyncOptions DEFAULTS =
-      new SyncOptions(false, false, List.of(), List.of(), false, false, false, null);
+      new SyncOptions(false, false, List.of(), List.of(), false, false, false, null, false, 0);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
     excludePurges = List.copyOf(excludePurges);
+    if (maxRateMb < 0) throw new IllegalArgumentException("negative MAXRATE " + maxRateMb);
+  }
+
+  /** The options before COMPRESS and MAXRATE existed; both off. */
+  public SyncOptions(
+      boolean purge,
+      boolean subvolPurge,
+      List<String> excludes,
+      List<String> excludePurges,
+      boolean timeExact,
+      boolean checksum,
+      boolean report,
+      MaxPurge maxPurge) {
+    this(purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge, false, 0);
   }
 
   /** SUBVOLPURGE only makes sense with PURGE, so it implies it. */
@@ -53,6 +71,8 @@ public record SyncOptions(
     private boolean checksum;
     private boolean report;
     private MaxPurge maxPurge;
+    private boolean compress;
+    private long maxRateMb;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -63,6 +83,19 @@ public record SyncOptions(
       checksum = from.checksum;
       report = from.report;
       maxPurge = from.maxPurge;
+      compress = from.compress;
+      maxRateMb = from.maxRateMb;
+    }
+
+    public Builder compress(boolean value) {
+      compress = value;
+      return this;
+    }
+
+    /** 0 removes the limit. */
+    public Builder maxRateMb(long value) {
+      maxRateMb = value;
+      return this;
     }
 
     public Builder purge(boolean value) {
@@ -124,7 +157,8 @@ public record SyncOptions(
 
     public SyncOptions build() {
       return new SyncOptions(
-          purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge);
+          purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
+          compress, maxRateMb);
     }
   }
 }

@@ -91,6 +91,18 @@ public final class FrameLink {
 
   public static <M> Outbox connect(
       ActorContext<M> context, Flow<ByteString, ByteString, ?> transport, Messages<M> messages) {
+    return connect(context, transport, messages, 0);
+  }
+
+  /**
+   * As {@link #connect(ActorContext, Flow, Messages)}, sending at most {@code maxBytesPerSecond}
+   * (0: no limit) — MAXRATE.
+   */
+  public static <M> Outbox connect(
+      ActorContext<M> context,
+      Flow<ByteString, ByteString, ?> transport,
+      Messages<M> messages,
+      long maxBytesPerSecond) {
     Outbox outbox = new Outbox();
     Source<ByteString, ActorRef<ByteString>> outgoing =
         ActorSource.actorRefWithBackpressure(
@@ -98,6 +110,14 @@ public final class FrameLink {
             messages.outboundReady(),
             bytes -> bytes == Outbox.END ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
             bytes -> Optional.empty());
+    if (maxBytesPerSecond > 0) {
+      int rate = (int) Math.min(Integer.MAX_VALUE, maxBytesPerSecond);
+      // Shaping delays elements until their bytes are paid for; the burst must admit the
+      // largest element (a gathered batch plus one frame), or it could never pass.
+      int burst = Outbox.GATHER_BYTES + FrameCodec.MAX_FRAME_BYTES + 8;
+      outgoing = outgoing.throttle(rate, java.time.Duration.ofSeconds(1), burst,
+          bytes -> bytes.length(), akka.stream.ThrottleMode.shaping());
+    }
     Pair<ActorRef<ByteString>, Source<ByteString, NotUsed>> started =
         outgoing.preMaterialize(context.getSystem());
     outbox.attach(started.first());
@@ -167,15 +187,24 @@ public final class FrameLink {
     private boolean inFlight;
     private boolean closed;
     private boolean endSent;
+    private boolean compress;
     private long bytesSent;
 
     private void attach(ActorRef<ByteString> out) {
       this.out = out;
     }
 
+    /** COMPRESS: file content leaves zstd-compressed where that makes it smaller. */
+    public void compressContent(boolean on) {
+      compress = on;
+    }
+
     public void send(Frame frame) {
       if (closed) return;
       ByteString bytes = FrameCodec.encode(frame);
+      if (compress && (frame instanceof Frame.FileData || frame instanceof Frame.FileWhole)) {
+        bytes = FrameCodec.compress(bytes);
+      }
       bytesSent += 4 + bytes.length();
       waiting.putInt(bytes.length(), ByteOrder.BIG_ENDIAN);
       waiting.append(bytes);

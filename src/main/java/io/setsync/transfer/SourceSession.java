@@ -145,7 +145,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
             ctx,
             Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
             FrameLink.Messages.of(
-                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE));
+                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
+            io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()));
+    outbox.compressContent(request.options().compress());
     outbox.send(
         new Frame.Hello(
             Frame.PROTOCOL_VERSION,

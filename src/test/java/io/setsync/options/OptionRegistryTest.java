@@ -34,11 +34,11 @@ public class OptionRegistryTest {
   }
 
   @Test
-  public void standardHasTheEightOptionsInOrder() {
+  public void standardHasItsOptionsInOrder() {
     assertEquals(
         List.of(
             "PURGE", "SUBVOLPURGE", "EXCLUDE", "EXCLUDEPURGE", "TIMEEXACT", "CHECKSUM", "REPORT",
-            "MAXPURGE"),
+            "MAXPURGE", "COMPRESS", "MAXRATE"),
         registry.specs().stream().map(OptionSpec::keyword).collect(Collectors.toList()));
     assertSame(registry, OptionRegistry.standard());
   }

@@ -176,6 +176,33 @@ public class FrameCodecTest {
   }
 
   @Test
+  public void compressedFramesDecodeToTheOriginal() {
+    ByteString text = ByteString.fromString("abcabcabc ".repeat(10_000));
+    for (Frame f : List.of(new Frame.FileData(text), new Frame.FileWhole(3, 4, 5, text))) {
+      ByteString packed = FrameCodec.compress(FrameCodec.encode(f));
+      assertEquals(FrameCodec.COMPRESSED, packed.apply(0));
+      assertTrue(packed.length() < text.length() / 10);
+      assertEquals(f, FrameCodec.decode(packed));
+    }
+    ByteString noise = ByteString.fromArray(new java.util.Random(1).ints(5000).collect(
+        java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+    ByteString plain = FrameCodec.encode(new Frame.FileData(noise));
+    assertEquals("incompressible content stays as it is", plain, FrameCodec.compress(plain));
+  }
+
+  @Test
+  public void malformedCompressedFramesAreRefused() {
+    byte[] packed = com.github.luben.zstd.Zstd.compress(FrameCodec.encode(new Frame.FileData(ByteString.fromString("x".repeat(1000)))).toArray());
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(0).raw(packed).get(), "Compressed", "length");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(FrameCodec.MAX_FRAME_BYTES + 1).raw(packed).get(), "Compressed", "length");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(5).raw(packed).get(), "Compressed");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(2000).raw(packed).get(), "Compressed", "announced");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(1001).raw(new byte[] {1, 2, 3}).get(), "Compressed");
+    byte[] nested = com.github.luben.zstd.Zstd.compress(new byte[] {FrameCodec.COMPRESSED, 0, 0, 0, 1, 9});
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(6).raw(nested).get(), "another Compressed");
+  }
+
+  @Test
   public void encodeRefusesOversizeFileData() {
     ByteString content = ByteString.fromArray(new byte[FrameCodec.MAX_FRAME_BYTES]);
     expectEncodeFailure(new Frame.FileData(content), "FileData", "exceed");
@@ -302,7 +329,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(18).get(), "unknown frame tag 18");
+    expectMalformed(new Raw(19).get(), "unknown frame tag 19");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 

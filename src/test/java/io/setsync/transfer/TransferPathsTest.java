@@ -104,6 +104,53 @@ public class TransferPathsTest {
     assertTrue("only about the changed bytes travel: " + delta.wireBytesSent(), delta.wireBytesSent() < 300_000);
   }
 
+  private static SourceSession.Outcome syncWith(Path source, Path dest, io.setsync.options.SyncOptions options)
+      throws Exception {
+    java.net.InetSocketAddress at = node.endpoint();
+    SourceSession.Outcome outcome = node.synchronize(
+            new SourceSession.Request(source, at.getHostString(), at.getPort(), dest.toString(), options),
+            new ReceiverNode.Recorder())
+        .toCompletableFuture()
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertNull("failure: " + outcome, outcome.failure());
+    assertEquals("status: " + outcome, SyncStatus.OK, outcome.status());
+    return outcome;
+  }
+
+  @Test
+  public void compressShrinksCompressibleContentAndKeepsItExact() throws Exception {
+    Path source = tmp.newFolder("zip-src").toPath();
+    byte[] text = "the same line of text, again and again\n".repeat(50_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Files.write(source.resolve("small.txt"), java.util.Arrays.copyOf(text, 100_000));
+    Files.write(source.resolve("large.txt"), text);
+    byte[] noise = randomBytes(200_000);
+    Files.write(source.resolve("noise.bin"), noise);
+    Path plainDest = tmp.getRoot().toPath().resolve("zip-plain");
+    Path packedDest = tmp.getRoot().toPath().resolve("zip-packed");
+    long plain = syncWith(source, plainDest, io.setsync.options.SyncOptions.DEFAULTS).wireBytesSent();
+    long packed = syncWith(source, packedDest,
+        io.setsync.options.SyncOptions.builder().compress(true).build()).wireBytesSent();
+    assertTrue("compressed " + packed + " vs plain " + plain, packed < noise.length + 100_000);
+    assertTrue("plain " + plain, plain > text.length + 100_000 + noise.length);
+    for (String name : new String[] {"small.txt", "large.txt", "noise.bin"}) {
+      assertArrayEquals(name, Files.readAllBytes(source.resolve(name)), Files.readAllBytes(packedDest.resolve(name)));
+    }
+  }
+
+  @Test
+  public void maxRateHoldsTheTransferBack() throws Exception {
+    Path source = tmp.newFolder("rate-src").toPath();
+    Files.write(source.resolve("eight.bin"), randomBytes(8 << 20));
+    long start = System.nanoTime();
+    syncWith(source, tmp.getRoot().toPath().resolve("rate-dst"),
+        io.setsync.options.SyncOptions.builder().maxRateMb(1).build());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    // 8 MiB at 1 MiB/s after a burst of at most about 5 MiB: well over a second.
+    assertTrue("took " + seconds + " s", seconds > 1.5);
+    assertArrayEquals(Files.readAllBytes(source.resolve("eight.bin")),
+        Files.readAllBytes(tmp.getRoot().toPath().resolve("rate-dst/eight.bin")));
+  }
+
   @Test
   public void largeFileWithoutOldCopyTravelsInChunks() throws Exception {
     Path source = tmp.newFolder("chunk-src").toPath();
