@@ -1,6 +1,8 @@
 package io.setsync.destination;
 
+import io.setsync.transfer.Frame;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -39,6 +41,25 @@ final class IncomingFile {
     FileChannel channel =
         FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new IncomingFile(id, mode, mtimeNanos, path, tempName, channel);
+  }
+
+  /**
+   * Writes a whole small file into its temp name, checks it and makes it durable: the bytes
+   * written, or -1 (and no temp) on a checksum mismatch. Runs on a writer thread.
+   */
+  static long writeWhole(Frame.FileWhole whole, int mode, Path path, String tempName, FileSecurity security) {
+    try {
+      IncomingFile file = create(whole.id(), mode, whole.mtimeNanos(), path, tempName);
+      try {
+        for (ByteBuffer buffer : whole.bytes().getByteBuffers()) file.write(buffer);
+      } catch (IOException e) {
+        file.discard();
+        throw e;
+      }
+      return file.finish(whole.crc32c(), security) ? file.bytesWritten() : -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   int id() {

@@ -9,6 +9,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import io.setsync.delta.BlockSignatures;
+import io.setsync.delta.DeltaApplier;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
@@ -33,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +54,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 
-  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+  private record Received(FrameLink.Batch batch, ActorRef<Ack> ack) implements Command {}
 
   private enum Closed implements Command { INSTANCE }
 
@@ -71,13 +74,23 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private record BatchCommitted(List<Replacement> batch, Throwable failure) implements Command {}
 
+  /** A writer thread is done with a whole file: its bytes, -1 on a checksum mismatch, or a failure. */
+  private record Signed(int id, BlockSignatures signatures) implements Command {}
+
+  private record WholeWritten(int id, String temp, long bytes, Throwable failure) implements Command {}
+
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
     void claim(Path root, ActorRef<Command> receiver);
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int commitBatchFiles, long commitBatchBytes, Duration journalTimeout) {}
+  public record Settings(
+      int commitBatchFiles,
+      long commitBatchBytes,
+      Duration journalTimeout,
+      int parallelWrites,
+      long deltaThreshold) {}
 
   public static Behavior<Command> create(
       Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
@@ -97,7 +110,15 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private Phase phase = Phase.HELLO;
   private ActorRef<Ack> pendingAck;
+  /** Frames received but not handled yet: they wait while the receiver {@link #holds()}. */
+  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+  /** Set when the frame after the inbox's last one was malformed. */
+  private ProtocolException malformed;
+  /** Waiting for the root's claim and recovery. */
   private boolean paused;
+  /** Whole small files being written (and fsync'ed) on the io dispatcher. */
+  private int writesInFlight;
+  private final java.util.concurrent.Executor writers;
 
   private SyncOptions options;
   private FileSecurity security = FileSecurity.DEFAULT;
@@ -111,17 +132,30 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private PurgeList purges;
   private final List<DirectoryFinish> directoryFinishes = new ArrayList<>();
   private final Map<Integer, NeededFile> needed = new HashMap<>();
+  /** Ids of needed files a writer thread is busy with. */
+  private final java.util.Set<Integer> writing = new java.util.HashSet<>();
   private final List<Frame.Need> needsToSend = new ArrayList<>();
   private int nextNeedId = 1;
   private boolean listingEnded;
   private boolean dataEnded;
   private IncomingFile incoming;
+  private java.nio.channels.FileChannel basis;
+  private DeltaApplier applier;
+  private String basisFailure;
+  /** Old copies being signed; NeedsEnd waits for them. */
+  private int signing;
   private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
+  private boolean committing;
   private int tempCounter;
+  private int savedCounter;
 
-  private record NeededFile(FileEntry source, FileEntry existing) {}
+  /** A file asked for; {@code basis} is set when it comes as a delta against the old copy. */
+  private record NeededFile(FileEntry source, FileEntry existing, Basis basis) {}
+
+  /** The old copy a delta refers to, as it was signed. */
+  private record Basis(int blockSize, long length) {}
 
   private record DirectoryFinish(String path, int mode, long mtimeNanos) {}
 
@@ -135,6 +169,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     this.sessionId = sessionId;
     this.claims = claims;
     this.settings = settings;
+    this.writers =
+        ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
         FrameLink.connect(
             ctx,
@@ -147,13 +183,15 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Opened.class, m -> ackLater(m.ack()))
-        .onMessage(Received.class, this::onFrame)
+        .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Claimed.class, this::onClaimed)
         .onMessage(ClaimRefused.class, m -> abort(m.reason()))
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
+        .onMessage(WholeWritten.class, this::onWholeWritten)
+        .onMessage(Signed.class, this::onSigned)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
         .onSignal(PostStop.class, s -> cleanUp())
@@ -168,9 +206,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return this;
   }
 
-  /** The next inbound frame is wanted unless a commit is running or the peer reads slowly. */
+  /** More frames are wanted once the inbox is handled, unless held or the peer reads slowly. */
   private void releaseInbound() {
-    if (pendingAck != null && !paused && outbox.backlog() < 256 && phase != Phase.DONE) {
+    if (pendingAck != null && inbox.isEmpty() && !holds() && outbox.backlog() < 256 && phase != Phase.DONE) {
       ActorRef<Ack> ack = pendingAck;
       pendingAck = null;
       ack.tell(Ack.INSTANCE);
@@ -183,16 +221,54 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     return this;
   }
 
-  private Behavior<Command> onFrame(Received m) {
+
+  private Behavior<Command> onBatch(Received m) {
     pendingAck = m.ack();
-    try {
-      handle(m.frame());
-    } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
-      return abort(e.getMessage());
-    } catch (IOException | UncheckedIOException e) {
-      return abort("destination " + requestedRoot + ": " + describe(e));
+    inbox.addAll(m.batch().frames());
+    malformed = m.batch().malformed();
+    return drainInbox();
+  }
+
+  /**
+   * Frames wait while the root is being claimed, while the writers are all busy, or while a
+   * commit runs and the next batch is already full.
+   */
+  private boolean holds() {
+    return paused || writesInFlight >= settings.parallelWrites() || (committing && batchFull(2));
+  }
+
+  /**
+   * Moves the session on after anything happened: handles waiting frames in order while not
+   * held, starts a commit when a batch is full (one at a time), and after the data's end, once
+   * every write and commit is done, finishes.
+   */
+  private Behavior<Command> drainInbox() {
+    if (phase == Phase.DONE) return this;
+    while (!holds() && !inbox.isEmpty()) {
+      try {
+        handle(inbox.poll());
+      } catch (ProtocolException | io.setsync.fs.UnsafeNameException e) {
+        return abort(e.getMessage());
+      } catch (IOException | UncheckedIOException e) {
+        return abort("destination " + requestedRoot + ": " + describe(e));
+      }
+      if (!committing && batchFull(1)) beginCommit();
     }
-    if (phase == Phase.DONE) return awaitClose();
+    if (dataEnded) {
+      if (writesInFlight == 0 && !committing) {
+        if (!batch.isEmpty()) {
+          beginCommit();
+        } else {
+          finishSession();
+          return awaitClose();
+        }
+      }
+      releaseInbound(); // anything after the data's end is a protocol error, so let it show
+      return this;
+    }
+    if (inbox.isEmpty() && malformed != null) {
+      return abort("bad frame from the source: " + malformed.getMessage());
+    }
     releaseInbound();
     return this;
   }
@@ -215,8 +291,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       case LISTING, DATA -> {
         if (frame instanceof Frame.Entries entries) onEntries(entries);
         else if (frame == Frame.ListingEnd.INSTANCE) onListingEnd();
+        else if (frame instanceof Frame.FileWhole whole) onFileWhole(whole);
         else if (frame instanceof Frame.FileBegin begin) onFileBegin(begin);
         else if (frame instanceof Frame.FileData data) onFileData(data);
+        else if (frame instanceof Frame.FileCopy copy) onFileCopy(copy);
         else if (frame instanceof Frame.FileEnd end) onFileEnd(end);
         else if (frame instanceof Frame.FileUnavailable gone) onFileUnavailable(gone);
         else if (frame == Frame.DataEnd.INSTANCE) onDataEnd();
@@ -338,8 +416,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     phase = Phase.LISTING;
     paused = false;
     outbox.send(new Frame.Ready(sessionId));
-    releaseInbound();
-    return this;
+    return drainInbox();
   }
 
   // ---- listing
@@ -360,7 +437,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     listingEnded = true;
     phase = Phase.DATA;
     flushNeeds();
-    outbox.send(Frame.NeedsEnd.INSTANCE);
+    if (signing == 0) outbox.send(Frame.NeedsEnd.INSTANCE); // else the last signature sends it
   }
 
   private void flushNeeds() {
@@ -388,8 +465,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         commitLink(source, existing);
       } else {
         int id = nextNeedId++;
-        needed.put(id, new NeededFile(source, existing));
-        needsToSend.add(new Frame.Need(id, source.path()));
+        if (deltaCandidate(source, existing)) {
+          sign(id, source, existing);
+        } else {
+          needed.put(id, new NeededFile(source, existing, null));
+          needsToSend.add(new Frame.Need(id, source.path()));
+        }
       }
     }
 
@@ -461,6 +542,45 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
   }
 
+  /** Large files the destination has an old copy of are sent as a delta against it. */
+  private boolean deltaCandidate(FileEntry source, FileEntry existing) {
+    return existing != null && existing.type() == EntryType.FILE && source.type() == EntryType.FILE
+        && existing.size() >= settings.deltaThreshold() && source.size() >= settings.deltaThreshold();
+  }
+
+  /** Signs the old copy on a writer thread; the need goes out (as a delta, or plain) when done. */
+  private void sign(int id, FileEntry source, FileEntry existing) {
+    Path old = root.resolve(existing.path());
+    signing++;
+    needed.put(id, new NeededFile(source, existing, null));
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
+              old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, writers),
+        (signatures, failure) -> new Signed(id, signatures));
+  }
+
+  private Behavior<Command> onSigned(Signed m) {
+    signing--;
+    NeededFile need = needed.get(m.id());
+    if (phase == Phase.DONE || need == null) return this;
+    if (m.signatures() == null) {
+      // The old copy cannot be read: the whole file comes instead.
+      outbox.send(new Frame.Needs(List.of(new Frame.Need(m.id(), need.source().path()))));
+    } else {
+      needed.put(m.id(), new NeededFile(need.source(), need.existing(),
+          new Basis(m.signatures().blockSize(), m.signatures().length())));
+      outbox.send(new Frame.NeedDelta(m.id(), need.source().path(), m.signatures()));
+    }
+    if (signing == 0 && listingEnded) outbox.send(Frame.NeedsEnd.INSTANCE);
+    return this;
+  }
+
   private static String kind(FileEntry e) {
     return switch (e.type()) {
       case FILE -> "file";
@@ -488,9 +608,97 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private void onFileBegin(Frame.FileBegin begin) throws IOException {
     if (incoming != null) throw new ProtocolException("file " + begin.id() + " began inside file " + incoming.id());
     NeededFile file = needed.get(begin.id());
-    if (file == null) throw new ProtocolException("file " + begin.id() + " was not asked for");
+    if (file == null || writing.contains(begin.id())) {
+      throw new ProtocolException("file " + begin.id() + " was not asked for");
+    }
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
     incoming = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
+    if (file.basis() != null) {
+      try {
+        basis = java.nio.channels.FileChannel.open(root.resolve(file.existing().path()),
+            java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        applier = new DeltaApplier(basis, file.basis().blockSize(), file.basis().length());
+      } catch (IOException e) {
+        basisFailure = "the old copy cannot be read: " + describe(e);
+      }
+    }
+  }
+
+  /** Old blocks of the current file: only for a file asked for as a delta. */
+  private void onFileCopy(Frame.FileCopy copy) throws IOException {
+    if (incoming == null) throw new ProtocolException("file copy outside a file");
+    NeededFile file = needed.get(incoming.id());
+    if (file.basis() == null) throw new ProtocolException("file copy in file " + incoming.id() + ", which has no old copy");
+    if (basisFailure != null) return; // the file fails at its end
+    try {
+      applier.copy(copy.first(), copy.count(), incoming::write);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("file " + incoming.id() + ": " + e.getMessage());
+    } catch (IOException e) {
+      basisFailure = "the old copy changed during the transfer";
+    }
+  }
+
+  private void closeBasis() {
+    if (basis != null) {
+      try {
+        basis.close();
+      } catch (IOException ignored) {
+        // read-only
+      }
+    }
+    basis = null;
+    applier = null;
+    basisFailure = null;
+  }
+
+  /**
+   * A small file is written, checked and fsync'ed by a writer thread, several at once; it joins
+   * a batch when its write is done, so every file a batch names is durable before the batch is.
+   */
+  private void onFileWhole(Frame.FileWhole whole) {
+    NeededFile file = needed.get(whole.id());
+    if (file == null || writing.contains(whole.id())) {
+      throw new ProtocolException("file " + whole.id() + " was not asked for");
+    }
+    if (incoming != null && incoming.id() == whole.id()) {
+      throw new ProtocolException("file " + whole.id() + " sent whole while being sent in chunks");
+    }
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    Path tempPath = root.resolve(temp);
+    int mode = file.source().mode();
+    FileSecurity fileSecurity = security;
+    writing.add(whole.id());
+    writesInFlight++;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> IncomingFile.writeWhole(whole, mode, tempPath, temp, fileSecurity), writers),
+        (written, failure) -> new WholeWritten(whole.id(), temp, written == null ? -1 : written, failure));
+  }
+
+  private Behavior<Command> onWholeWritten(WholeWritten m) {
+    writesInFlight--;
+    writing.remove(m.id());
+    if (phase == Phase.DONE) {
+      try {
+        Files.deleteIfExists(root.resolve(m.temp()));
+      } catch (IOException ignored) {
+        // the next session's orphan sweep removes it
+      }
+      return this;
+    }
+    NeededFile need = needed.remove(m.id());
+    if (m.failure() != null) {
+      return abort("destination " + requestedRoot + ": " + describe(m.failure()));
+    }
+    if (m.bytes() < 0) {
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+    } else {
+      tally.bytes += m.bytes();
+      addToBatch(need.source().path(), m.temp(), need.existing(), m.bytes());
+    }
+    return drainInbox();
   }
 
   private void onFileData(Frame.FileData data) throws IOException {
@@ -505,6 +713,14 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     IncomingFile file = incoming;
     incoming = null;
     NeededFile need = needed.remove(end.id());
+    String failure = basisFailure;
+    closeBasis();
+    if (failure != null) {
+      file.discard();
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, need.source().path(), failure + "; not replaced");
+      return;
+    }
     if (!file.finish(end.crc32c(), security)) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
@@ -515,11 +731,13 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private void onFileUnavailable(Frame.FileUnavailable gone) throws IOException {
+    if (writing.contains(gone.id())) throw new ProtocolException("file " + gone.id() + " is already being written");
     NeededFile need = needed.remove(gone.id());
     if (need == null) throw new ProtocolException("file " + gone.id() + " was not asked for");
     if (incoming != null && incoming.id() == gone.id()) {
       incoming.discard();
       incoming = null;
+      closeBasis();
     }
     tally.copied--;
     tally.skipped++;
@@ -558,7 +776,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
     String saved = null;
     if (existing != null && existing.type() != EntryType.DIRECTORY) {
-      String name = "AA" + sessionId + "-" + tempCounter;
+      String name = "AA" + sessionId + "-" + (++savedCounter);
       try {
         // RENAMEOPEN: the old file, still open for reading or execution, stays under .setsync/open/.
         saved = existing.type() == EntryType.FILE && usage(target).isOpen() ? root.openName(name) : root.scratchName(name);
@@ -568,9 +786,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
     batch.add(new Replacement(target, temp, saved));
     batchBytes += bytes;
-    if (batch.size() >= settings.commitBatchFiles() || batchBytes >= settings.commitBatchBytes()) {
-      beginCommit();
-    }
+  }
+
+  private boolean batchFull(int batches) {
+    return batch.size() >= batches * settings.commitBatchFiles()
+        || batchBytes >= batches * settings.commitBatchBytes();
   }
 
   /** How processes hold the destination file at {@code relative}; a snapshot at most a second old. */
@@ -598,23 +818,26 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private void onDataEnd() {
     if (!listingEnded) throw new ProtocolException("data ended before the listing");
     if (incoming != null) throw new ProtocolException("data ended inside file " + incoming.id());
-    if (!needed.isEmpty()) {
-      throw new ProtocolException("data ended with " + needed.size() + " needed file(s) never sent");
+    if (needed.size() > writing.size()) {
+      throw new ProtocolException(
+          "data ended with " + (needed.size() - writing.size()) + " needed file(s) never sent");
     }
-    dataEnded = true;
+    dataEnded = true; // the session ends once the writes and commits running now are done
     phase = Phase.COMMITTING_LAST;
-    if (batch.isEmpty()) finishSession();
-    else beginCommit();
   }
 
   // ---- commit through the journal
 
+  /**
+   * Journals a batch of complete, fsync'ed temp files as begun, replaces, journals it committed.
+   * One commit runs at a time; files of the next batch are received meanwhile.
+   */
   private void beginCommit() {
     List<Replacement> toCommit = List.copyOf(batch);
     batch.clear();
     batchBytes = 0;
     long batchId = nextBatchId++;
-    paused = true;
+    committing = true;
     getContext()
         .ask(
             RenameJournal.Done.class,
@@ -661,14 +884,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     } catch (IOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
     }
-    paused = false;
-    if (dataEnded) {
-      if (!batch.isEmpty()) beginCommit();
-      else finishSession();
-      return phase == Phase.DONE ? awaitClose() : this;
-    }
-    releaseInbound();
-    return this;
+    committing = false;
+    if (batchFull(1)) beginCommit();
+    return drainInbox();
   }
 
   // ---- the end
@@ -764,6 +982,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
   private Behavior<Command> cleanUp() {
     if (incoming != null) incoming.discard();
+    closeBasis();
     if (destinationWalk != null) destinationWalk.close();
     if (root != null) {
       for (Replacement r : batch) {

@@ -16,7 +16,9 @@ public enum ArgKind {
    * One or more bare words (e.g. "10 MB") that only the option's own value check interprets; the
    * words are joined by one space.
    */
-  WORDS;
+  WORDS,
+  /** One MAXRATE figure, whole MB per second: "N" or "N MB"; rendered bare. */
+  RATE;
 
   /** Whether the option takes a value (always, or optionally when its spec says so). */
   public boolean takesValue() {
@@ -28,7 +30,7 @@ public enum ArgKind {
    * second word.
    */
   public boolean multiWord() {
-    return this == DURATION || this == WORDS;
+    return this == DURATION || this == WORDS || this == RATE;
   }
 
   /** What is wrong with {@code value} for this kind (without quoting it); null when fine. */
@@ -37,6 +39,7 @@ public enum ArgKind {
       case PURGE_LIMIT -> MaxPurge.problem(value);
       case DURATION -> Durations.problem(value);
       case TIME_OF_DAY -> TimesOfDay.problem(value);
+      case RATE -> MaxRate.problem(value);
       default -> null;
     };
   }

@@ -131,7 +131,21 @@ public final class OptionRegistry {
                   "Run COMMAND with /bin/sh after a sync that copied or purged something",
                   v -> v.isBlank() ? "empty command" : null,
                   SyncOptions.Builder::trigger,
-                  o -> o.trigger() == null ? List.of() : List.of(o.trigger()))));
+                  o -> o.trigger() == null ? List.of() : List.of(o.trigger())),
+              OptionSpec.flag(
+                  "COMPRESS",
+                  "Compress file content on the wire (zstd)",
+                  b -> b.compress(true),
+                  SyncOptions::compress),
+              OptionSpec.of(
+                  "MAXRATE",
+                  ArgKind.RATE,
+                  false,
+                  "MB",
+                  "Send at most MB megabytes (2^20 bytes) per second",
+                  null,
+                  (b, v) -> b.maxRateMb(MaxRate.parseMb(v)),
+                  o -> o.maxRateMb() == 0 ? List.of() : List.of(Long.toString(o.maxRateMb())))));
 
   private final List<OptionSpec> specs;
   private final Map<String, OptionSpec> byKeyword;

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param ownerGroup OWNERGROUP: group name or id that written files get; null to leave it
  * @param fromOwner FROMOWNER: only source files and links owned by this user; null for all
  * @param trigger TRIGGER: shell command run after a sync that copied or purged; null for none
+ * @param compress COMPRESS: file content travels zstd-compressed
+ * @param maxRateMb MAXRATE in MB (2^20 bytes) per second; 0 when unlimited
  */
 public record SyncOptions(
     boolean purge,
@@ -40,16 +42,19 @@ public record SyncOptions(
     String owner,
     String ownerGroup,
     String fromOwner,
-    String trigger) {
+    String trigger,
+    boolean compress,
+    long maxRateMb) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null);
+          null, false, null, null, null, null, false, 0);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
     excludePurges = List.copyOf(excludePurges);
+    if (maxRateMb < 0) throw new IllegalArgumentException("negative MAXRATE " + maxRateMb);
   }
 
   /** SUBVOLPURGE only makes sense with PURGE, so it implies it. */
@@ -96,6 +101,8 @@ public record SyncOptions(
     private String ownerGroup;
     private String fromOwner;
     private String trigger;
+    private boolean compress;
+    private long maxRateMb;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -116,6 +123,19 @@ public record SyncOptions(
       ownerGroup = from.ownerGroup;
       fromOwner = from.fromOwner;
       trigger = from.trigger;
+      compress = from.compress;
+      maxRateMb = from.maxRateMb;
+    }
+
+    public Builder compress(boolean value) {
+      compress = value;
+      return this;
+    }
+
+    /** 0 removes the limit. */
+    public Builder maxRateMb(long value) {
+      maxRateMb = value;
+      return this;
     }
 
     public Builder purge(boolean value) {
@@ -227,7 +247,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb);
     }
   }
 }

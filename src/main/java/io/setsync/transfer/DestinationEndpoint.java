@@ -205,6 +205,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     return new Receiver.Settings(
         transfer.getInt("commit-batch-files"),
         transfer.getBytes("commit-batch-bytes"),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        transfer.getInt("parallel-writes"),
+        transfer.getBytes("delta-threshold"));
   }
 }

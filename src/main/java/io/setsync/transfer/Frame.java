@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <pre>
  * client: Hello                           server: Ready | Abort
- * client: Entries*, ListingEnd            server: Needs*, Notice*, NeedsEnd
- * client: (FileBegin FileData* FileEnd | FileUnavailable)*, DataEnd
+ * client: Entries*, ListingEnd            server: (Needs | NeedDelta)*, Notice*, NeedsEnd
+ * client: (FileWhole | FileBegin (FileData | FileCopy)* FileEnd | FileUnavailable)*, DataEnd
  * server: Notice*, Done
  * </pre>
  *
@@ -22,7 +22,9 @@ import java.util.List;
 public sealed interface Frame {
 
   /** Bumped on any incompatible change; a receiver refuses other versions. */
-  int PROTOCOL_VERSION = 2; // 2: entry type LEFT_OUT (FROMOWNER), notice kind COPIED (TRIGGER)
+  // 2: small files whole, delta transfer, compression; entry type LEFT_OUT (FROMOWNER) and notice
+  // kind COPIED (TRIGGER) came in the same release
+  int PROTOCOL_VERSION = 2;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
@@ -50,6 +52,12 @@ public sealed interface Frame {
     }
   }
 
+  /**
+   * One file the receiver wants and has an old copy of: the source describes the new content as
+   * runs of the old copy's blocks ({@link FileCopy}) and new bytes ({@link FileData}).
+   */
+  record NeedDelta(int id, String path, io.setsync.delta.BlockSignatures signatures) implements Frame {}
+
   /** The receiver has judged the whole listing: no more needs follow. */
   enum NeedsEnd implements Frame { INSTANCE }
 
@@ -62,8 +70,17 @@ public sealed interface Frame {
   /** A chunk of the current file's content. */
   record FileData(ByteString bytes) implements Frame {}
 
+  /** The next {@code count} blocks of the current file are the old copy's blocks from {@code first}. */
+  record FileCopy(int first, int count) implements Frame {}
+
   /** The current file is complete; {@code crc32c} covers all its bytes. */
   record FileEnd(int id, long crc32c) implements Frame {}
+
+  /**
+   * A needed file small enough for one frame: what FileBegin, FileData and FileEnd say, in one
+   * frame, so that a small file costs one frame and not three.
+   */
+  record FileWhole(int id, long mtimeNanos, long crc32c, ByteString bytes) implements Frame {}
 
   /** The source could not send a needed file (vanished, unreadable, changing). */
   record FileUnavailable(int id, String reason) implements Frame {}

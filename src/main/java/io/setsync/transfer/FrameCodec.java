@@ -15,7 +15,8 @@ import java.util.List;
  * an {@code int} byte length followed by that many UTF-8 bytes (length -1 for null where a field
  * may be null), lists as an {@code int} count followed by the items. {@link Frame.FileData} is the
  * tag followed directly by the content bytes, which are neither copied on encode nor on decode.
- * Nothing may follow the last field.
+ * {@link Frame.FileWhole} is likewise its fixed fields followed directly by the content. Nothing
+ * may follow the last field.
  *
  * <p>Only wire well-formedness is checked here; the meaning of values (path safety, versions,
  * order of frames) is the receiver's business.
@@ -40,6 +41,23 @@ public final class FrameCodec {
   static final byte DATA_END = 12;
   static final byte NOTICE = 13;
   static final byte DONE = 14;
+  static final byte FILE_WHOLE = 15;
+  static final byte NEED_DELTA = 16;
+  static final byte FILE_COPY = 17;
+  /** Another frame's encoding, zstd-compressed: tag, original length, compressed bytes. */
+  static final byte COMPRESSED = 18;
+
+  /** zstd's default level: a good ratio at hundreds of MB/s. */
+  static final int COMPRESSION_LEVEL = 3;
+
+  /** Encoding of one block signature: weak int, strong long. */
+  static final int SIGNATURE_BYTES = 4 + 8;
+
+  /** Tag, id, mtime and checksum of a FileWhole frame; the content follows. */
+  static final int FILE_WHOLE_HEADER_BYTES = 1 + 4 + 8 + 8;
+
+  /** Largest content a FileWhole frame carries. */
+  public static final int MAX_WHOLE_FILE_BYTES = MAX_FRAME_BYTES - FILE_WHOLE_HEADER_BYTES;
 
   /** Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths. */
   static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4;
@@ -77,8 +95,52 @@ public final class FrameCodec {
       }
       return FILE_DATA_TAG.concat(bytes);
     }
+    if (frame instanceof Frame.FileWhole f) {
+      ByteString bytes = f.bytes();
+      if (bytes == null) {
+        throw new ProtocolException("cannot encode FileWhole frame: bytes is null");
+      }
+      if (bytes.length() > MAX_WHOLE_FILE_BYTES) {
+        throw new ProtocolException(
+            "cannot encode FileWhole frame: "
+                + ((long) FILE_WHOLE_HEADER_BYTES + bytes.length())
+                + " bytes exceed maximum "
+                + MAX_FRAME_BYTES);
+      }
+      FrameWriter w = new FrameWriter("FileWhole", FILE_WHOLE_HEADER_BYTES);
+      w.putByte(FILE_WHOLE);
+      w.putInt(f.id());
+      w.putLong(f.mtimeNanos());
+      w.putLong(f.crc32c());
+      return w.result().concat(bytes);
+    }
     if (frame instanceof Frame.Entries e) {
       return encodeEntries(e);
+    }
+    if (frame instanceof Frame.NeedDelta d) {
+      io.setsync.delta.BlockSignatures sig = d.signatures();
+      if (sig == null) {
+        throw new ProtocolException("cannot encode NeedDelta frame: signatures is null");
+      }
+      FrameWriter w = new FrameWriter("NeedDelta", 32 + sig.blockCount() * SIGNATURE_BYTES);
+      w.putByte(NEED_DELTA);
+      w.putInt(d.id());
+      w.putString(d.path(), "path");
+      w.putInt(sig.blockSize());
+      w.putLong(sig.length());
+      w.putInt(sig.blockCount());
+      for (int i = 0; i < sig.blockCount(); i++) {
+        w.putInt(sig.weak(i));
+        w.putLong(sig.strong(i));
+      }
+      return w.result();
+    }
+    if (frame instanceof Frame.FileCopy c) {
+      FrameWriter w = new FrameWriter("FileCopy", 9);
+      w.putByte(FILE_COPY);
+      w.putInt(c.first());
+      w.putInt(c.count());
+      return w.result();
     }
     if (frame instanceof Frame.Needs n) {
       FrameWriter w = new FrameWriter("Needs", 8 + n.needs().size() * 48);
@@ -187,6 +249,43 @@ public final class FrameCodec {
     return w.result();
   }
 
+  /**
+   * The encoded frame, compressed when that makes it smaller (otherwise unchanged). Either way
+   * {@link #decode} gives back the frame.
+   */
+  public static ByteString compress(ByteString encoded) {
+    if (encoded.length() < 64 || encoded.apply(0) == COMPRESSED) return encoded;
+    byte[] packed = com.github.luben.zstd.Zstd.compress(encoded.toArray(), COMPRESSION_LEVEL);
+    if (packed.length + 5 >= encoded.length()) return encoded;
+    FrameWriter w = new FrameWriter("Compressed", 5);
+    w.putByte(COMPRESSED);
+    w.putInt(encoded.length());
+    return w.result().concat(ByteString.fromArrayUnsafe(packed));
+  }
+
+  private static Frame decodeCompressed(ByteString bytes) {
+    FrameReader r = new FrameReader(bytes.take(5).toArray(), 1, "Compressed");
+    int length = r.getInt("length");
+    if (length < 1 || length > MAX_FRAME_BYTES) {
+      throw r.malformed("length", length + " is not between 1 and " + MAX_FRAME_BYTES);
+    }
+    byte[] packed = bytes.drop(5).toArray();
+    byte[] plain = new byte[length];
+    long n;
+    try {
+      n = com.github.luben.zstd.Zstd.decompressByteArray(plain, 0, length, packed, 0, packed.length);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("malformed Compressed frame: " + e.getMessage());
+    }
+    if (n != length) {
+      throw new ProtocolException("malformed Compressed frame: " + n + " bytes unpacked, " + length + " announced");
+    }
+    if (plain[0] == COMPRESSED) {
+      throw new ProtocolException("malformed Compressed frame: it contains another Compressed frame");
+    }
+    return decode(ByteString.fromArrayUnsafe(plain));
+  }
+
   /** @throws ProtocolException naming what is wrong with the bytes */
   public static Frame decode(ByteString bytes) {
     if (bytes == null || bytes.isEmpty()) {
@@ -201,6 +300,10 @@ public final class FrameCodec {
     switch (tag) {
       case FILE_DATA:
         return new Frame.FileData(bytes.drop(1));
+      case FILE_WHOLE:
+        return decodeFileWhole(bytes);
+      case COMPRESSED:
+        return decodeCompressed(bytes);
       case LISTING_END:
         return tagOnly(length, "ListingEnd", Frame.ListingEnd.INSTANCE);
       case NEEDS_END:
@@ -236,6 +339,12 @@ public final class FrameCodec {
         break;
       case NEEDS:
         frame = decodeNeeds(r);
+        break;
+      case NEED_DELTA:
+        frame = decodeNeedDelta(r);
+        break;
+      case FILE_COPY:
+        frame = new Frame.FileCopy(r.getInt("first"), r.getInt("count"));
         break;
       case FILE_BEGIN:
         frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"), r.getLong("mtime"));
@@ -289,6 +398,35 @@ public final class FrameCodec {
     return new Frame.Entries(entries);
   }
 
+  private static Frame decodeNeedDelta(FrameReader r) {
+    int id = r.getInt("id");
+    String path = r.getString("path");
+    int blockSize = r.getInt("blockSize");
+    long length = r.getLong("length");
+    if (blockSize <= 0) throw r.malformed("blockSize", "not positive: " + blockSize);
+    if (length < 0) throw r.malformed("length", "negative: " + length);
+    int count = r.getCount("block count", SIGNATURE_BYTES);
+    if (count != io.setsync.delta.BlockSignatures.blockCount(length, blockSize)) {
+      throw r.malformed("block count", count + " blocks do not cover " + length + " bytes in blocks of " + blockSize);
+    }
+    int[] weak = new int[count];
+    long[] strong = new long[count];
+    for (int i = 0; i < count; i++) {
+      weak[i] = r.getInt("weak");
+      strong[i] = r.getLong("strong");
+    }
+    return new Frame.NeedDelta(id, path, new io.setsync.delta.BlockSignatures(blockSize, length, weak, strong));
+  }
+
+  private static Frame decodeFileWhole(ByteString bytes) {
+    FrameReader r =
+        new FrameReader(bytes.take(FILE_WHOLE_HEADER_BYTES).toArray(), 1, "FileWhole");
+    int id = r.getInt("id");
+    long mtime = r.getLong("mtime");
+    long crc = r.getLong("crc32c");
+    return new Frame.FileWhole(id, mtime, crc, bytes.drop(FILE_WHOLE_HEADER_BYTES));
+  }
+
   private static Frame decodeNeeds(FrameReader r) {
     int count = r.getCount("need count", MIN_NEED_BYTES);
     List<Frame.Need> needs = new ArrayList<>(count);
@@ -339,6 +477,14 @@ public final class FrameCodec {
         return "Notice";
       case DONE:
         return "Done";
+      case FILE_WHOLE:
+        return "FileWhole";
+      case NEED_DELTA:
+        return "NeedDelta";
+      case FILE_COPY:
+        return "FileCopy";
+      case COMPRESSED:
+        return "Compressed";
       default:
         return null;
     }

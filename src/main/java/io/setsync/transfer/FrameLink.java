@@ -11,15 +11,20 @@ import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSink;
 import akka.stream.typed.javadsl.ActorSource;
 import akka.util.ByteString;
-import java.util.ArrayDeque;
+import akka.util.ByteStringBuilder;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * Connects one session actor to a byte transport (a TCP connection): incoming bytes are framed,
- * decoded and delivered to the actor with backpressure (the actor acks each frame when it is ready
- * for the next); outgoing frames go through the returned {@link Outbox}.
+ * decoded and delivered to the actor with backpressure, as batches of the frames that arrived while
+ * the actor was busy (the actor acks each batch when it is ready for the next, so a round trip
+ * through the stream is paid per batch, not per frame); outgoing frames go through the returned
+ * {@link Outbox}.
  */
 public final class FrameLink {
 
@@ -28,11 +33,20 @@ public final class FrameLink {
     INSTANCE
   }
 
+  /** Most bytes of frames delivered in one batch. */
+  static final long BATCH_BYTES = 8L << 20;
+
+  /**
+   * Frames in arrival order; {@code malformed} is set when the frame after the last one could not
+   * be decoded (the connection is then of no further use).
+   */
+  public record Batch(List<Frame> frames, ProtocolException malformed) {}
+
   /** How the session actor's protocol wraps what the link delivers. */
   public interface Messages<M> {
     M opened(ActorRef<Ack> ack);
 
-    M received(Frame frame, ActorRef<Ack> ack);
+    M received(Batch batch, ActorRef<Ack> ack);
 
     M closed();
 
@@ -45,7 +59,7 @@ public final class FrameLink {
     /** Builds the adapter from an actor's own message constructors. */
     static <M> Messages<M> of(
         Function<ActorRef<Ack>, M> opened,
-        BiFunction<Frame, ActorRef<Ack>, M> received,
+        BiFunction<Batch, ActorRef<Ack>, M> received,
         M closed,
         Function<Throwable, M> failed,
         M outboundReady) {
@@ -54,8 +68,8 @@ public final class FrameLink {
           return opened.apply(ack);
         }
 
-        public M received(Frame frame, ActorRef<Ack> ack) {
-          return received.apply(frame, ack);
+        public M received(Batch batch, ActorRef<Ack> ack) {
+          return received.apply(batch, ack);
         }
 
         public M closed() {
@@ -77,6 +91,18 @@ public final class FrameLink {
 
   public static <M> Outbox connect(
       ActorContext<M> context, Flow<ByteString, ByteString, ?> transport, Messages<M> messages) {
+    return connect(context, transport, messages, 0);
+  }
+
+  /**
+   * As {@link #connect(ActorContext, Flow, Messages)}, sending at most {@code maxBytesPerSecond}
+   * (0: no limit) — MAXRATE.
+   */
+  public static <M> Outbox connect(
+      ActorContext<M> context,
+      Flow<ByteString, ByteString, ?> transport,
+      Messages<M> messages,
+      long maxBytesPerSecond) {
     Outbox outbox = new Outbox();
     Source<ByteString, ActorRef<ByteString>> outgoing =
         ActorSource.actorRefWithBackpressure(
@@ -84,20 +110,40 @@ public final class FrameLink {
             messages.outboundReady(),
             bytes -> bytes == Outbox.END ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
             bytes -> Optional.empty());
+    if (maxBytesPerSecond > 0) {
+      int rate = (int) Math.min(Integer.MAX_VALUE, maxBytesPerSecond);
+      // Shaping delays elements until their bytes are paid for; the burst must admit the
+      // largest element (a gathered batch plus one frame), or it could never pass.
+      int burst = Outbox.GATHER_BYTES + FrameCodec.MAX_FRAME_BYTES + 8;
+      outgoing = outgoing.throttle(rate, java.time.Duration.ofSeconds(1), burst,
+          bytes -> bytes.length(), akka.stream.ThrottleMode.shaping());
+    }
     Pair<ActorRef<ByteString>, Source<ByteString, NotUsed>> started =
         outgoing.preMaterialize(context.getSystem());
     outbox.attach(started.first());
+    // The outbox adds the length prefixes itself (the same 4-byte big-endian prefix as
+    // Framing.simpleFramingProtocol), so that many frames can travel as one stream element.
     started
         .second()
-        .via(Framing.simpleFramingProtocol(FrameCodec.MAX_FRAME_BYTES).join(transport))
-        .map(FrameLink::decodeOrError)
+        .via(transport)
+        .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
+        .<List<ByteString>>batchWeighted(
+            BATCH_BYTES,
+            bytes -> (long) bytes.length(),
+            first -> {
+              List<ByteString> batch = new ArrayList<>();
+              batch.add(first);
+              return batch;
+            },
+            (batch, next) -> {
+              batch.add(next);
+              return batch;
+            })
+        .map(FrameLink::decode)
         .runWith(
             ActorSink.actorRefWithBackpressure(
                 context.getSelf(),
-                (ActorRef<Ack> ack, Object item) ->
-                    item instanceof Frame frame
-                        ? messages.received(frame, ack)
-                        : messages.failed((ProtocolException) item),
+                (ActorRef<Ack> ack, Batch batch) -> messages.received(batch, ack),
                 messages::opened,
                 Ack.INSTANCE,
                 messages.closed(),
@@ -107,39 +153,63 @@ public final class FrameLink {
   }
 
   /**
-   * A malformed frame reaches the actor as a failure while the connection stays up, so the actor
-   * can still tell its peer why the session ends.
+   * A malformed frame reaches the actor as part of the batch while the connection stays up, so
+   * the actor can still tell its peer why the session ends.
    */
-  private static Object decodeOrError(ByteString bytes) {
-    try {
-      return FrameCodec.decode(bytes);
-    } catch (ProtocolException e) {
-      return e;
+  private static Batch decode(List<ByteString> framed) {
+    List<Frame> frames = new ArrayList<>(framed.size());
+    for (ByteString bytes : framed) {
+      try {
+        frames.add(FrameCodec.decode(bytes.drop(4)));
+      } catch (ProtocolException e) {
+        return new Batch(frames, e);
+      }
     }
+    return new Batch(frames, null);
   }
 
   /**
-   * Frames waiting to leave. The stream accepts one element at a time, so the outbox queues the
-   * rest; {@link #backlog()} lets the actor stop reading while the peer is slow to read.
+   * Frames waiting to leave. The stream takes one element at a time and acknowledges it, so
+   * while one element is in flight the outbox gathers the following frames into the next element:
+   * a round trip through the stream is paid per batch of frames, not per frame. {@link
+   * #wantsMore()} tells the producer when to stop; {@link #backlog()} lets a reader stop reading
+   * while the peer is slow to read.
    */
   public static final class Outbox {
     static final ByteString END = ByteString.fromArray(new byte[] {0});
 
-    private final ArrayDeque<ByteString> queue = new ArrayDeque<>();
+    /** The producer may run ahead while less than this is waiting. */
+    static final int GATHER_BYTES = 1 << 20;
+
+    private ByteStringBuilder waiting = new ByteStringBuilder();
+    private int waitingFrames;
     private ActorRef<ByteString> out;
     private boolean inFlight;
     private boolean closed;
+    private boolean endSent;
+    private boolean compress;
     private long bytesSent;
 
     private void attach(ActorRef<ByteString> out) {
       this.out = out;
     }
 
+    /** COMPRESS: file content leaves zstd-compressed where that makes it smaller. */
+    public void compressContent(boolean on) {
+      compress = on;
+    }
+
     public void send(Frame frame) {
       if (closed) return;
       ByteString bytes = FrameCodec.encode(frame);
-      bytesSent += bytes.length();
-      offer(bytes);
+      if (compress && (frame instanceof Frame.FileData || frame instanceof Frame.FileWhole)) {
+        bytes = FrameCodec.compress(bytes);
+      }
+      bytesSent += 4 + bytes.length();
+      waiting.putInt(bytes.length(), ByteOrder.BIG_ENDIAN);
+      waiting.append(bytes);
+      waitingFrames++;
+      if (!inFlight) flush();
     }
 
     /** Sends the frame, then ends the outbound side once everything queued has left. */
@@ -151,7 +221,7 @@ public final class FrameLink {
     public void close() {
       if (closed) return;
       closed = true;
-      offer(END);
+      if (!inFlight) flush();
     }
 
     public boolean isClosed() {
@@ -161,31 +231,40 @@ public final class FrameLink {
     /** Call on every outbound-ready message. */
     public void onReady() {
       inFlight = false;
-      ByteString next = queue.poll();
-      if (next != null) push(next);
+      flush();
     }
 
-    /** True when nothing is waiting: the right moment to produce the next frame. */
+    /** True while the producer should offer more frames: little is waiting to leave. */
+    public boolean wantsMore() {
+      return !closed && waiting.length() < GATHER_BYTES;
+    }
+
+    /** True when nothing is waiting or in flight. */
     public boolean idle() {
-      return !inFlight && queue.isEmpty();
+      return !inFlight && waitingFrames == 0;
     }
 
+    /** Frames waiting behind the one in flight. */
     public int backlog() {
-      return queue.size();
+      return waitingFrames;
     }
 
+    /** Bytes handed to the connection so far, length prefixes included. */
     public long bytesSent() {
       return bytesSent;
     }
 
-    private void offer(ByteString bytes) {
-      if (inFlight) queue.add(bytes);
-      else push(bytes);
-    }
-
-    private void push(ByteString bytes) {
-      inFlight = bytes != END;
-      out.tell(bytes);
+    private void flush() {
+      if (waitingFrames > 0) {
+        ByteString element = waiting.result();
+        waiting = new ByteStringBuilder();
+        waitingFrames = 0;
+        inFlight = true;
+        out.tell(element);
+      } else if (closed && !endSent) {
+        endSent = true;
+        out.tell(END);
+      }
     }
   }
 }

@@ -50,7 +50,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 
-  private record Received(Frame frame, ActorRef<Ack> ack) implements Command {}
+  private record Received(FrameLink.Batch batch, ActorRef<Ack> ack) implements Command {}
 
   private enum Closed implements Command { INSTANCE }
 
@@ -64,12 +64,32 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    */
   public record Stop(String reason) implements Command {}
 
+  /**
+   * A reader thread opened a needed file: a small one comes back read (FileWhole, or
+   * FileUnavailable), a larger one open, to be sent in chunks; {@code warning}, when not null, is
+   * said about it on the session's thread.
+   */
+  private record FileOpened(Frame frame, OutgoingFile large, String warning) implements Command {
+    FileOpened(Frame frame, OutgoingFile large) {
+      this(frame, large, null);
+    }
+  }
+
   /** What to synchronize, and where to. */
   public record Request(
       Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
 
-  /** The end of a session: the receiver's counts, or why there are none. */
-  public record Outcome(SyncCounts counts, SyncStatus status, String failure) {
+  /**
+   * The end of a session: the receiver's counts, or why there are none.
+   *
+   * @param wireBytesSent bytes this side wrote to the connection (frames and their length
+   *     prefixes), for benchmarks and transfer statistics
+   */
+  public record Outcome(SyncCounts counts, SyncStatus status, String failure, long wireBytesSent) {
+    public Outcome(SyncCounts counts, SyncStatus status, String failure) {
+      this(counts, status, failure, 0);
+    }
+
     public static Outcome failed(String reason) {
       return new Outcome(SyncCounts.ZERO, SyncStatus.ERRORS, reason);
     }
@@ -83,12 +103,13 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow) {
+  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads) {
     public static Settings from(com.typesafe.config.Config transfer) {
       return new Settings(
           (int) transfer.getBytes("chunk-bytes").longValue(),
           transfer.getInt("entries-per-frame"),
-          transfer.getInt("need-window"));
+          transfer.getInt("need-window"),
+          transfer.getInt("parallel-reads"));
     }
   }
 
@@ -110,6 +131,11 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private boolean dataEnded;
   private final ArrayDeque<Frame.Need> needs = new ArrayDeque<>();
   private OutgoingFile sending;
+  private int readsInFlight;
+  private final ArrayDeque<Frame> readFrames = new ArrayDeque<>();
+  private final ArrayDeque<OutgoingFile> largeFiles = new ArrayDeque<>();
+  private final ArrayDeque<Frame.NeedDelta> deltaNeeds = new ArrayDeque<>();
+  private final java.util.concurrent.Executor readers;
   private long entriesListed;
   private long filesSent;
   private long bytesSent;
@@ -136,12 +162,16 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     this.settings = settings;
     this.observer = observer;
     this.replyTo = replyTo;
+    this.readers =
+        ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
         FrameLink.connect(
             ctx,
             Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
             FrameLink.Messages.of(
-                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE));
+                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
+            io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()));
+    outbox.compressContent(request.options().compress());
     outbox.send(
         new Frame.Hello(
             Frame.PROTOCOL_VERSION,
@@ -154,9 +184,10 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Opened.class, m -> ack(m.ack()))
-        .onMessage(Received.class, this::onFrame)
+        .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Stop.class, this::onStop)
+        .onMessage(FileOpened.class, this::onFileOpened)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -169,9 +200,21 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     return this;
   }
 
-  private Behavior<Command> onFrame(Received m) {
-    Frame frame = m.frame();
+  private Behavior<Command> onBatch(Received m) {
     m.ack().tell(Ack.INSTANCE);
+    for (Frame frame : m.batch().frames()) {
+      Behavior<Command> next = onFrame(frame);
+      if (finished) return next;
+    }
+    if (m.batch().malformed() != null) {
+      return finish(Outcome.failed(connectionFailure(m.batch().malformed())));
+    }
+    pump();
+    return finished ? Behaviors.stopped() : this;
+  }
+
+  /** Handles one frame; the session goes on unless it is {@link #finished} afterwards. */
+  private Behavior<Command> onFrame(Frame frame) {
     if (frame instanceof Frame.Ready) {
       try {
         if (request.options().fromOwner() != null) fromOwner = Ownership.user(request.options().fromOwner());
@@ -188,6 +231,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       ready = true;
     } else if (frame instanceof Frame.Needs n) {
       needs.addAll(n.needs());
+    } else if (frame instanceof Frame.NeedDelta d) {
+      deltaNeeds.add(d);
     } else if (frame == Frame.NeedsEnd.INSTANCE) {
       needsEnded = true;
     } else if (frame instanceof Frame.Notice notice) {
@@ -199,7 +244,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       SyncCounts counts = new SyncCounts(c.scanned(), c.copied(), c.bytes(), c.purged(), skipped, c.keptNewer(), c.errors());
       SyncStatus status = SyncStatus.ofExitCode(done.completionCode());
       if (sourceWarnings > 0) status = status.worst(SyncStatus.WARNINGS);
-      return finish(new Outcome(counts, status, null));
+      return finish(new Outcome(counts, status, null, outbox.bytesSent()));
     } else if (frame instanceof Frame.Abort abort) {
       return finish(Outcome.failed(abort.reason()));
     } else {
@@ -207,8 +252,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return finish(Outcome.failed("protocol error: the destination sent an unexpected "
           + frame.getClass().getSimpleName() + " frame"));
     }
-    pump();
-    return finished ? Behaviors.stopped() : this;
+    return this;
   }
 
   private Behavior<Command> onOutboundReady() {
@@ -225,29 +269,106 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   /** Offers the next frame whenever the connection can take one. */
   private void pump() {
-    if (stopReason != null && sending == null && !finished && outbox.idle()) {
+    if (stopReason != null && sending == null && !finished && outbox.wantsMore()) {
       outbox.sendLast(new Frame.Abort("stopped by the source: " + stopReason));
       finish(new Outcome(SyncCounts.ZERO, SyncStatus.WARNINGS, "stopped at a file boundary: " + stopReason));
       return;
     }
-    while (ready && !finished && outbox.idle()) {
+    while (ready && !finished && outbox.wantsMore()) {
       Frame next = nextFrame();
       if (next == null) return;
       outbox.send(next);
     }
   }
 
+  /**
+   * Files already read go first, then the chunks of a large file, then more listing; needed
+   * files are read by reader threads meanwhile, a few at a time.
+   */
   private Frame nextFrame() {
     if (sending != null) return sending.next();
-    boolean listingMayGo = !listingEnded && needs.size() < settings.needWindow();
-    if (!needs.isEmpty() && (!listingMayGo || needs.size() >= 64)) return beginFile(needs.poll());
-    if (listingMayGo) return nextListingFrame();
-    if (!needs.isEmpty()) return beginFile(needs.poll());
-    if (listingEnded && needsEnded && !dataEnded) {
+    if (!readFrames.isEmpty()) return readFrames.poll();
+    if (!largeFiles.isEmpty()) {
+      sending = largeFiles.poll();
+      return sending.begin();
+    }
+    if (!deltaNeeds.isEmpty()) return beginDelta(deltaNeeds.poll());
+    startReads();
+    if (!listingEnded && needs.size() < settings.needWindow()) return nextListingFrame();
+    if (listingEnded && needsEnded && needs.isEmpty() && deltaNeeds.isEmpty() && readsInFlight == 0 && !dataEnded) {
       dataEnded = true;
       return Frame.DataEnd.INSTANCE;
     }
     return null;
+  }
+
+  private Frame beginDelta(Frame.NeedDelta need) {
+    try {
+      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
+      sending = openFile(need.id(), path);
+      String refusal = openForWritingRefusal(openFilesSnapshot(), path, sending.before);
+      if (refusal != null) {
+        sending.close();
+        sending = null;
+        return new Frame.FileUnavailable(need.id(), refusal);
+      }
+      sending.asDelta(need.signatures());
+      return sending.begin();
+    } catch (IOException | RuntimeException e) {
+      if (sending != null) sending.close();
+      sending = null;
+      return new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e));
+    }
+  }
+
+  private void startReads() {
+    while (!needs.isEmpty() && readsInFlight + readFrames.size() + largeFiles.size() < settings.parallelReads()) {
+      Frame.Need need = needs.poll();
+      readsInFlight++;
+      OpenFiles snapshot = openFilesSnapshot();
+      getContext().pipeToSelf(
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> openNeeded(need, snapshot), readers),
+          (opened, failure) -> opened != null ? opened
+              : new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null));
+    }
+  }
+
+  /** On a reader thread: touches no session state. */
+  private FileOpened openNeeded(Frame.Need need, OpenFiles snapshot) {
+    try {
+      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
+      OutgoingFile file = openFile(need.id(), path);
+      String refusal = openForWritingRefusal(snapshot, path, file.before);
+      if (refusal != null) {
+        file.close();
+        return new FileOpened(new Frame.FileUnavailable(need.id(), refusal), null);
+      }
+      if (!file.fitsOneFrame()) return new FileOpened(null, file);
+      Frame whole = file.whole();
+      return new FileOpened(whole, null, file.unprotectedWarning);
+    } catch (IOException | RuntimeException e) {
+      return new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e)), null);
+    }
+  }
+
+  private Behavior<Command> onFileOpened(FileOpened m) {
+    readsInFlight--;
+    if (m.warning() != null) {
+      observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + m.warning()));
+    }
+    if (m.large() != null) {
+      if (finished) m.large().close();
+      else largeFiles.add(m.large());
+    } else {
+      if (m.frame() instanceof Frame.FileWhole whole) {
+        filesSent++;
+        bytesSent += whole.bytes().length();
+        observer.progress(entriesListed, filesSent, bytesSent);
+      }
+      readFrames.add(m.frame());
+    }
+    pump();
+    return finished ? Behaviors.stopped() : this;
   }
 
   private Frame nextListingFrame() {
@@ -285,10 +406,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    * Why a file open for writing must not be sent now, or null when it may be: never with
    * UNPROTECTED; with OPENUPDATE once unchanged for the quiet window; otherwise not while open.
    */
-  private String openForWritingRefusal(Path path, BasicFileAttributes attrs) {
-    if (request.options().unprotected()) return null;
-    if (openFiles == null || openFiles.ageNanos() > OPEN_FILES_MAX_AGE_NANOS) openFiles = OpenFiles.scan();
-    OpenFiles.Usage usage = openFiles.usage(path);
+  private String openForWritingRefusal(OpenFiles snapshot, Path path, BasicFileAttributes attrs) {
+    if (snapshot == null) return null;
+    OpenFiles.Usage usage = snapshot.usage(path);
     if (!usage.isOpenForWriting()) return null;
     Duration quiet = request.options().openUpdateQuiet(DEFAULT_INTERVAL);
     String who = "open for writing by " + usage.describe();
@@ -299,28 +419,21 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         + quiet.toSeconds() + " s";
   }
 
+  /**
+   * Which processes hold which files, at most a second old; null under UNPROTECTED, which copies
+   * files however they are open. Taken on the session's thread, read by reader threads.
+   */
+  private OpenFiles openFilesSnapshot() {
+    if (request.options().unprotected()) return null;
+    if (openFiles == null || openFiles.ageNanos() > OPEN_FILES_MAX_AGE_NANOS) openFiles = OpenFiles.scan();
+    return openFiles;
+  }
+
   private FileEntry withHash(FileEntry entry) {
     try {
       return entry.withContentHash(ContentHash.of(request.sourceRoot().resolve(entry.path())));
     } catch (IOException e) {
       return entry; // no hash: the receiver sees a difference and asks for the file
-    }
-  }
-
-  private Frame beginFile(Frame.Need need) {
-    try {
-      Path path = PathGuard.resolve(request.sourceRoot(), need.path());
-      sending = openFile(need.id(), path);
-      String refusal = openForWritingRefusal(path, sending.before);
-      if (refusal != null) {
-        sending.close();
-        sending = null;
-        return new Frame.FileUnavailable(need.id(), refusal);
-      }
-      return sending.begin();
-    } catch (IOException | RuntimeException e) {
-      sending = null;
-      return new Frame.FileUnavailable(need.id(), "cannot read: " + describe(e));
     }
   }
 
@@ -351,6 +464,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private Behavior<Command> cleanUp() {
     if (sending != null) sending.close();
+    largeFiles.forEach(OutgoingFile::close);
     if (listing != null) listing.close();
     return this;
   }
@@ -371,7 +485,11 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     private final int chunkBytes;
     private final CRC32C crc = new CRC32C();
     private final Path path;
-    private long sent;
+    private long read;
+    /** Set for a file sent as a delta against the receiver's old copy. */
+    private io.setsync.delta.DeltaEncoder delta;
+    /** What whole() has to say about an UNPROTECTED copy of a changing file, or null. */
+    private String unprotectedWarning;
 
     private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
       this.id = id;
@@ -382,27 +500,98 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
 
     Frame begin() {
-      return new Frame.FileBegin(id, before.size(), before.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+      return new Frame.FileBegin(id, before.size(), mtimeNanos());
+    }
+
+    private long mtimeNanos() {
+      return before.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    boolean fitsOneFrame() {
+      return before.size() <= chunkBytes;
+    }
+
+    /** The whole (small) file as one frame; touches no session state (reader threads call it). */
+    Frame whole() {
+      try {
+        // One byte more than expected, so that a file that grew is noticed without a second read.
+        ByteBuffer buffer = ByteBuffer.allocate((int) before.size() + 1);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+          // keep reading until full or at the end
+        }
+        close();
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (buffer.position() != before.size() || changed(after)) {
+          if (!request.options().unprotected() || buffer.position() < before.size()) {
+            return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
+          }
+          // UNPROTECTED: the announced bytes go, whatever was written meanwhile.
+          buffer.position((int) before.size());
+          unprotectedWarning = request.sourceRoot().relativize(path) + ": changed while being copied; copied anyway (UNPROTECTED)";
+        }
+        buffer.flip();
+        crc.update(buffer.duplicate());
+        return new Frame.FileWhole(id, mtimeNanos(), crc.getValue(),
+            ByteString.fromArrayUnsafe(buffer.array(), 0, buffer.remaining()));
+      } catch (IOException e) {
+        close();
+        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
+      }
+    }
+
+    private boolean changed(BasicFileAttributes after) {
+      return after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime());
+    }
+
+    /** Describes this file as runs of the old copy's blocks and new bytes. */
+    void asDelta(io.setsync.delta.BlockSignatures signatures) {
+      delta = new io.setsync.delta.DeltaEncoder(signatures, channel, chunkBytes, crc);
+    }
+
+    private Frame nextDelta() throws IOException {
+      io.setsync.delta.DeltaEncoder.Instruction step = delta.next();
+      if (step instanceof io.setsync.delta.DeltaEncoder.Copy copy) return new Frame.FileCopy(copy.first(), copy.count());
+      if (step instanceof io.setsync.delta.DeltaEncoder.Literal literal) {
+        bytesSent += literal.bytes().length;
+        return new Frame.FileData(ByteString.fromArrayUnsafe(literal.bytes()));
+      }
+      return null;
     }
 
     Frame next() {
       try {
-        // Never more than announced: a file growing meanwhile is caught below (or, UNPROTECTED, cut).
-        long remaining = before.size() - sent;
+        if (delta != null) {
+          Frame step = nextDelta();
+          if (step != null) return step;
+          return end();
+        }
+        // Never more than announced: a file growing meanwhile is caught by end() (or, UNPROTECTED, cut).
+        // A fresh buffer per chunk: it travels on as an immutable ByteString.
+        long remaining = before.size() - read;
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(chunkBytes, Math.max(0, remaining)));
         int n = remaining <= 0 ? 0 : channel.read(buffer);
         if (n > 0) {
           buffer.flip();
           crc.update(buffer.duplicate());
-          sent += n;
           bytesSent += n;
-          return new Frame.FileData(ByteString.fromByteBuffer(buffer));
+          read += n;
+          return new Frame.FileData(ByteString.fromArrayUnsafe(buffer.array(), 0, n));
         }
+        return end();
+      } catch (IOException e) {
+        close();
+        sending = null;
+        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
+      }
+    }
+
+    private Frame end() throws IOException {
+      {
         close();
         sending = null;
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        boolean changed = after.size() != before.size() || !after.lastModifiedTime().equals(before.lastModifiedTime());
-        if (changed && request.options().unprotected() && sent == before.size()) {
+        boolean changed = changed(after);
+        if (changed && request.options().unprotected() && read == before.size() && delta == null) {
           observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, request.sourceRoot().relativize(path).toString(),
               "source: changed while being copied; copied anyway (UNPROTECTED)"));
         } else if (changed) {
@@ -411,10 +600,6 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         filesSent++;
         observer.progress(entriesListed, filesSent, bytesSent);
         return new Frame.FileEnd(id, crc.getValue());
-      } catch (IOException e) {
-        close();
-        sending = null;
-        return new Frame.FileUnavailable(id, "read failed: " + describe(e));
       }
     }
 

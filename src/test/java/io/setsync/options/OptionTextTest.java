@@ -65,6 +65,24 @@ public class OptionTextTest {
   }
 
   @Test
+  public void compressAndMaxRate() {
+    SyncOptions o = OptionText.parse("compress, maxrate 10");
+    assertEquals(true, o.compress());
+    assertEquals(10, o.maxRateMb());
+    assertEquals("COMPRESS, MAXRATE 10", OptionText.render(o));
+    assertEquals(o, OptionText.parse(OptionText.render(o)));
+    assertEquals(25, OptionText.parse("MAXRATE 25MB").maxRateMb());
+    for (String bad : new String[] {"MAXRATE 0", "MAXRATE -1", "MAXRATE ten", "MAXRATE 1.5", "MAXRATE 99999999"}) {
+      try {
+        OptionText.parse(bad);
+        org.junit.Assert.fail("accepted " + bad);
+      } catch (OptionException e) {
+        org.junit.Assert.assertTrue(e.getMessage(), e.getMessage().contains("MAXRATE"));
+      }
+    }
+  }
+
+  @Test
   public void rendersCanonically() {
     SyncOptions o =
         SyncOptions.builder().purge(true).addExclude("*.tmp").maxPurge(MaxPurge.parse("10%")).build();

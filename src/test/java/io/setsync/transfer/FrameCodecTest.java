@@ -70,7 +70,12 @@ public class FrameCodecTest {
                 new Frame.Need(0, "a"),
                 new Frame.Need(Integer.MAX_VALUE, "日本/😀"),
                 new Frame.Need(-1, ""))),
+        new Frame.NeedDelta(5, "big/file", new io.setsync.delta.BlockSignatures(
+            2048, 4097, new int[] {1, -2, Integer.MAX_VALUE}, new long[] {3, Long.MIN_VALUE, 0})),
+        new Frame.NeedDelta(6, "", new io.setsync.delta.BlockSignatures(1024, 0, new int[0], new long[0])),
         Frame.NeedsEnd.INSTANCE,
+        new Frame.FileCopy(0, 1),
+        new Frame.FileCopy(Integer.MAX_VALUE, Integer.MIN_VALUE),
         new Frame.FileBegin(7, 0, 0),
         new Frame.FileBegin(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
         new Frame.FileData(ByteString.emptyByteString()),
@@ -78,6 +83,9 @@ public class FrameCodecTest {
         new Frame.FileData(ByteString.fromArray(mib)),
         new Frame.FileEnd(7, 0xFFFF_FFFFL),
         new Frame.FileEnd(Integer.MIN_VALUE, Long.MIN_VALUE),
+        new Frame.FileWhole(9, 123_456_789L, 0xFFFF_FFFFL, ByteString.fromString("small file")),
+        new Frame.FileWhole(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, ByteString.emptyByteString()),
+        new Frame.FileWhole(1, 2, 3, ByteString.fromArray(mib)),
         new Frame.FileUnavailable(3, "vanished"),
         new Frame.FileUnavailable(4, ""),
         Frame.DataEnd.INSTANCE,
@@ -148,6 +156,51 @@ public class FrameCodecTest {
   }
 
   // ---------------------------------------------------------------- encode refusals
+
+  @Test
+  public void largestFileWholeFitsExactlyAndOneMoreByteIsRefused() {
+    ByteString content = ByteString.fromArray(new byte[FrameCodec.MAX_WHOLE_FILE_BYTES]);
+    ByteString encoded = FrameCodec.encode(new Frame.FileWhole(1, 2, 3, content));
+    assertEquals(FrameCodec.MAX_FRAME_BYTES, encoded.length());
+    assertEquals(new Frame.FileWhole(1, 2, 3, content), FrameCodec.decode(encoded));
+    expectEncodeFailure(
+        new Frame.FileWhole(1, 2, 3, content.concat(ByteString.fromString("x"))), "FileWhole", "exceed");
+  }
+
+  @Test
+  public void wireLayoutOfFileWholeIsHeaderThenContent() {
+    ByteString encoded = FrameCodec.encode(new Frame.FileWhole(0x01020304, 0x05060708090A0B0CL, 0x0D0E0F1011121314L,
+        ByteString.fromArray(new byte[] {42, 43})));
+    byte[] expected = {FrameCodec.FILE_WHOLE, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 42, 43};
+    assertEquals(ByteString.fromArray(expected), encoded);
+  }
+
+  @Test
+  public void compressedFramesDecodeToTheOriginal() {
+    ByteString text = ByteString.fromString("abcabcabc ".repeat(10_000));
+    for (Frame f : List.of(new Frame.FileData(text), new Frame.FileWhole(3, 4, 5, text))) {
+      ByteString packed = FrameCodec.compress(FrameCodec.encode(f));
+      assertEquals(FrameCodec.COMPRESSED, packed.apply(0));
+      assertTrue(packed.length() < text.length() / 10);
+      assertEquals(f, FrameCodec.decode(packed));
+    }
+    ByteString noise = ByteString.fromArray(new java.util.Random(1).ints(5000).collect(
+        java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
+    ByteString plain = FrameCodec.encode(new Frame.FileData(noise));
+    assertEquals("incompressible content stays as it is", plain, FrameCodec.compress(plain));
+  }
+
+  @Test
+  public void malformedCompressedFramesAreRefused() {
+    byte[] packed = com.github.luben.zstd.Zstd.compress(FrameCodec.encode(new Frame.FileData(ByteString.fromString("x".repeat(1000)))).toArray());
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(0).raw(packed).get(), "Compressed", "length");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(FrameCodec.MAX_FRAME_BYTES + 1).raw(packed).get(), "Compressed", "length");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(5).raw(packed).get(), "Compressed");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(2000).raw(packed).get(), "Compressed", "announced");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(1001).raw(new byte[] {1, 2, 3}).get(), "Compressed");
+    byte[] nested = com.github.luben.zstd.Zstd.compress(new byte[] {FrameCodec.COMPRESSED, 0, 0, 0, 1, 9});
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(6).raw(nested).get(), "another Compressed");
+  }
 
   @Test
   public void encodeRefusesOversizeFileData() {
@@ -276,7 +329,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(15).get(), "unknown frame tag 15");
+    expectMalformed(new Raw(19).get(), "unknown frame tag 19");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 
@@ -286,6 +339,14 @@ public class FrameCodecTest {
     expectMalformed(new Raw(FrameCodec.HELLO).i(1).s("/d").get(), "Hello", "options");
     expectMalformed(new Raw(FrameCodec.FILE_BEGIN).i(1).raw(new byte[3]).get(), "FileBegin", "size", "3 remain");
     expectMalformed(new Raw(FrameCodec.FILE_END).i(1).get(), "FileEnd", "crc32c");
+    expectMalformed(new Raw(FrameCodec.FILE_COPY).i(1).get(), "FileCopy", "count");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(0).l(10).i(0).get(), "NeedDelta", "blockSize", "not positive");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1024).l(-1).i(0).get(), "NeedDelta", "length", "negative");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1024).l(2048).i(1).i(7).l(7).get(),
+        "NeedDelta", "1 blocks do not cover 2048 bytes");
+    expectMalformed(new Raw(FrameCodec.NEED_DELTA).i(1).s("p").i(1).l(Long.MAX_VALUE).i(Integer.MAX_VALUE).get(),
+        "NeedDelta", "block count");
+    expectMalformed(new Raw(FrameCodec.FILE_WHOLE).i(1).l(2).raw(new byte[7]).get(), "FileWhole", "crc32c", "7 remain");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).get(), "Done", "purged");
     expectMalformed(new Raw(FrameCodec.DONE).l(1).l(2).l(3).l(4).l(5).l(6).l(7).raw((byte) 0).get(), "Done", "completionCode");
     expectMalformed(new Raw(FrameCodec.NOTICE).get(), "Notice", "kind");
@@ -467,8 +528,10 @@ public class FrameCodecTest {
         continue; // any prefix of a FileData frame is a valid (shorter) FileData frame
       }
       ByteString e = FrameCodec.encode(f);
+      // Past its header, a prefix of a FileWhole frame is a shorter file: the checksum catches it.
+      int end = f instanceof Frame.FileWhole ? FrameCodec.FILE_WHOLE_HEADER_BYTES : e.length();
       int step = Math.max(1, e.length() / 2000);
-      for (int n = 0; n < e.length(); n += step) {
+      for (int n = 0; n < end; n += step) {
         try {
           FrameCodec.decode(e.take(n));
           fail("prefix of " + n + " of " + e.length() + " bytes of " + f.getClass().getSimpleName() + " decoded");

@@ -1,0 +1,364 @@
+package io.setsync.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.node.SetSyncNode;
+import io.setsync.options.SyncOptions;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.SourceSession;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code scripts/bench [--quick] [--dir DIR] [--json FILE]}: times setsync against rsync (and the
+ * tar-pipe and cp floors) on the same data in the same run, several rounds, alternating which
+ * tool goes first, and reports medians.
+ *
+ * <p>This JVM is the setsync node: it is started once, and only {@code synchronize} is timed, as
+ * a scheduled sync in a running node would be. Source and destination sides both live in it (a
+ * sync to its own endpoint over loopback TCP), so the heap figure covers both. rsync runs as a
+ * client pushing to an rsync daemon on loopback, so both tools go through TCP.
+ */
+public final class Bench {
+
+  private static final String SETSYNC = "setsync";
+  private static final String RSYNC = "rsync";
+
+  /** Scenario name → target ratio, in report order. */
+  private static final Map<String, Double> TARGETS = new LinkedHashMap<>();
+
+  static {
+    TARGETS.put("small-initial", 0.8);
+    TARGETS.put("big-initial", 0.6);
+    TARGETS.put("noop-10k", 1.0);
+    TARGETS.put("noop-100k", 1.0);
+    TARGETS.put("small-1pct", 1.0);
+    TARGETS.put("big-delta", 1.0);
+  }
+
+  private final Scale scale;
+  private final Path base;
+  private final Path src;
+  private final Path dst;
+  private final DataSets data = new DataSets();
+  private final Map<String, Map<String, Samples>> times = new LinkedHashMap<>();
+  private final Samples tarPipe = new Samples();
+  private final Samples cp = new Samples();
+  private final Map<String, List<Long>> bigDeltaBytes = new LinkedHashMap<>();
+  private final List<Long> heapPeaks = new ArrayList<>();
+  private long smallBytes;
+  private long manyBytes;
+  private SetSyncNode node;
+  private boolean warmUp;
+  private Rsync rsync;
+
+  private Bench(Scale scale, Path base) {
+    this.scale = scale;
+    this.base = base;
+    this.src = base.resolve("src");
+    this.dst = base.resolve("dst");
+    for (String scenario : TARGETS.keySet()) {
+      Map<String, Samples> perTool = new LinkedHashMap<>();
+      perTool.put(SETSYNC, new Samples());
+      perTool.put(RSYNC, new Samples());
+      times.put(scenario, perTool);
+    }
+    bigDeltaBytes.put(SETSYNC, new ArrayList<>());
+    bigDeltaBytes.put(RSYNC, new ArrayList<>());
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    Path dir = null;
+    Path json = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--dir" -> dir = Paths.get(value(args, ++i, "--dir"));
+        case "--json" -> json = Paths.get(value(args, ++i, "--json"));
+        default -> usage("unknown argument " + args[i]);
+      }
+    }
+    if (dir == null) {
+      Path shm = Paths.get("/dev/shm");
+      dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir"));
+    }
+    if (!Files.isDirectory(dir)) usage("--dir " + dir + " is not a directory");
+    Path base = Files.createTempDirectory(dir.toAbsolutePath(), "setsync-bench-");
+    Bench bench = new Bench(quick ? Scale.quick() : Scale.full(), base);
+    try {
+      bench.run();
+      bench.print();
+      if (json != null) bench.writeJson(json.toAbsolutePath());
+    } finally {
+      bench.close();
+      exec("rm", "-rf", base.toString());
+    }
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) usage(option + " needs a value");
+    return args[i];
+  }
+
+  private static void usage(String problem) {
+    System.err.println("bench: " + problem);
+    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--json FILE]");
+    System.exit(2);
+  }
+
+  private void run() throws Exception {
+    String store = Files.getFileStore(base).type();
+    say("data under %s (%s%s)", base, store, "tmpfs".equals(store) ? ": memory, so the software is measured, not a disk" : ": NOT tmpfs, a disk is measured too");
+    say("scale %s: small %d files in %d dirs, big %d MiB, many %d files, %d rounds, %d cores",
+        scale.name(), scale.smallFiles(), scale.smallDirectories(), scale.bigBytes() >> 20, scale.manyFiles(),
+        scale.rounds(), Runtime.getRuntime().availableProcessors());
+    long t0 = System.nanoTime();
+    smallBytes = data.createSmall(src.resolve("small"), scale.smallFiles(), scale.smallDirectories());
+    data.createBig(src.resolve("big").resolve("big.bin"), scale.bigBytes());
+    manyBytes = data.createMany(src.resolve("many"), scale.manyFiles(), scale.manyDirectories());
+    Files.createDirectories(dst);
+    // The no-op scan of the large tree starts from identical copies (cp -a keeps mtimes and modes).
+    exec("cp", "-a", src.resolve("many").toString(), dst.resolve("setsync-many").toString());
+    exec("cp", "-a", src.resolve("many").toString(), dst.resolve("rsync-many").toString());
+    say("data sets built in %.1f s (small %d MiB, many %d MiB)", (System.nanoTime() - t0) / 1e9,
+        smallBytes >> 20, manyBytes >> 20);
+
+    rsync = Rsync.start(base, dst);
+    node = SetSyncNode.start(ConfigFactory.parseMap(Map.of(
+            "setsync.home", base.resolve("home").toString(),
+            "akka.loglevel", "WARNING"))
+        .withFallback(ConfigFactory.load()));
+    say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB); rsync pushes to an rsync daemon on 127.0.0.1",
+        Runtime.getRuntime().maxMemory() >> 20);
+    // Round 0 warms up (a scheduled sync runs in a node that has been up for a while); not counted.
+    for (int round = 0; round <= scale.rounds(); round++) {
+      warmUp = round == 0;
+      long roundStart = System.nanoTime();
+      List<String> order = round % 2 == 1 ? List.of(SETSYNC, RSYNC) : List.of(RSYNC, SETSYNC);
+      for (String tool : order) {
+        wipe(tool + "-small");
+        time("small-initial", tool, "small", tool + "-small");
+      }
+      wipe("tar-small");
+      Files.createDirectories(dst.resolve("tar-small"));
+      double tar = timed(() -> exec("bash", "-c", "tar -C '" + src.resolve("small") + "' -cf - . | tar -C '"
+          + dst.resolve("tar-small") + "' -xf -"));
+      if (!warmUp) tarPipe.add(tar);
+      for (String tool : order) time("noop-10k", tool, "small", tool + "-small");
+      data.changeSmall(1.0, System.currentTimeMillis());
+      for (String tool : order) time("small-1pct", tool, "small", tool + "-small");
+
+      for (String tool : order) {
+        wipe(tool + "-big");
+        time("big-initial", tool, "big", tool + "-big");
+      }
+      wipe("cp-big");
+      Files.createDirectories(dst.resolve("cp-big"));
+      double copy = timed(() -> exec("cp", src.resolve("big").resolve("big.bin").toString(), dst.resolve("cp-big").toString()));
+      if (!warmUp) cp.add(copy);
+      data.changeMiddle(src.resolve("big").resolve("big.bin"), Scale.DELTA_BYTES, System.currentTimeMillis());
+      for (String tool : order) time("big-delta", tool, "big", tool + "-big");
+
+      for (String tool : order) time("noop-100k", tool, "many", tool + "-many");
+      say(warmUp ? "warm-up round done in %3$.1f s" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
+    }
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static double timed(Action action) throws Exception {
+    long start = System.nanoTime();
+    action.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private void time(String scenario, String tool, String source, String target) throws Exception {
+    String only = System.getProperty("bench.only");
+    if (only != null && !only.equals(scenario)) return; // for profiling one scenario
+    boolean heap = scenario.equals("noop-100k") && tool.equals(SETSYNC);
+    if (heap) resetHeapPeaks();
+    long[] sent = new long[1];
+    double seconds = timed(() -> sent[0] = tool.equals(SETSYNC)
+        ? setsync(src.resolve(source), target)
+        : rsync.push(src.resolve(source), target).bytesSent());
+    if (warmUp) return;
+    if (heap) heapPeaks.add(heapPeak());
+    times.get(scenario).get(tool).add(seconds);
+    if (scenario.equals("big-delta")) bigDeltaBytes.get(tool).add(sent[0]);
+  }
+
+  /** One synchronization through the running node; returns the bytes the source side sent. */
+  private long setsync(Path source, String target) throws Exception {
+    SourceSession.Request request = new SourceSession.Request(source, node.endpoint().getHostString(),
+        node.endpoint().getPort(), dst.resolve(target).toString(), SyncOptions.DEFAULTS);
+    SourceSession.Outcome outcome = node.synchronize(request, new SourceSession.Observer() {
+      @Override
+      public void notice(Frame.Notice notice) {
+        if (notice.kind() == Frame.NoticeKind.ERROR || notice.kind() == Frame.NoticeKind.WARNING) {
+          System.err.println("setsync " + notice.kind() + ": " + notice.path() + " " + notice.text());
+        }
+      }
+
+      @Override
+      public void progress(long entriesListed, long filesSent, long bytesSent) {}
+    }).toCompletableFuture().get();
+    if (outcome.failure() != null || outcome.counts().errors() > 0) {
+      throw new IllegalStateException("setsync " + source + " -> " + target + " failed: " + outcome);
+    }
+    return outcome.wireBytesSent();
+  }
+
+  private static void resetHeapPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
+    }
+  }
+
+  /** The sum of the heap pools' peak use since the reset: an upper bound of the heap in use. */
+  private static long heapPeak() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
+    }
+    return sum;
+  }
+
+  private void wipe(String target) throws Exception {
+    exec("rm", "-rf", dst.resolve(target).toString());
+  }
+
+  private static void exec(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println(String.format(Locale.ROOT, format, args));
+  }
+
+  private double ratio(String scenario) {
+    return times.get(scenario).get(SETSYNC).median() / times.get(scenario).get(RSYNC).median();
+  }
+
+  private static long median(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+  }
+
+  private void print() {
+    say("");
+    say("medians of %d rounds (%s scale):", scale.rounds(), scale.name());
+    for (String scenario : TARGETS.keySet()) {
+      double ratio = ratio(scenario);
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s setsync=%.3fs rsync=%.3fs ratio=%.2f",
+          scenario, times.get(scenario).get(SETSYNC).median(), times.get(scenario).get(RSYNC).median(), ratio));
+      if (scenario.equals("big-delta")) {
+        line.append(String.format(Locale.ROOT, " bytes setsync=%d rsync=%d bytes-ratio=%.2f",
+            median(bigDeltaBytes.get(SETSYNC)), median(bigDeltaBytes.get(RSYNC)),
+            (double) median(bigDeltaBytes.get(SETSYNC)) / median(bigDeltaBytes.get(RSYNC))));
+      }
+      if (scenario.equals("noop-100k")) {
+        line.append(String.format(Locale.ROOT, " heap-peak=%dMiB", median(heapPeaks) >> 20));
+      }
+      line.append(String.format(Locale.ROOT, " (target <= %.1f: %s)", TARGETS.get(scenario),
+          ratio <= TARGETS.get(scenario) ? "met" : "MISSED"));
+      say("%s", line);
+    }
+    double small = times.get("small-initial").get(SETSYNC).median();
+    say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
+        small / tarPipe.median(), small / tarPipe.median() <= 1.5 ? "met" : "MISSED");
+    say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
+  }
+
+  private void writeJson(Path json) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("date", Instant.now().toString());
+    root.put("scale", scale.name());
+    root.put("rounds", scale.rounds());
+    root.put("cores", Runtime.getRuntime().availableProcessors());
+    root.put("java", System.getProperty("java.version"));
+    root.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    root.put("dataStore", Files.getFileStore(base).type());
+    root.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+    root.put("timing", "setsync inside one running node (JVM start excluded); rsync client to a loopback rsync daemon");
+    ObjectNode sizes = root.putObject("dataSets");
+    sizes.put("smallFiles", scale.smallFiles());
+    sizes.put("smallDirectories", scale.smallDirectories());
+    sizes.put("smallBytes", smallBytes);
+    sizes.put("bigBytes", scale.bigBytes());
+    sizes.put("manyFiles", scale.manyFiles());
+    sizes.put("manyBytes", manyBytes);
+    ArrayNode scenarios = root.putArray("scenarios");
+    List<RatioChart.Bar> bars = new ArrayList<>();
+    for (String scenario : TARGETS.keySet()) {
+      ObjectNode s = scenarios.addObject();
+      s.put("name", scenario);
+      for (String tool : List.of(SETSYNC, RSYNC)) {
+        ObjectNode t = s.putObject(tool);
+        Samples samples = times.get(scenario).get(tool);
+        t.put("medianSeconds", samples.median());
+        samples.values().forEach(t.putArray("seconds")::add);
+      }
+      s.put("ratio", ratio(scenario));
+      s.put("target", TARGETS.get(scenario));
+      s.put("met", ratio(scenario) <= TARGETS.get(scenario));
+      if (scenario.equals("big-delta")) {
+        ObjectNode b = s.putObject("bytesSent");
+        b.put(SETSYNC, median(bigDeltaBytes.get(SETSYNC)));
+        b.put(RSYNC, median(bigDeltaBytes.get(RSYNC)));
+        b.put("ratio", (double) median(bigDeltaBytes.get(SETSYNC)) / median(bigDeltaBytes.get(RSYNC)));
+        b.put("target", 1.5);
+      }
+      if (scenario.equals("noop-100k")) {
+        s.put("heapPeakBytes", median(heapPeaks));
+        heapPeaks.forEach(s.putArray("heapPeaks")::add);
+        s.put("heapMeasure", "sum of the heap memory pools' peak use, reset after a GC before the run");
+      }
+      bars.add(new RatioChart.Bar(scenario, ratio(scenario), TARGETS.get(scenario)));
+    }
+    ObjectNode floors = root.putObject("floors");
+    ObjectNode tar = floors.putObject("tarPipeSmallInitial");
+    tar.put("medianSeconds", tarPipe.median());
+    tarPipe.values().forEach(tar.putArray("seconds")::add);
+    tar.put("setsyncRatio", times.get("small-initial").get(SETSYNC).median() / tarPipe.median());
+    ObjectNode copy = floors.putObject("cpBigInitial");
+    copy.put("medianSeconds", cp.median());
+    cp.values().forEach(copy.putArray("seconds")::add);
+    copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+
+    Files.createDirectories(json.getParent());
+    mapper.writeValue(json.toFile(), root);
+    String name = json.getFileName().toString();
+    Path png = json.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
+    RatioChart.draw(bars, "setsync vs rsync, " + scale.name() + " run, " + Runtime.getRuntime().availableProcessors()
+        + " cores, " + Instant.now().toString().substring(0, 10), png);
+    say("figures written to %s, chart to %s", json, png);
+  }
+
+  private void close() throws InterruptedException {
+    if (node != null) node.close();
+    if (rsync != null) rsync.close();
+  }
+}
