@@ -14,7 +14,6 @@ import io.setsync.delta.DeltaApplier;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
-import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
@@ -123,7 +122,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private DestinationRoot root;
   private ActorRef<RenameJournal.Command> journal;
   private long nextBatchId;
-  private TreeScanner destinationWalk;
+  private io.setsync.fs.Walk destinationWalk;
   private ListingMerge merge;
   private PurgeList purges;
   private final List<DirectoryFinish> directoryFinishes = new ArrayList<>();
@@ -371,8 +370,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         getContext().getLog().warn("{}: {}", root.path(), text);
         notice(Frame.NoticeKind.WARNING, "", text);
       }
-      destinationWalk =
-          TreeScanner.open(root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      destinationWalk = io.setsync.fs.PrefetchingWalk.open(
+          root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
       purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
@@ -391,7 +390,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         emptyStandIn = Files.createTempDirectory("setsync-report-");
         walked = emptyStandIn;
       }
-      destinationWalk = TreeScanner.open(walked, ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      destinationWalk = io.setsync.fs.PrefetchingWalk.open(
+          walked, ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
       purges = PurgeList.create(Files.createTempFile("setsync-purge-", ""));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));

@@ -13,7 +13,6 @@ import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.PathGuard;
-import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
@@ -109,7 +108,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private final ActorRef<Outcome> replyTo;
   private final FrameLink.Outbox outbox;
 
-  private TreeScanner listing;
+  private io.setsync.fs.Walk listing;
   private boolean ready;
   private boolean listingEnded;
   private boolean needsEnded;
@@ -192,7 +191,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private Behavior<Command> onFrame(Frame frame) {
     if (frame instanceof Frame.Ready) {
       try {
-        listing = TreeScanner.open(request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning);
+        listing = io.setsync.fs.PrefetchingWalk.open(
+            request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning, readers);
       } catch (IOException e) {
         outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
         return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
