@@ -247,6 +247,22 @@ public final class TreeScanner implements Walk {
 
   /** The child names of {@code dir}, sorted; names that do not survive decoding are warned. */
   private String[] readNames(Path dir) throws IOException {
+    // File.list reads the names without a Path per child; a directory it cannot read, or one
+    // with a name that did not decode, is read again the slow way for the exact reason.
+    String[] listed = dir.toFile().list();
+    if (listed != null) {
+      boolean clean = true;
+      for (String name : listed) {
+        if (name.indexOf('\uFFFD') >= 0) {
+          clean = false;
+          break;
+        }
+      }
+      if (clean) {
+        Arrays.sort(listed);
+        return listed;
+      }
+    }
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
