@@ -74,7 +74,14 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** A writer thread is done with a whole file: its bytes, -1 on a checksum mismatch, or a failure. */
   private record Signed(int id, BlockSignatures signatures) implements Command {}
 
-  private record WholeWritten(int id, String temp, long bytes, Throwable failure) implements Command {}
+  private record WholesWritten(List<WholeWrite> group, long[] bytes, Throwable failure) implements Command {}
+
+  /** One small file for a writer thread: where it goes and with which mode. */
+  private record WholeWrite(Frame.FileWhole whole, int mode, Path path, String temp) {}
+
+  /** Small files wait here until a writer task takes them, several per task. */
+  private final List<WholeWrite> wholeGroup = new ArrayList<>();
+  private long wholeGroupBytes;
 
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
@@ -185,7 +192,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
-        .onMessage(WholeWritten.class, this::onWholeWritten)
+        .onMessage(WholesWritten.class, this::onWholesWritten)
         .onMessage(Signed.class, this::onSigned)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
@@ -249,6 +256,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       }
       if (!committing && batchFull(1)) beginCommit();
     }
+    flushWholes();
     if (dataEnded) {
       if (writesInFlight == 0 && !committing) {
         if (!batch.isEmpty()) {
@@ -643,37 +651,58 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       throw new ProtocolException("file " + whole.id() + " sent whole while being sent in chunks");
     }
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
-    Path tempPath = root.resolve(temp);
-    int mode = file.source().mode();
     writing.add(whole.id());
-    writesInFlight++;
-    getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> IncomingFile.writeWhole(whole, mode, tempPath, temp), writers),
-        (written, failure) -> new WholeWritten(whole.id(), temp, written == null ? -1 : written, failure));
+    wholeGroup.add(new WholeWrite(whole, file.source().mode(), root.resolve(temp), temp));
+    wholeGroupBytes += whole.bytes().length();
+    if (wholeGroup.size() >= WHOLES_PER_TASK || wholeGroupBytes >= 1 << 20) flushWholes();
   }
 
-  private Behavior<Command> onWholeWritten(WholeWritten m) {
+  /** Small files one writer task takes: fewer thread hand-overs than one task per file. */
+  private static final int WHOLES_PER_TASK = 16;
+
+  private void flushWholes() {
+    if (wholeGroup.isEmpty()) return;
+    List<WholeWrite> group = List.copyOf(wholeGroup);
+    wholeGroup.clear();
+    wholeGroupBytes = 0;
+    writesInFlight++;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long[] bytes = new long[group.size()];
+          for (int i = 0; i < bytes.length; i++) {
+            WholeWrite w = group.get(i);
+            bytes[i] = IncomingFile.writeWhole(w.whole(), w.mode(), w.path(), w.temp());
+          }
+          return bytes;
+        }, writers),
+        (bytes, failure) -> new WholesWritten(group, bytes, failure));
+  }
+
+  private Behavior<Command> onWholesWritten(WholesWritten m) {
     writesInFlight--;
-    writing.remove(m.id());
-    if (phase == Phase.DONE) {
-      try {
-        Files.deleteIfExists(root.resolve(m.temp()));
-      } catch (IOException ignored) {
-        // the next session's orphan sweep removes it
+    for (WholeWrite w : m.group()) writing.remove(w.whole().id());
+    if (phase == Phase.DONE || m.failure() != null) {
+      for (WholeWrite w : m.group()) {
+        try {
+          Files.deleteIfExists(w.path());
+        } catch (IOException ignored) {
+          // the next session's orphan sweep removes it
+        }
       }
-      return this;
-    }
-    NeededFile need = needed.remove(m.id());
-    if (m.failure() != null) {
+      if (phase == Phase.DONE) return this;
       return abort("destination " + requestedRoot + ": " + describe(m.failure()));
     }
-    if (m.bytes() < 0) {
-      tally.errors++;
-      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
-    } else {
-      tally.bytes += m.bytes();
-      addToBatch(need.source().path(), m.temp(), need.existing(), m.bytes());
+    for (int i = 0; i < m.group().size(); i++) {
+      WholeWrite w = m.group().get(i);
+      NeededFile need = needed.remove(w.whole().id());
+      long bytes = m.bytes()[i];
+      if (bytes < 0) {
+        tally.errors++;
+        notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+      } else {
+        tally.bytes += bytes;
+        addToBatch(need.source().path(), w.temp(), need.existing(), bytes);
+      }
     }
     return drainInbox();
   }

@@ -57,7 +57,13 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    * A reader thread opened a needed file: a small one comes back read (FileWhole, or
    * FileUnavailable), a larger one open, to be sent in chunks.
    */
-  private record FileOpened(Frame frame, OutgoingFile large) implements Command {}
+  private record FileOpened(Frame frame, OutgoingFile large) {}
+
+  /** What one reader task did with its needs, in order. */
+  private record FilesOpened(List<FileOpened> files) implements Command {}
+
+  /** Needs one reader task takes: fewer thread hand-overs than one task per file. */
+  private static final int NEEDS_PER_TASK = 16;
 
   /** What to synchronize, and where to. */
   public record Request(
@@ -161,7 +167,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(Opened.class, m -> ack(m.ack()))
         .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
-        .onMessage(FileOpened.class, this::onFileOpened)
+        .onMessage(FilesOpened.class, this::onFilesOpened)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -274,13 +280,17 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   private void startReads() {
-    while (!needs.isEmpty() && readsInFlight + readFrames.size() + largeFiles.size() < settings.parallelReads()) {
-      Frame.Need need = needs.poll();
+    while (!needs.isEmpty()
+        && readsInFlight + (readFrames.size() + largeFiles.size()) / NEEDS_PER_TASK < settings.parallelReads()) {
+      List<Frame.Need> group = new ArrayList<>(NEEDS_PER_TASK);
+      while (group.size() < NEEDS_PER_TASK && !needs.isEmpty()) group.add(needs.poll());
       readsInFlight++;
       getContext().pipeToSelf(
-          java.util.concurrent.CompletableFuture.supplyAsync(() -> openNeeded(need), readers),
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> new FilesOpened(group.stream().map(this::openNeeded).toList()), readers),
           (opened, failure) -> opened != null ? opened
-              : new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null));
+              : new FilesOpened(group.stream().map(need -> new FileOpened(
+                  new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null)).toList()));
     }
   }
 
@@ -295,19 +305,21 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
   }
 
-  private Behavior<Command> onFileOpened(FileOpened m) {
+  private Behavior<Command> onFilesOpened(FilesOpened opened) {
     readsInFlight--;
-    if (m.large() != null) {
-      if (finished) m.large().close();
-      else largeFiles.add(m.large());
-    } else {
-      if (m.frame() instanceof Frame.FileWhole whole) {
-        filesSent++;
-        bytesSent += whole.bytes().length();
-        observer.progress(entriesListed, filesSent, bytesSent);
+    for (FileOpened m : opened.files()) {
+      if (m.large() != null) {
+        if (finished) m.large().close();
+        else largeFiles.add(m.large());
+      } else {
+        if (m.frame() instanceof Frame.FileWhole whole) {
+          filesSent++;
+          bytesSent += whole.bytes().length();
+        }
+        readFrames.add(m.frame());
       }
-      readFrames.add(m.frame());
     }
+    observer.progress(entriesListed, filesSent, bytesSent);
     pump();
     return finished ? Behaviors.stopped() : this;
   }
