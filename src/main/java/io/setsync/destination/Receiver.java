@@ -149,6 +149,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
+  private final List<Long> batchSizes = new ArrayList<>();
   private boolean committing;
   private int tempCounter;
   private int savedCounter;
@@ -770,6 +771,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         ? root.scratchName("AA" + sessionId + "-" + (++savedCounter))
         : null;
     batch.add(new Replacement(target, temp, saved));
+    batchSizes.add(bytes);
     batchBytes += bytes;
   }
 
@@ -796,9 +798,17 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
    * One commit runs at a time; files of the next batch are received meanwhile.
    */
   private void beginCommit() {
-    List<Replacement> toCommit = List.copyOf(batch);
-    batch.clear();
-    batchBytes = 0;
+    // At most one batch's worth: writes finish in groups, so more may be waiting.
+    int files = 0;
+    long bytes = 0;
+    while (files < batch.size() && files < settings.commitBatchFiles() && bytes < settings.commitBatchBytes()) {
+      bytes += batchSizes.get(files);
+      files++;
+    }
+    List<Replacement> toCommit = List.copyOf(batch.subList(0, files));
+    batch.subList(0, files).clear();
+    batchSizes.subList(0, files).clear();
+    batchBytes -= bytes;
     long batchId = nextBatchId++;
     committing = true;
     getContext()
