@@ -659,7 +659,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   /** Small files one writer task takes: fewer thread hand-overs than one task per file. */
-  private static final int WHOLES_PER_TASK = 16;
+  private static final int WHOLES_PER_TASK = 8;
 
   private void flushWholes() {
     if (wholeGroup.isEmpty()) return;

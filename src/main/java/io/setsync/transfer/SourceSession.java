@@ -63,7 +63,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private record FilesOpened(List<FileOpened> files) implements Command {}
 
   /** Needs one reader task takes: fewer thread hand-overs than one task per file. */
-  private static final int NEEDS_PER_TASK = 16;
+  private static final int NEEDS_PER_TASK = 8;
 
   /** What to synchronize, and where to. */
   public record Request(
