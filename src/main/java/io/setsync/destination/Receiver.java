@@ -86,6 +86,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
     void claim(Path root, ActorRef<Command> receiver);
+
+    /**
+     * The receiver is done with the root (its Done is on the way, nothing of it is in flight), so
+     * the next session may start before this one's connection has closed.
+     */
+    void release(Path root, ActorRef<Command> receiver);
   }
 
   /** Tunables from setsync.transfer. */
@@ -873,6 +879,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     getContext().getLog().info("session {} to {} done: {} {}", sessionId, root.path(), status, counts);
     outbox.sendLast(new Frame.Done(counts, status.exitCode));
     phase = Phase.DONE;
+    claims.release(root.path(), getContext().getSelf());
   }
 
   private void purge() throws IOException {
