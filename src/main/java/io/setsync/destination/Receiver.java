@@ -551,7 +551,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
               old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()));
+            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()),
+                Runtime.getRuntime().availableProcessors(), writers);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
