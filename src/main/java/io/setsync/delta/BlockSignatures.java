@@ -2,7 +2,14 @@ package io.setsync.delta;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.Arrays;
 import net.openhft.hashing.LongHashFunction;
 
@@ -76,6 +83,61 @@ public final class BlockSignatures {
       if (n < blockSize) break;
     }
     return new BlockSignatures(blockSize, length, Arrays.copyOf(weak, count), Arrays.copyOf(strong, count));
+  }
+
+  /**
+   * Signs the first {@code length} bytes of a file, its block ranges in parallel (one part on the
+   * calling thread, the others on {@code executor}).
+   *
+   * @throws IOException if the file is shorter than {@code length} (it changed) or unreadable
+   */
+  public static BlockSignatures of(FileChannel in, long length, int blockSize, int parts, Executor executor)
+      throws IOException {
+    long blocks = blockCount(length, blockSize);
+    if (blocks >= Integer.MAX_VALUE - 8) throw new IOException("file too large for block size " + blockSize);
+    int count = (int) blocks;
+    int[] weak = new int[count];
+    long[] strong = new long[count];
+    int n = (int) Math.max(1, Math.min(parts, count / 64));
+    List<CompletableFuture<Void>> others = new ArrayList<>();
+    for (int part = 1; part < n; part++) {
+      int from = (int) ((long) count * part / n);
+      int to = (int) ((long) count * (part + 1) / n);
+      others.add(CompletableFuture.runAsync(() -> {
+        try {
+          signRange(in, length, blockSize, from, to, weak, strong);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, executor));
+    }
+    signRange(in, length, blockSize, 0, (int) ((long) count / n), weak, strong);
+    for (CompletableFuture<Void> other : others) {
+      try {
+        other.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+        throw e;
+      }
+    }
+    return new BlockSignatures(blockSize, length, weak, strong);
+  }
+
+  private static void signRange(FileChannel in, long length, int blockSize, int from, int to, int[] weak,
+      long[] strong) throws IOException {
+    ByteBuffer block = ByteBuffer.allocate(blockSize);
+    for (int i = from; i < to; i++) {
+      long position = (long) i * blockSize;
+      int n = (int) Math.min(blockSize, length - position);
+      block.clear().limit(n);
+      while (block.hasRemaining()) {
+        if (in.read(block, position + block.position()) < 0) {
+          throw new IOException("the file became shorter while its signatures were taken");
+        }
+      }
+      weak[i] = RollingChecksum.of(block.array(), 0, n);
+      strong[i] = STRONG.hashBytes(block.array(), 0, n);
+    }
   }
 
   public int blockSize() {

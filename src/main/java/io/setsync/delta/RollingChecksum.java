@@ -19,14 +19,9 @@ public final class RollingChecksum {
 
   /** Restarts over {@code bytes[offset, offset + window)}. */
   public void reset(byte[] bytes, int offset) {
-    int sa = 0;
-    int sb = 0;
-    for (int i = offset, end = offset + window; i < end; i++) {
-      sa += bytes[i] & 0xff;
-      sb += sa;
-    }
-    a = sa;
-    b = sb;
+    long ab = sums(bytes, offset, window);
+    a = (int) ab;
+    b = (int) (ab >>> 32);
   }
 
   /** Slides the window one byte: {@code out} leaves at the front, {@code in} enters at the back. */
@@ -42,12 +37,31 @@ public final class RollingChecksum {
 
   /** The checksum of {@code bytes[offset, offset + length)}, for blocks shorter than a window. */
   public static int of(byte[] bytes, int offset, int length) {
+    long ab = sums(bytes, offset, length);
+    return ((int) ab & 0xffff) | ((int) (ab >>> 32) << 16);
+  }
+
+  /**
+   * {@code a} (low half) and {@code b} (high half) over a range. Four bytes per step, so that
+   * each step does not wait on the one before: b gains 4a plus the four bytes weighted 4, 3, 2, 1.
+   */
+  private static long sums(byte[] bytes, int offset, int length) {
     int sa = 0;
     int sb = 0;
-    for (int i = offset, end = offset + length; i < end; i++) {
+    int i = offset;
+    int end = offset + length;
+    for (int stop = end - 3; i < stop; i += 4) {
+      int x0 = bytes[i] & 0xff;
+      int x1 = bytes[i + 1] & 0xff;
+      int x2 = bytes[i + 2] & 0xff;
+      int x3 = bytes[i + 3] & 0xff;
+      sb += 4 * sa + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+      sa += x0 + x1 + x2 + x3;
+    }
+    for (; i < end; i++) {
       sa += bytes[i] & 0xff;
       sb += sa;
     }
-    return (sa & 0xffff) | (sb << 16);
+    return (sa & 0xffffffffL) | ((long) sb << 32);
   }
 }

@@ -89,6 +89,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
     void claim(Path root, ActorRef<Command> receiver);
+
+    /**
+     * The receiver is done with the root (its Done is on the way, nothing of it is in flight), so
+     * the next session may start before this one's connection has closed.
+     */
+    void release(Path root, ActorRef<Command> receiver);
   }
 
   /** Tunables from setsync.transfer. */
@@ -567,7 +573,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
               old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()));
+            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()),
+                Runtime.getRuntime().availableProcessors(), writers);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -945,6 +952,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     getContext().getLog().info("session {} to {} done: {} {}", sessionId, root.path(), status, counts);
     outbox.sendLast(new Frame.Done(counts, status.exitCode));
     phase = Phase.DONE;
+    claims.release(root.path(), getContext().getSelf());
   }
 
   private void purge() throws IOException {

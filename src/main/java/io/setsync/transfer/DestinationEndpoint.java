@@ -40,6 +40,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private record Claim(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
 
+  private record Release(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
+
   private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
 
   private enum SweepOpenAreas implements Command {
@@ -85,6 +87,10 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(WhenBound.class, this::onWhenBound)
         .onMessage(Accepted.class, this::onAccepted)
         .onMessage(Claim.class, this::onClaim)
+        .onMessage(Release.class, m -> {
+          busyRoots.remove(m.root(), m.receiver());
+          return this;
+        })
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
@@ -120,7 +126,17 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
                 Receiver.create(
                     accepted.connection().flow(),
                     sessionId,
-                    (root, claimant) -> self.tell(new Claim(root, claimant)),
+                    new Receiver.RootClaims() {
+                      @Override
+                      public void claim(Path root, ActorRef<Receiver.Command> claimant) {
+                        self.tell(new Claim(root, claimant));
+                      }
+
+                      @Override
+                      public void release(Path root, ActorRef<Receiver.Command> claimant) {
+                        self.tell(new Release(root, claimant));
+                      }
+                    },
                     settings),
                 "receiver-" + sessions,
                 DispatcherSelector.fromConfig("setsync.io-dispatcher"));

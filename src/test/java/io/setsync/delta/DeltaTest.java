@@ -236,6 +236,45 @@ public class DeltaTest {
   }
 
   @Test
+  public void fastSumsEqualTheByteByByteDefinition() {
+    for (int length = 0; length < 40; length++) {
+      byte[] data = randomBytes(length + 3);
+      int a = 0;
+      int b = 0;
+      for (int i = 3; i < 3 + length; i++) {
+        a += data[i] & 0xff;
+        b += a;
+      }
+      assertEquals("length " + length, (a & 0xffff) | (b << 16), RollingChecksum.of(data, 3, length));
+    }
+  }
+
+  @Test
+  public void parallelSignaturesEqualSequentialOnes() throws IOException {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      for (int size : new int[] {0, 1, 1023, 1024, 64 * 1024 + 5, 300 * 1024}) {
+        Path file = tmp.newFile().toPath();
+        Files.write(file, randomBytes(size));
+        try (FileChannel in = FileChannel.open(file)) {
+          BlockSignatures sequential = BlockSignatures.of(in, size, 1024);
+          for (int parts : new int[] {1, 2, 3, 7}) {
+            assertEquals(size + "/" + parts, sequential, BlockSignatures.of(in, size, 1024, parts, pool));
+          }
+          try {
+            BlockSignatures.of(in, size + 5000, 1024, 2, pool);
+            fail("a file shorter than announced must be refused");
+          } catch (IOException expected) {
+            assertTrue(expected.getMessage().contains("shorter"));
+          }
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   public void signaturesOfAnEmptyStream() throws IOException {
     BlockSignatures s = BlockSignatures.of(Channels.newChannel(new java.io.ByteArrayInputStream(new byte[0])), 0, 2048);
     assertEquals(0, s.blockCount());

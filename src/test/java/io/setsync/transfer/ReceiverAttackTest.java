@@ -212,7 +212,74 @@ public class ReceiverAttackTest {
     refusedListing(List.of("refused", "\"d/z\""), Set.of("d"), dir("d"), file("e", 1), file("d/z", 1));
   }
 
-  // ---- symlinks in the destination
+  // ---- the fast paths: whole small files, block copies
+
+  @Test
+  public void blockCopyForAFileWithoutOldCopyIsRefused() throws Exception {
+    Map<String, String> before = world();
+    try (RawSource s = connect()) {
+      s.open(dest.toString(), "");
+      s.entries(file("fresh", 4));
+      s.send(Frame.ListingEnd.INSTANCE);
+      List<Frame.Need> needs = s.readNeeds(new ArrayList<>());
+      s.send(new Frame.FileBegin(needs.get(0).id(), 4, RawSource.MTIME));
+      s.send(new Frame.FileCopy(0, 1));
+      assertAbortMentions(s.expectAbort(), "file copy", "no old copy");
+      s.expectClosed();
+    }
+    assertSameTree("nothing may change", before, world());
+    assertGoodSession(node, source, dest);
+  }
+
+  @Test
+  public void blockCopyOutsideAFileIsRefused() throws Exception {
+    try (RawSource s = connect()) {
+      s.open(dest.toString(), "");
+      s.send(new Frame.FileCopy(0, 1));
+      assertAbortMentions(s.expectAbort(), "file copy outside a file");
+      s.expectClosed();
+    }
+    assertGoodSession(node, source, dest);
+  }
+
+  @Test
+  public void wholeFileNotAskedForOrSentTwiceIsRefused() throws Exception {
+    Map<String, String> before = world();
+    try (RawSource s = connect()) {
+      s.open(dest.toString(), "");
+      s.entries(file("one", 3));
+      s.send(Frame.ListingEnd.INSTANCE);
+      List<Frame.Need> needs = s.readNeeds(new ArrayList<>());
+      byte[] bytes = "abc".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Frame.FileWhole whole = new Frame.FileWhole(needs.get(0).id(), RawSource.MTIME, RawSource.crc32c(bytes),
+          ByteString.fromArray(bytes));
+      s.send(whole);
+      s.send(whole);
+      assertAbortMentions(s.expectAbort(), "was not asked for");
+      s.expectClosed();
+    }
+    assertFalse("a refused session replaces nothing", Files.exists(dest.resolve("one")) && !before.containsKey("one"));
+    assertGoodSession(node, source, dest);
+  }
+
+  @Test
+  public void wholeFileWithBadChecksumIsNotReplaced() throws Exception {
+    try (RawSource s = connect()) {
+      s.open(dest.toString(), "");
+      s.entries(file("bad", 3));
+      s.send(Frame.ListingEnd.INSTANCE);
+      List<Frame> seen = new ArrayList<>();
+      List<Frame.Need> needs = s.readNeeds(seen);
+      s.send(new Frame.FileWhole(needs.get(0).id(), RawSource.MTIME, 12345, ByteString.fromString("abc")));
+      s.send(Frame.DataEnd.INSTANCE);
+      Frame.Done done = s.readUntil(Frame.Done.class, seen);
+      assertEquals("errors in " + seen, 1, done.counts().errors());
+      s.expectClosed();
+    }
+    assertFalse(Files.exists(dest.resolve("bad")));
+    assertGoodSession(node, source, dest);
+  }
+
 
   @Test
   public void symlinkToOutsideDirectoryIsReplacedByADirectory() throws Exception {
