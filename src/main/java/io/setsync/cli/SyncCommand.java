@@ -128,7 +128,9 @@ public final class SyncCommand {
         .required(true).description("destination directory (absolute path; created if missing)").build());
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
-      if (option.valueOptional()) {
+      if (option.onByDefault()) {
+        b.arity("0").type(boolean.class).description("Turn off " + option.keyword() + " (" + option.description() + ")");
+      } else if (option.valueOptional()) {
         // Only the attached form --name=VALUE carries a value, so SRC is never taken for one.
         b.arity("0").type(boolean.class).paramLabel(option.argLabel())
             .description(option.description() + " (value given as " + option.cliName() + "=VALUE)");
@@ -173,7 +175,9 @@ public final class SyncCommand {
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec matched = parsed.matchedOption(option.cliName());
       if (matched == null) continue;
-      if (option.valueOptional()) {
+      if (option.onByDefault()) {
+        REGISTRY.applyNo(builder, option); // --no-allhardlinks
+      } else if (option.valueOptional()) {
         REGISTRY.apply(builder, option, attachedValues.get(option.cliName()));
       } else if (!option.argKind().takesValue()) {
         REGISTRY.apply(builder, option, null);

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
 public final class TreeScanner implements Iterator<FileEntry>, Closeable {
 
   private static final String ATTRIBUTES =
-      "unix:mode,size,lastModifiedTime,isDirectory,isRegularFile,isSymbolicLink";
+      "unix:mode,size,lastModifiedTime,isDirectory,isRegularFile,isSymbolicLink,nlink,dev,ino";
 
   /** One directory on the current path, with its children sorted and a cursor into them. */
   private static final class Frame {
@@ -71,6 +71,14 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
   private FileEntry lookahead;
 
   private FileEntry lastReturned;
+
+  /** The (device, inode) of the lookahead and of the entry last returned, for regular files. */
+  private OpenFiles.FileKey lookaheadKey;
+
+  private OpenFiles.FileKey lastKey;
+
+  /** Set by {@link #stat} for the regular file it described last. */
+  private OpenFiles.FileKey statKey;
 
   /**
    * The directory last returned has not been read yet. Reading is put off until the walk moves on
@@ -106,6 +114,7 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
   public boolean hasNext() {
     if (lookahead == null) {
       lookahead = advance();
+      lookaheadKey = statKey;
     }
     return lookahead != null;
   }
@@ -116,6 +125,7 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
       throw new NoSuchElementException();
     }
     lastReturned = lookahead;
+    lastKey = lookaheadKey;
     lookahead = null;
     descendPending = lastReturned.type() == EntryType.DIRECTORY;
     return lastReturned;
@@ -140,6 +150,15 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
       stack.pop();
       lookahead = null;
     }
+  }
+
+  /**
+   * The (device, inode) of the entry last returned by {@link #next} when it is a regular file,
+   * null otherwise. Read with the entry's other attributes, so it costs no extra system call; with
+   * {@link FileEntry#linkCount()} it tells which names are the same file ({@link HardLinks}).
+   */
+  public OpenFiles.FileKey fileKey() {
+    return lastReturned != null && lastReturned.type() == EntryType.FILE ? lastKey : null;
   }
 
   /** Drops the remaining walk. No directory stream is held open between calls. */
@@ -191,6 +210,7 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
       onWarning.accept(e.getMessage() + " at " + p + "; left out");
       return null;
     }
+    statKey = null;
     try {
       Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       int mode = (Integer) a.get("mode") & 07777;
@@ -200,7 +220,9 @@ public final class TreeScanner implements Iterator<FileEntry>, Closeable {
       }
       if ((Boolean) a.get("isRegularFile")) {
         long size = (Long) a.get("size");
-        return new FileEntry(rel, EntryType.FILE, size, mtimeNanos, mode, null, null);
+        statKey = new OpenFiles.FileKey((Long) a.get("dev"), (Long) a.get("ino"));
+        int links = (Integer) a.get("nlink");
+        return new FileEntry(rel, EntryType.FILE, size, mtimeNanos, mode, null, null, Math.max(1, links));
       }
       if ((Boolean) a.get("isSymbolicLink")) {
         String target = Files.readSymbolicLink(p).toString();

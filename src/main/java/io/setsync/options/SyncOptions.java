@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param trigger TRIGGER: shell command run after a sync that copied or purged; null for none
  * @param compress COMPRESS: file content travels zstd-compressed
  * @param maxRateMb MAXRATE in MB (2^20 bytes) per second; 0 when unlimited
+ * @param allHardLinks ALLHARDLINKS (on by default): names of one source file stay hard links of
+ *     one file at the destination; off, each name is copied as a file of its own
  */
 public record SyncOptions(
     boolean purge,
@@ -44,12 +46,13 @@ public record SyncOptions(
     String fromOwner,
     String trigger,
     boolean compress,
-    long maxRateMb) {
+    long maxRateMb,
+    boolean allHardLinks) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null, false, 0);
+          null, false, null, null, null, null, false, 0, true);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
@@ -103,6 +106,7 @@ public record SyncOptions(
     private String trigger;
     private boolean compress;
     private long maxRateMb;
+    private boolean allHardLinks;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -125,6 +129,12 @@ public record SyncOptions(
       trigger = from.trigger;
       compress = from.compress;
       maxRateMb = from.maxRateMb;
+      allHardLinks = from.allHardLinks;
+    }
+
+    public Builder allHardLinks(boolean value) {
+      allHardLinks = value;
+      return this;
     }
 
     public Builder compress(boolean value) {
@@ -247,7 +257,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger, compress, maxRateMb);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb, allHardLinks);
     }
   }
 }

@@ -113,6 +113,25 @@ public class TreeScannerTest {
   }
 
   @Test
+  public void regularFilesCarryTheirLinkCountAndIdentity() throws IOException {
+    files("a", "d/single");
+    Files.createLink(root.resolve("b"), root.resolve("a"));
+    Files.createLink(root.resolve("d/c"), root.resolve("a"));
+    Files.createSymbolicLink(root.resolve("s"), Path.of("a"));
+    List<String> seen = new ArrayList<>();
+    OpenFiles.FileKey shared = OpenFiles.FileKey.of(root.resolve("a"));
+    try (TreeScanner scanner = open(ExcludeFilter.NONE)) {
+      while (scanner.hasNext()) {
+        FileEntry e = scanner.next();
+        OpenFiles.FileKey key = scanner.fileKey();
+        seen.add(e.path() + " " + e.linkCount() + (key == null ? " -" : key.equals(shared) ? " shared" : " own"));
+      }
+    }
+    assertEquals(
+        List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"), seen);
+  }
+
+  @Test
   public void symlinksAreReportedNotFollowed() throws IOException {
     files("real/inside");
     Files.createSymbolicLink(root.resolve("to-dir"), Path.of("real"));
