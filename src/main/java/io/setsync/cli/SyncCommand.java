@@ -195,7 +195,7 @@ public final class SyncCommand {
     SyncCounts c = outcome.counts();
     StringBuilder text = new StringBuilder();
     if (report) {
-      for (String path : observer.wouldCopy()) text.append("would copy: ").append(path).append('\n');
+      for (String line : observer.wouldCopyLines()) text.append("would copy: ").append(line).append('\n');
       for (String path : observer.wouldPurge()) text.append("would purge: ").append(path).append('\n');
     }
     text.append(String.format(
@@ -241,6 +241,8 @@ public final class SyncCommand {
     private final boolean progress;
     private final boolean report;
     private final List<String> wouldCopy = new java.util.ArrayList<>();
+    /** The names with what the receiver said about them, e.g. "b (hard link to a)". */
+    private final List<String> wouldCopyLines = new java.util.ArrayList<>();
     private final List<String> wouldPurge = new java.util.ArrayList<>();
     private final List<String> copied = new java.util.ArrayList<>();
     private final List<String> purged = new java.util.ArrayList<>();
@@ -257,7 +259,10 @@ public final class SyncCommand {
     @Override
     public synchronized void notice(Frame.Notice notice) {
       switch (notice.kind()) {
-        case WOULD_COPY -> wouldCopy.add(notice.path());
+        case WOULD_COPY -> {
+          wouldCopy.add(notice.path());
+          wouldCopyLines.add(notice.path() + (notice.text().isEmpty() ? "" : " (" + notice.text() + ")"));
+        }
         case WOULD_PURGE -> wouldPurge.add(notice.path());
         case PURGED -> purged.add(notice.path());
         case COPIED -> copied.add(notice.path());
@@ -297,6 +302,10 @@ public final class SyncCommand {
 
     synchronized List<String> wouldCopy() {
       return List.copyOf(wouldCopy);
+    }
+
+    synchronized List<String> wouldCopyLines() {
+      return List.copyOf(wouldCopyLines);
     }
 
     synchronized List<String> wouldPurge() {
