@@ -4,7 +4,7 @@ import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.PathGuard;
 import io.setsync.fs.PathOrder;
-import io.setsync.fs.TreeScanner;
+import io.setsync.fs.Walk;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.Comparison;
 import io.setsync.sync.Comparison.Verdict;
@@ -62,7 +62,7 @@ public final class ListingMerge {
 
   private record OpenDirectory(FileEntry source, FileEntry existing, boolean[] changed) {}
 
-  private final TreeScanner destination;
+  private final Walk destination;
   private final SyncOptions options;
   private final ExcludeFilter protectedFromPurge;
   private final Function<FileEntry, String> destinationHash;
@@ -86,7 +86,7 @@ public final class ListingMerge {
    *     of each other; asked only for a hard link over a file
    */
   public ListingMerge(
-      TreeScanner destination,
+      Walk destination,
       SyncOptions options,
       Function<FileEntry, String> destinationHash,
       BiPredicate<String, String> sameFile,

@@ -77,7 +77,14 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** A writer thread is done with a whole file: its bytes, -1 on a checksum mismatch, or a failure. */
   private record Signed(int id, BlockSignatures signatures) implements Command {}
 
-  private record WholeWritten(int id, String temp, long bytes, Throwable failure) implements Command {}
+  private record WholesWritten(List<WholeWrite> group, long[] bytes, Throwable failure) implements Command {}
+
+  /** One small file for a writer thread: where it goes and with which mode. */
+  private record WholeWrite(Frame.FileWhole whole, int mode, Path path, String temp, FileSecurity security) {}
+
+  /** Small files wait here until a writer task takes them, several per task. */
+  private final List<WholeWrite> wholeGroup = new ArrayList<>();
+  private long wholeGroupBytes;
 
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
@@ -127,7 +134,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private DestinationRoot root;
   private ActorRef<RenameJournal.Command> journal;
   private long nextBatchId;
-  private TreeScanner destinationWalk;
+  private io.setsync.fs.Walk destinationWalk;
   private ListingMerge merge;
   private PurgeList purges;
   private final List<DirectoryFinish> directoryFinishes = new ArrayList<>();
@@ -147,6 +154,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private Path emptyStandIn;
   private final List<Replacement> batch = new ArrayList<>();
   private long batchBytes;
+  private final List<Long> batchSizes = new ArrayList<>();
   private boolean committing;
   private int tempCounter;
   private int savedCounter;
@@ -195,7 +203,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(BatchBegun.class, this::onBatchBegun)
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
-        .onMessage(WholeWritten.class, this::onWholeWritten)
+        .onMessage(WholesWritten.class, this::onWholesWritten)
         .onMessage(Signed.class, this::onSigned)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
@@ -259,6 +267,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       }
       if (!committing && batchFull(1)) beginCommit();
     }
+    flushWholes();
     if (dataEnded) {
       if (writesInFlight == 0 && !committing) {
         if (!batch.isEmpty()) {
@@ -388,8 +397,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         getContext().getLog().warn("{}: {}", root.path(), text);
         notice(Frame.NoticeKind.WARNING, "", text);
       }
-      destinationWalk =
-          TreeScanner.open(root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      destinationWalk = io.setsync.fs.PrefetchingWalk.open(
+          root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
       purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
@@ -408,7 +417,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         emptyStandIn = Files.createTempDirectory("setsync-report-");
         walked = emptyStandIn;
       }
-      destinationWalk = TreeScanner.open(walked, ExcludeFilter.of(options.excludes()), this::destinationWarning);
+      destinationWalk = io.setsync.fs.PrefetchingWalk.open(
+          walked, ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
       purges = PurgeList.create(Files.createTempFile("setsync-purge-", ""));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
@@ -762,40 +772,60 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       throw new ProtocolException("file " + whole.id() + " sent whole while being sent in chunks");
     }
     String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
-    Path tempPath = root.resolve(temp);
-    int mode = file.source().mode();
-    FileSecurity fileSecurity = security;
     writing.add(whole.id());
-    writesInFlight++;
-    getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> IncomingFile.writeWhole(whole, mode, tempPath, temp, fileSecurity), writers),
-        (written, failure) -> new WholeWritten(whole.id(), temp, written == null ? -1 : written, failure));
+    wholeGroup.add(new WholeWrite(whole, file.source().mode(), root.resolve(temp), temp, security));
+    wholeGroupBytes += whole.bytes().length();
+    if (wholeGroup.size() >= WHOLES_PER_TASK || wholeGroupBytes >= 1 << 20) flushWholes();
   }
 
-  private Behavior<Command> onWholeWritten(WholeWritten m) {
+  /** Small files one writer task takes: fewer thread hand-overs than one task per file. */
+  private static final int WHOLES_PER_TASK = 8;
+
+  private void flushWholes() {
+    if (wholeGroup.isEmpty()) return;
+    List<WholeWrite> group = List.copyOf(wholeGroup);
+    wholeGroup.clear();
+    wholeGroupBytes = 0;
+    writesInFlight++;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long[] bytes = new long[group.size()];
+          for (int i = 0; i < bytes.length; i++) {
+            WholeWrite w = group.get(i);
+            bytes[i] = IncomingFile.writeWhole(w.whole(), w.mode(), w.path(), w.temp(), w.security());
+          }
+          return bytes;
+        }, writers),
+        (bytes, failure) -> new WholesWritten(group, bytes, failure));
+  }
+
+  private Behavior<Command> onWholesWritten(WholesWritten m) {
     writesInFlight--;
-    writing.remove(m.id());
-    if (phase == Phase.DONE) {
-      try {
-        Files.deleteIfExists(root.resolve(m.temp()));
-      } catch (IOException ignored) {
-        // the next session's orphan sweep removes it
+    for (WholeWrite w : m.group()) writing.remove(w.whole().id());
+    if (phase == Phase.DONE || m.failure() != null) {
+      for (WholeWrite w : m.group()) {
+        try {
+          Files.deleteIfExists(w.path());
+        } catch (IOException ignored) {
+          // the next session's orphan sweep removes it
+        }
       }
-      return this;
-    }
-    NeededFile need = needed.remove(m.id());
-    if (m.failure() != null) {
+      if (phase == Phase.DONE) return this;
       return abort("destination " + requestedRoot + ": " + describe(m.failure()));
     }
-    if (m.bytes() < 0) {
-      tally.errors++;
-      notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
-      targetDone(need.links(), null, notReplaced(need));
-    } else {
-      tally.bytes += m.bytes();
-      boolean added = addToBatch(need.source().path(), m.temp(), need.existing(), m.bytes());
-      targetDone(need.links(), m.temp(), added ? null : notReplaced(need));
+    for (int i = 0; i < m.group().size(); i++) {
+      WholeWrite w = m.group().get(i);
+      NeededFile need = needed.remove(w.whole().id());
+      long bytes = m.bytes()[i];
+      if (bytes < 0) {
+        tally.errors++;
+        notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+        targetDone(need.links(), null, notReplaced(need));
+      } else {
+        tally.bytes += bytes;
+        boolean added = addToBatch(need.source().path(), w.temp(), need.existing(), bytes);
+        targetDone(need.links(), w.temp(), added ? null : notReplaced(need));
+      }
     }
     return drainInbox();
   }
@@ -889,6 +919,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       }
     }
     batch.add(new Replacement(target, temp, saved));
+    batchSizes.add(bytes);
     batchBytes += bytes;
     return true;
   }
@@ -938,9 +969,17 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
    * One commit runs at a time; files of the next batch are received meanwhile.
    */
   private void beginCommit() {
-    List<Replacement> toCommit = List.copyOf(batch);
-    batch.clear();
-    batchBytes = 0;
+    // At most one batch's worth: writes finish in groups, so more may be waiting.
+    int files = 0;
+    long bytes = 0;
+    while (files < batch.size() && files < settings.commitBatchFiles() && bytes < settings.commitBatchBytes()) {
+      bytes += batchSizes.get(files);
+      files++;
+    }
+    List<Replacement> toCommit = List.copyOf(batch.subList(0, files));
+    batch.subList(0, files).clear();
+    batchSizes.subList(0, files).clear();
+    batchBytes -= bytes;
     long batchId = nextBatchId++;
     committing = true;
     getContext()

@@ -7,7 +7,7 @@ package io.setsync.fs;
  * @param type what the name is
  * @param size bytes of a regular file, 0 otherwise
  * @param mtimeNanos modification time, nanoseconds since the epoch
- * @param mode POSIX permission bits (07777 mask)
+ * @param mode POSIX permission bits (07777 mask; the scanner reads the rwx bits, 0777)
  * @param linkTarget the target of a symbolic link, exactly as stored; for a {@link
  *     EntryType#HARDLINK}, the relative path of the earlier name it links to; null for other types
  * @param contentHash hex content hash when the CHECKSUM option asks for one; null otherwise

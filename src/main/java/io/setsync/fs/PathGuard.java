@@ -54,22 +54,26 @@ public final class PathGuard {
     while (start <= rel.length()) {
       int slash = rel.indexOf('/', start);
       int end = slash < 0 ? rel.length() : slash;
-      checkComponent(rel, rel.substring(start, end));
+      checkComponent(rel, start, end);
       start = end + 1;
     }
   }
 
-  private static void checkComponent(String rel, String component) {
-    if (component.isEmpty()) {
+  /** Checks {@code rel[start, end)} without copying it: every listed name passes here. */
+  private static void checkComponent(String rel, int start, int end) {
+    int length = end - start;
+    if (length == 0) {
       throw new UnsafeNameException(rel, "empty component");
     }
-    if (component.equals(".") || component.equals("..")) {
-      throw new UnsafeNameException(rel, "component '" + component + "'");
+    if (rel.charAt(start) == '.' && (length == 1 || (length == 2 && rel.charAt(start + 1) == '.'))) {
+      throw new UnsafeNameException(rel, "component '" + rel.substring(start, end) + "'");
     }
-    int bytes = component.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_NAME_BYTES) {
-      throw new UnsafeNameException(
-          rel, "component longer than " + MAX_NAME_BYTES + " UTF-8 bytes (" + bytes + ")");
+    if (length * 3 > MAX_NAME_BYTES) {
+      int bytes = rel.substring(start, end).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_NAME_BYTES) {
+        throw new UnsafeNameException(
+            rel, "component longer than " + MAX_NAME_BYTES + " UTF-8 bytes (" + bytes + ")");
+      }
     }
   }
 

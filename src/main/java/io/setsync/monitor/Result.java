@@ -16,8 +16,10 @@ import java.util.Map;
  */
 public sealed interface Result extends CborSerializable {
 
-  /** The completion code: 0 normal, 1 warnings, 2 errors. */
-  int code();
+  /** The completion code: 0 normal, 1 warnings, 2 errors; answers that only report are normal. */
+  default int code() {
+    return 0;
+  }
 
   /** The answer as the console prints it. */
   String text();
@@ -41,11 +43,6 @@ public sealed interface Result extends CborSerializable {
   /** ADD SYNCFILESET: the new file set's id. */
   record FileSetAdded(long id, String message) implements Result {
     @Override
-    public int code() {
-      return 0;
-    }
-
-    @Override
     public String text() {
       return message;
     }
@@ -55,11 +52,6 @@ public sealed interface Result extends CborSerializable {
     @JsonCreator
     public Users {
       users = List.copyOf(users);
-    }
-
-    @Override
-    public int code() {
-      return 0;
     }
 
     @Override
@@ -81,11 +73,6 @@ public sealed interface Result extends CborSerializable {
     }
 
     @Override
-    public int code() {
-      return 0;
-    }
-
-    @Override
     public String text() {
       if (batches.isEmpty()) return "no batch ids";
       StringBuilder out = new StringBuilder(String.format("%-20s %-10s %s%n", "BATCHID", "STATE", "FILESETS"));
@@ -101,11 +88,6 @@ public sealed interface Result extends CborSerializable {
     @JsonCreator
     public FileSets {
       fileSets = List.copyOf(fileSets);
-    }
-
-    @Override
-    public int code() {
-      return 0;
     }
 
     @Override
@@ -143,11 +125,6 @@ public sealed interface Result extends CborSerializable {
     }
 
     @Override
-    public int code() {
-      return 0;
-    }
-
-    @Override
     public String text() {
       return Views.status(this);
     }
@@ -157,11 +134,6 @@ public sealed interface Result extends CborSerializable {
   record Log(long fileSetId, List<LogRecord> records) implements Result {
     public Log {
       records = List.copyOf(records);
-    }
-
-    @Override
-    public int code() {
-      return 0;
     }
 
     @Override
@@ -191,11 +163,6 @@ public sealed interface Result extends CborSerializable {
     @JsonCreator
     public Env {
       values = Map.copyOf(values);
-    }
-
-    @Override
-    public int code() {
-      return 0;
     }
 
     @Override

@@ -15,7 +15,6 @@ import io.setsync.fs.EntryType;
 import io.setsync.fs.OpenFiles;
 import io.setsync.fs.Ownership;
 import io.setsync.fs.PathGuard;
-import io.setsync.fs.TreeScanner;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
@@ -65,15 +64,21 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   public record Stop(String reason) implements Command {}
 
   /**
-   * A reader thread opened a needed file: a small one comes back read (FileWhole, or
+   * What a reader thread did with one needed file: a small one comes back read (FileWhole, or
    * FileUnavailable), a larger one open, to be sent in chunks; {@code warning}, when not null, is
    * said about it on the session's thread.
    */
-  private record FileOpened(Frame frame, OutgoingFile large, String warning) implements Command {
+  private record FileOpened(Frame frame, OutgoingFile large, String warning) {
     FileOpened(Frame frame, OutgoingFile large) {
       this(frame, large, null);
     }
   }
+
+  /** What one reader task did with its needs, in order. */
+  private record FilesOpened(List<FileOpened> files) implements Command {}
+
+  /** Needs one reader task takes: fewer thread hand-overs than one task per file. */
+  private static final int NEEDS_PER_TASK = 8;
 
   /** What to synchronize, and where to. */
   public record Request(
@@ -124,7 +129,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private final ActorRef<Outcome> replyTo;
   private final FrameLink.Outbox outbox;
 
-  private TreeScanner listing;
+  private io.setsync.fs.Walk listing;
   private boolean ready;
   private boolean listingEnded;
   private boolean needsEnded;
@@ -189,7 +194,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(Received.class, this::onBatch)
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Stop.class, this::onStop)
-        .onMessage(FileOpened.class, this::onFileOpened)
+        .onMessage(FilesOpened.class, this::onFilesOpened)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -225,7 +230,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         return finish(Outcome.failed("FROMOWNER: " + e.getMessage()));
       }
       try {
-        listing = TreeScanner.open(request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning);
+        listing = io.setsync.fs.PrefetchingWalk.open(
+            request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning, readers);
       } catch (IOException e) {
         outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
         return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
@@ -325,14 +331,18 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   private void startReads() {
-    while (!needs.isEmpty() && readsInFlight + readFrames.size() + largeFiles.size() < settings.parallelReads()) {
-      Frame.Need need = needs.poll();
+    while (!needs.isEmpty()
+        && readsInFlight + (readFrames.size() + largeFiles.size()) / NEEDS_PER_TASK < settings.parallelReads()) {
+      List<Frame.Need> group = new ArrayList<>(NEEDS_PER_TASK);
+      while (group.size() < NEEDS_PER_TASK && !needs.isEmpty()) group.add(needs.poll());
       readsInFlight++;
       OpenFiles snapshot = openFilesSnapshot();
       getContext().pipeToSelf(
-          java.util.concurrent.CompletableFuture.supplyAsync(() -> openNeeded(need, snapshot), readers),
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> new FilesOpened(group.stream().map(need -> openNeeded(need, snapshot)).toList()), readers),
           (opened, failure) -> opened != null ? opened
-              : new FileOpened(new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null));
+              : new FilesOpened(group.stream().map(need -> new FileOpened(
+                  new Frame.FileUnavailable(need.id(), "cannot read: " + describe(failure)), null)).toList()));
     }
   }
 
@@ -354,22 +364,24 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
   }
 
-  private Behavior<Command> onFileOpened(FileOpened m) {
+  private Behavior<Command> onFilesOpened(FilesOpened opened) {
     readsInFlight--;
-    if (m.warning() != null) {
-      observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + m.warning()));
-    }
-    if (m.large() != null) {
-      if (finished) m.large().close();
-      else largeFiles.add(m.large());
-    } else {
-      if (m.frame() instanceof Frame.FileWhole whole) {
-        filesSent++;
-        bytesSent += whole.bytes().length();
-        observer.progress(entriesListed, filesSent, bytesSent);
+    for (FileOpened m : opened.files()) {
+      if (m.warning() != null) {
+        observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + m.warning()));
       }
-      readFrames.add(m.frame());
+      if (m.large() != null) {
+        if (finished) m.large().close();
+        else largeFiles.add(m.large());
+      } else {
+        if (m.frame() instanceof Frame.FileWhole whole) {
+          filesSent++;
+          bytesSent += whole.bytes().length();
+        }
+        readFrames.add(m.frame());
+      }
     }
+    observer.progress(entriesListed, filesSent, bytesSent);
     pump();
     return finished ? Behaviors.stopped() : this;
   }

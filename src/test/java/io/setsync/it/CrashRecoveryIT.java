@@ -68,7 +68,7 @@ public class CrashRecoveryIT {
         Path dest = oldDestination("dest-" + point + "-" + occurrence);
         Launcher setsync = new Launcher(tmp.newFolder("home-" + point + "-" + occurrence).toPath());
         Launcher.Result crashed = setsync.run(
-            Map.of("SETSYNC_JAVA_OPTS", "-Dsetsync.crash-at=" + label + " -Dsetsync.transfer.commit-batch-files=3"),
+            Map.of("SETSYNC_JAVA_OPTS", "-Dsetsync.crash-at=" + label + " -Dsetsync.transfer.commit-batch-files=2"),
             "sync", src.toString(), dest.toString());
         assertEquals(label + " should halt the process\n" + crashed, CrashPoint.HALT_STATUS, crashed.exitCode());
         checkOldOrNew(label, dest, failures);
