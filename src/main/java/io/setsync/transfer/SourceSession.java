@@ -416,8 +416,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    */
   private FileEntry withHardLinks(FileEntry entry) {
     if (entry.type() != EntryType.FILE || entry.linkCount() == 1) return entry;
-    if (hardLinks == null) return entry.withLinkCount(1);
-    String first = hardLinks.earlierName(listing.fileKey(), entry.linkCount(), entry.path());
+    Object key = listing.fileKey();
+    if (hardLinks == null || key == null) return entry.withLinkCount(1); // off, or no identity to group by
+    String first = hardLinks.earlierName(key, entry.linkCount(), entry.path());
     return first == null ? entry : entry.asHardLinkTo(first);
   }
 
