@@ -128,7 +128,9 @@ public final class SyncCommand {
         .required(true).description("destination directory (absolute path; created if missing)").build());
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
-      if (option.valueOptional()) {
+      if (option.onByDefault()) {
+        b.arity("0").type(boolean.class).description("Turn off " + option.keyword() + " (" + option.description() + ")");
+      } else if (option.valueOptional()) {
         // Only the attached form --name=VALUE carries a value, so SRC is never taken for one.
         b.arity("0").type(boolean.class).paramLabel(option.argLabel())
             .description(option.description() + " (value given as " + option.cliName() + "=VALUE)");
@@ -173,7 +175,9 @@ public final class SyncCommand {
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
       OptionSpec matched = parsed.matchedOption(option.cliName());
       if (matched == null) continue;
-      if (option.valueOptional()) {
+      if (option.onByDefault()) {
+        REGISTRY.applyNo(builder, option); // --no-allhardlinks
+      } else if (option.valueOptional()) {
         REGISTRY.apply(builder, option, attachedValues.get(option.cliName()));
       } else if (!option.argKind().takesValue()) {
         REGISTRY.apply(builder, option, null);
@@ -191,7 +195,7 @@ public final class SyncCommand {
     SyncCounts c = outcome.counts();
     StringBuilder text = new StringBuilder();
     if (report) {
-      for (String path : observer.wouldCopy()) text.append("would copy: ").append(path).append('\n');
+      for (String line : observer.wouldCopyLines()) text.append("would copy: ").append(line).append('\n');
       for (String path : observer.wouldPurge()) text.append("would purge: ").append(path).append('\n');
     }
     text.append(String.format(
@@ -237,6 +241,8 @@ public final class SyncCommand {
     private final boolean progress;
     private final boolean report;
     private final List<String> wouldCopy = new java.util.ArrayList<>();
+    /** The names with what the receiver said about them, e.g. "b (hard link to a)". */
+    private final List<String> wouldCopyLines = new java.util.ArrayList<>();
     private final List<String> wouldPurge = new java.util.ArrayList<>();
     private final List<String> copied = new java.util.ArrayList<>();
     private final List<String> purged = new java.util.ArrayList<>();
@@ -253,7 +259,10 @@ public final class SyncCommand {
     @Override
     public synchronized void notice(Frame.Notice notice) {
       switch (notice.kind()) {
-        case WOULD_COPY -> wouldCopy.add(notice.path());
+        case WOULD_COPY -> {
+          wouldCopy.add(notice.path());
+          wouldCopyLines.add(notice.path() + (notice.text().isEmpty() ? "" : " (" + notice.text() + ")"));
+        }
         case WOULD_PURGE -> wouldPurge.add(notice.path());
         case PURGED -> purged.add(notice.path());
         case COPIED -> copied.add(notice.path());
@@ -293,6 +302,10 @@ public final class SyncCommand {
 
     synchronized List<String> wouldCopy() {
       return List.copyOf(wouldCopy);
+    }
+
+    synchronized List<String> wouldCopyLines() {
+      return List.copyOf(wouldCopyLines);
     }
 
     synchronized List<String> wouldPurge() {

@@ -490,18 +490,23 @@ public final class CommandParser {
 
     private Setting setting(Clause clause, List<Spec> table, boolean alter) {
       if ("NO".equals(CommandOptions.upperAscii(clause.keyword()))) {
-        if (!alter) {
-          throw error(
-              "NO removes an option in ALTER commands only, got", clause.keyword(), clause.column());
-        }
         if (clause.words().isEmpty()) {
+          if (!alter) {
+            throw error(
+                "NO removes an option in ALTER commands only, got", clause.keyword(), clause.column());
+          }
           int column = endColumn(clause.column());
           throw new CommandException("expected an option name after NO at column " + column, column);
         }
         Word target = clause.words().get(0);
-        Spec spec =
-            CommandOptions.find(table, target.text())
-                .orElseThrow(() -> error("unknown option", target.text(), target.column()));
+        Spec spec = CommandOptions.find(table, target.text()).orElse(null);
+        // A flag that is on by default is turned off with NO anywhere (NO ALLHARDLINKS).
+        boolean turnsOff = spec != null && spec.isSync() && spec.sync().onByDefault();
+        if (!alter && !turnsOff) {
+          throw error(
+              "NO removes an option in ALTER commands only, got", clause.keyword(), clause.column());
+        }
+        if (spec == null) throw error("unknown option", target.text(), target.column());
         if (!spec.negatable()) {
           throw error("option cannot be removed with NO:", target.text(), target.column());
         }

@@ -23,7 +23,9 @@ public final class HelpText {
           + " or quote marks: '/my files'.";
   private static final String NO_NOTE =
       "NO option removes an option, turns a flag off or restores the default; an option given"
-          + " replaces its old value (for a repeatable option, all of its old values).";
+          + " replaces its old value (for a repeatable option, all of its old values). NO"
+          + " ALLHARDLINKS, which turns off an option that is on by default, is also allowed in"
+          + " SYNCHRONIZE and ADD.";
 
   /** One form of a command: verb, object (or null), syntax, meaning, options, notes. */
   private record Form(

@@ -12,6 +12,7 @@ import io.setsync.fs.ExcludeFilter;
 import io.setsync.transfer.ProtocolException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,12 @@ public final class ListingMerge {
   public interface Actions {
     /** A file or link to create, or to put in place of {@code existing} (null, file or symlink). */
     void copy(FileEntry source, FileEntry existing);
+
+    /**
+     * A hard link to create in place of {@code existing} (null, file or symlink): the name must
+     * become the file that {@code target}'s name holds at the end of this sync.
+     */
+    void link(FileEntry source, FileEntry existing, LinkTargets.Target target);
 
     /** A directory to create, in place of {@code existing} (null or a symlink). */
     void makeDirectory(FileEntry source, FileEntry existing);
@@ -59,7 +66,11 @@ public final class ListingMerge {
   private final SyncOptions options;
   private final ExcludeFilter protectedFromPurge;
   private final Function<FileEntry, String> destinationHash;
+  private final BiPredicate<String, String> sameFile;
   private final Actions actions;
+  private final LinkTargets linkTargets = new LinkTargets();
+  /** The file the hard link being judged names. */
+  private LinkTargets.Target currentTarget;
   private final Deque<OpenDirectory> open = new ArrayDeque<>();
   /** The destination's next unjudged name; fetched lazily so skipChildren acts on the right one. */
   private FileEntry nextExisting;
@@ -69,16 +80,31 @@ public final class ListingMerge {
   private boolean rootChanged;
   private long destinationNames;
 
+  /**
+   * @param destinationHash the content hash of a destination file (CHECKSUM)
+   * @param sameFile whether two destination names (relative paths) are one file, i.e. hard links
+   *     of each other; asked only for a hard link over a file
+   */
   public ListingMerge(
       Walk destination,
       SyncOptions options,
       Function<FileEntry, String> destinationHash,
+      BiPredicate<String, String> sameFile,
       Actions actions) {
     this.destination = destination;
     this.options = options;
     this.protectedFromPurge = ExcludeFilter.of(options.excludePurges());
     this.destinationHash = destinationHash;
+    this.sameFile = sameFile;
     this.actions = actions;
+  }
+
+  /**
+   * The multiply-linked files of the listing so far; the receiver records in them what becomes of
+   * each (it is told about the file through {@link Actions} right after it is remembered).
+   */
+  public LinkTargets linkTargets() {
+    return linkTargets;
   }
 
   /** Judges the next source entry. @throws ProtocolException if the source broke a promise */
@@ -117,12 +143,13 @@ public final class ListingMerge {
   }
 
   private void judge(FileEntry source, FileEntry existing) {
-    Verdict verdict = Comparison.judge(source, existing, options, destinationHash);
+    Verdict verdict = Comparison.judge(source, existing, options, destinationHash, this::alreadyLinked);
     boolean directory = source.type() == EntryType.DIRECTORY;
     switch (verdict) {
       case COPY -> {
         markParentChanged();
         if (directory) actions.makeDirectory(source, existing);
+        else if (source.type() == EntryType.HARDLINK) actions.link(source, existing, currentTarget);
         else actions.copy(source, existing);
       }
       case SAME -> actions.same(source, existing);
@@ -146,6 +173,15 @@ public final class ListingMerge {
     if (directory) {
       open.push(new OpenDirectory(source, verdict == Verdict.SAME ? existing : null, new boolean[1]));
     }
+  }
+
+  /**
+   * A hard link is already right when its target stays as it is in this sync and the destination
+   * name is that very file; a target being replaced gets a new file, so its links are made again.
+   */
+  private boolean alreadyLinked(FileEntry link) {
+    return currentTarget.state() == LinkTargets.State.IN_PLACE
+        && sameFile.test(link.path(), currentTarget.path());
   }
 
   /** The destination walk already returned this directory; its children must not look extra. */
@@ -234,6 +270,12 @@ public final class ListingMerge {
     if (source.type() == EntryType.SYMLINK && source.linkTarget() == null) {
       throw new ProtocolException("refused name \"" + path + "\": symbolic link without a target");
     }
+    if (source.linkCount() < 1 || (source.linkCount() > 1 && source.type() != EntryType.FILE)) {
+      throw new ProtocolException(
+          "refused name \"" + path + "\": link count " + source.linkCount() + " for a " + source.type());
+    }
+    currentTarget = source.type() == EntryType.HARDLINK ? linkTargets.claim(source) : null;
+    linkTargets.listed(source);
     previous = path;
   }
 

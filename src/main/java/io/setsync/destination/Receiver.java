@@ -164,9 +164,14 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private boolean committing;
   private int tempCounter;
   private int savedCounter;
+  /** Multiply-linked files whose new file waits in a temp, by temp name, until their batch commits. */
+  private final Map<String, LinkTargets.Target> writtenTargets = new HashMap<>();
 
-  /** A file asked for; {@code basis} is set when it comes as a delta against the old copy. */
-  private record NeededFile(FileEntry source, FileEntry existing, Basis basis) {}
+  /**
+   * A file asked for; {@code basis} is set when it comes as a delta against the old copy, {@code
+   * links} when later names of it may be hard links to it.
+   */
+  private record NeededFile(FileEntry source, FileEntry existing, Basis basis, LinkTargets.Target links) {}
 
   /** The old copy a delta refers to, as it was signed. */
   private record Basis(int blockSize, long length) {}
@@ -428,7 +433,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   private Behavior<Command> startListing() {
-    merge = new ListingMerge(destinationWalk, options, this::destinationHash, new Judged());
+    merge = new ListingMerge(destinationWalk, options, this::destinationHash, this::sameFile, new Judged());
     phase = Phase.LISTING;
     paused = false;
     outbox.send(new Frame.Ready(sessionId));
@@ -467,13 +472,16 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   private final class Judged implements ListingMerge.Actions {
     @Override
     public void copy(FileEntry source, FileEntry existing) {
+      LinkTargets.Target links = merge.linkTargets().get(source.path());
       String refusal = options.report() ? null : openRefusal(source.path(), existing);
       if (refusal != null) {
         tally.skipped++;
         warn(source.path(), refusal);
+        if (links != null) links.failed("its first name " + source.path() + " was not replaced");
         return;
       }
       tally.copied++;
+      if (links != null) links.pending();
       if (options.report()) {
         tally.bytes += source.size();
         notice(Frame.NoticeKind.WOULD_COPY, source.path(), "");
@@ -482,11 +490,36 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       } else {
         int id = nextNeedId++;
         if (deltaCandidate(source, existing)) {
-          sign(id, source, existing);
+          sign(id, source, existing, links);
         } else {
-          needed.put(id, new NeededFile(source, existing, null));
+          needed.put(id, new NeededFile(source, existing, null, links));
           needsToSend.add(new Frame.Need(id, source.path()));
         }
+      }
+    }
+
+    @Override
+    public void link(FileEntry source, FileEntry existing, LinkTargets.Target target) {
+      String refusal = options.report() ? null : openRefusal(source.path(), existing);
+      if (refusal != null) {
+        tally.skipped++;
+        warn(source.path(), refusal);
+        return;
+      }
+      if (target.state() == LinkTargets.State.ABSENT || target.state() == LinkTargets.State.FAILED) {
+        tally.skipped++;
+        warn(source.path(), "not linked: " + target.reason());
+        return;
+      }
+      tally.copied++;
+      if (options.report()) {
+        notice(Frame.NoticeKind.WOULD_COPY, source.path(), "hard link to " + target.path());
+        return;
+      }
+      switch (target.state()) {
+        case PENDING -> target.await(source, existing);
+        case WRITTEN -> makeHardLink(source, existing, target.temp());
+        default -> makeHardLink(source, existing, target.path());
       }
     }
 
@@ -510,6 +543,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
     @Override
     public void same(FileEntry source, FileEntry existing) {
+      keptInPlace(source);
       if (!options.report() && source.type() == EntryType.FILE
           && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
         try {
@@ -522,6 +556,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
     @Override
     public void keptNewer(FileEntry source, FileEntry existing) {
+      keptInPlace(source);
       tally.keptNewer++;
     }
 
@@ -558,6 +593,67 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     }
   }
 
+  /** A multiply-linked file the destination keeps: its later names link to the file there. */
+  private void keptInPlace(FileEntry source) {
+    LinkTargets.Target links = merge.linkTargets().get(source.path());
+    if (links != null) links.inPlace();
+  }
+
+  /** Whether two destination names are one file (hard links of each other). */
+  private boolean sameFile(String a, String b) {
+    try {
+      return OpenFiles.FileKey.of(root.resolve(a)).equals(OpenFiles.FileKey.of(root.resolve(b)));
+    } catch (IOException e) {
+      return false; // unreadable: linked again
+    }
+  }
+
+  /**
+   * Creates a hard link under a temp name to {@code fileName} (the target's temp, or the target's
+   * committed name), then replaces the destination name with it like any other new object: the
+   * name is wholly old or wholly new at every instant.
+   */
+  private void makeHardLink(FileEntry source, FileEntry existing, String fileName) {
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    try {
+      Path file = root.resolve(fileName);
+      if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(fileName + " is not a regular file");
+      }
+      Files.createLink(root.resolve(temp), file);
+    } catch (IOException e) {
+      tally.copied--;
+      tally.errors++;
+      notice(Frame.NoticeKind.ERROR, source.path(), "cannot create hard link: " + describe(e));
+      return;
+    }
+    addToBatch(source.path(), temp, existing, 0);
+  }
+
+  /** The new file of a multiply-linked target is complete (or not): its waiting names follow it. */
+  private void targetDone(LinkTargets.Target links, String temp, String failure) {
+    if (links == null) return;
+    if (failure == null) {
+      links.written(temp);
+      writtenTargets.put(temp, links);
+    } else {
+      links.failed(failure);
+    }
+    for (LinkTargets.Waiting w : links.takeWaiting()) {
+      if (failure == null) {
+        makeHardLink(w.link(), w.existing(), temp);
+      } else {
+        tally.copied--;
+        tally.skipped++;
+        warn(w.link().path(), "not linked: " + failure);
+      }
+    }
+  }
+
+  private static String notReplaced(NeededFile need) {
+    return "its first name " + need.source().path() + " was not replaced";
+  }
+
   /** Large files the destination has an old copy of are sent as a delta against it. */
   private boolean deltaCandidate(FileEntry source, FileEntry existing) {
     return existing != null && existing.type() == EntryType.FILE && source.type() == EntryType.FILE
@@ -565,10 +661,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   }
 
   /** Signs the old copy on a writer thread; the need goes out (as a delta, or plain) when done. */
-  private void sign(int id, FileEntry source, FileEntry existing) {
+  private void sign(int id, FileEntry source, FileEntry existing, LinkTargets.Target links) {
     Path old = root.resolve(existing.path());
     signing++;
-    needed.put(id, new NeededFile(source, existing, null));
+    needed.put(id, new NeededFile(source, existing, null, links));
     getContext().pipeToSelf(
         java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
@@ -591,7 +687,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       outbox.send(new Frame.Needs(List.of(new Frame.Need(m.id(), need.source().path()))));
     } else {
       needed.put(m.id(), new NeededFile(need.source(), need.existing(),
-          new Basis(m.signatures().blockSize(), m.signatures().length())));
+          new Basis(m.signatures().blockSize(), m.signatures().length()), need.links()));
       outbox.send(new Frame.NeedDelta(m.id(), need.source().path(), m.signatures()));
     }
     if (signing == 0 && listingEnded) outbox.send(Frame.NeedsEnd.INSTANCE);
@@ -605,6 +701,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       case SYMLINK -> "symbolic link";
       case OTHER -> "special file";
       case LEFT_OUT -> "name left out";
+      case HARDLINK -> "hard link";
     };
   }
 
@@ -730,9 +827,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       if (bytes < 0) {
         tally.errors++;
         notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+        targetDone(need.links(), null, notReplaced(need));
       } else {
         tally.bytes += bytes;
-        addToBatch(need.source().path(), w.temp(), need.existing(), bytes);
+        boolean added = addToBatch(need.source().path(), w.temp(), need.existing(), bytes);
+        targetDone(need.links(), w.temp(), added ? null : notReplaced(need));
       }
     }
     return drainInbox();
@@ -756,15 +855,18 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       file.discard();
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, need.source().path(), failure + "; not replaced");
+      targetDone(need.links(), null, notReplaced(need));
       return;
     }
     if (!file.finish(end.crc32c(), security)) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, need.source().path(), "checksum mismatch in transfer; not replaced");
+      targetDone(need.links(), null, notReplaced(need));
       return;
     }
     tally.bytes += file.bytesWritten();
-    addToBatch(need.source().path(), file.tempName(), need.existing(), file.bytesWritten());
+    boolean added = addToBatch(need.source().path(), file.tempName(), need.existing(), file.bytesWritten());
+    targetDone(need.links(), file.tempName(), added ? null : notReplaced(need));
   }
 
   private void onFileUnavailable(Frame.FileUnavailable gone) throws IOException {
@@ -779,6 +881,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     tally.copied--;
     tally.skipped++;
     warn(need.source().path(), "not copied: " + gone.reason());
+    targetDone(need.links(), null, "its first name " + need.source().path() + " was not copied");
   }
 
   private void commitLink(FileEntry source, FileEntry existing) {
@@ -797,7 +900,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     addToBatch(source.path(), temp, existing, 0);
   }
 
-  private void addToBatch(String target, String temp, FileEntry existing, long bytes) {
+  /** Whether the temp joined the batch; it is deleted when the target is refused now. */
+  private boolean addToBatch(String target, String temp, FileEntry existing, long bytes) {
     // Programs may have opened the old file while the new one was on its way: ask again.
     String refusal = openRefusal(target, existing);
     if (refusal != null) {
@@ -809,7 +913,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       tally.copied--;
       tally.skipped++;
       warn(target, refusal);
-      return;
+      return false;
     }
     String saved = null;
     if (existing != null && existing.type() != EntryType.DIRECTORY) {
@@ -824,6 +928,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     batch.add(new Replacement(target, temp, saved));
     batchSizes.add(bytes);
     batchBytes += bytes;
+    return true;
   }
 
   private boolean batchFull(int batches) {
@@ -900,6 +1005,12 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       List<Replacement> failed = root.replace(m.batch(), this::replaceFailed);
       tally.copied -= failed.size();
       tally.errors += failed.size();
+      for (Replacement r : m.batch()) {
+        LinkTargets.Target links = writtenTargets.remove(r.temp());
+        if (links == null) continue;
+        if (failed.contains(r)) links.failed("its first name " + r.target() + " was not replaced");
+        else links.inPlace();
+      }
       if (options.trigger() != null) {
         for (Replacement r : m.batch()) {
           if (!failed.contains(r)) notice(Frame.NoticeKind.COPIED, r.target(), "");

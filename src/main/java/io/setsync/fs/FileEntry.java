@@ -8,8 +8,12 @@ package io.setsync.fs;
  * @param size bytes of a regular file, 0 otherwise
  * @param mtimeNanos modification time, nanoseconds since the epoch
  * @param mode POSIX permission bits (07777 mask; the scanner reads the rwx bits, 0777)
- * @param linkTarget the target of a symbolic link, exactly as stored; null for other types
+ * @param linkTarget the target of a symbolic link, exactly as stored; for a {@link
+ *     EntryType#HARDLINK}, the relative path of the earlier name it links to; null for other types
  * @param contentHash hex content hash when the CHECKSUM option asks for one; null otherwise
+ * @param linkCount for a {@link EntryType#FILE}, how many names the file has ({@code st_nlink});
+ *     only above 1 may later names follow in the listing as {@link EntryType#HARDLINK}s to it, and
+ *     the receiver remembers such a file until that many names were listed. 1 for other types.
  */
 public record FileEntry(
     String path,
@@ -18,7 +22,20 @@ public record FileEntry(
     long mtimeNanos,
     int mode,
     String linkTarget,
-    String contentHash) {
+    String contentHash,
+    int linkCount) {
+
+  /** An entry that no hard link refers to (link count 1). */
+  public FileEntry(
+      String path,
+      EntryType type,
+      long size,
+      long mtimeNanos,
+      int mode,
+      String linkTarget,
+      String contentHash) {
+    this(path, type, size, mtimeNanos, mode, linkTarget, contentHash, 1);
+  }
 
   public String name() {
     int slash = path.lastIndexOf('/');
@@ -32,6 +49,16 @@ public record FileEntry(
   }
 
   public FileEntry withContentHash(String hash) {
-    return new FileEntry(path, type, size, mtimeNanos, mode, linkTarget, hash);
+    return new FileEntry(path, type, size, mtimeNanos, mode, linkTarget, hash, linkCount);
+  }
+
+  /** This file, announced as the first of {@code count} names of one file. */
+  public FileEntry withLinkCount(int count) {
+    return new FileEntry(path, type, size, mtimeNanos, mode, linkTarget, contentHash, count);
+  }
+
+  /** This name, listed as a hard link to the earlier name {@code firstName}. */
+  public FileEntry asHardLinkTo(String firstName) {
+    return new FileEntry(path, EntryType.HARDLINK, size, mtimeNanos, mode, firstName, null, 1);
   }
 }

@@ -20,17 +20,18 @@ public final class HardLinks {
 
   private record Pending(String firstPath, int remaining) {}
 
-  private final Map<OpenFiles.FileKey, Pending> pending = new HashMap<>();
+  private final Map<Object, Pending> pending = new HashMap<>();
 
   /**
    * The relative path of an earlier name of the same file, or null when {@code path} is its
    * first name in this listing.
    *
-   * @param key the file's (device, inode)
+   * @param key the file's identity, (device, inode): {@link Walk#fileKey()}, or any value with
+   *     equals that tells files apart, such as {@link OpenFiles.FileKey}
    * @param linkCount its {@code st_nlink}; 1 means no other name exists and nothing is remembered
    * @param path its relative path in the listing
    */
-  public String earlierName(OpenFiles.FileKey key, int linkCount, String path) {
+  public String earlierName(Object key, int linkCount, String path) {
     if (linkCount <= 1) return null;
     Pending p = pending.get(key);
     if (p == null) {

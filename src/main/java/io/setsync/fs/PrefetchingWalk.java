@@ -24,7 +24,8 @@ public final class PrefetchingWalk implements Walk {
 
   static final int CHUNK = 512;
 
-  private record Chunk(List<FileEntry> entries, List<String> warnings) {}
+  /** Entries with their {@link TreeScanner#fileKey()}s, same index. */
+  private record Chunk(List<FileEntry> entries, List<Object> keys, List<String> warnings) {}
 
   private final TreeScanner scanner;
   private final Executor executor;
@@ -33,6 +34,8 @@ public final class PrefetchingWalk implements Walk {
   private List<String> pendingWarnings = new ArrayList<>();
 
   private List<FileEntry> current = List.of();
+  private List<Object> currentKeys = List.of();
+  private Object lastKey;
   private int index;
   private CompletableFuture<Chunk> ahead;
   private boolean ended;
@@ -60,10 +63,14 @@ public final class PrefetchingWalk implements Walk {
   private CompletableFuture<Chunk> readAhead() {
     return CompletableFuture.supplyAsync(() -> {
       List<FileEntry> entries = new ArrayList<>(CHUNK);
-      while (entries.size() < CHUNK && scanner.hasNext()) entries.add(scanner.next());
+      List<Object> keys = new ArrayList<>(CHUNK);
+      while (entries.size() < CHUNK && scanner.hasNext()) {
+        entries.add(scanner.next());
+        keys.add(scanner.fileKey());
+      }
       List<String> warnings = pendingWarnings;
       pendingWarnings = new ArrayList<>();
-      return new Chunk(entries, warnings);
+      return new Chunk(entries, keys, warnings);
     }, executor);
   }
 
@@ -92,6 +99,7 @@ public final class PrefetchingWalk implements Walk {
       }
       deliverWarnings(chunk.warnings());
       current = chunk.entries();
+      currentKeys = chunk.keys();
       index = 0;
       if (current.isEmpty()) {
         ended = true;
@@ -105,8 +113,14 @@ public final class PrefetchingWalk implements Walk {
   @Override
   public FileEntry next() {
     if (!hasNext()) throw new NoSuchElementException();
+    lastKey = currentKeys.get(index);
     lastReturned = current.get(index++);
     return lastReturned;
+  }
+
+  @Override
+  public Object fileKey() {
+    return lastKey;
   }
 
   @Override
@@ -122,6 +136,7 @@ public final class PrefetchingWalk implements Walk {
   public void close() {
     ended = true;
     current = List.of();
+    currentKeys = List.of();
     if (ahead != null) {
       ahead.handle((chunk, failure) -> {
         scanner.close();

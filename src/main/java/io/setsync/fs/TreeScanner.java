@@ -71,6 +71,14 @@ public final class TreeScanner implements Walk {
 
   private FileEntry lastReturned;
 
+  /** The identity (device, inode) of the lookahead and of the entry last returned, for files. */
+  private Object lookaheadKey;
+
+  private Object lastKey;
+
+  /** Set by {@link #stat} for the regular file it described last. */
+  private Object statKey;
+
   /**
    * The directory last returned has not been read yet. Reading is put off until the walk moves on
    * so that {@link #skipChildren} can still cancel it.
@@ -105,6 +113,7 @@ public final class TreeScanner implements Walk {
   public boolean hasNext() {
     if (lookahead == null) {
       lookahead = advance();
+      lookaheadKey = statKey;
     }
     return lookahead != null;
   }
@@ -115,6 +124,7 @@ public final class TreeScanner implements Walk {
       throw new NoSuchElementException();
     }
     lastReturned = lookahead;
+    lastKey = lookaheadKey;
     lookahead = null;
     descendPending = lastReturned.type() == EntryType.DIRECTORY;
     return lastReturned;
@@ -139,6 +149,17 @@ public final class TreeScanner implements Walk {
       stack.pop();
       lookahead = null;
     }
+  }
+
+  /**
+   * The identity of the entry last returned by {@link #next} when it is a regular file ({@link
+   * java.nio.file.attribute.BasicFileAttributes#fileKey()}: device and inode), null otherwise.
+   * Read with the entry's other attributes, so it costs no extra system call; with {@link
+   * FileEntry#linkCount()} it tells which names are the same file ({@link HardLinks}).
+   */
+  @Override
+  public Object fileKey() {
+    return lastReturned != null && lastReturned.type() == EntryType.FILE ? lastKey : null;
   }
 
   /** Drops the remaining walk. No directory stream is held open between calls. */
@@ -190,6 +211,7 @@ public final class TreeScanner implements Walk {
       onWarning.accept(e.getMessage() + " at " + p + "; left out");
       return null;
     }
+    statKey = null;
     try {
       // The typed view: one lstat, no attribute-name parsing (which cost a quarter of a no-op
       // scan with the "unix:..." string form).
@@ -200,7 +222,8 @@ public final class TreeScanner implements Walk {
         return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null);
       }
       if (a.isRegularFile()) {
-        return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null);
+        statKey = a.fileKey();
+        return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p));
       }
       if (a.isSymbolicLink()) {
         String target = Files.readSymbolicLink(p).toString();
@@ -218,17 +241,35 @@ public final class TreeScanner implements Walk {
    * only the rwx bits); null unless the JVM runs with {@code --add-opens
    * java.base/sun.nio.fs=ALL-UNNAMED}, as the launcher and the tests do.
    */
-  private static final MethodHandle UNIX_MODE = unixMode();
+  private static final MethodHandle UNIX_MODE = unixAccessor("mode");
 
-  private static MethodHandle unixMode() {
+  /** An int accessor of sun.nio.fs.UnixFileAttributes, or null when it cannot be opened. */
+  private static MethodHandle unixAccessor(String name) {
     try {
       Class<?> unix = Class.forName("sun.nio.fs.UnixFileAttributes");
-      Method mode = unix.getDeclaredMethod("mode");
-      mode.setAccessible(true);
-      return MethodHandles.lookup().unreflect(mode).asType(MethodType.methodType(int.class, Object.class));
+      Method accessor = unix.getDeclaredMethod(name);
+      accessor.setAccessible(true);
+      return MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(int.class, Object.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** The JDK's accessor of st_nlink behind the typed view; null like {@link #UNIX_MODE}. */
+  private static final MethodHandle UNIX_NLINK = unixAccessor("nlink");
+
+  /** How many names the file has, from the same lstat. */
+  private static int linkCount(PosixFileAttributes a, Path p) throws IOException {
+    if (UNIX_NLINK != null) {
+      try {
+        return Math.max(1, (int) UNIX_NLINK.invokeExact((Object) a));
+      } catch (ClassCastException notUnix) {
+        // another file system provider: ask it by name below
+      } catch (Throwable t) {
+        throw new IllegalStateException("reading st_nlink failed", t);
+      }
+    }
+    return Math.max(1, (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The permission bits with setuid, setgid and sticky (07777). */

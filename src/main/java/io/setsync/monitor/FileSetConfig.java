@@ -100,7 +100,8 @@ public record FileSetConfig(
    */
   public static FileSetConfig create(String defaultUser, Command.AddFileSet add) {
     for (Setting s : add.settings()) {
-      if (s.negated()) {
+      boolean turnsOff = OptionRegistry.standard().find(s.keyword()).map(OptionSpec::onByDefault).orElse(false);
+      if (s.negated() && !turnsOff) {
         throw new IllegalArgumentException("NO " + s.keyword() + " is only allowed in ALTER");
       }
     }
@@ -227,14 +228,15 @@ public record FileSetConfig(
     for (OptionSpec spec : registry.specs()) {
       if (touched.contains(spec.keyword())) {
         for (Setting s : settings) {
-          if (!s.negated() && spec.keyword().equals(registry.find(s.keyword()).get().keyword())) {
-            registry.apply(b, spec, s.value());
-          }
+          if (!spec.keyword().equals(registry.find(s.keyword()).get().keyword())) continue;
+          if (!s.negated()) registry.apply(b, spec, s.value());
+          else if (spec.onByDefault()) registry.applyNo(b, spec); // NO turns it off, not to its default
         }
       } else {
         for (String value : spec.values().apply(old)) {
           boolean bare = !spec.argKind().takesValue() || (spec.valueOptional() && value.isEmpty());
-          registry.apply(b, spec, bare ? null : value);
+          if (spec.onByDefault()) registry.applyNo(b, spec);
+          else registry.apply(b, spec, bare ? null : value);
         }
       }
     }

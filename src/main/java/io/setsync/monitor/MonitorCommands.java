@@ -342,7 +342,13 @@ final class MonitorCommands {
     SyncOptions.Builder b = SyncOptions.builder();
     for (Setting s : settings) {
       try {
-        OptionRegistry.standard().apply(b, s.keyword(), s.value());
+        if (s.negated()) {
+          OptionRegistry registry = OptionRegistry.standard();
+          registry.applyNo(b, registry.find(s.keyword()).orElseThrow(
+              () -> new OptionException("unknown option \"" + s.keyword() + "\"")));
+        } else {
+          OptionRegistry.standard().apply(b, s.keyword(), s.value());
+        }
       } catch (OptionException e) {
         throw new IllegalArgumentException(e.getMessage());
       }

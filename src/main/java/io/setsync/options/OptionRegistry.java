@@ -145,7 +145,12 @@ public final class OptionRegistry {
                   "Send at most MB megabytes (2^20 bytes) per second",
                   null,
                   (b, v) -> b.maxRateMb(MaxRate.parseMb(v)),
-                  o -> o.maxRateMb() == 0 ? List.of() : List.of(Long.toString(o.maxRateMb())))));
+                  o -> o.maxRateMb() == 0 ? List.of() : List.of(Long.toString(o.maxRateMb()))),
+              OptionSpec.defaultOnFlag(
+                  "ALLHARDLINKS",
+                  "Names of one source file stay hard links of one file at the destination (on by default)",
+                  SyncOptions.Builder::allHardLinks,
+                  SyncOptions::allHardLinks)));
 
   private final List<OptionSpec> specs;
   private final Map<String, OptionSpec> byKeyword;
@@ -215,6 +220,21 @@ public final class OptionRegistry {
       }
     }
     spec.applier().accept(b, valueOrNull);
+    return b;
+  }
+
+  /**
+   * Applies {@code NO keyword} to {@code b}: turns off a flag that is on by default.
+   *
+   * @return {@code b}
+   * @throws OptionException for any other option, which NO can only remove in ALTER commands
+   */
+  public SyncOptions.Builder applyNo(SyncOptions.Builder b, OptionSpec spec) {
+    if (!spec.onByDefault()) {
+      throw new OptionException(
+          "NO " + spec.keyword() + ": only an option that is on by default can be turned off here");
+    }
+    spec.turnOff().accept(b);
     return b;
   }
 

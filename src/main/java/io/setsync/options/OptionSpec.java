@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * One synchronization option, described once for every front end: the command line ({@link
  * #cliName()}), the console command language and the wire ({@link #keyword()}), and help text.
  *
- * <p>Use the factories {@link #flag}, {@link #text}, {@link #of} and {@link #optionalValue}; adding an option means adding
+ * <p>Use the factories {@link #flag}, {@link #defaultOnFlag}, {@link #text}, {@link #of} and {@link #optionalValue}; adding an option means adding
  * one such entry to {@link OptionRegistry#standard()} (plus its component in {@link SyncOptions}).
  *
  * @param keyword AutoSYNC name, upper-case ASCII letters, e.g. "EXCLUDE"
@@ -31,6 +31,9 @@ import java.util.function.UnaryOperator;
  *     the empty string stands for an occurrence without a value.
  * @param valueOptional whether the option may also be given without its value ({@code OPENUPDATE}
  *     or {@code OPENUPDATE 5 MINUTES}); the applier then receives null
+ * @param turnOff for a flag that is on by default ({@link #defaultOnFlag}): what {@code NO keyword}
+ *     does, the one way to say anything with it; null for every other option. Its {@code values}
+ *     then hold one element when the flag is off, written {@code NO keyword}
  */
 public record OptionSpec(
     String keyword,
@@ -41,7 +44,8 @@ public record OptionSpec(
     UnaryOperator<String> valueCheck,
     BiConsumer<SyncOptions.Builder, String> applier,
     Function<SyncOptions, List<String>> values,
-    boolean valueOptional) {
+    boolean valueOptional,
+    Consumer<SyncOptions.Builder> turnOff) {
 
   public OptionSpec {
     Objects.requireNonNull(keyword, "keyword");
@@ -65,6 +69,23 @@ public record OptionSpec(
     if (description.contains("\n")) {
       throw new IllegalArgumentException(keyword + ": description must be one line");
     }
+    if (turnOff != null && argKind.takesValue()) {
+      throw new IllegalArgumentException(keyword + ": only a flag can be on by default");
+    }
+  }
+
+  /** An option that is off (or absent) by default. */
+  public OptionSpec(
+      String keyword,
+      ArgKind argKind,
+      boolean repeatable,
+      String argLabel,
+      String description,
+      UnaryOperator<String> valueCheck,
+      BiConsumer<SyncOptions.Builder, String> applier,
+      Function<SyncOptions, List<String>> values,
+      boolean valueOptional) {
+    this(keyword, argKind, repeatable, argLabel, description, valueCheck, applier, values, valueOptional, null);
   }
 
   /** An option whose value is required (or absent, for {@link ArgKind#NONE}). */
@@ -95,6 +116,33 @@ public record OptionSpec(
         null,
         (b, v) -> set.accept(b),
         o -> isSet.test(o) ? List.of("") : List.of());
+  }
+
+  /**
+   * A flag that is on unless {@code NO keyword} turns it off ({@code ALLHARDLINKS}): {@code set}
+   * switches it, {@code isOn} reads it back. The keyword alone is accepted and changes nothing.
+   */
+  public static OptionSpec defaultOnFlag(
+      String keyword,
+      String description,
+      BiConsumer<SyncOptions.Builder, Boolean> set,
+      Predicate<SyncOptions> isOn) {
+    return new OptionSpec(
+        keyword,
+        ArgKind.NONE,
+        false,
+        null,
+        description,
+        null,
+        (b, v) -> set.accept(b, true),
+        o -> isOn.test(o) ? List.of() : List.of(""),
+        false,
+        b -> set.accept(b, false));
+  }
+
+  /** Whether this is a flag that is on by default, turned off by {@code NO keyword}. */
+  public boolean onByDefault() {
+    return turnOff != null;
   }
 
   /** A free-text option; when repeatable, {@code add} is called once per occurrence. */
@@ -142,15 +190,21 @@ public record OptionSpec(
         keyword, argKind, repeatable, argLabel, description, valueCheck, applier, values, true);
   }
 
-  /** The command-line name: "--" and the lower-case keyword, e.g. "--excludepurge". */
+  /**
+   * The command-line name: "--" and the lower-case keyword, e.g. "--excludepurge"; for a flag on
+   * by default the one that turns it off, e.g. "--no-allhardlinks".
+   */
   public String cliName() {
-    return "--" + keyword.toLowerCase(Locale.ROOT);
+    return (onByDefault() ? "--no-" : "--") + keyword.toLowerCase(Locale.ROOT);
   }
 
   /**
    * The command-language synopsis for help, e.g. "EXCLUDE GLOB", "PURGE" or "OPENUPDATE [N UNIT]".
    */
   public String synopsis() {
+    if (onByDefault()) {
+      return "[NO] " + keyword;
+    }
     if (argLabel == null) {
       return keyword;
     }

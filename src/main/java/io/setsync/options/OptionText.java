@@ -170,6 +170,10 @@ public final class OptionText {
     SyncOptions.Builder b = SyncOptions.builder();
     Set<String> seen = new HashSet<>();
     for (Clause clause : clauses) {
+      if (isNo(clause.keyword())) {
+        turnOff(b, clause, registry, seen);
+        continue;
+      }
       OptionSpec spec =
           registry
               .find(clause.keyword())
@@ -188,6 +192,32 @@ public final class OptionText {
     return b.build();
   }
 
+  /** Whether a clause's keyword is NO (ASCII case ignored). */
+  private static boolean isNo(String keyword) {
+    return keyword.equalsIgnoreCase("NO") && keyword.chars().allMatch(c -> c < 128);
+  }
+
+  /** {@code NO keyword}: turns off a flag that is on by default (ALLHARDLINKS). */
+  private static void turnOff(SyncOptions.Builder b, Clause clause, OptionRegistry registry, Set<String> seen) {
+    if (clause.words().isEmpty()) {
+      throw error("expected an option name after", clause.keyword(), clause.column());
+    }
+    Clause.Word target = clause.words().get(0);
+    OptionSpec spec =
+        registry.find(target.text()).orElseThrow(() -> error("unknown option", target.text(), target.column()));
+    if (!spec.onByDefault()) {
+      throw error("NO turns off only an option that is on by default, got", target.text(), target.column());
+    }
+    if (clause.words().size() > 1) {
+      Clause.Word extra = clause.words().get(1);
+      throw error("NO " + spec.keyword() + " takes no value, got", extra.text(), extra.column());
+    }
+    if (!seen.add(spec.keyword())) {
+      throw error("option given twice:", target.text(), target.column());
+    }
+    registry.applyNo(b, spec);
+  }
+
   /** Canonical text with the standard registry; see {@link #render(SyncOptions, OptionRegistry)}. */
   public static String render(SyncOptions options) {
     return render(options, OptionRegistry.standard());
@@ -196,7 +226,8 @@ public final class OptionText {
   /**
    * Canonical text: options in registry order joined by ", ", TEXT values always double-quoted,
    * other values bare when they can be (several bare words for multi-word kinds), e.g. {@code
-   * PURGE, EXCLUDE "*.tmp", MAXPURGE 10%, OPENUPDATE 5 MINUTES}; empty
+   * PURGE, EXCLUDE "*.tmp", MAXPURGE 10%, OPENUPDATE 5 MINUTES, NO ALLHARDLINKS} (a flag that is
+   * on by default is written only when off, as {@code NO keyword}); empty
    * for {@link SyncOptions#DEFAULTS}. {@code parse(render(o))} equals {@code o} for every {@code o}
    * the registry can build (i.e. whose globs compile).
    */
@@ -206,6 +237,10 @@ public final class OptionText {
       for (String value : spec.values().apply(options)) {
         if (out.length() > 0) {
           out.append(", ");
+        }
+        if (spec.onByDefault()) {
+          out.append("NO ").append(spec.keyword());
+          continue;
         }
         out.append(spec.keyword());
         if (spec.valueOptional() && value.isEmpty()) {

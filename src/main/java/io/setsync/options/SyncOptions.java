@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param trigger TRIGGER: shell command run after a sync that copied or purged; null for none
  * @param compress COMPRESS: file content travels zstd-compressed
  * @param maxRateMb MAXRATE in MB (2^20 bytes) per second; 0 when unlimited
+ * @param noAllHardLinks NO ALLHARDLINKS: each name of a multiply-linked source file is copied as a
+ *     file of its own; see {@link #allHardLinks()}. Kept as the negation so that options saved
+ *     before ALLHARDLINKS existed (a monitor's journal) read back with it on, as the default is.
  */
 public record SyncOptions(
     boolean purge,
@@ -44,17 +47,26 @@ public record SyncOptions(
     String fromOwner,
     String trigger,
     boolean compress,
-    long maxRateMb) {
+    long maxRateMb,
+    boolean noAllHardLinks) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null, false, 0);
+          null, false, null, null, null, null, false, 0, false);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
     excludePurges = List.copyOf(excludePurges);
     if (maxRateMb < 0) throw new IllegalArgumentException("negative MAXRATE " + maxRateMb);
+  }
+
+  /**
+   * ALLHARDLINKS (on by default): names of one source file stay hard links of one file at the
+   * destination.
+   */
+  public boolean allHardLinks() {
+    return !noAllHardLinks;
   }
 
   /** SUBVOLPURGE only makes sense with PURGE, so it implies it. */
@@ -103,6 +115,7 @@ public record SyncOptions(
     private String trigger;
     private boolean compress;
     private long maxRateMb;
+    private boolean allHardLinks;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -125,6 +138,12 @@ public record SyncOptions(
       trigger = from.trigger;
       compress = from.compress;
       maxRateMb = from.maxRateMb;
+      allHardLinks = from.allHardLinks();
+    }
+
+    public Builder allHardLinks(boolean value) {
+      allHardLinks = value;
+      return this;
     }
 
     public Builder compress(boolean value) {
@@ -247,7 +266,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger, compress, maxRateMb);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks);
     }
   }
 }

@@ -358,7 +358,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
           Severity.INFO, "purged " + notice.path());
       case WOULD_COPY, WOULD_PURGE -> new LogRecord(settings.clock().millis(), n.fileSetId(), Origin.REPORT,
           Severity.INFO, (notice.kind() == Frame.NoticeKind.WOULD_COPY ? "would copy " : "would purge ")
-              + notice.path());
+              + notice.path() + (notice.text().isEmpty() ? "" : " (" + notice.text() + ")"));
       case WARNING -> new LogRecord(settings.clock().millis(), n.fileSetId(), origin, Severity.WARNING, text);
       case ERROR -> new LogRecord(settings.clock().millis(), n.fileSetId(), origin, Severity.ERROR, text);
     };

@@ -5,6 +5,7 @@ import io.setsync.fs.FileEntry;
 import io.setsync.options.SyncOptions;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * AutoSYNC's rules for whether a source name replaces what the destination holds under that name.
@@ -14,7 +15,7 @@ import java.util.function.Function;
 public final class Comparison {
 
   public enum Verdict {
-    /** Create or replace (a file, a link, or a directory in place of a symlink). */
+    /** Create or replace (a file, a link, a hard link, or a directory in place of a symlink). */
     COPY,
     /** Equal: nothing to transfer. */
     SAME,
@@ -30,16 +31,30 @@ public final class Comparison {
 
   private Comparison() {}
 
-  /**
-   * @param existing what the destination holds under the same name, or null
-   * @param destinationHash computes the destination file's content hash; asked only for CHECKSUM
-   *     when sizes are equal
-   */
+  /** As {@link #judge(FileEntry, FileEntry, SyncOptions, Function, Predicate)}, no name linked. */
   public static Verdict judge(
       FileEntry source,
       FileEntry existing,
       SyncOptions options,
       Function<FileEntry, String> destinationHash) {
+    return judge(source, existing, options, destinationHash, link -> false);
+  }
+
+  /**
+   * @param existing what the destination holds under the same name, or null
+   * @param destinationHash computes the destination file's content hash; asked only for CHECKSUM
+   *     when sizes are equal
+   * @param alreadyLinked whether the destination file under a {@link EntryType#HARDLINK}'s name
+   *     already is the file its target name will hold after this sync; asked only for a hard link
+   *     over a file. A hard link has no times or content of its own: it is the same or it is
+   *     made again.
+   */
+  public static Verdict judge(
+      FileEntry source,
+      FileEntry existing,
+      SyncOptions options,
+      Function<FileEntry, String> destinationHash,
+      Predicate<FileEntry> alreadyLinked) {
     if (source.type() == EntryType.OTHER) return Verdict.UNSUPPORTED;
     if (source.type() == EntryType.LEFT_OUT) return Verdict.LEFT_OUT;
     if (existing == null) return Verdict.COPY;
@@ -57,6 +72,11 @@ public final class Comparison {
       case SYMLINK -> existing.type() != EntryType.SYMLINK
           ? Verdict.CONFLICT
           : Objects.equals(source.linkTarget(), existing.linkTarget()) ? Verdict.SAME : Verdict.COPY;
+      case HARDLINK -> switch (existing.type()) {
+        case FILE -> alreadyLinked.test(source) ? Verdict.SAME : Verdict.COPY;
+        case SYMLINK -> Verdict.COPY;
+        default -> Verdict.CONFLICT;
+      };
       case OTHER -> Verdict.UNSUPPORTED;
       case LEFT_OUT -> Verdict.LEFT_OUT;
     };

@@ -24,7 +24,9 @@ public sealed interface Frame {
   /** Bumped on any incompatible change; a receiver refuses other versions. */
   // 2: small files whole, delta transfer, compression; entry type LEFT_OUT (FROMOWNER) and notice
   // kind COPIED (TRIGGER) came in the same release
-  int PROTOCOL_VERSION = 2;
+  // 3: hard links (ALLHARDLINKS): entry type HARDLINK and every entry's link count; a version 2
+  // receiver would refuse the new type mid-listing, so the handshake refuses instead
+  int PROTOCOL_VERSION = 3;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}

@@ -59,8 +59,11 @@ public final class FrameCodec {
   /** Largest content a FileWhole frame carries. */
   public static final int MAX_WHOLE_FILE_BYTES = MAX_FRAME_BYTES - FILE_WHOLE_HEADER_BYTES;
 
-  /** Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths. */
-  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4;
+  /**
+   * Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths, link
+   * count.
+   */
+  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4;
 
   /** Smallest encoding of one Need: id and path length. */
   static final int MIN_NEED_BYTES = 4 + 4;
@@ -245,6 +248,7 @@ public final class FrameCodec {
       w.putInt(e.mode());
       w.putNullableString(e.linkTarget(), "entry linkTarget");
       w.putNullableString(e.contentHash(), "entry contentHash");
+      w.putInt(e.linkCount());
     }
     return w.result();
   }
@@ -392,7 +396,9 @@ public final class FrameCodec {
       int mode = r.getInt("mode");
       String linkTarget = r.getNullableString("linkTarget");
       String contentHash = r.getNullableString("contentHash");
-      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash));
+      int linkCount = r.getInt("linkCount");
+      if (linkCount < 1) throw r.malformed("linkCount", "not positive: " + linkCount);
+      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash, linkCount));
     }
     r.noItem();
     return new Frame.Entries(entries);

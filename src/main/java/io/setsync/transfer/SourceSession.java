@@ -149,6 +149,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private String stopReason;
   private UserPrincipal fromOwner;
   private OpenFiles openFiles;
+  /** ALLHARDLINKS: finds the later names of multiply-linked files; null when it is off. */
+  private io.setsync.fs.HardLinks hardLinks;
 
   /** OPENUPDATE's quiet window when a one-time sync has no interval: the default INTERVAL. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
@@ -234,6 +236,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
         return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
       }
+      if (request.options().allHardLinks()) hardLinks = new io.setsync.fs.HardLinks();
       ready = true;
     } else if (frame instanceof Frame.Needs n) {
       needs.addAll(n.needs());
@@ -390,6 +393,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       if (fromOwner != null && entry.type() != EntryType.DIRECTORY && !ownedByFromOwner(entry)) {
         entry = new FileEntry(entry.path(), EntryType.LEFT_OUT, 0, entry.mtimeNanos(), 0, null, null);
       }
+      entry = withHardLinks(entry);
       if (request.options().checksum() && entry.type() == EntryType.FILE) {
         entry = withHash(entry);
       }
@@ -403,6 +407,19 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return Frame.ListingEnd.INSTANCE;
     }
     return new Frame.Entries(batch);
+  }
+
+  /**
+   * ALLHARDLINKS: a later name of a multiply-linked file becomes a hard link to its first name
+   * (which keeps its link count, so the receiver remembers it); without it every name is an
+   * independent file. Only names that made it into the listing count (EXCLUDE, FROMOWNER).
+   */
+  private FileEntry withHardLinks(FileEntry entry) {
+    if (entry.type() != EntryType.FILE || entry.linkCount() == 1) return entry;
+    Object key = listing.fileKey();
+    if (hardLinks == null || key == null) return entry.withLinkCount(1); // off, or no identity to group by
+    String first = hardLinks.earlierName(key, entry.linkCount(), entry.path());
+    return first == null ? entry : entry.asHardLinkTo(first);
   }
 
   /** FROMOWNER: whether the source name belongs to that user (an unreadable owner does not). */

@@ -177,6 +177,11 @@ public class CommandParserTest {
         head + "NO PURGE",
         "NO removes an option in ALTER commands only, got \"NO\" at column 23",
         23);
+    assertError(head + "NO", "NO removes an option in ALTER commands only, got \"NO\" at column 23", 23);
+    Command.Synchronize off = (Command.Synchronize) parse(head + "NO ALLHARDLINKS");
+    assertEquals(List.of(Setting.no("ALLHARDLINKS")), off.settings());
+    assertError(head + "ALLHARDLINKS, NO ALLHARDLINKS",
+        "option ALLHARDLINKS both given and removed with NO: \"NO\" at column 37", 37);
     CommandException e =
         assertThrows(CommandException.class, () -> parse(head + "EXCLUDE '[a'"));
     assertTrue(e.getMessage(), e.getMessage().startsWith("option EXCLUDE got bad value \"[a\" (bad glob"));

@@ -110,12 +110,26 @@ public class ListingMergeTest {
 
   // ---- running a merge ----
 
-  private static final class Recorder implements ListingMerge.Actions {
+  /** Records the verdicts, and keeps the link targets' states as the receiver does. */
+  private final class Recorder implements ListingMerge.Actions {
     final List<String> log = new ArrayList<>();
+
+    private void target(FileEntry source, boolean replaced) {
+      LinkTargets.Target t = lastMerge.linkTargets().get(source.path());
+      if (t != null && replaced) t.pending();
+      else if (t != null) t.inPlace();
+    }
 
     @Override
     public void copy(FileEntry source, FileEntry existing) {
+      target(source, true);
       log.add("copy " + source.path() + (existing == null ? "" : " over " + existing.type()));
+    }
+
+    @Override
+    public void link(FileEntry source, FileEntry existing, LinkTargets.Target target) {
+      log.add("link " + source.path() + (existing == null ? "" : " over " + existing.type())
+          + " to " + target.path() + " " + target.state());
     }
 
     @Override
@@ -126,11 +140,13 @@ public class ListingMergeTest {
     @Override
     public void same(FileEntry source, FileEntry existing) {
       assertEquals(source.path(), existing.path());
+      target(source, false);
       log.add("same " + source.path());
     }
 
     @Override
     public void keptNewer(FileEntry source, FileEntry existing) {
+      target(source, false);
       log.add("newer " + source.path());
     }
 
@@ -171,12 +187,21 @@ public class ListingMergeTest {
               e -> {
                 throw new AssertionError("hash asked for " + e.path());
               },
+              this::sameFile,
               recorder);
       for (FileEntry entry : source) lastMerge.accept(entry);
       lastMerge.finish();
     }
     assertEquals(List.of(), warnings);
     return recorder.log;
+  }
+
+  private boolean sameFile(String a, String b) {
+    try {
+      return Files.isSameFile(root.resolve(a), root.resolve(b));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static SyncOptions purge() {
@@ -559,5 +584,85 @@ public class ListingMergeTest {
   @Test
   public void refusesSymlinkWithoutTarget() throws IOException {
     assertMentions(refused(link("l", null)), "\"l\"", "without a target");
+  }
+
+  // ---- hard links ----
+
+  private static FileEntry hardLink(String rel, String target) {
+    return file(rel).asHardLinkTo(target);
+  }
+
+  private void destHardLink(String rel, String existing) throws IOException {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.createLink(p, root.resolve(existing));
+  }
+
+  @Test
+  public void hardLinksAreSameOnlyWhenTheDestinationNameIsTheKeptFile() throws IOException {
+    destFile("a", "shared");
+    destHardLink("b", "a");
+    destFile("c", "shared"); // same content, but a file of its own
+    destDir("d");
+    destFile("e", "shared");
+    destHardLink("f", "e");
+    List<String> log =
+        merge(
+            SyncOptions.DEFAULTS,
+            like("a").withLinkCount(6),
+            hardLink("b", "a"),
+            hardLink("c", "a"),
+            hardLink("d", "a"),
+            like("e").withLinkCount(3),
+            hardLink("f", "a"), // linked at the destination, but to another file
+            hardLink("g", "a"),
+            hardLink("h", "e"));
+    assertEquals(
+        List.of(
+            "same a",
+            "same b",
+            "link c over FILE to a IN_PLACE",
+            "conflict d HARDLINK/DIRECTORY",
+            "same e",
+            "link f over FILE to a IN_PLACE",
+            "link g to a IN_PLACE",
+            "link h to e IN_PLACE"),
+        log);
+    assertEquals("e has one more name to come", 1, lastMerge.linkTargets().remembered());
+  }
+
+  @Test
+  public void linksToAFileBeingReplacedAreMadeAgain() throws IOException {
+    destFile("a", "old");
+    destHardLink("b", "a");
+    destLink("c", "a");
+    List<String> log =
+        merge(SyncOptions.DEFAULTS, newerThan("a").withLinkCount(3), hardLink("b", "a"), hardLink("c", "a"));
+    assertEquals(
+        List.of("copy a over FILE", "link b over FILE to a PENDING", "link c over SYMLINK to a PENDING"),
+        log);
+    assertEquals("every name of a seen: nothing remembered", 0, lastMerge.linkTargets().remembered());
+  }
+
+  @Test
+  public void aHardLinkBeneathAConflictIsSkipped() throws IOException {
+    destFile("d", "a file where the source has a directory");
+    List<String> log =
+        merge(SyncOptions.DEFAULTS, file("a").withLinkCount(2), dir("d"), hardLink("d/x", "a"));
+    assertEquals(List.of("copy a", "conflict d DIRECTORY/FILE", "skipped d/x"), log);
+  }
+
+  @Test
+  public void refusesHardLinksToAnythingButAnEarlierMultiplyLinkedFile() throws IOException {
+    assertMentions(refused(hardLink("b", "a")), "\"b\"", "hard link to \"a\"", "not an earlier file");
+    assertMentions(refused(file("a"), hardLink("b", "a")), "hard link to \"a\"", "not an earlier file");
+    assertMentions(refused(hardLink("a", "b"), file("b").withLinkCount(2)), "not an earlier file");
+    assertMentions(refused(dir("a"), hardLink("b", "a")), "not an earlier file");
+    assertMentions(
+        refused(file("a").withLinkCount(2), hardLink("b", "a"), hardLink("c", "a")),
+        "\"c\"", "not an earlier file");
+    assertMentions(refused(hardLink("b", null)), "\"b\"", "without a target");
+    assertMentions(refused(dir("a").withLinkCount(2)), "link count 2 for a DIRECTORY");
+    assertMentions(refused(file("a").withLinkCount(0)), "link count 0");
   }
 }

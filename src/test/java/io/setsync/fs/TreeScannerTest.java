@@ -113,6 +113,39 @@ public class TreeScannerTest {
   }
 
   @Test
+  public void regularFilesCarryTheirLinkCountAndIdentity() throws IOException {
+    files("a", "d/single");
+    Files.createLink(root.resolve("b"), root.resolve("a"));
+    Files.createLink(root.resolve("d/c"), root.resolve("a"));
+    Files.createSymbolicLink(root.resolve("s"), Path.of("a"));
+    assertEquals(List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+        linksSeen(open(ExcludeFilter.NONE)));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      assertEquals("the prefetching walk hands the keys on",
+          List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+          linksSeen(PrefetchingWalk.open(root, ExcludeFilter.NONE, warnings::add, pool)));
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Each name with its link count and whether its file key is a's, another, or none. */
+  private static List<String> linksSeen(Walk walk) {
+    List<String> seen = new ArrayList<>();
+    Object shared = null;
+    try (walk) {
+      while (walk.hasNext()) {
+        FileEntry e = walk.next();
+        Object key = walk.fileKey();
+        if (e.path().equals("a")) shared = key;
+        seen.add(e.path() + " " + e.linkCount() + (key == null ? " -" : key.equals(shared) ? " shared" : " own"));
+      }
+    }
+    return seen;
+  }
+
+  @Test
   public void symlinksAreReportedNotFollowed() throws IOException {
     files("real/inside");
     Files.createSymbolicLink(root.resolve("to-dir"), Path.of("real"));

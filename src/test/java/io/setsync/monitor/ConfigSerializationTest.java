@@ -34,4 +34,24 @@ public class ConfigSerializationTest {
     roundTrip(Setting.of("EXCLUDE", "*.tmp"));
     roundTrip(Setting.no("PURGE"));
   }
+
+  @Test
+  public void aConfigSavedBeforeAllHardLinksExistedReadsBackWithItOn() throws Exception {
+    FileSetConfig saved = FileSetConfigTest.randomConfig(new Random(6));
+    saved = new FileSetConfig(saved.user(), saved.source(), saved.destinationNode(), saved.destination(),
+        saved.sync().toBuilder().allHardLinks(false).build(), saved.interval(), saved.start(), saved.stop(),
+        saved.batchId(), saved.suspended(), saved.autoSuspend());
+    JacksonCborSerializer serializer =
+        (JacksonCborSerializer) SerializationExtension.get(testKit.system()).findSerializerFor(saved);
+    com.fasterxml.jackson.databind.ObjectMapper cbor =
+        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(serializer.toBinary(saved));
+    com.fasterxml.jackson.databind.node.ObjectNode sync = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("sync");
+    assertEquals(true, sync.get("noAllHardLinks").asBoolean());
+    sync.remove("noAllHardLinks"); // as written before the option existed
+    FileSetConfig old = (FileSetConfig) serializer.fromBinary(cbor.writeValueAsBytes(tree), serializer.manifest(saved));
+    assertEquals(true, old.sync().allHardLinks());
+    assertEquals(saved.sync().toBuilder().allHardLinks(true).build(), old.sync());
+  }
 }

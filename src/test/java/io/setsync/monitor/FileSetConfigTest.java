@@ -186,6 +186,21 @@ public class FileSetConfigTest {
   }
 
   @Test
+  public void allHardLinksIsTurnedOffByNoAndStaysOffUntilTurnedOn() {
+    FileSetConfig on = add("ADD SYNCFILESET /s TO /d");
+    assertTrue(on.sync().allHardLinks());
+    FileSetConfig off = add("ADD SYNCFILESET /s TO /d, NO ALLHARDLINKS");
+    assertEquals(false, off.sync().allHardLinks());
+    assertEquals("ADD SYNCFILESET /s TO /d, USER console, NO ALLHARDLINKS", off.commandText());
+    assertEquals(false, alter(off, "PURGE").sync().allHardLinks());
+    assertEquals(false, alter(on, "NO ALLHARDLINKS").sync().allHardLinks());
+    assertEquals(true, alter(off, "ALLHARDLINKS").sync().allHardLinks());
+    assertRefused("NO PURGE is only allowed in ALTER",
+        () -> FileSetConfig.create("console", new Command.AddFileSet("/s", null, "/d",
+            List.of(io.setsync.monitor.Setting.no("PURGE")))));
+  }
+
+  @Test
   public void alterLeavesTheOriginalUntouched() {
     FileSetConfig c = add("ADD SYNCFILESET /s TO /d, PURGE");
     FileSetConfig before = c;
@@ -225,6 +240,7 @@ public class FileSetConfigTest {
             .checksum(r.nextBoolean())
             .report(r.nextBoolean())
             .maxPurge(r.nextBoolean() ? null : new MaxPurge(r.nextInt(101), r.nextBoolean()))
+            .allHardLinks(r.nextBoolean())
             .build();
     Duration interval =
         switch (r.nextInt(4)) {
@@ -278,11 +294,16 @@ public class FileSetConfigTest {
           b.optionText()
               + ", NO PURGE, NO SUBVOLPURGE, NO EXCLUDE, NO EXCLUDEPURGE, NO TIMEEXACT,"
               + " NO CHECKSUM, NO REPORT, NO MAXPURGE, NO INTERVAL, NO START, NO STOP, NO BATCHID,"
-              + " NO SUSPEND, NO AUTOSUSPEND";
+              + " NO SUSPEND, NO AUTOSUSPEND"
+              + (b.sync().allHardLinks() ? ", ALLHARDLINKS" : "");
       // keep only the NO clauses for options b does not set, so nothing is both given and removed
       List<String> kept = new ArrayList<>();
       String given = " " + b.optionText() + ",";
       for (String clause : options.split(", ")) {
+        if (clause.equals("NO ALLHARDLINKS")) {
+          kept.add(clause); // b's own setting, not one of the removals added above
+          continue;
+        }
         if (clause.startsWith("NO ") && given.contains(" " + clause.substring(3) + " ")
             || clause.startsWith("NO ") && given.contains(" " + clause.substring(3) + ",")) {
           continue;

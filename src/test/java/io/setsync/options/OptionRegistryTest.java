@@ -39,9 +39,29 @@ public class OptionRegistryTest {
         List.of(
             "PURGE", "SUBVOLPURGE", "EXCLUDE", "EXCLUDEPURGE", "TIMEEXACT", "CHECKSUM", "REPORT",
             "MAXPURGE", "OPENUPDATE", "UNPROTECTED", "RENAMEOPEN", "SECURE", "KEEPSECURITY",
-            "OWNER", "OWNERGROUP", "FROMOWNER", "TRIGGER", "COMPRESS", "MAXRATE"),
+            "OWNER", "OWNERGROUP", "FROMOWNER", "TRIGGER", "COMPRESS", "MAXRATE", "ALLHARDLINKS"),
         registry.specs().stream().map(OptionSpec::keyword).collect(Collectors.toList()));
     assertSame(registry, OptionRegistry.standard());
+  }
+
+  @Test
+  public void aFlagOnByDefaultIsTurnedOffByNo() {
+    OptionSpec links = registry.find("allhardlinks").orElseThrow();
+    assertTrue(links.onByDefault());
+    assertEquals("--no-allhardlinks", links.cliName());
+    assertEquals("[NO] ALLHARDLINKS", links.synopsis());
+    assertEquals(List.of(), links.values().apply(SyncOptions.DEFAULTS));
+    SyncOptions off = registry.applyNo(SyncOptions.builder(), links).build();
+    assertFalse(off.allHardLinks());
+    assertEquals(List.of(""), links.values().apply(off));
+    assertTrue(registry.apply(off.toBuilder(), links, null).build().allHardLinks());
+    OptionSpec purge = registry.find("PURGE").orElseThrow();
+    assertFalse(purge.onByDefault());
+    OptionException e = assertThrows(OptionException.class, () -> registry.applyNo(SyncOptions.builder(), purge));
+    assertTrue(e.getMessage(), e.getMessage().contains("only an option that is on by default"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new OptionSpec("X", ArgKind.TEXT, false, "V", "x", null, (b, v) -> {}, o -> List.of(), false, b -> {}));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.setsync.options;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -24,6 +25,23 @@ public class OptionTextTest {
     assertEquals(SyncOptions.DEFAULTS, OptionText.parse("  \t\n "));
     assertEquals("", OptionText.render(SyncOptions.DEFAULTS));
     assertEquals(List.of(), OptionText.clauses(""));
+  }
+
+  @Test
+  public void aFlagOnByDefaultIsWrittenOnlyWhenTurnedOff() {
+    assertTrue(SyncOptions.DEFAULTS.allHardLinks());
+    SyncOptions off = OptionText.parse("PURGE, no AllHardLinks");
+    assertFalse(off.allHardLinks());
+    assertTrue(off.purge());
+    assertEquals("PURGE, NO ALLHARDLINKS", OptionText.render(off));
+    assertEquals(off, OptionText.parse(OptionText.render(off)));
+    assertEquals("saying it is on changes nothing", SyncOptions.DEFAULTS, OptionText.parse("ALLHARDLINKS"));
+    assertError("NO PURGE", "NO turns off only an option that is on by default, got \"PURGE\" at column 4");
+    assertError("NO", "expected an option name after \"NO\" at column 1");
+    assertError("NO FROB", "unknown option \"FROB\" at column 4");
+    assertError("NO ALLHARDLINKS x", "NO ALLHARDLINKS takes no value, got \"x\" at column 17");
+    assertError("ALLHARDLINKS, NO ALLHARDLINKS", "option given twice: \"ALLHARDLINKS\" at column 18");
+    assertError("ALLHARDLINKS x", "option ALLHARDLINKS takes no value, got \"x\" at column 14");
   }
 
   @Test
@@ -259,6 +277,7 @@ public class OptionTextTest {
         .ownerGroup(names[random.nextInt(names.length)])
         .fromOwner(names[random.nextInt(names.length)])
         .trigger(random.nextBoolean() ? null : "echo \"$1\", 'done' " + randomGlob(random))
+        .allHardLinks(random.nextBoolean())
         .build();
   }
 

@@ -45,6 +45,26 @@ public class ComparisonTest {
     return Comparison.judge(source, existing, options, NO_HASH);
   }
 
+  private static FileEntry hardLink() {
+    return new FileEntry("a/f", EntryType.FILE, 10, T, 0644, null, null).asHardLinkTo("a/e");
+  }
+
+  @Test
+  public void aHardLinkIsTheSameOnlyWhenAlreadyLinked() {
+    FileEntry link = hardLink();
+    assertEquals(EntryType.HARDLINK, link.type());
+    assertEquals("a/e", link.linkTarget());
+    assertEquals(Verdict.COPY, Comparison.judge(link, null, PLAIN, NO_HASH, l -> true));
+    assertEquals(Verdict.SAME, Comparison.judge(link, file(10, T), PLAIN, NO_HASH, l -> true));
+    // times and sizes do not matter: the destination name is that file or it is not
+    assertEquals(Verdict.COPY, Comparison.judge(link, file(10, T), PLAIN, NO_HASH, l -> false));
+    assertEquals(Verdict.COPY, Comparison.judge(link, file(10, T + 1_000_000_000L), TIMEEXACT, NO_HASH, l -> false));
+    assertEquals(Verdict.COPY, Comparison.judge(link, link("x"), PLAIN, NO_HASH, l -> true));
+    assertEquals(Verdict.CONFLICT, Comparison.judge(link, dir(), PLAIN, NO_HASH, l -> true));
+    assertEquals(Verdict.CONFLICT, Comparison.judge(link, other(), PLAIN, NO_HASH, l -> true));
+    assertEquals(Verdict.COPY, Comparison.judge(link, file(10, T), CHECKSUM, NO_HASH, l -> false));
+  }
+
   @Test
   public void missingAtDestinationIsCopied() {
     assertEquals(Verdict.COPY, judge(file(10, T), null, PLAIN));

@@ -37,8 +37,9 @@ public class FrameCodecTest {
               type == EntryType.FILE ? i * 1000L : 0,
               1_600_000_000_000_000_000L + i,
               i % 2 == 0 ? 0755 : 07777,
-              type == EntryType.SYMLINK ? "../target-" + i : null,
-              i % 3 == 0 ? "0123456789abcdef0123456789abcdef" : null));
+              type == EntryType.SYMLINK ? "../target-" + i : type == EntryType.HARDLINK ? "dir0/name-" + i : null,
+              i % 3 == 0 ? "0123456789abcdef0123456789abcdef" : null,
+              type == EntryType.FILE ? 1 + i % 4 : 1));
     }
     return list;
   }
@@ -61,7 +62,9 @@ public class FrameCodecTest {
                 new FileEntry("l2", EntryType.SYMLINK, 0, 0, 0, "/abs/../x\n y", null),
                 new FileEntry("h", EntryType.FILE, Long.MAX_VALUE, Long.MAX_VALUE, -1, null, "ff"),
                 new FileEntry("fifo", EntryType.OTHER, 0, -123_456_789L, 0600, null, null),
-                new FileEntry("日本/😀 ümlaut", EntryType.FILE, 3, 5, 0644, "t€", "h€"))),
+                new FileEntry("日本/😀 ümlaut", EntryType.FILE, 3, 5, 0644, "t€", "h€"),
+                new FileEntry("x", EntryType.FILE, 3, 5, 0644, null, null, Integer.MAX_VALUE),
+                file("y").asHardLinkTo("x"))),
         new Frame.Entries(manyEntries(500)),
         Frame.ListingEnd.INSTANCE,
         new Frame.Needs(List.of()),
@@ -300,7 +303,7 @@ public class FrameCodecTest {
     }
 
     Raw entry(String path) {
-      return s(path).b(0).l(1).l(2).i(0644).i(-1).i(-1);
+      return s(path).b(0).l(1).l(2).i(0644).i(-1).i(-1).i(1);
     }
 
     ByteString get() {
@@ -353,7 +356,7 @@ public class FrameCodecTest {
     expectMalformed(new Raw(FrameCodec.FILE_UNAVAILABLE).i(1).raw((byte) 0, (byte) 0).get(), "FileUnavailable", "reason");
     // truncation inside a list item names the item
     ByteString entries = new Raw(FrameCodec.ENTRIES).i(2).entry("a").entry("b").get();
-    expectMalformed(entries.dropRight(1), "Entries", "entry 1 contentHash");
+    expectMalformed(entries.dropRight(1), "Entries", "entry 1 linkCount");
     expectMalformed(
         new Raw(FrameCodec.NEEDS).i(2).i(1).s("a").i(2).i(5).raw((byte) 'x').get(),
         "Needs",
@@ -374,14 +377,14 @@ public class FrameCodecTest {
     // 12 bytes after the bad length the 4-entry count itself is already refused ...
     ByteString short12 =
         new Raw(FrameCodec.ENTRIES).i(4).entry("a").entry("b").entry("c").i(99999).raw(new byte[12]).get();
-    expectMalformed(short12, "Entries", "entry count", "exceed remaining 118 bytes");
+    expectMalformed(short12, "Entries", "entry count", "exceed remaining 130 bytes");
     // ... and with enough padding for the count check, the path length is what fails
     ByteString padded =
         new Raw(FrameCodec.ENTRIES).i(4).entry("a").entry("b").entry("c").i(99999).raw(new byte[40]).get();
     expectMalformed(padded, "malformed Entries frame: entry 3 path: length 99999 exceeds remaining 40 bytes");
     // nullable strings accept -1 but not other negatives
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-7).i(-1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-7).i(-1).i(1).get(),
         "entry 0 linkTarget",
         "negative length -7");
   }
@@ -402,7 +405,7 @@ public class FrameCodecTest {
     expectMalformed(
         new Raw(FrameCodec.NOTICE).b(0).s("ok").i(1).raw((byte) 0xfe).get(), "Notice", "text", "invalid UTF-8");
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).i(1).raw((byte) 0x80).b(0).l(1).l(2).i(0).i(-1).i(-1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).i(1).raw((byte) 0x80).b(0).l(1).l(2).i(0).i(-1).i(-1).i(1).get(),
         "Entries",
         "entry 0 path",
         "invalid UTF-8");
@@ -414,10 +417,19 @@ public class FrameCodecTest {
         new Raw(FrameCodec.NOTICE).b(6).s("p").s("t").get(), "Notice", "kind", "ordinal 6 out of range 0..5");
     expectMalformed(new Raw(FrameCodec.NOTICE).b(0xff).s("p").s("t").get(), "Notice", "kind", "ordinal 255");
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(5).l(1).l(2).i(0).i(-1).i(-1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(6).l(1).l(2).i(0).i(-1).i(-1).i(1).get(),
         "Entries",
         "entry 0 type",
-        "ordinal 5 out of range 0..4");
+        "ordinal 6 out of range 0..5");
+  }
+
+  @Test
+  public void linkCountBelowOneIsRefused() {
+    for (int count : new int[] {0, -1, Integer.MIN_VALUE}) {
+      expectMalformed(
+          new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-1).i(-1).i(count).get(),
+          "Entries", "entry 0 linkCount", "not positive: " + count);
+    }
   }
 
   @Test

@@ -169,6 +169,29 @@ public class ReceiverAttackTest {
     refusedListing(List.of("unsafe name", "\"a/\"", "trailing"), dir("a/"));
   }
 
+  // ---- hard links
+
+  @Test
+  public void hardLinkToAnUnlistedNameIsRefused() throws Exception {
+    // A destination symlink leads out of the root; a hard link through it would expose the file.
+    Files.createSymbolicLink(dest.resolve("esc"), outside.resolve("inner"));
+    refusedListing(
+        List.of("refused name \"x\"", "hard link to \"esc/secret.txt\"", "not an earlier file"),
+        file("x", 7).asHardLinkTo("esc/secret.txt"));
+  }
+
+  @Test
+  public void hardLinkToAFileWithOneNameIsRefused() throws Exception {
+    refusedListing(List.of("refused name \"b\"", "hard link to \"a\""), file("a", 1), file("b", 1).asHardLinkTo("a"));
+  }
+
+  @Test
+  public void moreHardLinksThanTheFileHasNamesAreRefused() throws Exception {
+    refusedListing(
+        List.of("refused name \"c\"", "hard link to \"a\""),
+        file("a", 1).withLinkCount(2), file("b", 1).asHardLinkTo("a"), file("c", 1).asHardLinkTo("a"));
+  }
+
   // ---- order
 
   @Test
