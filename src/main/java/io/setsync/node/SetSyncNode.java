@@ -87,6 +87,11 @@ public final class SetSyncNode implements AutoCloseable {
     Path home = Paths.get(config.getString("setsync.home")).toAbsolutePath();
     boolean clustered = config.getBoolean("setsync.node.cluster");
     String nodeName = nodeName(config);
+    for (String seed : config.getStringList("setsync.node.seed-nodes")) {
+      if (!seed.matches("[^\\s:]+:\\d{1,5}")) {
+        throw new StartException("setsync.node.seed-nodes: \"" + seed + "\" is not HOST:PORT", null);
+      }
+    }
     FileChannel lock = lockHome(home);
     Config resolved =
         ConfigFactory.parseMap(
@@ -155,8 +160,8 @@ public final class SetSyncNode implements AutoCloseable {
     } else {
       java.util.List<Address> addresses = new java.util.ArrayList<>();
       for (String seed : seeds) {
-        String[] hostPort = seed.split(":");
-        addresses.add(new Address("akka", system.name(), hostPort[0], Integer.parseInt(hostPort[1])));
+        int colon = seed.lastIndexOf(':');
+        addresses.add(new Address("akka", system.name(), seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
       }
       cluster.manager().tell(new JoinSeedNodes(addresses));
     }
