@@ -331,9 +331,12 @@ public final class OpenFiles {
   /** One line of {@code /proc/<pid>/maps} that maps a file. */
   record Mapping(String range, String perms, long device, long inode) {
 
+    /** Compiled once: a JVM's maps run to thousands of lines, read on every snapshot. */
+    private static final java.util.regex.Pattern FIELD_GAP = java.util.regex.Pattern.compile("\\s+");
+
     /** Parses "start-end perms offset major:minor inode [path]"; null for other lines. */
     static Mapping parse(String line) {
-      String[] f = line.trim().split("\\s+", 6);
+      String[] f = FIELD_GAP.split(line.trim(), 6);
       if (f.length < 5) return null;
       int colon = f[3].indexOf(':');
       if (colon < 0 || f[1].length() < 4) return null;
