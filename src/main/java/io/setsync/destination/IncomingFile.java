@@ -92,7 +92,9 @@ final class IncomingFile {
     }
     try {
       security.apply(path, io.setsync.fs.EntryType.FILE, mode);
-      Files.setLastModifiedTime(path, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+      // Both times at once: given only one, the JDK first stats the file to keep the other.
+      Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)
+          .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.fromMillis(System.currentTimeMillis()), null);
       channel.force(true);
     } finally {
       channel.close();
