@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.japi.Pair;
 import akka.stream.CompletionStrategy;
 import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Framing;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSink;
 import akka.stream.typed.javadsl.ActorSource;
@@ -31,12 +32,6 @@ public final class FrameLink {
   public enum Ack {
     INSTANCE
   }
-
-  /**
-   * Marks the end of the inbound bytes for the {@link FrameSplitter} (compared by identity: the
-   * connection never delivers this instance), so that input ending inside a frame fails.
-   */
-  private static final ByteString END_OF_INPUT = ByteString.fromArray(new byte[] {0});
 
   /** Most bytes of frames delivered in one batch. */
   static final long BATCH_BYTES = 8L << 20;
@@ -131,11 +126,7 @@ public final class FrameLink {
     started
         .second()
         .via(transport)
-        .concat(Source.single(END_OF_INPUT))
-        .statefulMapConcat(() -> {
-          FrameSplitter splitter = new FrameSplitter(FrameCodec.MAX_FRAME_BYTES);
-          return chunk -> chunk == END_OF_INPUT ? splitter.end() : splitter.offer(chunk);
-        })
+        .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
         .<List<ByteString>>batchWeighted(
             BATCH_BYTES,
             bytes -> (long) bytes.length(),
