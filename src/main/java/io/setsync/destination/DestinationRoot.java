@@ -116,8 +116,18 @@ public final class DestinationRoot {
    * @return how many files are still held and stay
    */
   public int sweepOpenArea(io.setsync.fs.OpenFiles openFiles) throws IOException {
+    return sweepOpenArea(() -> openFiles);
+  }
+
+  /**
+   * As {@link #sweepOpenArea(io.setsync.fs.OpenFiles)}, taking the snapshot of open files only
+   * when there is an open area: reading every process's descriptors costs tens of milliseconds,
+   * and most syncs have nothing to sweep.
+   */
+  public int sweepOpenArea(java.util.function.Supplier<io.setsync.fs.OpenFiles> snapshot) throws IOException {
     Path area = root.resolve(OPEN_AREA);
     if (!Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) return 0;
+    io.setsync.fs.OpenFiles openFiles = snapshot.get();
     int kept = 0;
     try (DirectoryStream<Path> children = Files.newDirectoryStream(area)) {
       for (Path child : children) {

@@ -91,8 +91,15 @@ final class IncomingFile {
       return false;
     }
     try {
-      security.apply(path, io.setsync.fs.EntryType.FILE, mode);
-      Files.setLastModifiedTime(path, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+      // Through the open descriptor where possible; an owner change must come before the mode
+      // (it clears setuid/setgid), and goes by name.
+      if (security.changesOwners() || !OpenFileAttributes.setModeAndTimes(
+          channel, security.modeFor(io.setsync.fs.EntryType.FILE, mode), mtimeNanos)) {
+        security.apply(path, io.setsync.fs.EntryType.FILE, mode);
+        // Both times at once: given only one, the JDK first stats the file to keep the other.
+        Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)
+            .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.fromMillis(System.currentTimeMillis()), null);
+      }
       channel.force(true);
     } finally {
       channel.close();

@@ -389,7 +389,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     try {
       DestinationRoot.RecoveryReport report = root.recover(m.pending().batches());
       report = report.withOrphans(root.removeOrphans());
-      root.sweepOpenArea(OpenFiles.scan());
+      root.sweepOpenArea(OpenFiles::scan);
       nextBatchId = m.pending().nextBatchId();
       if (!m.pending().batches().isEmpty()) {
         // Recovery is done on disk; the journal may forget those batches.
@@ -1053,7 +1053,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       purge();
       finishDirectories();
       purges.delete();
-      if (!options.report()) root.sweepOpenArea(OpenFiles.scan());
+      if (!options.report()) root.sweepOpenArea(OpenFiles::scan);
     } catch (IOException | UncheckedIOException e) {
       tally.errors++;
       notice(Frame.NoticeKind.ERROR, "", describe(e));

@@ -70,6 +70,38 @@ public final class OpenFiles {
           Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
       return new FileKey((Long) attrs.get("dev"), (Long) attrs.get("ino"));
     }
+
+    /**
+     * The identity in attributes already read (from a path, links not followed, as {@link
+     * java.nio.file.attribute.PosixFileAttributes}: the JDK wraps the basic view), without another
+     * stat; null when these attributes do not show it (another file system provider, or a JVM
+     * without {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED}), and the path has to be asked.
+     */
+    public static FileKey of(java.nio.file.attribute.BasicFileAttributes attrs) {
+      if (UNIX_DEV == null || UNIX_INO == null) return null;
+      try {
+        return new FileKey((long) UNIX_DEV.invokeExact((Object) attrs), (long) UNIX_INO.invokeExact((Object) attrs));
+      } catch (ClassCastException notUnix) {
+        return null;
+      } catch (Throwable t) {
+        throw new IllegalStateException("reading st_dev and st_ino failed", t);
+      }
+    }
+
+    private static final java.lang.invoke.MethodHandle UNIX_DEV = unixAccessor("dev");
+    private static final java.lang.invoke.MethodHandle UNIX_INO = unixAccessor("ino");
+
+    /** A long accessor of sun.nio.fs.UnixFileAttributes, or null when it cannot be opened. */
+    private static java.lang.invoke.MethodHandle unixAccessor(String name) {
+      try {
+        java.lang.reflect.Method accessor = Class.forName("sun.nio.fs.UnixFileAttributes").getDeclaredMethod(name);
+        accessor.setAccessible(true);
+        return java.lang.invoke.MethodHandles.lookup().unreflect(accessor)
+            .asType(java.lang.invoke.MethodType.methodType(long.class, Object.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
   }
 
   /**
@@ -331,9 +363,12 @@ public final class OpenFiles {
   /** One line of {@code /proc/<pid>/maps} that maps a file. */
   record Mapping(String range, String perms, long device, long inode) {
 
+    /** Compiled once: a JVM's maps run to thousands of lines, read on every snapshot. */
+    private static final java.util.regex.Pattern FIELD_GAP = java.util.regex.Pattern.compile("\\s+");
+
     /** Parses "start-end perms offset major:minor inode [path]"; null for other lines. */
     static Mapping parse(String line) {
-      String[] f = line.trim().split("\\s+", 6);
+      String[] f = FIELD_GAP.split(line.trim(), 6);
       if (f.length < 5) return null;
       int colon = f[3].indexOf(':');
       if (colon < 0 || f[1].length() < 4) return null;

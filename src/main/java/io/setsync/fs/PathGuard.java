@@ -59,6 +59,31 @@ public final class PathGuard {
     }
   }
 
+  /**
+   * As {@link #checkRelativePath} for a path whose parent, {@code rel[0, nameStart - 1)}, already
+   * passed it (or is the root, {@code nameStart == 0}): only the last component and the length are
+   * checked, so a walk pays for each name once rather than for every level above it.
+   *
+   * @throws UnsafeNameException naming the path and the reason
+   */
+  public static void checkChildPath(String rel, int nameStart) {
+    if (rel.length() > MAX_PATH_CHARS) {
+      throw new UnsafeNameException(
+          rel, "path longer than " + MAX_PATH_CHARS + " chars (" + rel.length() + ")");
+    }
+    for (int i = nameStart; i < rel.length(); i++) {
+      char c = rel.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        throw new UnsafeNameException(
+            rel, String.format("control character \\u%04x at index %d", (int) c, i));
+      }
+      if (c == '/') {
+        throw new UnsafeNameException(rel, i == rel.length() - 1 ? "trailing '/'" : "'/' inside a name");
+      }
+    }
+    checkComponent(rel, nameStart, rel.length());
+  }
+
   /** Checks {@code rel[start, end)} without copying it: every listed name passes here. */
   private static void checkComponent(String rel, int start, int end) {
     int length = end - start;

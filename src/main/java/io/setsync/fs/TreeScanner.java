@@ -186,7 +186,7 @@ public final class TreeScanner implements Walk {
         continue;
       }
       String rel = top.rel.isEmpty() ? name : top.rel + '/' + name;
-      FileEntry entry = stat(top.dir.resolve(name), rel);
+      FileEntry entry = stat(top.dir.resolve(name), rel, rel.length() - name.length());
       if (entry != null && !excluded.matches(rel, entry.type() == EntryType.DIRECTORY)) {
         return entry;
       }
@@ -204,9 +204,10 @@ public final class TreeScanner implements Walk {
   }
 
   /** Null, after a warning, for a name that cannot be described or should not be sent. */
-  private FileEntry stat(Path p, String rel) {
+  private FileEntry stat(Path p, String rel, int nameStart) {
     try {
-      PathGuard.checkRelativePath(rel);
+      // The directories above were checked when they were listed.
+      PathGuard.checkChildPath(rel, nameStart);
     } catch (UnsafeNameException e) {
       onWarning.accept(e.getMessage() + " at " + p + "; left out");
       return null;

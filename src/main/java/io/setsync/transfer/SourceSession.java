@@ -437,7 +437,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    */
   private String openForWritingRefusal(OpenFiles snapshot, Path path, BasicFileAttributes attrs) {
     if (snapshot == null) return null;
-    OpenFiles.Usage usage = snapshot.usage(path);
+    // The identity from the attributes read at open saves a stat per file sent.
+    OpenFiles.FileKey key = OpenFiles.FileKey.of(attrs);
+    OpenFiles.Usage usage = key != null ? snapshot.usage(key) : snapshot.usage(path);
     if (!usage.isOpenForWriting()) return null;
     Duration quiet = request.options().openUpdateQuiet(DEFAULT_INTERVAL);
     String who = "open for writing by " + usage.describe();
@@ -469,7 +471,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private OutgoingFile openFile(int id, Path path) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     try {
-      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      // The POSIX view: the same lstat, and it shows the identity the open-file check needs.
+      BasicFileAttributes before = Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!before.isRegularFile()) throw new IOException("no longer a regular file");
       return new OutgoingFile(id, path, channel, before, settings.chunkBytes());
     } catch (IOException e) {

@@ -212,6 +212,16 @@ public class OpenFilesTest {
   }
 
   @Test
+  public void theIdentityFromAttributesAlreadyReadIsThePathsIdentity() throws Exception {
+    java.nio.file.attribute.BasicFileAttributes attrs = Files.readAttributes(
+        file, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    assertEquals(OpenFiles.FileKey.of(file), OpenFiles.FileKey.of(attrs));
+    Path other = dir.resolve("other");
+    Files.write(other, new byte[] {1});
+    assertFalse(OpenFiles.FileKey.of(other).equals(OpenFiles.FileKey.of(attrs)));
+  }
+
+  @Test
   public void aSnapshotIsFrozenAndAFreshOneSeesTheClose() throws Exception {
     Process p = shell("exec 3<" + q(file) + "; echo ready; exec sleep 60");
     OpenFiles before = OpenFiles.scan();

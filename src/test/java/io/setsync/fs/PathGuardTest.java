@@ -100,4 +100,25 @@ public class PathGuardTest {
     assertFalse(PathGuard.isReserved("a/.setsync"));
     assertFalse(PathGuard.isReserved(".setsyn"));
   }
+
+  private static void childRefused(String rel, int nameStart, String reason) {
+    UnsafeNameException e =
+        assertThrows(UnsafeNameException.class, () -> PathGuard.checkChildPath(rel, nameStart));
+    assertTrue(e.getMessage(), e.getMessage().contains(reason));
+    assertEquals(rel, e.path());
+  }
+
+  @Test
+  public void checksTheLastComponentOfAChildPath() {
+    PathGuard.checkChildPath("a/b/c", 4);
+    PathGuard.checkChildPath("c", 0);
+    PathGuard.checkChildPath("a/..x", 2);
+    childRefused("a/..", 2, "component '..'");
+    childRefused(".", 0, "component '.'");
+    childRefused("a/", 2, "empty component");
+    childRefused("a/b\nc", 2, "control character");
+    childRefused("a/b/c", 2, "'/' inside a name");
+    childRefused("a/" + "x".repeat(256), 2, "longer than 255");
+    childRefused("x/".repeat(2048) + "y", 4096, "longer than 4096");
+  }
 }
