@@ -114,11 +114,6 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
     return create(user, maxRecords, DEFAULT_SNAPSHOT_EVERY);
   }
 
-  /** As {@link #create(String, int)}, the bound read from {@value #MAX_RECORDS_SETTING}. */
-  public static Behavior<Command> create(String user, Config config) {
-    return create(user, maxRecords(config));
-  }
-
   /** As {@link #create(String, int)}, with a snapshot every {@code snapshotEvery} appends. */
   public static Behavior<Command> create(String user, int maxRecords, int snapshotEvery) {
     if (user == null || user.isBlank()) {

@@ -133,8 +133,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   /** Tunables from {@code setsync.monitor}. */
   public record Settings(
-      String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords,
-      Duration progressInterval) {
+      String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords) {
     public static Settings from(Config setsync) {
       Config m = setsync.getConfig("monitor");
       return new Settings(
@@ -142,8 +141,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           m.getInt("max-schedulers"),
           m.getInt("max-file-sets-per-user"),
           new RetryPolicy(m.getInt("retry.immediate"), m.getDuration("retry.later")),
-          setsync.getInt("log.max-records"),
-          m.getDuration("progress-interval"));
+          SyncLog.maxRecords(setsync.atPath("setsync")));
     }
   }
 

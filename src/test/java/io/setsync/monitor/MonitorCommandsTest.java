@@ -6,7 +6,6 @@ import static org.junit.Assert.fail;
 
 import io.setsync.console.CommandParser;
 import io.setsync.schedule.RetryPolicy;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.Test;
 
@@ -14,7 +13,7 @@ import org.junit.Test;
 public class MonitorCommandsTest {
 
   private final Monitor.Settings settings =
-      new Monitor.Settings("here", 3, 3, RetryPolicy.STANDARD, 100, Duration.ofSeconds(1));
+      new Monitor.Settings("here", 3, 3, RetryPolicy.STANDARD, 100);
   private final MonitorCommands commands = new MonitorCommands(settings);
   private final MonitorState state = new MonitorState();
 
