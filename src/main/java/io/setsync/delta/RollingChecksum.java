@@ -42,26 +42,19 @@ public final class RollingChecksum {
   }
 
   /**
-   * {@code a} (low half) and {@code b} (high half) over a range. Four bytes per step, so that
-   * each step does not wait on the one before: b gains 4a plus the four bytes weighted 4, 3, 2, 1.
+   * {@code a} (low half) and {@code b} (high half) over a range. b weights each byte by its
+   * distance from the end, i.e. {@code length * a - sum(i * x[i])}: written that way no step waits
+   * on the one before, so the JIT can unroll and vectorise the loop (int overflow wraps alike).
    */
   private static long sums(byte[] bytes, int offset, int length) {
     int sa = 0;
-    int sb = 0;
-    int i = offset;
-    int end = offset + length;
-    for (int stop = end - 3; i < stop; i += 4) {
-      int x0 = bytes[i] & 0xff;
-      int x1 = bytes[i + 1] & 0xff;
-      int x2 = bytes[i + 2] & 0xff;
-      int x3 = bytes[i + 3] & 0xff;
-      sb += 4 * sa + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-      sa += x0 + x1 + x2 + x3;
+    int sw = 0;
+    for (int i = 0; i < length; i++) {
+      int x = bytes[offset + i] & 0xff;
+      sa += x;
+      sw += i * x;
     }
-    for (; i < end; i++) {
-      sa += bytes[i] & 0xff;
-      sb += sa;
-    }
+    int sb = length * sa - sw;
     return (sa & 0xffffffffL) | ((long) sb << 32);
   }
 }
