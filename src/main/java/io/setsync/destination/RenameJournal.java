@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
@@ -81,6 +82,25 @@ public final class RenameJournal
   @Override
   public State emptyState() {
     return new State(Map.of(), 1);
+  }
+
+  /**
+   * The state changes in place on the actor's thread while the snapshot store serializes on its
+   * own; a map caught mid-change could drop a begun batch, so a snapshot stores a copy.
+   */
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new State(state.open, state.nextBatchId);
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return (State) from;
+      }
+    };
   }
 
   @Override

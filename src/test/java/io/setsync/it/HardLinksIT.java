@@ -15,32 +15,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /**
  * ALLHARDLINKS end to end through {@code scripts/setsync sync}: names of one source file stay one
  * file at the destination through changes, purges and crashes; symbolic links stay links.
  */
-public class HardLinksIT {
-
-  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+public class HardLinksIT extends SyncFixture {
 
   private static final String DATA = "shared data, sent once\n".repeat(100);
   private static final String PLAIN = "an ordinary file";
-
-  private Path src;
-  private Path dest;
-  private Launcher setsync;
-
-  @Before
-  public void setUp() throws Exception {
-    src = tmp.newFolder("src").toPath();
-    dest = tmp.getRoot().toPath().resolve("dest");
-    setsync = new Launcher(tmp.newFolder("home").toPath());
-  }
 
   private JsonNode sync(String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("sync", src.toString(), dest.toString()));

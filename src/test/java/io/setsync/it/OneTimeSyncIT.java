@@ -12,26 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** {@code scripts/setsync sync} as a user runs it, on real trees, through the real node. */
-public class OneTimeSyncIT {
-
-  @Rule public TemporaryFolder tmp = new TemporaryFolder();
-
-  private Path src;
-  private Path dest;
-  private Launcher setsync;
-
-  @Before
-  public void setUp() throws Exception {
-    src = tmp.newFolder("src").toPath();
-    dest = tmp.getRoot().toPath().resolve("dest");
-    setsync = new Launcher(tmp.newFolder("home").toPath());
-  }
+public class OneTimeSyncIT extends SyncFixture {
 
   private JsonNode sync(int expectedExit, String... extra) throws Exception {
     String[] args = new String[3 + extra.length + 1];

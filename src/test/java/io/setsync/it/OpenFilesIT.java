@@ -18,28 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** Open-file rules of {@code scripts/setsync sync}, with real programs holding real files. */
-public class OpenFilesIT {
-
-  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+public class OpenFilesIT extends SyncFixture {
 
   private final List<Process> holders = new ArrayList<>();
-  private Path src;
-  private Path dest;
-  private Launcher setsync;
-
-  @Before
-  public void setUp() throws Exception {
-    src = tmp.newFolder("src").toPath();
-    dest = tmp.getRoot().toPath().resolve("dest");
-    setsync = new Launcher(tmp.newFolder("home").toPath());
-  }
-
   @After
   public void stopHolders() throws Exception {
     for (Process p : holders) {

@@ -9,26 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** TRIGGER through {@code scripts/setsync sync}: when it runs, what it gets, how it ends. */
-public class TriggerIT {
-
-  @Rule public TemporaryFolder tmp = new TemporaryFolder();
-
-  private Path src;
-  private Path dest;
-  private Launcher setsync;
-
-  @Before
-  public void setUp() throws Exception {
-    src = tmp.newFolder("src").toPath();
-    dest = tmp.getRoot().toPath().resolve("dest");
-    setsync = new Launcher(tmp.newFolder("home").toPath());
-  }
+public class TriggerIT extends SyncFixture {
 
   @Test
   public void runsAfterAChangeWithCountsAndPathsAndNotWhenNothingChanged() throws Exception {
