@@ -79,6 +79,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   private record WholesWritten(List<WholeWrite> group, long[] bytes, Throwable failure) implements Command {}
 
+  /** A lane thread has received a file's bytes into its temp (or failed to). */
+  private record LaneRead(int id, Throwable failure) implements Command {}
+
   /** One small file for a writer thread: where it goes and with which mode. */
   private record WholeWrite(Frame.FileWhole whole, int mode, Path path, String temp, FileSecurity security) {}
 
@@ -110,12 +113,27 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       String sessionId,
       RootClaims claims,
       Settings settings) {
-    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, claims, settings));
+    return create(connection, sessionId, claims, settings, null);
+  }
+
+  /** With {@code lanes}, the source may send large files' bytes over a content lane. */
+  public static Behavior<Command> create(
+      Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
+      String sessionId,
+      RootClaims claims,
+      Settings settings,
+      io.setsync.transfer.ContentLanes lanes) {
+    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, claims, settings, lanes));
   }
 
   private enum Phase { HELLO, CLAIMING, RECOVERING, LISTING, DATA, COMMITTING_LAST, DONE }
 
   private final String sessionId;
+  private final io.setsync.transfer.ContentLanes lanes;
+  /** The lane offered to this session's source, until the session ends. */
+  private io.setsync.transfer.ContentLanes.Offer laneOffer;
+  /** A file's bytes are arriving on the lane: frames wait until they all have. */
+  private boolean laneReading;
   private final RootClaims claims;
   private final Settings settings;
   private final FrameLink.Outbox outbox;
@@ -183,9 +201,11 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       Flow<ByteString, ByteString, ?> connection,
       String sessionId,
       RootClaims claims,
-      Settings settings) {
+      Settings settings,
+      io.setsync.transfer.ContentLanes lanes) {
     super(ctx);
     this.sessionId = sessionId;
+    this.lanes = lanes;
     this.claims = claims;
     this.settings = settings;
     this.writers =
@@ -211,6 +231,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         .onMessage(BatchCommitted.class, this::onBatchCommitted)
         .onMessage(WholesWritten.class, this::onWholesWritten)
         .onMessage(Signed.class, this::onSigned)
+        .onMessage(LaneRead.class, this::onLaneRead)
         .onMessage(Closed.class, m -> onClosed())
         .onMessage(Failed.class, this::onFailed)
         .onSignal(PostStop.class, s -> cleanUp())
@@ -253,7 +274,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
    * commit runs and the next batch is already full.
    */
   private boolean holds() {
-    return paused || writesInFlight >= settings.parallelWrites() || (committing && batchFull(2));
+    return paused || laneReading || writesInFlight >= settings.parallelWrites() || (committing && batchFull(2));
   }
 
   /**
@@ -313,6 +334,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         else if (frame == Frame.ListingEnd.INSTANCE) onListingEnd();
         else if (frame instanceof Frame.FileWhole whole) onFileWhole(whole);
         else if (frame instanceof Frame.FileBegin begin) onFileBegin(begin);
+        else if (frame instanceof Frame.FileOnLane onLane) onFileOnLane(onLane);
         else if (frame instanceof Frame.FileData data) onFileData(data);
         else if (frame instanceof Frame.FileCopy copy) onFileCopy(copy);
         else if (frame instanceof Frame.FileEnd end) onFileEnd(end);
@@ -437,6 +459,10 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     phase = Phase.LISTING;
     paused = false;
     outbox.send(new Frame.Ready(sessionId));
+    if (lanes != null) {
+      laneOffer = lanes.offer();
+      outbox.send(new Frame.LaneOffer(lanes.port(), laneOffer.token()));
+    }
     return drainInbox();
   }
 
@@ -736,6 +762,50 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         basisFailure = "the old copy cannot be read: " + describe(e);
       }
     }
+  }
+
+  /**
+   * A large file's bytes come on the content lane: a lane thread writes them into the temp while
+   * the frames behind this one wait; its FileEnd then finishes it as any file.
+   */
+  private void onFileOnLane(Frame.FileOnLane begin) throws IOException {
+    if (laneOffer == null) throw new ProtocolException("file " + begin.id() + " sent on a lane that was not offered");
+    if (incoming != null) throw new ProtocolException("file " + begin.id() + " began inside file " + incoming.id());
+    NeededFile file = needed.get(begin.id());
+    if (file == null || writing.contains(begin.id())) {
+      throw new ProtocolException("file " + begin.id() + " was not asked for");
+    }
+    if (file.basis() != null) throw new ProtocolException("file " + begin.id() + " was asked for as a delta, not whole");
+    if (begin.size() < 0) throw new ProtocolException("file " + begin.id() + " has a negative size");
+    String temp = root.scratchName("T" + sessionId + "-" + (++tempCounter));
+    IncomingFile target = IncomingFile.create(begin.id(), file.source().mode(), begin.mtimeNanos(), root.resolve(temp), temp);
+    incoming = target;
+    laneReading = true;
+    java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane = laneOffer.connection();
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            java.nio.channels.SocketChannel channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            io.setsync.transfer.ContentLanes.receive(channel, begin.size(), target::write);
+          } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.util.concurrent.CompletionException(
+                new IOException("the source did not open the content lane within " + LANE_CONNECT_SECONDS + " s"));
+          } catch (java.util.concurrent.ExecutionException | InterruptedException | IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, io.setsync.transfer.ContentLanes.EXECUTOR),
+        (ok, failure) -> new LaneRead(begin.id(), failure));
+  }
+
+  private static final int LANE_CONNECT_SECONDS = 30;
+
+  private Behavior<Command> onLaneRead(LaneRead read) {
+    laneReading = false;
+    if (phase == Phase.DONE) return this;
+    if (read.failure() != null) {
+      return abort("content lane: file " + read.id() + ": " + describe(read.failure()));
+    }
+    return drainInbox();
   }
 
   /** Old blocks of the current file: only for a file asked for as a delta. */
@@ -1139,6 +1209,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
 
   /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
   private Behavior<Command> cleanUp() {
+    // Closing the lane first ends a lane thread's read, which then finds its temp closed.
+    if (laneOffer != null) lanes.withdraw(laneOffer);
     if (incoming != null) incoming.discard();
     closeBasis();
     if (destinationWalk != null) destinationWalk.close();

@@ -11,6 +11,10 @@ public final class Failures {
   private Failures() {}
 
   public static String describe(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
     if (t instanceof UncheckedIOException u) t = u.getCause();
     String message = t.getMessage();
     if (t instanceof NoSuchFileException) return "no such file: " + message;

@@ -67,10 +67,13 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
   private long sessions;
+  /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
+  private final ContentLanes lanes;
 
   private DestinationEndpoint(ActorContext<Command> ctx, String host, int port, Receiver.Settings settings) {
     super(ctx);
     this.settings = settings;
+    this.lanes = openLanes(ctx, host);
     ActorRef<Command> self = ctx.getSelf();
     ctx.pipeToSelf(
         Tcp.get(ctx.getSystem())
@@ -94,7 +97,27 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          if (lanes != null) lanes.close();
+          return this;
+        })
         .build();
+  }
+
+  /** A lane that cannot listen only costs speed: sessions then carry all bytes themselves. */
+  private static ContentLanes openLanes(ActorContext<Command> ctx, String host) {
+    com.typesafe.config.Config config = ctx.getSystem().settings().config();
+    if (!config.getBoolean("setsync.transfer.content-lane")) return null;
+    int port = config.getInt("setsync.endpoint.lane-port");
+    try {
+      ContentLanes lanes = ContentLanes.open(host, port);
+      ctx.getLog().info("content lane listening on {}:{}", host, lanes.port());
+      return lanes;
+    } catch (java.io.IOException e) {
+      ctx.getLog().warn("content lane: cannot listen on {}:{} ({}); large files go through the session's connection",
+          host, port, e.getMessage());
+      return null;
+    }
   }
 
   private Behavior<Command> onBound(Bound bound) {
@@ -137,7 +160,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
                         self.tell(new Release(root, claimant));
                       }
                     },
-                    settings),
+                    settings,
+                    lanes),
                 "receiver-" + sessions,
                 DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     getContext().watchWith(receiver, new ReceiverStopped(receiver));

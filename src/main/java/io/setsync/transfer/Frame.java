@@ -10,9 +10,10 @@ import java.util.List;
  * (server). Order of a session:
  *
  * <pre>
- * client: Hello                           server: Ready | Abort
+ * client: Hello                           server: Ready LaneOffer? | Abort
  * client: Entries*, ListingEnd            server: (Needs | NeedDelta)*, Notice*, NeedsEnd
- * client: (FileWhole | FileBegin (FileData | FileCopy)* FileEnd | FileUnavailable)*, DataEnd
+ * client: (FileWhole | FileBegin (FileData | FileCopy)* FileEnd | FileOnLane (FileEnd | FileUnavailable)
+ *          | FileUnavailable)*, DataEnd
  * server: Notice*, Done
  * </pre>
  *
@@ -26,12 +27,20 @@ public sealed interface Frame {
   // kind COPIED (TRIGGER) came in the same release
   // 3: hard links (ALLHARDLINKS): entry type HARDLINK and every entry's link count; a version 2
   // receiver would refuse the new type mid-listing, so the handshake refuses instead
-  int PROTOCOL_VERSION = 3;
+  // 4: the content lane (LaneOffer, FileOnLane), a companion connection for large files' bytes
+  int PROTOCOL_VERSION = 4;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
 
   record Ready(String sessionId) implements Frame {}
+
+  /**
+   * The receiver offers a content lane: a plain TCP connection to {@code port} on the same host,
+   * opened with {@code token}, over which large files' bytes travel without the framing and copies
+   * of this connection. A source may ignore the offer.
+   */
+  record LaneOffer(int port, String token) implements Frame {}
 
   /** Ends the session with an error that names the problem. */
   record Abort(String reason) implements Frame {}
@@ -68,6 +77,13 @@ public sealed interface Frame {
    * newer than the listing; the receiver gives the copy this mtime.
    */
   record FileBegin(int id, long size, long mtimeNanos) implements Frame {}
+
+  /**
+   * As FileBegin, but exactly {@code size} bytes of content follow on the content lane, not here;
+   * FileEnd (or FileUnavailable, when the file changed while it was sent) follows here once they
+   * have all been sent.
+   */
+  record FileOnLane(int id, long size, long mtimeNanos) implements Frame {}
 
   /** A chunk of the current file's content. */
   record FileData(ByteString bytes) implements Frame {}

@@ -46,6 +46,8 @@ public final class FrameCodec {
   static final byte FILE_COPY = 17;
   /** Another frame's encoding, zstd-compressed: tag, original length, compressed bytes. */
   static final byte COMPRESSED = 18;
+  static final byte LANE_OFFER = 19;
+  static final byte FILE_ON_LANE = 20;
 
   /** zstd's default level: a good ratio at hundreds of MB/s. */
   static final int COMPRESSION_LEVEL = 3;
@@ -161,6 +163,21 @@ public final class FrameCodec {
       w.putInt(b.id());
       w.putLong(b.size());
       w.putLong(b.mtimeNanos());
+      return w.result();
+    }
+    if (frame instanceof Frame.FileOnLane b) {
+      FrameWriter w = new FrameWriter("FileOnLane", 21);
+      w.putByte(FILE_ON_LANE);
+      w.putInt(b.id());
+      w.putLong(b.size());
+      w.putLong(b.mtimeNanos());
+      return w.result();
+    }
+    if (frame instanceof Frame.LaneOffer o) {
+      FrameWriter w = new FrameWriter("LaneOffer", 64);
+      w.putByte(LANE_OFFER);
+      w.putInt(o.port());
+      w.putString(o.token(), "token");
       return w.result();
     }
     if (frame instanceof Frame.FileEnd e) {
@@ -353,6 +370,12 @@ public final class FrameCodec {
       case FILE_BEGIN:
         frame = new Frame.FileBegin(r.getInt("id"), r.getLong("size"), r.getLong("mtime"));
         break;
+      case FILE_ON_LANE:
+        frame = new Frame.FileOnLane(r.getInt("id"), r.getLong("size"), r.getLong("mtime"));
+        break;
+      case LANE_OFFER:
+        frame = new Frame.LaneOffer(r.getInt("port"), r.getString("token"));
+        break;
       case FILE_END:
         frame = new Frame.FileEnd(r.getInt("id"), r.getLong("crc32c"));
         break;
@@ -491,6 +514,10 @@ public final class FrameCodec {
         return "FileCopy";
       case COMPRESSED:
         return "Compressed";
+      case LANE_OFFER:
+        return "LaneOffer";
+      case FILE_ON_LANE:
+        return "FileOnLane";
       default:
         return null;
     }

@@ -74,6 +74,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
   }
 
+  /**
+   * A lane thread is done with a file: its checksum, and whether it shrank while being sent (then
+   * zeros filled it up), or why the lane failed.
+   */
+  private record LaneSent(long crc32c, boolean shrank, Throwable failure) implements Command {}
+
   /** What one reader task did with its needs, in order. */
   private record FilesOpened(List<FileOpened> files) implements Command {}
 
@@ -87,12 +93,13 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   /**
    * The end of a session: the receiver's counts, or why there are none.
    *
-   * @param wireBytesSent bytes this side wrote to the connection (frames and their length
-   *     prefixes), for benchmarks and transfer statistics
+   * @param wireBytesSent bytes this side sent: frames with their length prefixes, and the
+   *     content lane's bytes; for benchmarks and transfer statistics
+   * @param laneBytesSent the part of {@code wireBytesSent} that went on the content lane
    */
-  public record Outcome(SyncCounts counts, SyncStatus status, String failure, long wireBytesSent) {
+  public record Outcome(SyncCounts counts, SyncStatus status, String failure, long wireBytesSent, long laneBytesSent) {
     public Outcome(SyncCounts counts, SyncStatus status, String failure) {
-      this(counts, status, failure, 0);
+      this(counts, status, failure, 0, 0);
     }
 
     public static Outcome failed(String reason) {
@@ -108,13 +115,15 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads) {
+  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads, long laneMinBytes) {
+    /** {@code laneMinBytes}: files at least this big take the content lane when offered; 0: never. */
     public static Settings from(com.typesafe.config.Config transfer) {
       return new Settings(
           (int) transfer.getBytes("chunk-bytes").longValue(),
           transfer.getInt("entries-per-frame"),
           transfer.getInt("need-window"),
-          transfer.getInt("parallel-reads"));
+          transfer.getInt("parallel-reads"),
+          transfer.getBoolean("content-lane") ? transfer.getBytes("lane-min-bytes") : 0);
     }
   }
 
@@ -149,6 +158,11 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private String stopReason;
   private UserPrincipal fromOwner;
   private OpenFiles openFiles;
+  /** The content lane the receiver offered, when this session may take it; null otherwise. */
+  private Frame.LaneOffer laneOffer;
+  /** The lane once opened; only lane threads use it, one file at a time. */
+  private volatile java.nio.channels.SocketChannel lane;
+  private long laneBytesSent;
   /** ALLHARDLINKS: finds the later names of multiply-linked files; null when it is off. */
   private io.setsync.fs.HardLinks hardLinks;
 
@@ -195,6 +209,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(OutboundReady.class, m -> onOutboundReady())
         .onMessage(Stop.class, this::onStop)
         .onMessage(FilesOpened.class, this::onFilesOpened)
+        .onMessage(LaneSent.class, this::onLaneSent)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -238,6 +253,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       }
       if (request.options().allHardLinks()) hardLinks = new io.setsync.fs.HardLinks();
       ready = true;
+    } else if (frame instanceof Frame.LaneOffer offer) {
+      if (laneUsable()) laneOffer = offer;
     } else if (frame instanceof Frame.Needs n) {
       needs.addAll(n.needs());
     } else if (frame instanceof Frame.NeedDelta d) {
@@ -253,7 +270,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       SyncCounts counts = new SyncCounts(c.scanned(), c.copied(), c.bytes(), c.purged(), skipped, c.keptNewer(), c.errors());
       SyncStatus status = SyncStatus.ofExitCode(done.completionCode());
       if (sourceWarnings > 0) status = status.worst(SyncStatus.WARNINGS);
-      return finish(new Outcome(counts, status, null, outbox.bytesSent()));
+      return finish(new Outcome(counts, status, null, outbox.bytesSent() + laneBytesSent, laneBytesSent));
     } else if (frame instanceof Frame.Abort abort) {
       return finish(Outcome.failed(abort.reason()));
     } else {
@@ -299,6 +316,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     if (!readFrames.isEmpty()) return readFrames.poll();
     if (!largeFiles.isEmpty()) {
       sending = largeFiles.poll();
+      if (laneOffer != null && sending.before.size() >= settings.laneMinBytes()) return sendOnLane(sending);
       return sending.begin();
     }
     if (!deltaNeeds.isEmpty()) return beginDelta(deltaNeeds.poll());
@@ -309,6 +327,56 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       return Frame.DataEnd.INSTANCE;
     }
     return null;
+  }
+
+  /**
+   * The lane carries a file's bytes as they are on disk, so not with COMPRESS or MAXRATE (which
+   * shape the session's stream) nor UNPROTECTED (whose checksum must be of the very bytes sent).
+   */
+  private boolean laneUsable() {
+    SyncOptions o = request.options();
+    return settings.laneMinBytes() > 0 && !o.compress() && o.maxRateMb() <= 0 && !o.unprotected();
+  }
+
+  /**
+   * Sends the file's bytes on the lane from a lane thread while another reads them for the
+   * checksum; FileEnd follows on this connection once both are done ({@link #onLaneSent}).
+   */
+  private Frame sendOnLane(OutgoingFile file) {
+    file.onLane = true;
+    Frame.LaneOffer offer = laneOffer;
+    long size = file.before.size();
+    java.util.concurrent.CompletableFuture<Long> crc = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return ContentLanes.crc32c(file.channel, size);
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, ContentLanes.EXECUTOR);
+    java.util.concurrent.CompletableFuture<Boolean> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        if (lane == null) lane = ContentLanes.connect(request.host(), offer.port(), offer.token());
+        return ContentLanes.send(file.channel, size, lane);
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, ContentLanes.EXECUTOR);
+    getContext().pipeToSelf(sent.thenCombine(crc, (shrank, sum) -> new LaneSent(sum, shrank, null)),
+        (done, failure) -> done != null ? done : new LaneSent(0, false, failure));
+    return file.begin();
+  }
+
+  private Behavior<Command> onLaneSent(LaneSent m) {
+    if (finished) return Behaviors.stopped();
+    if (m.failure() != null) {
+      String reason = "content lane to " + request.host() + ":" + laneOffer.port() + " failed: " + describe(m.failure());
+      outbox.sendLast(new Frame.Abort(reason));
+      return finish(Outcome.failed(reason));
+    }
+    sending.laneDone(m.crc32c(), m.shrank());
+    laneBytesSent += sending.before.size();
+    pump();
+    return finished ? Behaviors.stopped() : this;
   }
 
   private Frame beginDelta(Frame.NeedDelta need) {
@@ -495,6 +563,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   private Behavior<Command> cleanUp() {
+    ContentLanes.closeQuietly(lane);
     if (sending != null) sending.close();
     largeFiles.forEach(OutgoingFile::close);
     if (listing != null) listing.close();
@@ -522,6 +591,10 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     private io.setsync.delta.DeltaEncoder delta;
     /** What whole() has to say about an UNPROTECTED copy of a changing file, or null. */
     private String unprotectedWarning;
+    /** Its bytes go on the content lane; {@code laneCrc} is set once they all went. */
+    private boolean onLane;
+    private Long laneCrc;
+    private boolean laneShrank;
 
     private OutgoingFile(int id, Path path, FileChannel channel, BasicFileAttributes before, int chunkBytes) {
       this.id = id;
@@ -532,7 +605,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }
 
     Frame begin() {
-      return new Frame.FileBegin(id, before.size(), mtimeNanos());
+      return onLane ? new Frame.FileOnLane(id, before.size(), mtimeNanos()) : new Frame.FileBegin(id, before.size(), mtimeNanos());
+    }
+
+    void laneDone(long crc32c, boolean shrank) {
+      laneCrc = crc32c;
+      laneShrank = shrank;
     }
 
     private long mtimeNanos() {
@@ -592,6 +670,12 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
     Frame next() {
       try {
+        if (onLane) {
+          if (laneCrc == null) return null; // still on its way
+          bytesSent += before.size();
+          read = before.size();
+          return end();
+        }
         if (delta != null) {
           Frame step = nextDelta();
           if (step != null) return step;
@@ -622,7 +706,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         close();
         sending = null;
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        boolean changed = changed(after);
+        boolean changed = changed(after) || laneShrank;
         if (changed && request.options().unprotected() && read == before.size() && delta == null) {
           observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, request.sourceRoot().relativize(path).toString(),
               "source: changed while being copied; copied anyway (UNPROTECTED)"));
@@ -631,7 +715,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         }
         filesSent++;
         observer.progress(entriesListed, filesSent, bytesSent);
-        return new Frame.FileEnd(id, crc.getValue());
+        return new Frame.FileEnd(id, onLane ? laneCrc : crc.getValue());
       }
     }
 

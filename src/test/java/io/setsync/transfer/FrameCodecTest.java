@@ -81,6 +81,10 @@ public class FrameCodecTest {
         new Frame.FileCopy(Integer.MAX_VALUE, Integer.MIN_VALUE),
         new Frame.FileBegin(7, 0, 0),
         new Frame.FileBegin(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE),
+        new Frame.FileOnLane(8, 1L << 30, 42),
+        new Frame.FileOnLane(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE),
+        new Frame.LaneOffer(40123, "00112233445566778899aabbccddeeff"),
+        new Frame.LaneOffer(0, ""),
         new Frame.FileData(ByteString.emptyByteString()),
         new Frame.FileData(ByteString.fromString("hello")),
         new Frame.FileData(ByteString.fromArray(mib)),
@@ -332,7 +336,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(19).get(), "unknown frame tag 19");
+    expectMalformed(new Raw(21).get(), "unknown frame tag 21");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 
@@ -440,6 +444,8 @@ public class FrameCodecTest {
         new Frame.Entries(List.of(file("a"))),
         new Frame.Needs(List.of(new Frame.Need(1, "a"))),
         new Frame.FileBegin(1, 2, 3),
+        new Frame.FileOnLane(1, 2, 3),
+        new Frame.LaneOffer(1, "t"),
         new Frame.FileEnd(1, 2),
         new Frame.FileUnavailable(1, "r"),
         new Frame.Notice(Frame.NoticeKind.WARNING, "p", "t"),

@@ -65,14 +65,26 @@ final class RawSource implements AutoCloseable {
     send(new Frame.Hello(Frame.PROTOCOL_VERSION, destinationRoot, options, "attack-test"));
   }
 
-  /** Hello, then the Ready that must answer it. */
+  /** Hello, then the Ready that must answer it and the content lane's offer that follows it. */
   String open(String destinationRoot, String options) throws IOException {
     hello(destinationRoot, options);
     Frame answer = read();
     if (!(answer instanceof Frame.Ready ready)) {
       throw new AssertionError("expected Ready after Hello, got " + answer);
     }
+    Frame offer = read();
+    if (!(offer instanceof Frame.LaneOffer lane)) {
+      throw new AssertionError("expected LaneOffer after Ready, got " + offer);
+    }
+    laneOffer = lane;
     return ready.sessionId();
+  }
+
+  private Frame.LaneOffer laneOffer;
+
+  /** The content lane the receiver offered in {@link #open}. */
+  Frame.LaneOffer laneOffer() {
+    return laneOffer;
   }
 
   void entries(FileEntry... entries) throws IOException {

@@ -235,6 +235,72 @@ public class ReceiverAttackTest {
     refusedListing(List.of("refused", "\"d/z\""), Set.of("d"), dir("d"), file("e", 1), file("d/z", 1));
   }
 
+  // ---- the content lane
+
+  /** Opens a session listing one file of {@code size} bytes; returns the lane offer and its need. */
+  private static Frame.Need openWithOneFile(RawSource s, Path dest, long size, Frame.LaneOffer[] offer) throws IOException {
+    s.open(dest.toString(), "");
+    List<Frame> seen = new ArrayList<>();
+    offer[0] = s.laneOffer();
+    s.entries(file("big", size));
+    s.send(Frame.ListingEnd.INSTANCE);
+    return s.readNeeds(seen).get(0);
+  }
+
+  @Test
+  public void laneThatEndsBeforeTheFileDoesAbortsAndReplacesNothing() throws Exception {
+    Map<String, String> before = world();
+    try (RawSource s = connect()) {
+      Frame.LaneOffer[] offer = new Frame.LaneOffer[1];
+      Frame.Need need = openWithOneFile(s, dest, 2 << 20, offer);
+      s.send(new Frame.FileOnLane(need.id(), 2 << 20, RawSource.MTIME));
+      try (java.nio.channels.SocketChannel lane = ContentLanes.connect("127.0.0.1", offer[0].port(), offer[0].token())) {
+        lane.write(ByteBuffer.wrap(new byte[1000]));
+      }
+      assertAbortMentions(s.expectAbort(), "content lane", "before the file's end");
+      s.expectClosed();
+    }
+    assertSameTree("nothing may change", before, world());
+    assertGoodSession(node, source, dest);
+  }
+
+  @Test
+  public void fileOnTheLaneWithBadChecksumIsNotReplaced() throws Exception {
+    byte[] bytes = new byte[(2 << 20) + 3];
+    new java.util.Random(5).nextBytes(bytes);
+    try (RawSource s = connect()) {
+      Frame.LaneOffer[] offer = new Frame.LaneOffer[1];
+      Frame.Need need = openWithOneFile(s, dest, bytes.length, offer);
+      s.send(new Frame.FileOnLane(need.id(), bytes.length, RawSource.MTIME));
+      try (java.nio.channels.SocketChannel lane = ContentLanes.connect("127.0.0.1", offer[0].port(), offer[0].token())) {
+        ByteBuffer content = ByteBuffer.wrap(bytes);
+        while (content.hasRemaining()) lane.write(content);
+        s.send(new Frame.FileEnd(need.id(), RawSource.crc32c(bytes) ^ 1));
+        s.send(Frame.DataEnd.INSTANCE);
+        List<Frame> seen = new ArrayList<>();
+        Frame.Done done = s.readUntil(Frame.Done.class, seen);
+        assertEquals("errors in " + seen, 1, done.counts().errors());
+        s.expectClosed();
+      }
+    }
+    assertFalse("a file whose checksum is wrong is not kept", Files.exists(dest.resolve("big")));
+    assertGoodSession(node, source, dest);
+  }
+
+  @Test
+  public void fileOnTheLaneWhileAnotherFileIsOpenIsRefused() throws Exception {
+    try (RawSource s = connect()) {
+      Frame.LaneOffer[] offer = new Frame.LaneOffer[1];
+      Frame.Need need = openWithOneFile(s, dest, 2 << 20, offer);
+      s.send(new Frame.FileBegin(need.id(), 2 << 20, RawSource.MTIME));
+      s.send(new Frame.FileOnLane(need.id(), 2 << 20, RawSource.MTIME));
+      assertAbortMentions(s.expectAbort(), "began inside file");
+      s.expectClosed();
+    }
+    assertFalse(Files.exists(dest.resolve("big")));
+    assertGoodSession(node, source, dest);
+  }
+
   // ---- the fast paths: whole small files, block copies
 
   @Test

@@ -160,4 +160,39 @@ public class TransferPathsTest {
     sync(source, dest);
     assertArrayEquals(content, Files.readAllBytes(dest.resolve("c.bin")));
   }
+
+  @Test
+  public void largeFilesTakeTheContentLaneAndArriveExactly() throws Exception {
+    Path source = tmp.newFolder("lane-src").toPath();
+    Path dest = tmp.getRoot().toPath().resolve("lane-dst");
+    int[] sizes = {1 << 20, (5 << 20) + 17, 600_000, 3000, (2 << 20) - 1};
+    long onLane = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      Path file = Files.createDirectories(source.resolve("d" + (i % 2))).resolve("f" + i);
+      Files.write(file, randomBytes(sizes[i]));
+      Files.setLastModifiedTime(file, FileTime.fromMillis(1_600_000_000_000L + i * 1000L));
+      if (sizes[i] >= 1 << 20) onLane += sizes[i];
+    }
+    SourceSession.Outcome first = sync(source, dest);
+    assertEquals("the files of 1 MiB and more went on the lane", onLane, first.laneBytesSent());
+    for (int i = 0; i < sizes.length; i++) {
+      Path rel = Path.of("d" + (i % 2), "f" + i);
+      assertArrayEquals(rel.toString(), Files.readAllBytes(source.resolve(rel)), Files.readAllBytes(dest.resolve(rel)));
+      assertEquals(Files.getLastModifiedTime(source.resolve(rel)), Files.getLastModifiedTime(dest.resolve(rel)));
+    }
+    SourceSession.Outcome again = sync(source, dest);
+    assertEquals("nothing changed: nothing copied", 0, again.counts().copied());
+    assertEquals(0, again.laneBytesSent());
+  }
+
+  @Test
+  public void compressKeepsLargeFilesOffTheLane() throws Exception {
+    Path source = tmp.newFolder("nolane-src").toPath();
+    byte[] content = randomBytes(3 << 20);
+    Files.write(source.resolve("big.bin"), content);
+    SourceSession.Outcome outcome = syncWith(source, tmp.getRoot().toPath().resolve("nolane-dst"),
+        io.setsync.options.SyncOptions.builder().compress(true).build());
+    assertEquals(0, outcome.laneBytesSent());
+    assertArrayEquals(content, Files.readAllBytes(tmp.getRoot().toPath().resolve("nolane-dst/big.bin")));
+  }
 }

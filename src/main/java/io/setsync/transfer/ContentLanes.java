@@ -1,0 +1,253 @@
+package io.setsync.transfer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The content lane: a companion TCP connection per session that carries large files' bytes as a
+ * plain byte stream, so they move with sendfile on the source and one copy into the temp file on
+ * the destination, instead of through the session's framed stream (several copies and allocations
+ * per chunk). The session's Akka Streams connection still says which file the bytes belong to and
+ * carries their checksum; the lane carries nothing else.
+ *
+ * <p>The destination's endpoint owns one listener ({@link #open}); each receiver {@link #offer}s a
+ * lane under a random token, and the source connects with that token ({@link #connect}). A
+ * connection with any other token is closed unanswered.
+ *
+ * <p>Lane transfers block a thread each, so they run on a pool of their own ({@link #EXECUTOR})
+ * rather than on the io dispatcher, whose threads the small-file writers of the same sessions need.
+ */
+public final class ContentLanes implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ContentLanes.class);
+
+  /** What a source sends first on a lane: a magic word, then the token. */
+  private static final byte[] MAGIC = "SSL4".getBytes(StandardCharsets.US_ASCII);
+
+  private static final int TOKEN_BYTES = 16;
+  private static final int TOKEN_CHARS = TOKEN_BYTES * 2;
+
+  /** How long an accepted connection may take to present its token. */
+  private static final int HANDSHAKE_MILLIS = 10_000;
+
+  /** Bytes moved per system call on either side. */
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  /** One buffer per lane thread: a lane moves one file at a time. */
+  private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
+
+  /** Threads that block on lane sockets; daemons, so a lane never holds a JVM up. */
+  public static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemons("setsync-lane-"));
+
+  private final ServerSocketChannel server;
+  private final int port;
+  private final Map<String, CompletableFuture<SocketChannel>> offers = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final Thread acceptor;
+
+  private ContentLanes(ServerSocketChannel server) throws IOException {
+    this.server = server;
+    this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    this.acceptor = daemons("setsync-lane-accept-").newThread(this::acceptLoop);
+    acceptor.start();
+  }
+
+  /** Listens on {@code host:port} (port 0: any free port). */
+  public static ContentLanes open(String host, int port) throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      server.bind(new InetSocketAddress(host, port));
+      return new ContentLanes(server);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** A lane a source may open with {@code token}; {@code connection} completes when it does. */
+  public record Offer(String token, CompletableFuture<SocketChannel> connection) {}
+
+  public Offer offer() {
+    byte[] bytes = new byte[TOKEN_BYTES];
+    random.nextBytes(bytes);
+    String token = HexFormat.of().formatHex(bytes);
+    CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
+    offers.put(token, connection);
+    return new Offer(token, connection);
+  }
+
+  /** The session is over: the offer goes, and its connection (if any) is closed. */
+  public void withdraw(Offer offer) {
+    offers.remove(offer.token());
+    offer.connection().cancel(false);
+    offer.connection().thenAccept(ContentLanes::closeQuietly);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(server);
+    offers.values().forEach(f -> f.completeExceptionally(new ClosedChannelException()));
+    offers.clear();
+  }
+
+  private void acceptLoop() {
+    while (server.isOpen()) {
+      try {
+        SocketChannel channel = server.accept();
+        EXECUTOR.execute(() -> handshake(channel));
+      } catch (IOException e) {
+        if (server.isOpen()) log.warn("content lane: accept failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void handshake(SocketChannel channel) {
+    try {
+      channel.socket().setSoTimeout(HANDSHAKE_MILLIS);
+      InputStream in = channel.socket().getInputStream();
+      byte[] hello = in.readNBytes(MAGIC.length + TOKEN_CHARS);
+      String token = hello.length == MAGIC.length + TOKEN_CHARS && startsWithMagic(hello)
+          ? new String(hello, MAGIC.length, TOKEN_CHARS, StandardCharsets.US_ASCII) : null;
+      CompletableFuture<SocketChannel> offer = token == null ? null : offers.remove(token);
+      if (offer == null || !offer.complete(channel)) {
+        log.warn("content lane: refused a connection from {} without a valid token", channel.getRemoteAddress());
+        closeQuietly(channel);
+      } else {
+        channel.socket().setSoTimeout(0);
+      }
+    } catch (SocketTimeoutException e) {
+      closeQuietly(channel);
+    } catch (IOException e) {
+      closeQuietly(channel);
+    }
+  }
+
+  private static boolean startsWithMagic(byte[] hello) {
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (hello[i] != MAGIC[i]) return false;
+    }
+    return true;
+  }
+
+  /** The source's side: opens the lane a receiver offered. */
+  public static SocketChannel connect(String host, int port, String token) throws IOException {
+    SocketChannel channel = SocketChannel.open(new InetSocketAddress(host, port));
+    try {
+      channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      ByteBuffer hello = ByteBuffer.allocate(MAGIC.length + token.length());
+      hello.put(MAGIC).put(token.getBytes(StandardCharsets.US_ASCII)).flip();
+      while (hello.hasRemaining()) channel.write(hello);
+      return channel;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  /**
+   * Sends exactly {@code size} bytes of {@code file} from its start (sendfile where the platform
+   * has it); a file that shrank meanwhile is padded with zeros, so the lane stays in step (the
+   * caller sees the change and tells the receiver not to keep the file). Returns whether it shrank.
+   */
+  public static boolean send(FileChannel file, long size, SocketChannel lane) throws IOException {
+    long position = 0;
+    while (position < size) {
+      long n = file.transferTo(position, size - position, lane);
+      if (n > 0) {
+        position += n;
+      } else if (file.size() <= position) {
+        pad(size - position, lane);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void pad(long count, SocketChannel lane) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    while (count > 0) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), count));
+      while (zeros.hasRemaining()) count -= lane.write(zeros);
+    }
+  }
+
+  /**
+   * The CRC32C of {@code file}'s first {@code size} bytes, read with positional reads (never a
+   * mapping: a file truncated under a mapping faults), as the source's checksum of what it sent.
+   */
+  public static long crc32c(FileChannel file, long size) throws IOException {
+    CRC32C crc = new CRC32C();
+    ByteBuffer buffer = BUFFERS.get();
+    long position = 0;
+    while (position < size) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
+      int n = file.read(buffer, position);
+      if (n <= 0) break; // shrank: the transfer pads, and the file is not kept
+      buffer.flip();
+      crc.update(buffer);
+      position += n;
+    }
+    return crc.getValue();
+  }
+
+  /** What a receiver does with lane bytes: typically writes them to a temp file and checksums them. */
+  public interface Sink {
+    void write(ByteBuffer bytes) throws IOException;
+  }
+
+  /** The receiver's side: reads exactly {@code size} bytes from the lane into {@code sink}. */
+  public static void receive(SocketChannel lane, long size, Sink sink) throws IOException {
+    ByteBuffer buffer = BUFFERS.get();
+    long remaining = size;
+    while (remaining > 0) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+      int n = lane.read(buffer);
+      if (n < 0) throw new EOFException("the content lane closed " + remaining + " bytes before the file's end");
+      buffer.flip();
+      sink.write(buffer);
+      remaining -= n;
+    }
+  }
+
+  public static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      if (closeable != null) closeable.close();
+    } catch (IOException ignored) {
+      // nothing more to do with it
+    }
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

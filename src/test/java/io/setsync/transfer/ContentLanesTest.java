@@ -1,0 +1,153 @@
+package io.setsync.transfer;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The content lane's listener, handshake and byte moving, over real loopback sockets. */
+public class ContentLanesTest {
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private ContentLanes lanes;
+
+  @Before
+  public void open() throws Exception {
+    lanes = ContentLanes.open("127.0.0.1", 0);
+  }
+
+  @After
+  public void close() {
+    lanes.close();
+  }
+
+  private Path fileOf(byte[] bytes) throws Exception {
+    Path file = tmp.newFile().toPath();
+    Files.write(file, bytes);
+    return file;
+  }
+
+  private static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Receives {@code size} bytes from the lane on this thread while {@code sender} runs on another. */
+  private static byte[] receive(SocketChannel lane, long size) throws Exception {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    ContentLanes.receive(lane, size, buffer -> {
+      byte[] chunk = new byte[buffer.remaining()];
+      buffer.get(chunk);
+      got.write(chunk);
+    });
+    return got.toByteArray();
+  }
+
+  @Test
+  public void aFileCrossesTheLaneExactlyWithItsChecksum() throws Exception {
+    byte[] content = random((3 << 20) + 17, 1);
+    Path file = fileOf(content);
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
+        FileChannel in = FileChannel.open(file)) {
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ContentLanes.send(in, content.length, source);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      assertArrayEquals(content, receive(destination, content.length));
+      assertFalse("the file did not shrink", sent.get(10, TimeUnit.SECONDS));
+      CRC32C crc = new CRC32C();
+      crc.update(content);
+      assertEquals(crc.getValue(), ContentLanes.crc32c(in, content.length));
+      destination.close();
+    }
+  }
+
+  @Test
+  public void aFileShorterThanAnnouncedIsPaddedSoTheLaneStaysInStep() throws Exception {
+    byte[] content = random(100_000, 2);
+    Path file = fileOf(content);
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
+        FileChannel in = FileChannel.open(file)) {
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
+        try {
+          return ContentLanes.send(in, 150_000, source);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      byte[] got = receive(destination, 150_000);
+      assertTrue("the sender says the file shrank", sent.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(content, Arrays.copyOf(got, content.length));
+      assertArrayEquals(new byte[50_000], Arrays.copyOfRange(got, content.length, 150_000));
+      destination.close();
+    }
+  }
+
+  @Test
+  public void aConnectionWithAnUnknownTokenIsClosedAndConnectsNothing() throws Exception {
+    ContentLanes.Offer offer = lanes.offer();
+    String wrong = offer.token().substring(1) + (offer.token().charAt(0) == '0' ? "1" : "0");
+    try (SocketChannel intruder = ContentLanes.connect("127.0.0.1", lanes.port(), wrong)) {
+      intruder.socket().setSoTimeout(10_000);
+      assertEquals("the listener hangs up on it", -1, intruder.socket().getInputStream().read());
+    }
+    assertFalse("the real offer is still open", offer.connection().isDone());
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
+      offer.connection().get(10, TimeUnit.SECONDS).close();
+    }
+  }
+
+  @Test
+  public void aTokenOpensOneConnectionOnly() throws Exception {
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel first = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
+        SocketChannel second = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
+      SocketChannel accepted = offer.connection().get(10, TimeUnit.SECONDS);
+      accepted.write(ByteBuffer.wrap(new byte[] {42}));
+      first.socket().setSoTimeout(10_000);
+      second.socket().setSoTimeout(10_000);
+      int a = first.socket().getInputStream().read();
+      int b = second.socket().getInputStream().read();
+      // The accepted one reads the byte; the other is hung up on.
+      assertEquals("one accepted, one refused: " + a + ", " + b, java.util.Set.of(42, -1), java.util.Set.of(a, b));
+      accepted.close();
+    }
+  }
+
+  @Test
+  public void aWithdrawnOfferClosesItsConnection() throws Exception {
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
+      offer.connection().get(10, TimeUnit.SECONDS);
+      lanes.withdraw(offer);
+      source.socket().setSoTimeout(10_000);
+      assertEquals("the receiver's side is closed", -1, source.socket().getInputStream().read());
+    }
+  }
+}
