@@ -143,11 +143,12 @@ public final class Bench {
             "setsync.home", base.resolve("home").toString(),
             "akka.loglevel", "WARNING"))
         .withFallback(ConfigFactory.load()));
-    say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB); rsync pushes to an rsync daemon on 127.0.0.1",
-        Runtime.getRuntime().maxMemory() >> 20);
-    // Round 0 warms up (a scheduled sync runs in a node that has been up for a while); not counted.
-    for (int round = 0; round <= scale.rounds(); round++) {
-      warmUp = round == 0;
+    say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB; %d untimed warm-up rounds first); rsync pushes to an rsync daemon on 127.0.0.1",
+        Runtime.getRuntime().maxMemory() >> 20, scale.warmUpRounds());
+    // The first rounds warm up and are not counted: a scheduled sync runs in a node that has been
+    // up for a while, whose JIT has compiled the data path (it takes a few syncs of each kind).
+    for (int round = 1 - scale.warmUpRounds(); round <= scale.rounds(); round++) {
+      warmUp = round <= 0;
       long roundStart = System.nanoTime();
       List<String> order = round % 2 == 1 ? List.of(SETSYNC, RSYNC) : List.of(RSYNC, SETSYNC);
       for (String tool : order) {
@@ -175,7 +176,7 @@ public final class Bench {
       for (String tool : order) time("big-delta", tool, "big", tool + "-big");
 
       for (String tool : order) time("noop-100k", tool, "many", tool + "-many");
-      say(warmUp ? "warm-up round done in %3$.1f s" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
+      say(warmUp ? "warm-up round done in %3$.1f s (not counted)" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
     }
   }
 
@@ -301,6 +302,7 @@ public final class Bench {
     root.put("date", Instant.now().toString());
     root.put("scale", scale.name());
     root.put("rounds", scale.rounds());
+    root.put("warmUpRounds", scale.warmUpRounds());
     root.put("cores", Runtime.getRuntime().availableProcessors());
     root.put("java", System.getProperty("java.version"));
     root.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
