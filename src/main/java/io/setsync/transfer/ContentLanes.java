@@ -51,6 +51,9 @@ public final class ContentLanes implements AutoCloseable {
   /** How long an accepted connection may take to present its token. */
   private static final int HANDSHAKE_MILLIS = 10_000;
 
+  /** How long a source tries to reach an offered lane before it does without. */
+  private static final int CONNECT_MILLIS = 10_000;
+
   /** Bytes moved per system call on either side. */
   private static final int BUFFER_BYTES = 1 << 20;
 
@@ -156,8 +159,9 @@ public final class ContentLanes implements AutoCloseable {
 
   /** The source's side: opens the lane a receiver offered. */
   public static SocketChannel connect(String host, int port, String token) throws IOException {
-    SocketChannel channel = SocketChannel.open(new InetSocketAddress(host, port));
+    SocketChannel channel = SocketChannel.open();
     try {
+      channel.socket().connect(new InetSocketAddress(host, port), CONNECT_MILLIS);
       channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       ByteBuffer hello = ByteBuffer.allocate(MAGIC.length + token.length());
       hello.put(MAGIC).put(token.getBytes(StandardCharsets.US_ASCII)).flip();

@@ -158,20 +158,10 @@ public final class FrameCodec {
       return w.result();
     }
     if (frame instanceof Frame.FileBegin b) {
-      FrameWriter w = new FrameWriter("FileBegin", 21);
-      w.putByte(FILE_BEGIN);
-      w.putInt(b.id());
-      w.putLong(b.size());
-      w.putLong(b.mtimeNanos());
-      return w.result();
+      return encodeFileStart("FileBegin", FILE_BEGIN, b.id(), b.size(), b.mtimeNanos());
     }
     if (frame instanceof Frame.FileOnLane b) {
-      FrameWriter w = new FrameWriter("FileOnLane", 21);
-      w.putByte(FILE_ON_LANE);
-      w.putInt(b.id());
-      w.putLong(b.size());
-      w.putLong(b.mtimeNanos());
-      return w.result();
+      return encodeFileStart("FileOnLane", FILE_ON_LANE, b.id(), b.size(), b.mtimeNanos());
     }
     if (frame instanceof Frame.LaneOffer o) {
       FrameWriter w = new FrameWriter("LaneOffer", 64);
@@ -473,6 +463,16 @@ public final class FrameCodec {
           "malformed " + name + " frame: " + (length - 1) + " trailing bytes after the last field");
     }
     return frame;
+  }
+
+  /** FileBegin and FileOnLane share a layout: id, size, mtime. */
+  private static ByteString encodeFileStart(String name, byte tag, int id, long size, long mtimeNanos) {
+    FrameWriter w = new FrameWriter(name, 21);
+    w.putByte(tag);
+    w.putInt(id);
+    w.putLong(size);
+    w.putLong(mtimeNanos);
+    return w.result();
   }
 
   /** The frame type a tag names, or null for an unknown tag. */

@@ -80,6 +80,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
    */
   private record LaneSent(long crc32c, boolean shrank, Throwable failure) implements Command {}
 
+  /** The content lane is open (or could not be opened: the session then does without it). */
+  private record LaneOpened(java.nio.channels.SocketChannel lane, Throwable failure) implements Command {}
+
   /** What one reader task did with its needs, in order. */
   private record FilesOpened(List<FileOpened> files) implements Command {}
 
@@ -160,8 +163,10 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private OpenFiles openFiles;
   /** The content lane the receiver offered, when this session may take it; null otherwise. */
   private Frame.LaneOffer laneOffer;
-  /** The lane once opened; only lane threads use it, one file at a time. */
-  private volatile java.nio.channels.SocketChannel lane;
+  /** The lane once open: large files go on it from then on. Lane threads use it one file at a time. */
+  private java.nio.channels.SocketChannel lane;
+  /** The lane is being opened: large files wait for it (a few milliseconds on a reachable host). */
+  private boolean laneOpening;
   private long laneBytesSent;
   /** ALLHARDLINKS: finds the later names of multiply-linked files; null when it is off. */
   private io.setsync.fs.HardLinks hardLinks;
@@ -210,6 +215,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         .onMessage(Stop.class, this::onStop)
         .onMessage(FilesOpened.class, this::onFilesOpened)
         .onMessage(LaneSent.class, this::onLaneSent)
+        .onMessage(LaneOpened.class, this::onLaneOpened)
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
         .onSignal(PostStop.class, s -> cleanUp())
@@ -254,7 +260,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       if (request.options().allHardLinks()) hardLinks = new io.setsync.fs.HardLinks();
       ready = true;
     } else if (frame instanceof Frame.LaneOffer offer) {
-      if (laneUsable()) laneOffer = offer;
+      if (laneUsable()) openLane(offer);
     } else if (frame instanceof Frame.Needs n) {
       needs.addAll(n.needs());
     } else if (frame instanceof Frame.NeedDelta d) {
@@ -314,15 +320,16 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private Frame nextFrame() {
     if (sending != null) return sending.next();
     if (!readFrames.isEmpty()) return readFrames.poll();
-    if (!largeFiles.isEmpty()) {
+    if (!largeFiles.isEmpty() && !laneOpening) {
       sending = largeFiles.poll();
-      if (laneOffer != null && sending.before.size() >= settings.laneMinBytes()) return sendOnLane(sending);
+      if (lane != null && sending.before.size() >= settings.laneMinBytes()) return sendOnLane(sending);
       return sending.begin();
     }
     if (!deltaNeeds.isEmpty()) return beginDelta(deltaNeeds.poll());
     startReads();
     if (!listingEnded && needs.size() < settings.needWindow()) return nextListingFrame();
-    if (listingEnded && needsEnded && needs.isEmpty() && deltaNeeds.isEmpty() && readsInFlight == 0 && !dataEnded) {
+    if (listingEnded && needsEnded && needs.isEmpty() && deltaNeeds.isEmpty() && largeFiles.isEmpty()
+        && readsInFlight == 0 && !dataEnded) {
       dataEnded = true;
       return Frame.DataEnd.INSTANCE;
     }
@@ -338,13 +345,45 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     return settings.laneMinBytes() > 0 && !o.compress() && o.maxRateMb() <= 0 && !o.unprotected();
   }
 
+  /** Opens the lane at once, so that a lane that cannot be reached costs nothing but speed. */
+  private void openLane(Frame.LaneOffer offer) {
+    laneOffer = offer;
+    laneOpening = true;
+    getContext().pipeToSelf(
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return ContentLanes.connect(request.host(), offer.port(), offer.token());
+          } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, ContentLanes.EXECUTOR),
+        LaneOpened::new);
+  }
+
+  private Behavior<Command> onLaneOpened(LaneOpened m) {
+    laneOpening = false;
+    if (finished) {
+      ContentLanes.closeQuietly(m.lane());
+      return Behaviors.stopped();
+    }
+    if (m.failure() != null) {
+      getContext().getLog().warn("content lane to {}:{} cannot be opened ({}); large files go through the session's connection",
+          request.host(), laneOffer.port(), describe(m.failure()));
+      pump();
+      return finished ? Behaviors.stopped() : this;
+    }
+    lane = m.lane();
+    pump();
+    return finished ? Behaviors.stopped() : this;
+  }
+
   /**
    * Sends the file's bytes on the lane from a lane thread while another reads them for the
    * checksum; FileEnd follows on this connection once both are done ({@link #onLaneSent}).
    */
   private Frame sendOnLane(OutgoingFile file) {
     file.onLane = true;
-    Frame.LaneOffer offer = laneOffer;
+    java.nio.channels.SocketChannel channel = lane;
     long size = file.before.size();
     java.util.concurrent.CompletableFuture<Long> crc = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
@@ -355,8 +394,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     }, ContentLanes.EXECUTOR);
     java.util.concurrent.CompletableFuture<Boolean> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
-        if (lane == null) lane = ContentLanes.connect(request.host(), offer.port(), offer.token());
-        return ContentLanes.send(file.channel, size, lane);
+        return ContentLanes.send(file.channel, size, channel);
       } catch (IOException e) {
         throw new java.util.concurrent.CompletionException(e);
       }

@@ -51,7 +51,7 @@ public class ContentLanesTest {
     return b;
   }
 
-  /** Receives {@code size} bytes from the lane on this thread while {@code sender} runs on another. */
+  /** Receives {@code size} bytes from the lane on this thread. */
   private static byte[] receive(SocketChannel lane, long size) throws Exception {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     ContentLanes.receive(lane, size, buffer -> {
@@ -62,6 +62,17 @@ public class ContentLanesTest {
     return got.toByteArray();
   }
 
+  /** Sends on another thread: the lane's socket buffers are smaller than the files. */
+  private static CompletableFuture<Boolean> sendAsync(FileChannel in, long size, SocketChannel lane) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return ContentLanes.send(in, size, lane);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+  }
+
   @Test
   public void aFileCrossesTheLaneExactlyWithItsChecksum() throws Exception {
     byte[] content = random((3 << 20) + 17, 1);
@@ -70,13 +81,7 @@ public class ContentLanesTest {
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         FileChannel in = FileChannel.open(file)) {
       SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
-      CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
-        try {
-          return ContentLanes.send(in, content.length, source);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Boolean> sent = sendAsync(in, content.length, source);
       assertArrayEquals(content, receive(destination, content.length));
       assertFalse("the file did not shrink", sent.get(10, TimeUnit.SECONDS));
       CRC32C crc = new CRC32C();
@@ -94,13 +99,7 @@ public class ContentLanesTest {
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         FileChannel in = FileChannel.open(file)) {
       SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
-      CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
-        try {
-          return ContentLanes.send(in, 150_000, source);
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<Boolean> sent = sendAsync(in, 150_000, source);
       byte[] got = receive(destination, 150_000);
       assertTrue("the sender says the file shrank", sent.get(10, TimeUnit.SECONDS));
       assertArrayEquals(content, Arrays.copyOf(got, content.length));
