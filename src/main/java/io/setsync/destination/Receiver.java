@@ -108,15 +108,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       int parallelWrites,
       long deltaThreshold) {}
 
-  public static Behavior<Command> create(
-      Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
-      String sessionId,
-      RootClaims claims,
-      Settings settings) {
-    return create(connection, sessionId, claims, settings, null);
-  }
-
-  /** With {@code lanes}, the source may send large files' bytes over a content lane. */
+  /** With {@code lanes} (null: none), the source may send large files' bytes over a content lane. */
   public static Behavior<Command> create(
       Flow<akka.util.ByteString, akka.util.ByteString, ?> connection,
       String sessionId,

@@ -369,10 +369,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     if (m.failure() != null) {
       getContext().getLog().warn("content lane to {}:{} cannot be opened ({}); large files go through the session's connection",
           request.host(), laneOffer.port(), describe(m.failure()));
-      pump();
-      return finished ? Behaviors.stopped() : this;
+    } else {
+      lane = m.lane();
     }
-    lane = m.lane();
     pump();
     return finished ? Behaviors.stopped() : this;
   }
