@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -143,9 +142,7 @@ public final class ContentLanes implements AutoCloseable {
       } else {
         channel.socket().setSoTimeout(0);
       }
-    } catch (SocketTimeoutException e) {
-      closeQuietly(channel);
-    } catch (IOException e) {
+    } catch (IOException e) { // a timeout included: no token in time
       closeQuietly(channel);
     }
   }
