@@ -196,13 +196,12 @@ public final class Bench {
     boolean heap = scenario.equals("noop-100k") && tool.equals(SETSYNC);
     if (heap) resetHeapPeaks();
     long[] sent = new long[1];
-    long cpu0 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    long cpu0 = processCpuNanos();
     double seconds = timed(() -> sent[0] = tool.equals(SETSYNC)
         ? setsync(src.resolve(source), target)
         : rsync.push(src.resolve(source), target).bytesSent());
     if (System.getProperty("bench.cpu") != null && tool.equals(SETSYNC)) {
-      long cpu1 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-      say("  %s %s wall=%.3fs cpu=%.3fs", scenario, tool, seconds, (cpu1 - cpu0) / 1e9);
+      say("  %s %s wall=%.3fs cpu=%.3fs", scenario, tool, seconds, (processCpuNanos() - cpu0) / 1e9);
     }
     if (warmUp) return;
     if (heap) heapPeaks.add(heapPeak());
@@ -229,6 +228,11 @@ public final class Bench {
       throw new IllegalStateException("setsync " + source + " -> " + target + " failed: " + outcome);
     }
     return outcome.wireBytesSent();
+  }
+
+  /** CPU time of this JVM (both ends of a setsync run), for -Dbench.cpu. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void resetHeapPeaks() {

@@ -775,17 +775,16 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     laneReading = true;
     java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane = laneOffer.connection();
     getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.runAsync(() -> {
+        io.setsync.transfer.ContentLanes.async(() -> {
+          java.nio.channels.SocketChannel channel;
           try {
-            java.nio.channels.SocketChannel channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-            io.setsync.transfer.ContentLanes.receive(channel, begin.size(), target::write);
+            channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
           } catch (java.util.concurrent.TimeoutException e) {
-            throw new java.util.concurrent.CompletionException(
-                new IOException("the source did not open the content lane within " + LANE_CONNECT_SECONDS + " s"));
-          } catch (java.util.concurrent.ExecutionException | InterruptedException | IOException e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new IOException("the source did not open the content lane within " + LANE_CONNECT_SECONDS + " s");
           }
-        }, io.setsync.transfer.ContentLanes.EXECUTOR),
+          io.setsync.transfer.ContentLanes.receive(channel, begin.size(), target::write);
+          return null;
+        }),
         (ok, failure) -> new LaneRead(begin.id(), failure));
   }
 

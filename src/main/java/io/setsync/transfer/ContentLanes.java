@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * lane under a random token, and the source connects with that token ({@link #connect}). A
  * connection with any other token is closed unanswered.
  *
- * <p>Lane transfers block a thread each, so they run on a pool of their own ({@link #EXECUTOR})
+ * <p>Lane transfers block a thread each, so they run on a pool of their own ({@link #async})
  * rather than on the io dispatcher, whose threads the small-file writers of the same sessions need.
  */
 public final class ContentLanes implements AutoCloseable {
@@ -60,7 +60,7 @@ public final class ContentLanes implements AutoCloseable {
   private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
 
   /** Threads that block on lane sockets; daemons, so a lane never holds a JVM up. */
-  public static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemons("setsync-lane-"));
+  private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemons("setsync-lane-"));
 
   private final ServerSocketChannel server;
   private final int port;
@@ -233,6 +233,22 @@ public final class ContentLanes implements AutoCloseable {
       sink.write(buffer);
       remaining -= n;
     }
+  }
+
+  /** Blocking lane work: what {@link #async} runs. */
+  public interface LaneCall<T> {
+    T call() throws Exception;
+  }
+
+  /** Runs blocking lane work on the lane threads; a failure completes the future exceptionally. */
+  public static <T> CompletableFuture<T> async(LaneCall<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, EXECUTOR);
   }
 
   public static void closeQuietly(java.io.Closeable closeable) {

@@ -350,13 +350,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     laneOffer = offer;
     laneOpening = true;
     getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return ContentLanes.connect(request.host(), offer.port(), offer.token());
-          } catch (IOException e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        }, ContentLanes.EXECUTOR),
+        ContentLanes.async(() -> ContentLanes.connect(request.host(), offer.port(), offer.token())),
         LaneOpened::new);
   }
 
@@ -384,20 +378,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     file.onLane = true;
     java.nio.channels.SocketChannel channel = lane;
     long size = file.before.size();
-    java.util.concurrent.CompletableFuture<Long> crc = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return ContentLanes.crc32c(file.channel, size);
-      } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, ContentLanes.EXECUTOR);
-    java.util.concurrent.CompletableFuture<Boolean> sent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return ContentLanes.send(file.channel, size, channel);
-      } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, ContentLanes.EXECUTOR);
+    java.util.concurrent.CompletableFuture<Long> crc = ContentLanes.async(() -> ContentLanes.crc32c(file.channel, size));
+    java.util.concurrent.CompletableFuture<Boolean> sent = ContentLanes.async(() -> ContentLanes.send(file.channel, size, channel));
     getContext().pipeToSelf(sent.thenCombine(crc, (shrank, sum) -> new LaneSent(sum, shrank, null)),
         (done, failure) -> done != null ? done : new LaneSent(0, false, failure));
     return file.begin();
