@@ -215,9 +215,9 @@ public final class Bench {
         node.endpoint().getPort(), dst.resolve(target).toString(), SyncOptions.DEFAULTS);
     SourceSession.Outcome outcome = node.synchronize(request, new SourceSession.Observer() {
       @Override
-      public void notice(Frame.Notice notice) {
-        if (notice.kind() == Frame.NoticeKind.ERROR || notice.kind() == Frame.NoticeKind.WARNING) {
-          System.err.println("setsync " + notice.kind() + ": " + notice.path() + " " + notice.text());
+      public void notice(io.setsync.sync.SyncNotice notice) {
+        if (notice.kind() == io.setsync.sync.SyncNotice.Kind.ERROR || notice.kind() == io.setsync.sync.SyncNotice.Kind.WARNING) {
+          System.err.println("setsync " + notice.kind() + ": " + notice.describe());
         }
       }
 

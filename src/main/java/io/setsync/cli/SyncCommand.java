@@ -1,5 +1,7 @@
 package io.setsync.cli;
 
+import io.setsync.sync.SyncNotice;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.setsync.node.SetSyncNode;
@@ -257,7 +259,7 @@ public final class SyncCommand {
     }
 
     @Override
-    public synchronized void notice(Frame.Notice notice) {
+    public synchronized void notice(SyncNotice notice) {
       switch (notice.kind()) {
         case WOULD_COPY -> {
           wouldCopy.add(notice.path());
@@ -267,14 +269,10 @@ public final class SyncCommand {
         case PURGED -> purged.add(notice.path());
         case COPIED -> copied.add(notice.path());
         case WARNING -> {
-          if (!quiet) line("warning: " + where(notice) + notice.text());
+          if (!quiet) line("warning: " + notice.describe());
         }
-        case ERROR -> line("error: " + where(notice) + notice.text());
+        case ERROR -> line("error: " + notice.describe());
       }
-    }
-
-    private static String where(Frame.Notice notice) {
-      return notice.path().isEmpty() ? "" : notice.path() + ": ";
     }
 
     @Override

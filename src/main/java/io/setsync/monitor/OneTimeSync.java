@@ -48,7 +48,7 @@ public final class OneTimeSync extends AbstractBehavior<OneTimeSync.Command> {
             settings,
             new SourceSession.Observer() {
               @Override
-              public void notice(Frame.Notice notice) {
+              public void notice(io.setsync.sync.SyncNotice notice) {
                 // the counts say how many; the node log keeps the details
               }
 

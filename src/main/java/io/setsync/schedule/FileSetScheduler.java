@@ -1,5 +1,7 @@
 package io.setsync.schedule;
 
+import io.setsync.sync.SyncNotice;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -69,7 +71,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
 
   private record Progressed(long fileSetId, long entries, long files, long bytes) implements Command {}
 
-  private record Noticed(long fileSetId, Frame.Notice notice) implements Command {}
+  private record Noticed(long fileSetId, SyncNotice notice) implements Command {}
 
   private record TriggerEnded(long fileSetId, SyncResult result, Trigger.Result trigger, Throwable failure)
       implements Command {}
@@ -342,14 +344,14 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
   }
 
   private Behavior<Command> onNoticed(Noticed n) {
-    Frame.Notice notice = n.notice();
-    Origin origin = notice.text().startsWith("source:") ? Origin.SOURCE : Origin.DESTINATION;
+    SyncNotice notice = n.notice();
+    Origin origin = notice.side() == SyncNotice.Side.SOURCE ? Origin.SOURCE : Origin.DESTINATION;
     String text = notice.path().isEmpty() ? notice.text() : notice.path() + ": " + notice.text();
-    if (notice.kind() == Frame.NoticeKind.COPIED) {
+    if (notice.kind() == SyncNotice.Kind.COPIED) {
       if (copiedPaths.size() < TRIGGER_PATHS_MAX) copiedPaths.add(notice.path());
       return this;
     }
-    if (notice.kind() == Frame.NoticeKind.PURGED && purgedPaths.size() < TRIGGER_PATHS_MAX) {
+    if (notice.kind() == SyncNotice.Kind.PURGED && purgedPaths.size() < TRIGGER_PATHS_MAX) {
       purgedPaths.add(notice.path());
     }
     LogRecord record = switch (notice.kind()) {
@@ -357,7 +359,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
       case PURGED -> new LogRecord(settings.clock().millis(), n.fileSetId(), Origin.DESTINATION,
           Severity.INFO, "purged " + notice.path());
       case WOULD_COPY, WOULD_PURGE -> new LogRecord(settings.clock().millis(), n.fileSetId(), Origin.REPORT,
-          Severity.INFO, (notice.kind() == Frame.NoticeKind.WOULD_COPY ? "would copy " : "would purge ")
+          Severity.INFO, (notice.kind() == SyncNotice.Kind.WOULD_COPY ? "would copy " : "would purge ")
               + notice.path() + (notice.text().isEmpty() ? "" : " (" + notice.text() + ")"));
       case WARNING -> new LogRecord(settings.clock().millis(), n.fileSetId(), origin, Severity.WARNING, text);
       case ERROR -> new LogRecord(settings.clock().millis(), n.fileSetId(), origin, Severity.ERROR, text);
@@ -394,7 +396,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     }
 
     @Override
-    public void notice(Frame.Notice notice) {
+    public void notice(SyncNotice notice) {
       scheduler.tell(new Noticed(fileSetId, notice));
     }
 

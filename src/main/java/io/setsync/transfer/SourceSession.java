@@ -112,7 +112,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   /** Sees what happens as it happens: progress for a terminal, notices for the log or report. */
   public interface Observer {
-    void notice(Frame.Notice notice);
+    void notice(io.setsync.sync.SyncNotice notice);
 
     void progress(long entriesListed, long filesSent, long bytesSent);
   }
@@ -268,7 +268,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     } else if (frame == Frame.NeedsEnd.INSTANCE) {
       needsEnded = true;
     } else if (frame instanceof Frame.Notice notice) {
-      observer.notice(notice);
+      observer.notice(new io.setsync.sync.SyncNotice(io.setsync.sync.SyncNotice.Side.DESTINATION,
+          io.setsync.sync.SyncNotice.Kind.valueOf(notice.kind().name()), notice.path(), notice.text()));
     } else if (frame instanceof Frame.Done done) {
       outbox.close();
       long skipped = done.counts().skipped() + sourceWarnings;
@@ -455,7 +456,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     readsInFlight--;
     for (FileOpened m : opened.files()) {
       if (m.warning() != null) {
-        observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + m.warning()));
+        observer.notice(io.setsync.sync.SyncNotice.sourceWarning("", m.warning()));
       }
       if (m.large() != null) {
         if (finished) m.large().close();
@@ -570,7 +571,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private void sourceWarning(String text) {
     sourceWarnings++;
-    observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, "", "source: " + text));
+    observer.notice(io.setsync.sync.SyncNotice.sourceWarning("", text));
   }
 
   private Behavior<Command> finish(Outcome outcome) {
@@ -727,8 +728,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         boolean changed = changed(after) || laneShrank;
         if (changed && request.options().unprotected() && read == before.size() && delta == null) {
-          observer.notice(new Frame.Notice(Frame.NoticeKind.WARNING, request.sourceRoot().relativize(path).toString(),
-              "source: changed while being copied; copied anyway (UNPROTECTED)"));
+          observer.notice(io.setsync.sync.SyncNotice.sourceWarning(request.sourceRoot().relativize(path).toString(),
+              "changed while being copied; copied anyway (UNPROTECTED)"));
         } else if (changed) {
           return new Frame.FileUnavailable(id, "changed while being read; it is taken at the next sync");
         }
