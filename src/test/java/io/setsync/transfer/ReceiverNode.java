@@ -46,10 +46,10 @@ final class ReceiverNode {
 
   /** Notices a session saw, for failure messages. */
   static final class Recorder implements SourceSession.Observer {
-    final List<Frame.Notice> notices = new ArrayList<>();
+    final List<io.setsync.sync.SyncNotice> notices = new ArrayList<>();
 
     @Override
-    public synchronized void notice(Frame.Notice notice) {
+    public synchronized void notice(io.setsync.sync.SyncNotice notice) {
       notices.add(notice);
     }
 
