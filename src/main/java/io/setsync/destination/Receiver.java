@@ -106,7 +106,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
       long commitBatchBytes,
       Duration journalTimeout,
       int parallelWrites,
-      long deltaThreshold) {}
+      long deltaThreshold,
+      Duration idleTimeout) {}
 
   /** With {@code lanes} (null: none), the source may send large files' bytes over a content lane. */
   public static Behavior<Command> create(
@@ -207,7 +208,9 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
             ctx,
             connection,
             FrameLink.Messages.of(
-                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE));
+                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
+            0,
+            settings.idleTimeout());
   }
 
   @Override

@@ -245,8 +245,9 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     return new Receiver.Settings(
         transfer.getInt("commit-batch-files"),
         transfer.getBytes("commit-batch-bytes"),
-        Duration.ofSeconds(30),
+        transfer.getDuration("journal-timeout"),
         transfer.getInt("parallel-writes"),
-        transfer.getBytes("delta-threshold"));
+        transfer.getBytes("delta-threshold"),
+        transfer.getDuration("idle-timeout"));
   }
 }

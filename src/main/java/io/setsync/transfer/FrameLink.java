@@ -89,20 +89,28 @@ public final class FrameLink {
 
   private FrameLink() {}
 
-  public static <M> Outbox connect(
-      ActorContext<M> context, Flow<ByteString, ByteString, ?> transport, Messages<M> messages) {
-    return connect(context, transport, messages, 0);
+  /**
+   * The connection carried nothing in either direction for the idle timeout: the peer went silent
+   * (or hangs), and the session ends instead of holding its destination root for ever.
+   */
+  public static final class IdleTimeoutException extends java.util.concurrent.TimeoutException {
+    IdleTimeoutException(java.time.Duration idle) {
+      super("the peer sent nothing and read nothing for " + idle.toSeconds()
+          + " s (setsync.transfer.idle-timeout)");
+    }
   }
 
   /**
-   * As {@link #connect(ActorContext, Flow, Messages)}, sending at most {@code maxBytesPerSecond}
-   * (0: no limit) — MAXRATE.
+   * Links {@code context}'s actor to {@code transport}, sending at most {@code maxBytesPerSecond}
+   * (0: no limit; MAXRATE) and failing the link with an {@link IdleTimeoutException} once no byte
+   * has passed either way for {@code idleTimeout} (zero: never).
    */
   public static <M> Outbox connect(
       ActorContext<M> context,
       Flow<ByteString, ByteString, ?> transport,
       Messages<M> messages,
-      long maxBytesPerSecond) {
+      long maxBytesPerSecond,
+      java.time.Duration idleTimeout) {
     Outbox outbox = new Outbox();
     Source<ByteString, ActorRef<ByteString>> outgoing =
         ActorSource.actorRefWithBackpressure(
@@ -125,7 +133,7 @@ public final class FrameLink {
     // Framing.simpleFramingProtocol), so that many frames can travel as one stream element.
     started
         .second()
-        .via(transport)
+        .via(guarded(transport, idleTimeout))
         .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
         .<List<ByteString>>batchWeighted(
             BATCH_BYTES,
@@ -150,6 +158,18 @@ public final class FrameLink {
                 messages::failed),
             context.getSystem());
     return outbox;
+  }
+
+  /** Both directions count as traffic: a receiver busy signing still reads, a slow source still sends. */
+  private static Flow<ByteString, ByteString, ?> guarded(
+      Flow<ByteString, ByteString, ?> transport, java.time.Duration idle) {
+    if (idle.isZero()) return transport;
+    return akka.stream.javadsl.BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(idle)
+        .join(transport)
+        .mapError(
+            new akka.japi.pf.PFBuilder<Throwable, Throwable>()
+                .match(java.util.concurrent.TimeoutException.class, e -> new IdleTimeoutException(idle))
+                .build());
   }
 
   /**

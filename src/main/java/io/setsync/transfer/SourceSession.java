@@ -118,7 +118,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   }
 
   /** Tunables from setsync.transfer. */
-  public record Settings(int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads, long laneMinBytes) {
+  public record Settings(
+      int chunkBytes, int entriesPerFrame, int needWindow, int parallelReads, long laneMinBytes, Duration idleTimeout) {
     /** {@code laneMinBytes}: files at least this big take the content lane when offered; 0: never. */
     public static Settings from(com.typesafe.config.Config transfer) {
       return new Settings(
@@ -126,7 +127,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
           transfer.getInt("entries-per-frame"),
           transfer.getInt("need-window"),
           transfer.getInt("parallel-reads"),
-          transfer.getBoolean("content-lane") ? transfer.getBytes("lane-min-bytes") : 0);
+          transfer.getBoolean("content-lane") ? transfer.getBytes("lane-min-bytes") : 0,
+          transfer.getDuration("idle-timeout"));
     }
   }
 
@@ -196,7 +198,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
             Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
             FrameLink.Messages.of(
                 Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
-            io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()));
+            io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()),
+            settings.idleTimeout());
     outbox.compressContent(request.options().compress());
     outbox.send(
         new Frame.Hello(
