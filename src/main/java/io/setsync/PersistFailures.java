@@ -53,7 +53,9 @@ public final class PersistFailures {
   /**
    * The strategy for an {@code EventSourcedBehavior}'s {@code onPersistFailure}: a write the journal
    * failed (its outcome unknown) restarts the event-sourced part only, so the actor object stays and
-   * with it its children and the tables that name them; they must not be stopped underneath it.
+   * with it its children and the tables that name them; they must not be stopped underneath it. The
+   * restart cancels the actor's timers (an actor re-arms what it needs once recovery completes), and
+   * recovery starts from the {@code emptyState()} object again, hence {@link #sparing}.
    */
   public static BackoffSupervisorStrategy onPersistFailure(Config config) {
     return Backoff.from(config).strategy().withStopChildren(false);
