@@ -1,6 +1,7 @@
 package io.setsync.destination;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.PersistenceId;
@@ -11,6 +12,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.setsync.CborSerializable;
+import io.setsync.PersistFailures;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,21 +69,30 @@ public final class RenameJournal
     }
   }
 
+  /**
+   * The journal of {@code destinationRoot}. A write the journal fails or refuses restarts it after a
+   * backoff ({@link PersistFailures}): the batch asked for gets no answer, so its session renames
+   * nothing and fails, and the next session on the root finds the journal recovered.
+   */
   public static Behavior<Command> create(String destinationRoot) {
-    return Behaviors.setup(ctx -> new RenameJournal(persistenceId(destinationRoot)));
+    return PersistFailures.restartWhenRejected(Behaviors.setup(ctx -> new RenameJournal(
+        persistenceId(destinationRoot), PersistFailures.onPersistFailure(ctx.getSystem().settings().config()))));
   }
 
   public static PersistenceId persistenceId(String destinationRoot) {
     return PersistenceId.of("RenameJournal", destinationRoot);
   }
 
-  private RenameJournal(PersistenceId id) {
-    super(id);
+  /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
+  private final State empty = new State(Map.of(), 1);
+
+  private RenameJournal(PersistenceId id, BackoffSupervisorStrategy onPersistFailure) {
+    super(id, onPersistFailure);
   }
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), 1);
+    return empty;
   }
 
   /**
@@ -137,7 +148,7 @@ public final class RenameJournal
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
+    return PersistFailures.sparing(empty, s -> new State(s.open, s.nextBatchId), newEventHandlerBuilder()
         .forAnyState()
         .onEvent(
             BatchBegun.class,
@@ -152,6 +163,6 @@ public final class RenameJournal
               state.open.remove(e.batchId());
               return state;
             })
-        .build();
+        .build());
   }
 }

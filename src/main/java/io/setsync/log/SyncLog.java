@@ -1,6 +1,7 @@
 package io.setsync.log;
 
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.persistence.typed.PersistenceId;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
+import io.setsync.PersistFailures;
 import java.util.List;
 import java.util.Objects;
 
@@ -108,13 +110,19 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
 
   private final int maxRecords;
   private final int snapshotEvery;
+  /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
+  private final State empty;
 
   /** The log of {@code user}, holding at most {@code maxRecords} records. */
   public static Behavior<Command> create(String user, int maxRecords) {
     return create(user, maxRecords, DEFAULT_SNAPSHOT_EVERY);
   }
 
-  /** As {@link #create(String, int)}, with a snapshot every {@code snapshotEvery} appends. */
+  /**
+   * As {@link #create(String, int)}, with a snapshot every {@code snapshotEvery} appends. A write
+   * the journal fails or refuses restarts the log after a backoff ({@link PersistFailures}); the
+   * records of that append may be lost, the log and its later appends are not.
+   */
   public static Behavior<Command> create(String user, int maxRecords, int snapshotEvery) {
     if (user == null || user.isBlank()) {
       throw new IllegalArgumentException("a sync log needs a user name");
@@ -126,7 +134,8 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
       throw new IllegalArgumentException("snapshots must be taken every 1 or more events, got " + snapshotEvery);
     }
     PersistenceId id = persistenceId(user);
-    return Behaviors.setup(ctx -> new SyncLog(id, maxRecords, snapshotEvery));
+    return PersistFailures.restartWhenRejected(Behaviors.setup(ctx -> new SyncLog(
+        id, maxRecords, snapshotEvery, PersistFailures.onPersistFailure(ctx.getSystem().settings().config()))));
   }
 
   /** {@code synclog|<user>}. */
@@ -143,15 +152,17 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
     return max;
   }
 
-  private SyncLog(PersistenceId id, int maxRecords, int snapshotEvery) {
-    super(id);
+  private SyncLog(
+      PersistenceId id, int maxRecords, int snapshotEvery, BackoffSupervisorStrategy onPersistFailure) {
+    super(id, onPersistFailure);
     this.maxRecords = maxRecords;
     this.snapshotEvery = snapshotEvery;
+    this.empty = new State(maxRecords, List.of());
   }
 
   @Override
   public State emptyState() {
-    return new State(maxRecords, List.of());
+    return empty;
   }
 
   @Override
@@ -192,7 +203,7 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
+    return PersistFailures.sparing(empty, State::copy, newEventHandlerBuilder()
         .forAnyState()
         .onEvent(
             Appended.class,
@@ -200,7 +211,7 @@ public final class SyncLog extends EventSourcedBehavior<SyncLog.Command, SyncLog
               state.buffer.appendAll(e.records());
               return state;
             })
-        .build();
+        .build());
   }
 
   private static List<LogRecord> checkedCopy(List<LogRecord> records) {

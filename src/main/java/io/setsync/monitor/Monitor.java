@@ -20,6 +20,7 @@ import akka.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
+import io.setsync.PersistFailures;
 import io.setsync.console.Command.StatusObject;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
@@ -146,8 +147,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   public static Behavior<Command> create(Settings settings, FileSetScheduler.Settings schedulerSettings) {
-    return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new Monitor(ctx, timers, settings, schedulerSettings)));
+    return PersistFailures.restartWhenRejected(Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new Monitor(ctx, timers, settings, schedulerSettings))));
   }
 
   private final ActorContext<Command> ctx;
@@ -168,6 +169,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
   private boolean shuttingDown;
   private long spawned;
+  /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
+  private final MonitorState empty = new MonitorState();
 
   /** A scheduler the monitor started, and the file sets it was last given. */
   private record RunningScheduler(
@@ -177,7 +180,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private Monitor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
       FileSetScheduler.Settings schedulerSettings) {
-    super(PersistenceId.ofUniqueId("setsync-monitor"));
+    super(PersistenceId.ofUniqueId("setsync-monitor"),
+        PersistFailures.onPersistFailure(ctx.getSystem().settings().config()));
     this.ctx = ctx;
     this.timers = timers;
     this.settings = settings;
@@ -187,7 +191,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   @Override
   public MonitorState emptyState() {
-    return new MonitorState();
+    return empty;
   }
 
   @Override
@@ -222,6 +226,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           ctx.getLog().info("monitor recovered: {} users, {} file sets ({} active), {}",
               state.users.size(), state.fileSets.size(), state.activeCount(), state.stopped ? "stopped" : "running");
           watchNode(settings.localNode());
+          // A persist failure's restart cancelled the timers of the schedulers waiting for a retry.
+          retryAt.forEach((k, at) -> timers.startSingleTimer(k, new RetryScheduler(k),
+              Duration.ofMillis(Math.max(0, at - System.currentTimeMillis()))));
           reconcile(state);
         })
         .build();
@@ -263,7 +270,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   @Override
   public EventHandler<MonitorState, Event> eventHandler() {
-    return newEventHandlerBuilder()
+    return PersistFailures.sparing(empty, MonitorState::copy, newEventHandlerBuilder()
         .forAnyState()
         .onEvent(UserSaved.class, (s, e) -> {
           s.users.put(e.user().name(), e.user());
@@ -299,7 +306,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           s.stopped = e.stopped();
           return s;
         })
-        .build();
+        .build());
   }
 
   // --- commands from the console and the API ---

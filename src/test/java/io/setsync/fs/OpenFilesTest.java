@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.After;
@@ -74,12 +75,16 @@ public class OpenFilesTest {
         .collect(Collectors.toSet());
   }
 
-  /** Takes snapshots until {@code condition} holds (an exec may still be settling), at most 10 s. */
+  /** Long enough for a loaded machine; only reached when something is wrong. */
+  private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** Takes snapshots until {@code condition} holds (an exec may still be settling), at most 30 s. */
   private static Usage awaitUsage(Path path, Predicate<Usage> condition)
       throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE_NANOS;
     Usage usage = OpenFiles.scan().usage(path);
-    for (int i = 0; i < 100 && !condition.test(usage); i++) {
-      Thread.sleep(100);
+    while (!condition.test(usage) && System.nanoTime() < deadline) {
+      Thread.sleep(50); // between polls
       usage = OpenFiles.scan().usage(path);
     }
     return usage;
@@ -133,7 +138,10 @@ public class OpenFilesTest {
     long before = Files.size(file);
     Usage usage = OpenFiles.scan().usage(file);
     assertTrue(accessesOf(usage, p.pid()).contains(Access.WRITE));
-    Thread.sleep(300);
+    long deadline = System.nanoTime() + PATIENCE_NANOS;
+    while (Files.size(file) <= before && System.nanoTime() < deadline) {
+      Thread.sleep(20); // between polls
+    }
     assertTrue("the writer really writes", Files.size(file) > before);
   }
 

@@ -24,6 +24,7 @@ final class Launcher {
 
   private final Path home;
   private final List<String> prefix;
+  private final Path script;
 
   Launcher(Path home) {
     this(home, List.of());
@@ -31,8 +32,14 @@ final class Launcher {
 
   /** Runs the script behind {@code prefix}, e.g. {@code runuser -u someone --}. */
   Launcher(Path home, List<String> prefix) {
+    this(home, prefix, SCRIPT);
+  }
+
+  /** Runs {@code script} (a copy of {@link #SCRIPT} with its build next to it) behind {@code prefix}. */
+  Launcher(Path home, List<String> prefix, Path script) {
     this.home = home;
     this.prefix = List.copyOf(prefix);
+    this.script = script;
   }
 
   Result run(String... args) throws IOException, InterruptedException {
@@ -54,7 +61,7 @@ final class Launcher {
   Process start(Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(home);
     List<String> command = new ArrayList<>(prefix);
-    command.add(SCRIPT.toString());
+    command.add(script.toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(home.resolve("last.out").toFile())

@@ -83,7 +83,11 @@ public class MonitorIT {
     assertTrue(info.stdout(), info.stdout().contains("PURGE"));
 
     assertOk(console.run("SUSPEND SYNCFILESET 1"));
+    // A sync already under way ends at its next file boundary; only then is the file set idle.
+    awaitFileSetState(console, 1, "suspended");
     Files.writeString(src.resolve("while-suspended.txt"), "not yet");
+    // Not a wait for something: time passes on purpose, two and a half INTERVALs, to show that
+    // no sync runs in it.
     Thread.sleep(5000);
     assertFalse("a suspended file set must not run", Files.exists(dst.resolve("while-suspended.txt")));
     assertOk(console.run("ACTIVATE SYNCFILESET 1"));
@@ -138,13 +142,13 @@ public class MonitorIT {
         return process;
       }
       if (!process.isAlive()) break;
-      Thread.sleep(100);
+      Thread.sleep(100); // between polls
     }
     throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
   }
 
   private static void awaitSameTree(Path src, Path dst) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     AssertionError last = null;
     while (System.nanoTime() < deadline) {
       try {
@@ -155,10 +159,23 @@ public class MonitorIT {
       } catch (AssertionError e) {
         last = e;
       }
-      Thread.sleep(250);
+      Thread.sleep(250); // between polls
     }
     if (last != null) throw last;
     throw new AssertionError(dst + " was never created");
+  }
+
+  /** Polls STATUS until file set {@code id} is in {@code state} (e.g. "suspended"), for at most 2 minutes. */
+  private static void awaitFileSetState(Console console, long id, String state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    JsonNode status = null;
+    while (System.nanoTime() < deadline) {
+      status = console.json("STATUS SYNCFILESET " + id);
+      JsonNode fileSets = status.path("result").path("fileSets");
+      if (fileSets.size() == 1 && state.equals(fileSets.get(0).path("state").asText())) return;
+      Thread.sleep(250); // between polls
+    }
+    throw new AssertionError("SYNCFILESET " + id + " did not become " + state + "; last status: " + status);
   }
 
   private static void assertOk(Launcher.Result result) {

@@ -159,7 +159,7 @@ public class OwnershipIT {
     Path parent = tmp.newFolder("writable").toPath();
     for (Path p : List.of(home, parent)) run("chown", ACCOUNT, p.toString());
     dest = parent.resolve("dest");
-    Launcher asAccount = new Launcher(home, List.of("runuser", "-u", ACCOUNT, "--"));
+    Launcher asAccount = new Launcher(home, List.of("runuser", "-u", ACCOUNT, "--"), reachableCopy());
     for (String[] option : List.of(new String[] {"--owner", "root"}, new String[] {"--ownergroup", "root"})) {
       Launcher.Result r = asAccount.run("sync", src.toString(), dest.toString(), option[0], option[1]);
       assertEquals(r.toString(), 2, r.exitCode());
@@ -169,6 +169,31 @@ public class OwnershipIT {
     // The same account may sync without them: the refusal is about the options, not the user.
     JsonNode ok = sync(asAccount, 0);
     assertEquals(1, ok.get("copied").asInt());
+  }
+
+  /**
+   * The launcher with the build it runs, copied under this test's temporary folder: the account may
+   * not be able to enter the checkout (a clone under a private directory), but it can enter this.
+   */
+  private Path reachableCopy() throws Exception {
+    Path checkout = Launcher.SCRIPT.getParent().getParent();
+    Path copy = tmp.newFolder("installed").toPath();
+    List<String> files = new ArrayList<>(List.of("scripts/setsync", "scripts/ensure-tools", "target/setsync.jar"));
+    try (var libs = Files.list(checkout.resolve("target/lib"))) {
+      libs.forEach(lib -> files.add("target/lib/" + lib.getFileName()));
+    }
+    // Modes set outright: what the checkout and the umask give may be private too.
+    Files.setAttribute(copy, "unix:mode", 0755);
+    for (String file : files) {
+      Path target = copy.resolve(file);
+      if (!Files.isDirectory(target.getParent())) {
+        Files.createDirectories(target.getParent());
+        Files.setAttribute(target.getParent(), "unix:mode", 0755);
+      }
+      Files.copy(checkout.resolve(file), target);
+      Files.setAttribute(target, "unix:mode", file.startsWith("scripts/") ? 0755 : 0644);
+    }
+    return copy.resolve("scripts/setsync");
   }
 
   @Test
