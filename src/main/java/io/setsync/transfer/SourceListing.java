@@ -42,14 +42,22 @@ final class SourceListing implements AutoCloseable {
   }
 
   /**
-   * Starts walking {@code root}; {@code warnings} hears about names that cannot be listed.
+   * FROMOWNER's user, or null for every name.
    *
-   * @throws IllegalArgumentException FROMOWNER names no user (checked before the walk starts)
+   * @throws IllegalArgumentException it names no user
+   */
+  static UserPrincipal fromOwner(SyncOptions options) {
+    return options.fromOwner() == null ? null : Ownership.user(options.fromOwner());
+  }
+
+  /**
+   * Starts walking {@code root} (the root itself is read at once); {@code warnings} hears about
+   * names that cannot be listed.
+   *
    * @throws IOException the root cannot be read
    */
-  static SourceListing open(Path root, SyncOptions options, Consumer<String> warnings, Executor walkers)
-      throws IOException {
-    UserPrincipal fromOwner = options.fromOwner() == null ? null : Ownership.user(options.fromOwner());
+  static SourceListing open(Path root, SyncOptions options, UserPrincipal fromOwner, Consumer<String> warnings,
+      Executor walkers) throws IOException {
     Walk walk = PrefetchingWalk.open(root, ExcludeFilter.of(options.excludes()), warnings, walkers);
     return new SourceListing(root, walk, fromOwner, options.allHardLinks(), options.checksum());
   }

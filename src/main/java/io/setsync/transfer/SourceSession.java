@@ -111,9 +111,6 @@ public final class SourceSession {
   /** OPENUPDATE's quiet window when a one-time sync has no interval: the default INTERVAL. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
-  /** How old a snapshot of open files may be when deciding about a file to send. */
-  private static final long OPEN_FILES_MAX_AGE_NANOS = 1_000_000_000L;
-
   public static Behavior<Command> create(
       Request request, Settings settings, Observer observer, ActorRef<Outcome> replyTo) {
     return Behaviors.setup(ctx -> new SourceSession(ctx, request, settings, observer, replyTo).connecting);
@@ -133,7 +130,7 @@ public final class SourceSession {
   /** Set once Ready came. */
   private SourceListing listing;
   private String stopReason;
-  private OpenFiles openFiles;
+  private final OpenFilesSnapshots openFiles;
   private final Behavior<Command> stopped = Behaviors.stopped();
   private final Behavior<Command> connecting;
   private final Behavior<Command> transferring;
@@ -148,6 +145,7 @@ public final class SourceSession {
     this.replyTo = replyTo;
     this.readers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.neededFiles = new NeededFiles(request.sourceRoot(), request.options(), settings.chunkBytes());
+    this.openFiles = new OpenFilesSnapshots(request.options().unprotected());
     this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout());
     this.outgoing = new Outgoing(settings, observer, new Outgoing.Work() {
       public void read(List<Frame.Need> group) {
@@ -159,7 +157,7 @@ public final class SourceSession {
       }
 
       public NeededFiles.Opened openForDelta(Frame.NeedDelta need) {
-        return neededFiles.openForDelta(need, openFilesSnapshot());
+        return neededFiles.openForDelta(need, openFiles.current());
       }
     }, lane);
     this.connecting = connectingPhase();
@@ -199,19 +197,19 @@ public final class SourceSession {
 
   /** DataEnd went: the receiver finishes and answers with Done. */
   private Behavior<Command> drainingPhase() {
-    return phase(this::drainingFrame, this::stopIfAsked).build();
+    return phase(this::transferringFrame, this::stopIfAsked).build();
   }
 
   /** What every phase does; {@code onFrame} and {@code onTurn} are the phase's own. */
   private BehaviorBuilder<Command> phase(FrameHandler onFrame, Turn onTurn) {
     return Behaviors.receive(Command.class)
-        .onMessage(Opened.class, m -> ack(m.ack(), onTurn))
+        .onMessage(Opened.class, m -> ack(m.ack()))
         .onMessage(Received.class, m -> onBatch(m, onFrame, onTurn))
         .onMessage(OutboundReady.class, m -> onOutboundReady(onTurn))
         .onMessage(Stop.class, m -> onStop(m, onTurn))
         .onMessage(LaneOpened.class, m -> onLaneOpened(m, onTurn))
         .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
-        .onMessage(Failed.class, m -> finish(Outcome.failed(connectionFailure(m.cause()))))
+        .onMessage(Failed.class, m -> finish(SessionEnds.connectionFailed(m.cause(), request.host(), request.port())))
         .onSignal(PostStop.class, s -> cleanUp());
   }
 
@@ -227,9 +225,10 @@ public final class SourceSession {
 
   private Behavior<Command> connectingFrame(Frame frame) {
     if (frame instanceof Frame.Ready) return startListing();
-    return anyPhaseFrame(frame, null);
+    return anyPhaseFrame(frame);
   }
 
+  /** Transferring and draining: needs may still come while DataEnd is on its way. */
   private Behavior<Command> transferringFrame(Frame frame) {
     if (frame instanceof Frame.LaneOffer offer) {
       if (LaneSender.usable(request.options(), settings.laneMinBytes())) {
@@ -249,31 +248,26 @@ public final class SourceSession {
       outgoing.needsEnded();
       return null;
     }
-    return anyPhaseFrame(frame, null);
-  }
-
-  private Behavior<Command> drainingFrame(Frame frame) {
-    return transferringFrame(frame);
+    return anyPhaseFrame(frame);
   }
 
   /** Frames any phase takes; null: the phase goes on. */
-  private Behavior<Command> anyPhaseFrame(Frame frame, Behavior<Command> goOn) {
+  private Behavior<Command> anyPhaseFrame(Frame frame) {
     if (frame instanceof Frame.Notice notice) {
       observer.notice(new SyncNotice(SyncNotice.Side.DESTINATION,
           SyncNotice.Kind.valueOf(notice.kind().name()), notice.path(), notice.text()));
-      return goOn;
+      return null;
     }
     if (frame instanceof Frame.Done done) return onDone(done);
     if (frame instanceof Frame.Abort abort) return finish(Outcome.failed(abort.reason()));
     outbox.sendLast(new Frame.Abort("unexpected " + frame.getClass().getSimpleName() + " frame"));
-    return finish(Outcome.failed("protocol error: the destination sent an unexpected "
-        + frame.getClass().getSimpleName() + " frame"));
+    return finish(SessionEnds.unexpected(frame));
   }
 
   // ---------------------------------------------------------------- messages
 
   /** The source never holds back what the receiver says: needs must flow for the listing to go on. */
-  private Behavior<Command> ack(ActorRef<Ack> ack, Turn onTurn) {
+  private Behavior<Command> ack(ActorRef<Ack> ack) {
     ack.tell(Ack.INSTANCE);
     return Behaviors.same();
   }
@@ -295,7 +289,7 @@ public final class SourceSession {
       }
     }
     if (m.batch().malformed() != null) {
-      return finish(Outcome.failed(connectionFailure(m.batch().malformed())));
+      return finish(SessionEnds.connectionFailed(m.batch().malformed(), request.host(), request.port()));
     }
     return turn.run();
   }
@@ -311,11 +305,15 @@ public final class SourceSession {
   }
 
   private Behavior<Command> startListing() {
+    java.nio.file.attribute.UserPrincipal fromOwner;
     try {
-      listing = SourceListing.open(request.sourceRoot(), request.options(), this::sourceWarning, readers);
+      fromOwner = SourceListing.fromOwner(request.options());
     } catch (IllegalArgumentException e) {
       outbox.sendLast(new Frame.Abort("FROMOWNER: " + e.getMessage()));
       return finish(Outcome.failed("FROMOWNER: " + e.getMessage()));
+    }
+    try {
+      listing = SourceListing.open(request.sourceRoot(), request.options(), fromOwner, this::sourceWarning, readers);
     } catch (IOException e) {
       outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
       return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
@@ -326,12 +324,7 @@ public final class SourceSession {
 
   private Behavior<Command> onDone(Frame.Done done) {
     outbox.close();
-    SyncCounts c = done.counts();
-    SyncCounts counts = new SyncCounts(c.scanned(), c.copied(), c.bytes(), c.purged(),
-        c.skipped() + outgoing.sourceWarnings(), c.keptNewer(), c.errors());
-    SyncStatus status = SyncStatus.ofExitCode(done.completionCode());
-    if (outgoing.sourceWarnings() > 0) status = status.worst(SyncStatus.WARNINGS);
-    return finish(new Outcome(counts, status, null, outbox.bytesSent() + lane.bytesSent(), lane.bytesSent()));
+    return finish(SessionEnds.done(done, outgoing.sourceWarnings(), outbox.bytesSent(), lane.bytesSent()));
   }
 
   private Behavior<Command> onFilesOpened(FilesOpened opened) {
@@ -384,27 +377,17 @@ public final class SourceSession {
 
   private Behavior<Command> stopAtFileBoundary() {
     outbox.sendLast(new Frame.Abort("stopped by the source: " + stopReason));
-    return finish(new Outcome(SyncCounts.ZERO, SyncStatus.WARNINGS, "stopped at a file boundary: " + stopReason));
+    return finish(SessionEnds.stopped(stopReason));
   }
 
   /** Needed files are read by reader threads, a few per task. */
   private void startRead(List<Frame.Need> group) {
-    OpenFiles snapshot = openFilesSnapshot();
+    OpenFiles snapshot = openFiles.current();
     context.pipeToSelf(
         CompletableFuture.supplyAsync(() -> new FilesOpened(neededFiles.openAll(group, snapshot)), readers),
         (opened, failure) -> opened != null ? opened
             : new FilesOpened(group.stream().map(need ->
                 NeededFiles.Opened.unavailable(need.id(), "cannot read: " + describe(failure))).toList()));
-  }
-
-  /**
-   * Which processes hold which files, at most a second old; null under UNPROTECTED, which copies
-   * files however they are open. Taken on the session's thread, read by reader threads.
-   */
-  private OpenFiles openFilesSnapshot() {
-    if (request.options().unprotected()) return null;
-    if (openFiles == null || openFiles.ageNanos() > OPEN_FILES_MAX_AGE_NANOS) openFiles = OpenFiles.scan();
-    return openFiles;
   }
 
   private void sourceWarning(String text) {
@@ -424,13 +407,5 @@ public final class SourceSession {
     outgoing.close();
     if (listing != null) listing.close();
     return Behaviors.same();
-  }
-
-  private String connectionFailure(Throwable cause) {
-    if (cause instanceof akka.stream.StreamTcpException) {
-      return "cannot reach the destination endpoint at " + request.host() + ":" + request.port()
-          + ": " + cause.getMessage();
-    }
-    return "connection to the destination failed: " + describe(cause);
   }
 }
