@@ -50,6 +50,9 @@ public final class SourceSession {
 
   private enum OutboundReady implements Command { INSTANCE }
 
+  /** The closing phase waited long enough for its last frames to leave. */
+  private enum ClosingTimedOut implements Command { INSTANCE }
+
   /**
    * Ends the session at the next file boundary: the file being sent is finished, then the session
    * aborts. What the destination had committed stays; the rest comes at the next sync.
@@ -108,6 +111,9 @@ public final class SourceSession {
     }
   }
 
+  /** How long the closing phase waits for the last frames to leave: a peer that reads nothing is not waited for. */
+  private static final Duration CLOSING_GRACE = Duration.ofSeconds(10);
+
   /** OPENUPDATE's quiet window when a one-time sync has no interval: the default INTERVAL. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
@@ -135,6 +141,7 @@ public final class SourceSession {
   private final Behavior<Command> connecting;
   private final Behavior<Command> transferring;
   private final Behavior<Command> draining;
+  private final Behavior<Command> closing;
 
   private SourceSession(
       ActorContext<Command> ctx, Request request, Settings settings, Observer observer, ActorRef<Outcome> replyTo) {
@@ -163,6 +170,7 @@ public final class SourceSession {
     this.connecting = connectingPhase();
     this.transferring = transferringPhase();
     this.draining = drainingPhase();
+    this.closing = closingPhase();
     this.outbox =
         FrameLink.connect(
             ctx,
@@ -200,6 +208,25 @@ public final class SourceSession {
     return phase(this::transferringFrame, this::stopIfAsked).build();
   }
 
+  /**
+   * The outcome went; the last frames (an Abort) and the end of the stream are still on their way.
+   * Stopping before they left would leave the connection open, and the receiver's root claimed,
+   * until the idle timeout.
+   */
+  private Behavior<Command> closingPhase() {
+    return Behaviors.receive(Command.class)
+        .onMessage(OutboundReady.class, m -> closeWhenSent())
+        .onMessage(Received.class, m -> ack(m.ack()))
+        .onMessage(Opened.class, m -> ack(m.ack()))
+        .onMessage(FilesOpened.class, m -> closeFiles(m.files()))
+        .onMessage(LaneOpened.class, m -> closeLane(m.lane()))
+        .onMessage(ClosingTimedOut.class, m -> stopped)
+        .onMessage(Closed.class, m -> stopped)
+        .onMessage(Failed.class, m -> stopped)
+        .onSignal(PostStop.class, s -> cleanUp())
+        .build();
+  }
+
   /** What every phase does; {@code onFrame} and {@code onTurn} are the phase's own. */
   private BehaviorBuilder<Command> phase(FrameHandler onFrame, Turn onTurn) {
     return Behaviors.receive(Command.class)
@@ -208,12 +235,12 @@ public final class SourceSession {
         .onMessage(OutboundReady.class, m -> onOutboundReady(onTurn))
         .onMessage(Stop.class, m -> onStop(m, onTurn))
         .onMessage(LaneOpened.class, m -> onLaneOpened(m, onTurn))
-        .onMessage(Closed.class, m -> finish(Outcome.failed("the destination closed the connection before the end")))
-        .onMessage(Failed.class, m -> finish(SessionEnds.connectionFailed(m.cause(), request.host(), request.port())))
+        .onMessage(Closed.class, m -> end(Outcome.failed("the destination closed the connection before the end")))
+        .onMessage(Failed.class, m -> end(SessionEnds.connectionFailed(m.cause(), request.host(), request.port())))
         .onSignal(PostStop.class, s -> cleanUp());
   }
 
-  /** A phase's answer to one frame: itself, the next phase, or stopped. */
+  /** A phase's answer to one frame: null (the phase goes on), the next phase, or closing. */
   private interface FrameHandler {
     Behavior<Command> onFrame(Frame frame);
   }
@@ -282,7 +309,7 @@ public final class SourceSession {
     Turn turn = onTurn;
     for (Frame frame : m.batch().frames()) {
       Behavior<Command> next = handler.onFrame(frame);
-      if (next == stopped) return stopped;
+      if (next == closing || next == stopped) return next;
       if (next != null) { // Ready: from now on the transferring phase's
         handler = this::transferringFrame;
         turn = this::pump;
@@ -397,9 +424,34 @@ public final class SourceSession {
 
   // ---------------------------------------------------------------- the end
 
+  /** Answers with the outcome and closes the connection: at once, or once its last frames left. */
   private Behavior<Command> finish(Outcome outcome) {
     replyTo.tell(outcome);
+    outbox.close();
+    if (outbox.idle()) return stopped;
+    context.scheduleOnce(CLOSING_GRACE, context.getSelf(), ClosingTimedOut.INSTANCE);
+    return closing;
+  }
+
+  /** The connection is gone (or going): nothing more can leave. */
+  private Behavior<Command> end(Outcome outcome) {
+    replyTo.tell(outcome);
     return stopped;
+  }
+
+  private Behavior<Command> closeWhenSent() {
+    outbox.onReady();
+    return outbox.idle() ? stopped : closing;
+  }
+
+  private Behavior<Command> closeFiles(List<NeededFiles.Opened> files) {
+    files.stream().filter(f -> f.large() != null).forEach(f -> f.large().close());
+    return closing;
+  }
+
+  private Behavior<Command> closeLane(SocketChannel channel) {
+    ContentLanes.closeQuietly(channel);
+    return closing;
   }
 
   private Behavior<Command> cleanUp() {
