@@ -4,6 +4,8 @@ import io.setsync.fs.FileEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What the source sends next, and the counts of what it sent. Files already read go first, then the
@@ -14,17 +16,15 @@ import java.util.List;
  */
 final class Outgoing implements AutoCloseable {
 
-  /** The work the session starts for it. */
-  interface Work {
-    /** Reads these needs on a reader thread; the result comes back to {@link #opened}. */
-    void read(List<Frame.Need> group);
-
-    /** Sends the file on the lane (marking it so); the end comes back to {@link #laneDone}. */
-    void sendOnLane(OutgoingFile file);
-
-    /** Opens a file to send as a delta, now. */
-    NeededFiles.Opened openForDelta(Frame.NeedDelta need);
-  }
+  /**
+   * The work the session starts for it: {@code read} reads needs on a reader thread (the result
+   * comes back to {@link #opened}); {@code sendOnLane} sends a file on the lane, marking it so (the
+   * end comes back to {@link #laneDone}); {@code openForDelta} opens a file to send as a delta, now.
+   */
+  record Work(
+      Consumer<List<Frame.Need>> read,
+      Consumer<OutgoingFile> sendOnLane,
+      Function<Frame.NeedDelta, NeededFiles.Opened> openForDelta) {}
 
   /** Needs one reader task takes: fewer thread hand-overs than one task per file. */
   static final int NEEDS_PER_TASK = 8;
@@ -59,6 +59,20 @@ final class Outgoing implements AutoCloseable {
     this.listing = listing;
   }
 
+  /** Takes what the receiver says it needs; false for any other frame. */
+  boolean take(Frame frame) {
+    if (frame instanceof Frame.Needs n) {
+      need(n.needs());
+    } else if (frame instanceof Frame.NeedDelta d) {
+      needDelta(d);
+    } else if (frame == Frame.NeedsEnd.INSTANCE) {
+      needsEnded();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   void need(List<Frame.Need> more) {
     needs.addAll(more);
   }
@@ -91,7 +105,7 @@ final class Outgoing implements AutoCloseable {
     if (!readFrames.isEmpty()) return readFrames.poll();
     if (!largeFiles.isEmpty() && !lane.opening()) {
       sending = largeFiles.poll();
-      if (lane.takes(sending)) work.sendOnLane(sending);
+      if (lane.takes(sending)) work.sendOnLane().accept(sending);
       return sending.begin();
     }
     if (!deltaNeeds.isEmpty()) return beginDelta(deltaNeeds.poll());
@@ -115,7 +129,7 @@ final class Outgoing implements AutoCloseable {
   }
 
   private Frame beginDelta(Frame.NeedDelta need) {
-    NeededFiles.Opened opened = work.openForDelta(need);
+    NeededFiles.Opened opened = work.openForDelta().apply(need);
     if (opened.large() == null) return opened.frame();
     sending = opened.large();
     return sending.begin();
@@ -127,7 +141,7 @@ final class Outgoing implements AutoCloseable {
       List<Frame.Need> group = new ArrayList<>(NEEDS_PER_TASK);
       while (group.size() < NEEDS_PER_TASK && !needs.isEmpty()) group.add(needs.poll());
       readsInFlight++;
-      work.read(group);
+      work.read().accept(group);
     }
   }
 

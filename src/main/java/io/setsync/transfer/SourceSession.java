@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The source side of one file-set synchronization: connects to a destination endpoint, streams
@@ -154,38 +156,20 @@ public final class SourceSession {
     this.neededFiles = new NeededFiles(request.sourceRoot(), request.options(), settings.chunkBytes());
     this.openFiles = new OpenFilesSnapshots(request.options().unprotected());
     this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout());
-    this.outgoing = new Outgoing(settings, observer, new Outgoing.Work() {
-      public void read(List<Frame.Need> group) {
-        startRead(group);
-      }
-
-      public void sendOnLane(OutgoingFile file) {
-        context.pipeToSelf(lane.send(file), LaneSent::new);
-      }
-
-      public NeededFiles.Opened openForDelta(Frame.NeedDelta need) {
-        return neededFiles.openForDelta(need, openFiles.current());
-      }
-    }, lane);
+    this.outgoing = new Outgoing(settings, observer, new Outgoing.Work(this::startRead,
+        file -> context.pipeToSelf(lane.send(file), LaneSent::new),
+        need -> neededFiles.openForDelta(need, openFiles.current())), lane);
     this.connecting = connectingPhase();
     this.transferring = transferringPhase();
     this.draining = drainingPhase();
     this.closing = closingPhase();
-    this.outbox =
-        FrameLink.connect(
-            ctx,
-            Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
-            FrameLink.Messages.of(
-                Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
-            io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()),
-            settings.idleTimeout());
+    this.outbox = FrameLink.connect(ctx,
+        Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
+        FrameLink.Messages.of(Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
+        io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()), settings.idleTimeout());
     outbox.compressContent(request.options().compress());
-    outbox.send(
-        new Frame.Hello(
-            Frame.PROTOCOL_VERSION,
-            request.destinationRoot(),
-            OptionText.render(request.options()),
-            request.sourceRoot().toString()));
+    outbox.send(new Frame.Hello(Frame.PROTOCOL_VERSION, request.destinationRoot(),
+        OptionText.render(request.options()), request.sourceRoot().toString()));
   }
 
   // ---------------------------------------------------------------- phases
@@ -227,8 +211,13 @@ public final class SourceSession {
         .build();
   }
 
-  /** What every phase does; {@code onFrame} and {@code onTurn} are the phase's own. */
-  private BehaviorBuilder<Command> phase(FrameHandler onFrame, Turn onTurn) {
+  /**
+   * What every phase does. The phase's own: {@code onFrame}, its answer to one frame (null: the
+   * phase goes on; or the next phase, or closing), and {@code onTurn}, what it does whenever it
+   * may send (the phase it is in afterwards).
+   */
+  private BehaviorBuilder<Command> phase(
+      Function<Frame, Behavior<Command>> onFrame, Supplier<Behavior<Command>> onTurn) {
     return Behaviors.receive(Command.class)
         .onMessage(Opened.class, m -> ack(m.ack()))
         .onMessage(Received.class, m -> onBatch(m, onFrame, onTurn))
@@ -238,16 +227,6 @@ public final class SourceSession {
         .onMessage(Closed.class, m -> end(Outcome.failed("the destination closed the connection before the end")))
         .onMessage(Failed.class, m -> end(SessionEnds.connectionFailed(m.cause(), request.host(), request.port())))
         .onSignal(PostStop.class, s -> cleanUp());
-  }
-
-  /** A phase's answer to one frame: null (the phase goes on), the next phase, or closing. */
-  private interface FrameHandler {
-    Behavior<Command> onFrame(Frame frame);
-  }
-
-  /** What a phase does whenever it may send: the phase it is in afterwards. */
-  private interface Turn {
-    Behavior<Command> run();
   }
 
   private Behavior<Command> connectingFrame(Frame frame) {
@@ -263,19 +242,7 @@ public final class SourceSession {
       }
       return null;
     }
-    if (frame instanceof Frame.Needs n) {
-      outgoing.need(n.needs());
-      return null;
-    }
-    if (frame instanceof Frame.NeedDelta d) {
-      outgoing.needDelta(d);
-      return null;
-    }
-    if (frame == Frame.NeedsEnd.INSTANCE) {
-      outgoing.needsEnded();
-      return null;
-    }
-    return anyPhaseFrame(frame);
+    return outgoing.take(frame) ? null : anyPhaseFrame(frame);
   }
 
   /** Frames any phase takes; null: the phase goes on. */
@@ -303,12 +270,13 @@ public final class SourceSession {
    * Frames of one batch in order, each by the phase it arrives in; a frame that ends the session
    * ends the batch.
    */
-  private Behavior<Command> onBatch(Received m, FrameHandler onFrame, Turn onTurn) {
+  private Behavior<Command> onBatch(
+      Received m, Function<Frame, Behavior<Command>> onFrame, Supplier<Behavior<Command>> onTurn) {
     m.ack().tell(Ack.INSTANCE);
-    FrameHandler handler = onFrame;
-    Turn turn = onTurn;
+    Function<Frame, Behavior<Command>> handler = onFrame;
+    Supplier<Behavior<Command>> turn = onTurn;
     for (Frame frame : m.batch().frames()) {
-      Behavior<Command> next = handler.onFrame(frame);
+      Behavior<Command> next = handler.apply(frame);
       if (next == closing || next == stopped) return next;
       if (next != null) { // Ready: from now on the transferring phase's
         handler = this::transferringFrame;
@@ -318,17 +286,17 @@ public final class SourceSession {
     if (m.batch().malformed() != null) {
       return finish(SessionEnds.connectionFailed(m.batch().malformed(), request.host(), request.port()));
     }
-    return turn.run();
+    return turn.get();
   }
 
-  private Behavior<Command> onOutboundReady(Turn onTurn) {
+  private Behavior<Command> onOutboundReady(Supplier<Behavior<Command>> onTurn) {
     outbox.onReady();
-    return onTurn.run();
+    return onTurn.get();
   }
 
-  private Behavior<Command> onStop(Stop stop, Turn onTurn) {
+  private Behavior<Command> onStop(Stop stop, Supplier<Behavior<Command>> onTurn) {
     if (stopReason == null) stopReason = stop.reason();
-    return onTurn.run();
+    return onTurn.get();
   }
 
   private Behavior<Command> startListing() {
@@ -360,13 +328,13 @@ public final class SourceSession {
   }
 
   /** In any phase: DataEnd may go before a lane that took long to open, and it must not leak. */
-  private Behavior<Command> onLaneOpened(LaneOpened m, Turn onTurn) {
+  private Behavior<Command> onLaneOpened(LaneOpened m, Supplier<Behavior<Command>> onTurn) {
     lane.opened(m.lane(), m.failure());
     if (m.failure() != null) {
       context.getLog().warn("content lane to {} cannot be opened ({}); large files go through the session's connection",
           lane.where(), describe(m.failure()));
     }
-    return onTurn.run();
+    return onTurn.get();
   }
 
   private Behavior<Command> onLaneSent(LaneSent m) {

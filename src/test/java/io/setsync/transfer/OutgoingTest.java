@@ -41,19 +41,12 @@ public class OutgoingTest {
   private Outgoing outgoing(int entriesPerFrame, int needWindow, int parallelReads, String... names) {
     SourceSession.Settings settings =
         new SourceSession.Settings(1000, entriesPerFrame, needWindow, parallelReads, 0, Duration.ZERO);
-    Outgoing outgoing = new Outgoing(settings, observer, new Outgoing.Work() {
-      public void read(List<Frame.Need> group) {
-        reads.add(group);
-      }
-
-      public void sendOnLane(OutgoingFile file) {
-        throw new AssertionError("no lane was opened");
-      }
-
-      public NeededFiles.Opened openForDelta(Frame.NeedDelta need) {
-        return NeededFiles.Opened.unavailable(need.id(), "no delta here");
-      }
-    }, new LaneSender("127.0.0.1", 0, Duration.ZERO));
+    Outgoing outgoing = new Outgoing(settings, observer, new Outgoing.Work(reads::add,
+        file -> {
+          throw new AssertionError("no lane was opened");
+        },
+        need -> NeededFiles.Opened.unavailable(need.id(), "no delta here")),
+        new LaneSender("127.0.0.1", 0, Duration.ZERO));
     outgoing.listFrom(new SourceListing(tmp.getRoot().toPath(), walkOf(names), null, false, false));
     return outgoing;
   }
@@ -100,7 +93,8 @@ public class OutgoingTest {
   @Test
   public void needsAreReadInGroupsAndWhatWasReadGoesBeforeMoreListing() {
     Outgoing o = outgoing(1, 100, 2, "a", "b");
-    o.need(needs(0, 20));
+    assertTrue(o.take(new Frame.Needs(needs(0, 20))));
+    assertTrue("not a need", !o.take(new Frame.Ready("x")));
     assertTrue(o.next() instanceof Frame.Entries);
     assertEquals("two readers at a time, eight needs each", List.of(8, 8), reads.stream().map(List::size).toList());
     o.opened(List.of(new NeededFiles.Opened(new Frame.FileWhole(0, 1, 2, akka.util.ByteString.fromString("xyz")), null,
