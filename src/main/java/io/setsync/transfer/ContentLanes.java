@@ -189,6 +189,53 @@ public final class ContentLanes implements AutoCloseable {
     return false;
   }
 
+  /**
+   * As {@link #send(FileChannel, long, SocketChannel)}, but fails once the peer has taken no byte
+   * for {@code stall} (zero: waits for ever), so a lane whose reader stopped frees its thread.
+   */
+  public static boolean send(FileChannel file, long size, SocketChannel lane, java.time.Duration stall)
+      throws IOException {
+    if (stall.isZero()) return send(file, size, lane);
+    lane.configureBlocking(false);
+    try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+      lane.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
+      long position = 0;
+      while (position < size) {
+        long n = file.transferTo(position, size - position, lane);
+        if (n > 0) {
+          position += n;
+        } else if (file.size() <= position) {
+          ByteBuffer zeros = ByteBuffer.allocateDirect(BUFFER_BYTES);
+          for (long count = size - position; count > 0; ) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), count));
+            while (zeros.hasRemaining()) {
+              int written = lane.write(zeros);
+              if (written == 0) awaitWritable(selector, stall);
+              count -= written;
+            }
+          }
+          return true;
+        } else {
+          awaitWritable(selector, stall);
+        }
+      }
+      return false;
+    } finally {
+      if (lane.isOpen()) lane.configureBlocking(true); // the selector is closed: the lane is no longer registered
+    }
+  }
+
+  private static void awaitWritable(java.nio.channels.Selector selector, java.time.Duration stall) throws IOException {
+    long deadline = System.nanoTime() + stall.toNanos();
+    while (selector.select(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) == 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        throw new java.net.SocketTimeoutException("the content lane's peer read nothing for " + stall.toSeconds()
+            + " s (setsync.transfer.idle-timeout)");
+      }
+    }
+    selector.selectedKeys().clear();
+  }
+
   private static void pad(long count, SocketChannel lane) throws IOException {
     ByteBuffer zeros = ByteBuffer.allocateDirect(BUFFER_BYTES);
     while (count > 0) {

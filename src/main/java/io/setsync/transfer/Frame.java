@@ -105,6 +105,10 @@ public sealed interface Frame {
 
   enum DataEnd implements Frame { INSTANCE }
 
+  /**
+   * Goes on the wire as a number: {@code FrameCodec.NOTICE_KINDS} fixes each kind's, so reordering
+   * here changes nothing; a new kind needs a number there (and {@code FrameWireTest} pins them).
+   */
   enum NoticeKind {
     WOULD_COPY,
     WOULD_PURGE,

@@ -124,12 +124,14 @@ final class FrameReader {
     }
   }
 
-  <E extends Enum<E>> E getEnum(E[] values, String field) {
-    int ordinal = getByte(field);
-    if (ordinal >= values.length) {
-      throw malformed(field, "ordinal " + ordinal + " out of range 0.." + (values.length - 1));
+  /** An enum constant by its wire number. */
+  <E extends Enum<E>> E getEnum(WireEnum<E> numbers, String field) {
+    int number = getByte(field);
+    E constant = numbers.constant(number);
+    if (constant == null) {
+      throw malformed(field, "ordinal " + number + " out of range 0.." + (numbers.size() - 1));
     }
-    return values[ordinal];
+    return constant;
   }
 
   /** A list count: non-negative and no more items than the remaining bytes can hold. */

@@ -101,11 +101,12 @@ final class FrameWriter {
     }
   }
 
-  void putEnum(Enum<?> e, String field) {
-    if (e == null) {
+  /** An enum constant as its wire number. */
+  <E extends Enum<E>> void putEnum(WireEnum<E> numbers, E constant, String field) {
+    if (constant == null) {
       throw new ProtocolException("cannot encode " + frameName + " frame: " + field + " is null");
     }
-    putByte(e.ordinal());
+    putByte(numbers.number(constant));
   }
 
   ByteString result() {

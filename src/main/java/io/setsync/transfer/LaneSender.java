@@ -1,0 +1,96 @@
+package io.setsync.transfer;
+
+import static io.setsync.sync.Failures.describe;
+
+import io.setsync.options.SyncOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The source's end of the content lane: opens the lane the receiver offered and sends large files'
+ * bytes on it from lane threads, one file at a time, while another lane thread reads them for the
+ * checksum. A lane whose peer stops reading fails after the stall timeout instead of holding a
+ * thread and the session for ever.
+ */
+final class LaneSender implements AutoCloseable {
+
+  /** A file's bytes all went: their checksum, and whether it shrank meanwhile (zeros filled it up). */
+  record Sent(long crc32c, boolean shrank) {}
+
+  private final String host;
+  private final long minBytes;
+  private final Duration stall;
+  private Frame.LaneOffer offer;
+  private SocketChannel lane;
+  private boolean opening;
+  private long bytesSent;
+
+  /** {@code minBytes}: files at least this big take the lane once it is open. */
+  LaneSender(String host, long minBytes, Duration stall) {
+    this.host = host;
+    this.minBytes = minBytes;
+    this.stall = stall;
+  }
+
+  /**
+   * The lane carries a file's bytes as they are on disk, so not with COMPRESS or MAXRATE (which
+   * shape the session's stream) nor UNPROTECTED (whose checksum must be of the very bytes sent).
+   */
+  static boolean usable(SyncOptions o, long laneMinBytes) {
+    return laneMinBytes > 0 && !o.compress() && o.maxRateMb() <= 0 && !o.unprotected();
+  }
+
+  /** Opens the lane at once, so that a lane that cannot be reached costs nothing but speed. */
+  CompletableFuture<SocketChannel> open(Frame.LaneOffer offered) {
+    offer = offered;
+    opening = true;
+    return ContentLanes.async(() -> ContentLanes.connect(host, offered.port(), offered.token()));
+  }
+
+  /** The lane is open, or (with {@code failure}) large files go on through the session's connection. */
+  void opened(SocketChannel channel, Throwable failure) {
+    opening = false;
+    if (failure == null) lane = channel;
+  }
+
+  /** Large files wait while the lane is being opened (a few milliseconds on a reachable host). */
+  boolean opening() {
+    return opening;
+  }
+
+  boolean takes(OutgoingFile file) {
+    return lane != null && file.size() >= minBytes;
+  }
+
+  /** Sends the file's bytes on the lane; FileEnd is the session's once this completes. */
+  CompletableFuture<Sent> send(OutgoingFile file) {
+    file.toLane();
+    SocketChannel channel = lane;
+    long size = file.size();
+    CompletableFuture<Long> crc = ContentLanes.async(() -> ContentLanes.crc32c(file.channel(), size));
+    CompletableFuture<Boolean> sent = ContentLanes.async(() -> ContentLanes.send(file.channel(), size, channel, stall));
+    return sent.thenCombine(crc, (shrank, sum) -> new Sent(sum, shrank));
+  }
+
+  void sent(OutgoingFile file) {
+    bytesSent += file.size();
+  }
+
+  long bytesSent() {
+    return bytesSent;
+  }
+
+  String where() {
+    return host + ":" + (offer == null ? "?" : offer.port());
+  }
+
+  String failure(Throwable cause) {
+    return "content lane to " + where() + " failed: " + describe(cause);
+  }
+
+  @Override
+  public void close() {
+    ContentLanes.closeQuietly(lane);
+  }
+}

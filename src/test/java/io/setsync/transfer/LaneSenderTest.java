@@ -1,0 +1,116 @@
+package io.setsync.transfer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.setsync.options.SyncOptions;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The source's end of the content lane against a raw peer of the test's own. */
+public class LaneSenderTest {
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final Duration STALL = Duration.ofSeconds(1);
+  private static final long MARGIN_SECONDS = 15;
+
+  /** Far more than loopback socket buffers hold, so a peer that reads nothing stalls the sender. */
+  private static final long BIG = 256L << 20;
+
+  private Path sparseFile(long size) throws Exception {
+    Path file = tmp.newFile().toPath();
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    return file;
+  }
+
+  private static OutgoingFile open(Path file) throws Exception {
+    return OutgoingFile.open(1, file.getParent(), file, 64 * 1024, false);
+  }
+
+  @Test
+  public void aPeerThatStopsReadingFailsTheSendAfterTheStallTimeout() throws Exception {
+    try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL);
+      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      try (SocketChannel peer = server.accept(); OutgoingFile file = open(sparseFile(BIG))) {
+        sender.opened(lane, null);
+        assertTrue(sender.takes(file));
+        long started = System.nanoTime();
+        try {
+          sender.send(file).get(STALL.toSeconds() + MARGIN_SECONDS, TimeUnit.SECONDS);
+          fail("the send completed although the peer read nothing");
+        } catch (TimeoutException e) {
+          fail("the send still waits on a peer that reads nothing, " + MARGIN_SECONDS + " s after the stall timeout");
+        } catch (ExecutionException e) {
+          assertTrue("a timeout: " + e.getCause(), e.getCause() instanceof SocketTimeoutException
+              || e.getCause().getCause() instanceof SocketTimeoutException);
+          assertTrue(sender.failure(e.getCause()), sender.failure(e.getCause()).contains("read nothing for 1 s"));
+        }
+        assertTrue("not before the stall timeout", System.nanoTime() - started >= STALL.toNanos());
+      } finally {
+        sender.close();
+      }
+      assertFalse("closed with the sender", lane.isOpen());
+    }
+  }
+
+  @Test
+  public void aPeerThatReadsGetsEveryByteAndTheChecksum() throws Exception {
+    byte[] content = new byte[3 << 20];
+    new java.util.Random(5).nextBytes(content);
+    Path path = tmp.newFile().toPath();
+    Files.write(path, content);
+    try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL);
+      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      try (SocketChannel peer = server.accept(); OutgoingFile file = open(path)) {
+        sender.opened(lane, null);
+        ByteBuffer hello = ByteBuffer.allocate(4 + 32);
+        while (hello.hasRemaining()) peer.read(hello);
+        var sent = sender.send(file);
+        ByteBuffer got = ByteBuffer.allocate(content.length);
+        while (got.hasRemaining()) peer.read(got);
+        LaneSender.Sent done = sent.get(MARGIN_SECONDS, TimeUnit.SECONDS);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(content);
+        assertEquals(crc.getValue(), done.crc32c());
+        assertFalse(done.shrank());
+        assertTrue(java.util.Arrays.equals(content, got.array()));
+        assertTrue("marked as on the lane", file.begin() instanceof Frame.FileOnLane);
+        sender.sent(file);
+        assertEquals(content.length, sender.bytesSent());
+      } finally {
+        sender.close();
+      }
+    }
+  }
+
+  @Test
+  public void theLaneIsNotForCompressedThrottledOrUnprotectedSessions() {
+    assertTrue(LaneSender.usable(SyncOptions.DEFAULTS, 1));
+    assertFalse("no lane configured", LaneSender.usable(SyncOptions.DEFAULTS, 0));
+    assertFalse("COMPRESS", LaneSender.usable(SyncOptions.builder().compress(true).build(), 1));
+    assertFalse("MAXRATE", LaneSender.usable(SyncOptions.builder().maxRateMb(5).build(), 1));
+    assertFalse("UNPROTECTED", LaneSender.usable(SyncOptions.builder().unprotected(true).build(), 1));
+  }
+}
