@@ -4,9 +4,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.Command;
-import io.setsync.console.CommandException;
-import io.setsync.console.CommandParser;
+import io.setsync.command.Statement;
+import io.setsync.command.CommandException;
+import io.setsync.command.CommandParser;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.node.SetSyncNode;
@@ -175,13 +175,13 @@ public final class SetSync implements AutoCloseable {
 
   /** Any command of the command language, answered as the console would be. */
   public CompletionStage<Result> execute(String commandLine) {
-    Command command;
+    Statement command;
     try {
       command = CommandParser.parse(commandLine);
     } catch (CommandException e) {
       return CompletableFuture.failedFuture(new SetSyncException(2, e.getMessage()));
     }
-    Duration timeout = command instanceof Command.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
+    Duration timeout = command instanceof Statement.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
     return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, user, reply), timeout,
         node.system().scheduler());
   }

@@ -1,8 +1,9 @@
 package io.setsync.monitor;
 
+import io.setsync.command.Setting;
 import io.setsync.CborSerializable;
-import io.setsync.console.Command;
-import io.setsync.console.CommandOptions;
+import io.setsync.command.Statement;
+import io.setsync.command.CommandOptions;
 import io.setsync.options.Durations;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
@@ -98,7 +99,7 @@ public record FileSetConfig(
    * @throws IllegalArgumentException naming the problem, e.g. for a {@code NO} setting or a STOP
    *     without START
    */
-  public static FileSetConfig create(String defaultUser, Command.AddFileSet add) {
+  public static FileSetConfig create(String defaultUser, Statement.AddFileSet add) {
     for (Setting s : add.settings()) {
       boolean turnsOff = OptionRegistry.standard().find(s.keyword()).map(OptionSpec::onByDefault).orElse(false);
       if (s.negated() && !turnsOff) {

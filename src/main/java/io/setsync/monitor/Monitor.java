@@ -20,7 +20,7 @@ import akka.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
-import io.setsync.console.Command.StatusObject;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.schedule.FileSetScheduler;
@@ -52,7 +52,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   /** Runs one command of the command language for {@code defaultUser} (the console's user). */
   public record Execute(
-      io.setsync.console.Command command, String defaultUser, ActorRef<Result> replyTo)
+      io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo)
       implements Command {}
 
   /** The node is stopping: running syncs end at a file boundary, then the monitor replies. */

@@ -2,7 +2,7 @@ package io.setsync.monitor;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.setsync.CborSerializable;
-import io.setsync.console.Command.StatusObject;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.log.LogRecord;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.SerializationTestKit;

@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
 import io.setsync.schedule.RetryPolicy;
 import java.util.Map;
 import org.junit.Test;

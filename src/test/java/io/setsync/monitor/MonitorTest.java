@@ -12,7 +12,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
 import io.setsync.node.SetSyncNode;
 import io.setsync.transfer.DestinationEndpoint;
 import java.nio.file.Files;
