@@ -1,5 +1,8 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Terminated;

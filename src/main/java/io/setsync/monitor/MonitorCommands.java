@@ -1,5 +1,7 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
 import io.setsync.command.Setting;
 import io.setsync.command.Statement;
 import io.setsync.command.Statement.StatusObject;

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.SyncResult;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;

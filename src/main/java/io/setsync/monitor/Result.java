@@ -1,5 +1,8 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.setsync.CborSerializable;
 import io.setsync.command.Statement.StatusObject;

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
 import io.setsync.command.Setting;
 import io.setsync.CborSerializable;
 import io.setsync.command.Statement;

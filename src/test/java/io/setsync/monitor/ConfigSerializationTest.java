@@ -1,5 +1,7 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.FileSetConfigTest;
 import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.SchedulerKey;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.schedule.FileSetConfig;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;

@@ -1,4 +1,4 @@
-package io.setsync.monitor;
+package io.setsync.schedule;
 
 import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
@@ -230,7 +230,7 @@ public class FileSetConfigTest {
     return out;
   }
 
-  static FileSetConfig randomConfig(Random r) {
+  public static FileSetConfig randomConfig(Random r) {
     SyncOptions sync =
         SyncOptions.builder()
             .purge(r.nextBoolean())

@@ -1,4 +1,4 @@
-package io.setsync.monitor;
+package io.setsync.schedule;
 
 import io.setsync.command.Setting;
 import io.setsync.CborSerializable;
@@ -289,7 +289,7 @@ public record FileSetConfig(
   }
 
   /** A path or destination as one word of the command language: bare when it can be. */
-  static String word(String text) {
+  public static String word(String text) {
     return OptionText.isBareWord(text) ? text : OptionText.quote(text);
   }
 }
