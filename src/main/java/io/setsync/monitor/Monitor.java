@@ -28,9 +28,11 @@ import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.schedule.RetryPolicy;
+import io.setsync.schedule.SyncRun;
 import io.setsync.transfer.DestinationEndpoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,17 +71,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     INSTANCE
   }
 
-  /** A scheduler started a file set's sync. */
-  public record SyncStarted(long fileSetId, long startedMillis) implements Command {}
-
-  /** A scheduler's running sync moved on. */
-  public record SyncProgress(long fileSetId, Result.Progress progress) implements Command {}
-
-  /** A scheduler's sync ended; the monitor records the result. */
-  public record SyncEnded(SchedulerKey key, long fileSetId, SyncResult result) implements Command {}
-
-  /** A scheduler's plan for a file set (null: not scheduled). */
-  public record NextRun(long fileSetId, Long dueMillis) implements Command {}
+  /** What a scheduler reported, through the adapter the monitor gives it. */
+  private record SchedulerReported(FileSetScheduler.Report report) implements Command {}
 
   private record SchedulerTerminated(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref)
       implements Command {}
@@ -157,7 +150,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final TimerScheduler<Command> timers;
   private final Settings settings;
   private final FileSetScheduler.Settings schedulerSettings;
+  private final SyncRun.Settings runSettings;
   private final MonitorCommands commands;
+  private final ActorRef<FileSetScheduler.Report> reports;
 
   // Runtime tables: rebuilt from the persisted state after every recovery.
   private final Map<SchedulerKey, RunningScheduler> schedulers = new TreeMap<>();
@@ -170,7 +165,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
   private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
   private boolean shuttingDown;
+  /** A hand-over waits for the schedulers to stop at a file boundary, then the monitor stops. */
+  private boolean handingOver;
   private long spawned;
+  private long oneTimeRuns;
 
   /** A scheduler the monitor started, and the file sets it was last given. */
   private record RunningScheduler(
@@ -185,7 +183,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.timers = timers;
     this.settings = settings;
     this.schedulerSettings = schedulerSettings;
+    this.runSettings = schedulerSettings.run();
     this.commands = new MonitorCommands(settings);
+    this.reports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
   }
 
   @Override
@@ -236,17 +236,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
         .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
-        .onCommand(SyncStarted.class, this::onSyncStarted)
-        .onCommand(SyncProgress.class, (s, p) -> {
-          if (running.containsKey(p.fileSetId())) running.put(p.fileSetId(), p.progress());
-          return Effect().none();
-        })
-        .onCommand(NextRun.class, (s, n) -> {
-          if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
-          else nextRuns.put(n.fileSetId(), n.dueMillis());
-          return Effect().none();
-        })
-        .onCommand(SyncEnded.class, this::onSyncEnded)
+        .onCommand(SchedulerReported.class, (s, r) -> onReport(s, r.report()))
         .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
         .onCommand(RetryScheduler.class, (s, r) -> {
           retryAt.remove(r.key());
@@ -256,11 +246,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onCommand(EndpointsListed.class, this::onEndpointsListed)
         .onCommand(EndpointBound.class, this::onEndpointBound)
         .onCommand(Shutdown.class, this::onShutdown)
-        .onCommand(HandOver.class, (s, h) -> {
-          shuttingDown = true;
-          schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
-          return Effect().stop();
-        })
+        .onCommand(HandOver.class, this::onHandOver)
         .build();
   }
 
@@ -328,7 +314,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
       case SYNCHRONIZE -> {
-        startOneTimeSync(decision, execute.replyTo());
+        startOneTimeSync(decision, execute.defaultUser(), execute.replyTo());
         yield Effect().none();
       }
     };
@@ -347,28 +333,47 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             replyTo));
   }
 
-  private void startOneTimeSync(MonitorCommands.Decision decision, ActorRef<Result> replyTo) {
-    String node = decision.destinationNode() == null ? settings.localNode() : decision.destinationNode();
+  /** SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. */
+  private void startOneTimeSync(MonitorCommands.Decision decision, String user, ActorRef<Result> replyTo) {
+    MonitorCommands.OneTime oneTime = decision.oneTime();
+    String node = oneTime.destinationNode() == null ? settings.localNode() : oneTime.destinationNode();
     FileSetScheduler.Destination destination = endpoints.get(node);
     if (destination == null) {
       watchNode(node);
       replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
       return;
     }
-    ctx.spawnAnonymous(
-        OneTimeSync.create(decision.oneTime(), destination, schedulerSettings.session(), replyTo),
-        akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
+        oneTime.options(), null, null, user == null ? null : logOf(user), null);
+    ctx.spawn(
+        SyncRun.create(request, runSettings, replyTo, finished -> new Result.Synchronized(
+            oneTime.source(), request.destinationName(), finished.result(), finished.warnings())),
+        "synchronize-" + (++oneTimeRuns));
   }
 
   // --- schedulers ---
 
-  private Effect<Event, MonitorState> onSyncStarted(MonitorState state, SyncStarted started) {
+  private Effect<Event, MonitorState> onReport(MonitorState state, FileSetScheduler.Report report) {
+    if (report instanceof FileSetScheduler.SyncStarted started) return onSyncStarted(started);
+    if (report instanceof FileSetScheduler.SyncEnded ended) return onSyncEnded(state, ended);
+    if (report instanceof FileSetScheduler.SyncProgress p) {
+      if (running.containsKey(p.fileSetId())) {
+        running.put(p.fileSetId(), new Result.Progress(p.startedMillis(), p.entries(), p.files(), p.bytes()));
+      }
+    } else if (report instanceof FileSetScheduler.NextRun n) {
+      if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
+      else nextRuns.put(n.fileSetId(), n.dueMillis());
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, MonitorState> onSyncStarted(FileSetScheduler.SyncStarted started) {
     running.put(started.fileSetId(), new Result.Progress(started.startedMillis(), 0, 0, 0));
     nextRuns.remove(started.fileSetId());
     return Effect().none();
   }
 
-  private Effect<Event, MonitorState> onSyncEnded(MonitorState state, SyncEnded ended) {
+  private Effect<Event, MonitorState> onSyncEnded(MonitorState state, FileSetScheduler.SyncEnded ended) {
     running.remove(ended.fileSetId());
     failures.remove(ended.key());
     FileSetConfig config = state.fileSets.get(ended.fileSetId());
@@ -398,7 +403,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     });
     if (shuttingDown) {
       answerShutdownWhenIdle();
-      return Effect().none();
+      return handingOver && schedulers.isEmpty() ? Effect().stop() : Effect().none();
     }
     int failed = failures.merge(t.key(), 1, Integer::sum);
     Duration delay = settings.retry().delayAfterFailure(failed);
@@ -446,7 +451,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         }
       } else if (schedulers.size() < settings.maxSchedulers()) {
         ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
-            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, ctx.getSelf(),
+            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, reports,
                 logOf(key.user()), schedulerSettings),
             "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
         ctx.watchWith(ref, new SchedulerTerminated(key, ref));
@@ -515,6 +520,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
     answerShutdownWhenIdle();
     return Effect().none();
+  }
+
+  /**
+   * The singleton moves to another node: as at a shutdown, running syncs end at a file boundary;
+   * the monitor stops once its schedulers have, so the next one starts on a consistent journal.
+   */
+  private Effect<Event, MonitorState> onHandOver(MonitorState state, HandOver handOver) {
+    shuttingDown = true;
+    handingOver = true;
+    schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
+    return schedulers.isEmpty() ? Effect().stop() : Effect().none();
   }
 
   private void answerShutdownWhenIdle() {

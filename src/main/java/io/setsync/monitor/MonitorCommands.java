@@ -32,17 +32,20 @@ final class MonitorCommands {
   /** What the monitor does about one command. */
   record Decision(
       Kind kind, Result result, List<Monitor.Event> events, String logUser, List<LogRecord> logRecords,
-      long fileSetId, int logLast, String destinationNode, OneTimeSync.Request oneTime) {
+      long fileSetId, int logLast, OneTime oneTime) {
 
     static Decision reply(Result result) {
-      return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null, null);
+      return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null);
     }
 
     static Decision persist(Result result, String logUser, LogRecord log, Monitor.Event... events) {
       return new Decision(Kind.PERSIST, result, List.of(events), logUser, log == null ? List.of() : List.of(log),
-          0, 0, null, null);
+          0, 0, null);
     }
   }
+
+  /** SYNCHRONIZE's request: an absolute source directory to a destination root on a node (null: this one). */
+  record OneTime(String source, String destinationNode, String destination, SyncOptions options) {}
 
   /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
   record LiveView(
@@ -132,8 +135,8 @@ final class MonitorCommands {
           "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
     }
     if (command instanceof Statement.Synchronize c) {
-      OneTimeSync.Request request = new OneTimeSync.Request(c.source(), c.destination(), syncOptions(c.settings()));
-      return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, c.destinationNode(), request);
+      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), syncOptions(c.settings()));
+      return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
     if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
       return Decision.reply(Result.Done.ok(""));
@@ -221,7 +224,7 @@ final class MonitorCommands {
     if (c.logLast() != null) {
       if (c.id() == null) throw new IllegalArgumentException("LOG needs a SYNCFILESET id");
       FileSetConfig f = fileSet(state, c.id());
-      return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null, null);
+      return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null);
     }
     List<Result.FileSetView> views = new ArrayList<>();
     if (c.id() == null) state.fileSets.keySet().forEach(id -> views.add(view(state, id, live)));

@@ -149,7 +149,13 @@ public sealed interface Result extends CborSerializable {
   }
 
   /** SYNCHRONIZE: the one-time sync's counts. */
-  record Synchronized(String source, String destination, SyncResult result) implements Result {
+  /** SYNCHRONIZE: its result, and its per-file warnings and errors as the console shows them. */
+  record Synchronized(String source, String destination, SyncResult result, List<String> warnings) implements Result {
+    @JsonCreator
+    public Synchronized {
+      warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
     @Override
     public int code() {
       return result.code();
@@ -157,7 +163,8 @@ public sealed interface Result extends CborSerializable {
 
     @Override
     public String text() {
-      return "SYNCHRONIZE " + source + " TO " + destination + ": " + result.summary();
+      String summary = "SYNCHRONIZE " + source + " TO " + destination + ": " + result.summary();
+      return warnings.isEmpty() ? summary : String.join("\n", warnings) + "\n" + summary;
     }
   }
 
