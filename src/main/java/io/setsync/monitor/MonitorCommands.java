@@ -6,10 +6,12 @@ import io.setsync.command.Setting;
 import io.setsync.command.Statement;
 import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.HelpText;
+import io.setsync.command.SyncPaths;
 import io.setsync.log.LogRecord;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +137,7 @@ final class MonitorCommands {
           "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
     }
     if (command instanceof Statement.Synchronize c) {
+      requireApart(c.source(), c.destinationNode(), c.destination());
       OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), syncOptions(c.settings()));
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
@@ -206,6 +209,7 @@ final class MonitorCommands {
     if (!f.batchId().isEmpty() && !state.batches.containsKey(f.batchId())) {
       throw new IllegalArgumentException("unknown BATCHID " + f.batchId() + "; ADD BATCHID " + f.batchId() + " first");
     }
+    requireApart(f.source(), f.destinationNode(), f.destination());
     for (String path : List.of(f.source(), f.destination())) {
       if (!user.allows(path)) {
         throw new IllegalArgumentException(path + " is outside the roots of SYNCUSER " + f.user() + " "
@@ -236,6 +240,17 @@ final class MonitorCommands {
   }
 
   // --- status ---
+
+  /**
+   * Refuses a source and destination on this node of which one lies inside the other (the source
+   * is always this node's). On different nodes the same path names different trees.
+   */
+  private void requireApart(String source, String destinationNode, String destination) {
+    if (destinationNode != null && !destinationNode.equals(settings.localNode())) return;
+    SyncPaths.nestingProblem(Path.of(source), Path.of(destination)).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
+  }
 
   private Result status(MonitorState state, Statement.Status c, LiveView live) {
     List<Result.SchedulerView> schedulerViews = new ArrayList<>();

@@ -117,7 +117,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
   private long runningStarted;
   private boolean rescheduleSoon;
   private Retire retiring;
-  private long sessions;
+  private long runs;
 
   private FileSetScheduler(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, SchedulerKey key,
@@ -203,7 +203,7 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     run = getContext().spawn(
         SyncRun.create(request, settings.run(),
             getContext().messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
-        "sync-" + id + "-" + (++sessions));
+        "sync-" + id + "-" + (++runs));
   }
 
   private Behavior<Command> finishRun(long id, SyncResult result) {

@@ -51,6 +51,24 @@ public class MonitorCommandsTest {
   }
 
   @Test
+  public void aDestinationInsideItsSourceOnTheSameNodeIsRefusedAndNothingIsSaved() {
+    apply("ADD SYNCUSER tester");
+    refused("ADD SYNCFILESET /data/app TO /data/app/copy", "destination /data/app/copy is inside the source /data/app");
+    refused("ADD SYNCFILESET /data/app TO here:/data", "source /data/app is inside the destination /data");
+    refused("ADD SYNCFILESET /data/app TO /data/app", "the same directory");
+    assertTrue(state.fileSets.isEmpty());
+    refused("SYNCHRONIZE /data/app TO /data/app/copy", "destination /data/app/copy is inside the source /data/app");
+    refused("SYNCHRONIZE /data/app TO here:/data/app", "the same directory");
+  }
+
+  @Test
+  public void nestedPathsOnDifferentNodesAreDifferentTrees() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /data/app TO other:/data/app");
+    assertEquals(MonitorCommands.Kind.SYNCHRONIZE, decide("SYNCHRONIZE /data TO other:/data/copy").kind());
+  }
+
+  @Test
   public void aUsersRootsConfineItsFileSets() {
     apply("ADD SYNCUSER tester, ROOT /data, ROOT /backup");
     apply("ADD SYNCFILESET /data/app TO /backup/app");

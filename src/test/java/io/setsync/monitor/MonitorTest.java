@@ -188,6 +188,59 @@ public class MonitorTest {
   }
 
   @Test
+  public void synchronizeThroughTheNodeLogsRunsItsTriggerAndShowsItsWarnings() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Path marker = tmp.getRoot().toPath().resolve("trigger-ran");
+    Files.writeString(src.resolve("one.txt"), "1");
+    Files.writeString(src.resolve("busy.log"), "busy");
+    Process holder = new ProcessBuilder("/bin/sh", "-c", "exec 3>>busy.log; echo ready; exec sleep 600")
+        .directory(src.toFile()).redirectErrorStream(true).start();
+    try {
+      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+      Result result = runLong("SYNCHRONIZE " + src + " TO " + dst + ", TRIGGER \"echo copied $1 > " + marker + "\"");
+
+      assertEquals(result.text(), 1, result.code());
+      assertTrue("the console sees the per-file warning:\n" + result.text(),
+          result.text().contains("warning: busy.log: not copied: open for writing"));
+      assertEquals("1", Files.readString(dst.resolve("one.txt")));
+      assertEquals("the TRIGGER ran", "copied 1\n", Files.readString(marker));
+      String log = userLog("tester");
+      assertTrue(log, log.contains("sync started: " + src + " TO testnode:" + dst));
+      assertTrue(log, log.contains("busy.log: not copied: open for writing"));
+      assertTrue(log, log.contains("trigger exit 0"));
+      assertTrue(log, log.contains("sync ended: scanned"));
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+  }
+
+  /** A command that may take longer than the usual answer (a SYNCHRONIZE). */
+  private Result runLong(String command) throws Exception {
+    ActorRef<Monitor.Command> monitor = node.monitor().orElseThrow();
+    return AskPattern.<Monitor.Command, Result>ask(
+            monitor, r -> new Monitor.Execute(CommandParser.parse(command), "tester", r), Duration.ofSeconds(60),
+            node.system().scheduler())
+        .toCompletableFuture()
+        .get(65, TimeUnit.SECONDS);
+  }
+
+  /** The whole log of a sync user, one-time syncs included, read from its SyncLog actor. */
+  private String userLog(String user) throws Exception {
+    akka.actor.ActorRef classic = Adapter.toClassic(node.system()).actorSelection("/system/*/monitor/log-" + user)
+        .resolveOne(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    ActorRef<io.setsync.log.SyncLog.Command> log = Adapter.toTyped(classic);
+    io.setsync.log.SyncLog.Records records = AskPattern.<io.setsync.log.SyncLog.Command, io.setsync.log.SyncLog.Records>ask(
+            log, r -> new io.setsync.log.SyncLog.Read(null, 100, r), Duration.ofSeconds(10), node.system().scheduler())
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    StringBuilder text = new StringBuilder();
+    records.records().forEach(r -> text.append(r.text()).append('\n'));
+    return text.toString();
+  }
+
+  @Test
   public void tooManySchedulersIsAClearError() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of("setsync.monitor.max-schedulers", 1));
     ok("ADD SYNCUSER tester");
