@@ -2,11 +2,11 @@ package io.setsync.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.command.Statement;
 import io.setsync.command.CommandException;
 import io.setsync.command.CommandParser;
-import io.setsync.console.ConsoleClient;
 import io.setsync.command.HelpText;
+import io.setsync.command.Statement;
+import io.setsync.console.ConsoleClient;
 import io.setsync.console.ResultJson;
 import io.setsync.monitor.Result;
 import java.io.IOException;
@@ -21,9 +21,9 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code setsync console [--node HOST:PORT] [--json] [COMMAND]}: runs one command of the command

@@ -1,30 +1,29 @@
 package io.setsync.cli;
 
-import io.setsync.sync.SyncNotice;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.setsync.node.SetSyncNode;
-import io.setsync.schedule.RunLog;
-import io.setsync.schedule.SyncRun;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
+import io.setsync.schedule.RunLog;
+import io.setsync.schedule.SyncRun;
 import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
 import io.setsync.sync.Trigger;
-import java.time.Duration;
 import io.setsync.transfer.SourceSession;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code setsync sync SRC DEST [options]}: a one-time synchronization through an embedded node.

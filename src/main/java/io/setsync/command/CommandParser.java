@@ -1,13 +1,13 @@
 package io.setsync.command;
 
-import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.CommandOptions.Spec;
 import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.options.ArgKind;
 import io.setsync.options.OptionException;
-import io.setsync.options.OptionText;
-import io.setsync.options.OptionText.Clause;
 import io.setsync.options.OptionText.Clause.Word;
+import io.setsync.options.OptionText.Clause;
+import io.setsync.options.OptionText;
 import io.setsync.options.TimesOfDay;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.setsync.console;
 
-import io.setsync.command.Statement;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
@@ -14,6 +13,7 @@ import akka.cluster.typed.SingletonActor;
 import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.command.Statement;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.node.NodeGuardian;

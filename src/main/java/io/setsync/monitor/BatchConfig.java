@@ -1,9 +1,9 @@
 package io.setsync.monitor;
 
-import io.setsync.command.Setting;
 import io.setsync.CborSerializable;
-import io.setsync.command.Statement;
 import io.setsync.command.CommandOptions;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import java.util.List;
 import java.util.Objects;
 

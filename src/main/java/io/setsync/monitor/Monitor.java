@@ -1,11 +1,7 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
-import io.setsync.schedule.SchedulerKey;
-import io.setsync.schedule.SyncResult;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -23,11 +19,13 @@ import akka.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
-import io.setsync.command.Statement.StatusObject;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
+import io.setsync.schedule.FileSetConfig;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.schedule.RetryPolicy;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import io.setsync.schedule.SyncRun;
 import io.setsync.transfer.DestinationEndpoint;
 import java.net.URLEncoder;

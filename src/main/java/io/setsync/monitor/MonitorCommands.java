@@ -1,16 +1,16 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
-import io.setsync.schedule.SchedulerKey;
-import io.setsync.command.Setting;
-import io.setsync.command.Statement;
-import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.HelpText;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
+import io.setsync.command.Statement;
 import io.setsync.command.SyncPaths;
 import io.setsync.log.LogRecord;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
-import io.setsync.schedule.SchedulerKey;
-import io.setsync.schedule.SyncResult;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.setsync.CborSerializable;
 import io.setsync.command.Statement.StatusObject;
 import io.setsync.log.LogRecord;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

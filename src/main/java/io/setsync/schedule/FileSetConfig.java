@@ -1,9 +1,9 @@
 package io.setsync.schedule;
 
-import io.setsync.command.Setting;
 import io.setsync.CborSerializable;
-import io.setsync.command.Statement;
 import io.setsync.command.CommandOptions;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import io.setsync.options.Durations;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;

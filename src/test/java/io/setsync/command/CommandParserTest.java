@@ -5,8 +5,8 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.OptionSpec;
 import java.util.List;

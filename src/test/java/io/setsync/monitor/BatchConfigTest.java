@@ -1,11 +1,11 @@
 package io.setsync.monitor;
 
-import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
-import io.setsync.command.Statement;
 import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import java.util.List;
 import org.junit.Test;
 

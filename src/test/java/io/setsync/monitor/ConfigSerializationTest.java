@@ -1,14 +1,14 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
-import io.setsync.schedule.FileSetConfigTest;
-import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 
 import akka.actor.testkit.typed.javadsl.SerializationTestKit;
 import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
 import akka.serialization.SerializationExtension;
 import akka.serialization.jackson.JacksonCborSerializer;
+import io.setsync.command.Setting;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.FileSetConfigTest;
 import java.util.List;
 import java.util.Random;
 import org.junit.ClassRule;

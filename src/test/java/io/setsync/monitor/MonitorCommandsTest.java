@@ -1,12 +1,12 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.SchedulerKey;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.setsync.command.CommandParser;
 import io.setsync.schedule.RetryPolicy;
+import io.setsync.schedule.SchedulerKey;
 import java.util.Map;
 import org.junit.Test;
 

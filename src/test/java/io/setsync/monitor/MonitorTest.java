@@ -1,6 +1,5 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -15,6 +14,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.command.CommandParser;
 import io.setsync.node.SetSyncNode;
+import io.setsync.schedule.FileSetConfig;
 import io.setsync.transfer.DestinationEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;

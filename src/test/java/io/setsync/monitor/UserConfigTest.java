@@ -1,14 +1,14 @@
 package io.setsync.monitor;
 
-import io.setsync.schedule.FileSetConfig;
-import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.command.Statement;
 import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
+import io.setsync.schedule.FileSetConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Test;

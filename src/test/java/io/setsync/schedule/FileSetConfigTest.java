@@ -1,14 +1,14 @@
 package io.setsync.schedule;
 
-import io.setsync.command.Setting;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.command.Statement;
 import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import io.setsync.options.MaxPurge;
 import io.setsync.options.SyncOptions;
 import java.time.Duration;

@@ -7,7 +7,6 @@ import static org.junit.Assert.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.Props;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.log.LogRecord;
 import io.setsync.log.Severity;
