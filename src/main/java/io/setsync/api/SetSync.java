@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.setsync.command.CommandException;
 import io.setsync.command.CommandParser;
 import io.setsync.command.Statement;
+import io.setsync.console.ResultText;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.node.SetSyncNode;
@@ -199,7 +200,7 @@ public final class SetSync implements AutoCloseable {
   private <R extends Result> CompletionStage<R> typed(String line, Class<R> type) {
     return execute(line).thenApply(result -> {
       if (!type.isInstance(result) || (result instanceof Result.Done && result.code() == 2)) {
-        throw new SetSyncException(result.code(), result.text());
+        throw new SetSyncException(result.code(), ResultText.of(result));
       }
       return type.cast(result);
     });

@@ -8,6 +8,7 @@ import io.setsync.command.HelpText;
 import io.setsync.command.Statement;
 import io.setsync.console.ConsoleClient;
 import io.setsync.console.ResultJson;
+import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -172,8 +173,8 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   private int print(Result result) {
     if (json) out.println(ResultJson.of(result));
-    else if (result.code() == 2) err.println(result.text());
-    else out.println(result.text());
+    else if (result.code() == 2) err.println(ResultText.of(result));
+    else out.println(ResultText.of(result));
     return result.code();
   }
 

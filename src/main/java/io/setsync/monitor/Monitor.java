@@ -144,6 +144,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         ctx -> Behaviors.withTimers(timers -> new Monitor(ctx, timers, settings, schedulerSettings)));
   }
 
+  /** How a scheduler's retry time reads in STATUS (the state is a sentence the console prints as it is). */
+  private static final java.time.format.DateTimeFormatter RETRY_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final Settings settings;
@@ -558,7 +562,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       if (schedulers.containsKey(key)) {
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
       } else if (retryAt.containsKey(key)) {
-        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at " + Result.Views.time(retryAt.get(key));
+        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at " + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
       } else if (!endpoints.containsKey(key.destinationNode())) {
         s = "waiting for destination " + key.destinationNode();
       } else {

@@ -13,6 +13,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.command.CommandParser;
+import io.setsync.console.ResultText;
 import io.setsync.node.SetSyncNode;
 import io.setsync.schedule.FileSetConfig;
 import io.setsync.transfer.DestinationEndpoint;
@@ -65,7 +66,7 @@ public class MonitorTest {
 
   private Result ok(String command) throws Exception {
     Result result = run(command);
-    assertEquals(command + " -> " + result.text(), 0, result.code());
+    assertEquals(command + " -> " + ResultText.of(result), 0, result.code());
     return result;
   }
 
@@ -77,7 +78,7 @@ public class MonitorTest {
       if (condition.test(status)) return status;
       Thread.sleep(100);
     }
-    throw new AssertionError(what + "; last status:\n" + (status == null ? "none" : status.text()));
+    throw new AssertionError(what + "; last status:\n" + (status == null ? "none" : ResultText.of(status)));
   }
 
   private static Result.FileSetView fileSet(Result.Status status, long id) {
@@ -130,7 +131,7 @@ public class MonitorTest {
     Result.Status status = awaitStatus("a recorded result", s -> fileSet(s, 1).last().counts().scanned() == 2);
     assertEquals(0, fileSet(status, 1).last().code());
     Result.Log log = (Result.Log) ok("INFO SYNCFILESET 1, LOG LAST 100");
-    assertTrue(log.text(), log.text().contains("sync ended"));
+    assertTrue(ResultText.of(log), ResultText.of(log).contains("sync ended"));
   }
 
   @Test
@@ -167,14 +168,14 @@ public class MonitorTest {
     awaitStatus("restarted at once", s -> fileSet(s, 1).state().equals("scheduled"));
     killSchedulers();
     Result.Status failed = awaitStatus("second failure waits", s -> fileSet(s, 1).state().startsWith("failed 2x, retry at"));
-    assertTrue(failed.text(), failed.monitor().schedulers() == 1);
+    assertTrue(ResultText.of(failed), failed.monitor().schedulers() == 1);
   }
 
   private void awaitLog(String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String log = "";
     while (System.nanoTime() < deadline) {
-      log = ok("INFO SYNCFILESET 1, LOG LAST 100").text();
+      log = ResultText.of(ok("INFO SYNCFILESET 1, LOG LAST 100"));
       if (log.contains(text)) return;
       Thread.sleep(100);
     }
@@ -201,9 +202,9 @@ public class MonitorTest {
       assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
       Result result = runLong("SYNCHRONIZE " + src + " TO " + dst + ", TRIGGER \"echo copied $1 > " + marker + "\"");
 
-      assertEquals(result.text(), 1, result.code());
-      assertTrue("the console sees the per-file warning:\n" + result.text(),
-          result.text().contains("warning: busy.log: not copied: open for writing"));
+      assertEquals(ResultText.of(result), 1, result.code());
+      assertTrue("the console sees the per-file warning:\n" + ResultText.of(result),
+          ResultText.of(result).contains("warning: busy.log: not copied: open for writing"));
       assertEquals("1", Files.readString(dst.resolve("one.txt")));
       assertEquals("the TRIGGER ran", "copied 1\n", Files.readString(marker));
       String log = userLog("tester");
@@ -248,7 +249,7 @@ public class MonitorTest {
     ok("ADD SYNCFILESET /nowhere/a TO /nowhere/b");
     Result refused = run("ADD SYNCFILESET /nowhere/c TO /nowhere/d, BATCHID other");
     assertEquals(2, refused.code());
-    assertTrue(refused.text(), refused.text().contains("1 schedulers are the most allowed"));
+    assertTrue(ResultText.of(refused), ResultText.of(refused).contains("1 schedulers are the most allowed"));
     ok("ADD SYNCFILESET /nowhere/e TO /nowhere/f");
   }
 }
