@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import akka.actor.Kill;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Adapter;
@@ -15,6 +16,7 @@ import com.typesafe.config.ConfigFactory;
 import io.setsync.command.CommandParser;
 import io.setsync.console.ResultText;
 import io.setsync.node.SetSyncNode;
+import io.setsync.schedule.SyncResult;
 import io.setsync.schedule.FileSetConfig;
 import io.setsync.transfer.DestinationEndpoint;
 import java.nio.file.Files;
@@ -239,6 +241,37 @@ public class MonitorTest {
     StringBuilder text = new StringBuilder();
     records.records().forEach(r -> text.append(r.text()).append('\n'));
     return text.toString();
+  }
+
+  @Test
+  public void aHandOverEndsTheRunningSyncAtAFileBoundaryAndRecordsIt() throws Exception {
+    Path home = tmp.newFolder("home").toPath();
+    start(home, Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 30; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
+
+    ActorRef<Object> monitorItself = monitorActor();
+    node.monitor().orElseThrow().tell(Monitor.HandOver.INSTANCE);
+    TestProbe.create(node.system()).expectTerminated(monitorItself, Duration.ofSeconds(30));
+    // The node's own shutdown asks the (now absent) monitor first and waits out that ask.
+    node.close();
+    node.system().getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+    start(home, Map.of());
+    SyncResult last = ((Result.FileSets) ok("INFO SYNCFILESET 1")).fileSets().get(0).last();
+    assertTrue("the stopped run was recorded before the monitor handed over", last != null);
+    assertTrue(last.failure(), last.failure().startsWith("stopped at a file boundary"));
+  }
+
+  /** The monitor actor itself, behind the singleton proxy. */
+  private ActorRef<Object> monitorActor() throws Exception {
+    akka.actor.ActorRef classic = Adapter.toClassic(node.system()).actorSelection("/system/*/monitor")
+        .resolveOne(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    return Adapter.toTyped(classic);
   }
 
   @Test
