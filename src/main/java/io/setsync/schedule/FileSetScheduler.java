@@ -2,10 +2,8 @@ package io.setsync.schedule;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
@@ -30,8 +28,11 @@ import java.util.TreeMap;
  * when its schedule says, each through a {@link SyncRun} that writes the user's log, and tells the
  * monitor in its own {@link Report} protocol what it runs and plans. A failing file set is logged
  * and rescheduled like any other; it never holds up the rest.
+ *
+ * <p>Its phases are behaviours: idle (waiting for the next due file set), running one sync, and
+ * retiring (a sync still ends, then the scheduler stops).
  */
-public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Command> {
+public final class FileSetScheduler {
 
   public interface Command {}
 
@@ -99,9 +100,10 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
       Destination destination, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log,
       Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FileSetScheduler(
-        ctx, timers, key, fileSets, lastEndMillis, destination, monitor, log, settings)));
+        ctx, timers, key, fileSets, lastEndMillis, destination, monitor, log, settings).next()));
   }
 
+  private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final SchedulerKey key;
   private final ActorRef<Report> monitor;
@@ -111,19 +113,32 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
   private final Map<Long, Long> lastEnds = new HashMap<>();
   private SortedMap<Long, FileSetConfig> fileSets;
   private Destination destination;
-
-  private Long runningId;
-  private ActorRef<SyncRun.Command> run;
-  private long runningStarted;
-  private boolean rescheduleSoon;
-  private Retire retiring;
   private long runs;
+
+  /** The sync under way: its file set, its run, when it started, and whether to plan it again at once. */
+  private static final class Running {
+    final long fileSetId;
+    final ActorRef<SyncRun.Command> run;
+    final long startedMillis;
+    /** Set when an ALTER stopped it: the altered file set runs again at the first opportunity. */
+    boolean again;
+
+    Running(long fileSetId, ActorRef<SyncRun.Command> run, long startedMillis) {
+      this.fileSetId = fileSetId;
+      this.run = run;
+      this.startedMillis = startedMillis;
+    }
+
+    void stop(String reason) {
+      run.tell(new SyncRun.Stop(reason));
+    }
+  }
 
   private FileSetScheduler(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, SchedulerKey key,
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
       ActorRef<Report> monitor, ActorRef<SyncLog.Command> log, Settings settings) {
-    super(ctx);
+    this.ctx = ctx;
     this.timers = timers;
     this.key = key;
     this.monitor = monitor;
@@ -134,20 +149,99 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     lastEnds.putAll(lastEndMillis);
     this.fileSets.keySet().forEach(this::plan);
     ctx.getLog().info("scheduler {} started with file sets {}", key.label(), this.fileSets.keySet());
-    tick();
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessageEquals(Tick.INSTANCE, () -> {
-          tick();
-          return this;
+  // --- phase: idle ---
+
+  private Behavior<Command> idle() {
+    return Behaviors.receive(Command.class)
+        .onMessageEquals(Tick.INSTANCE, this::next)
+        .onMessage(Update.class, u -> {
+          applyUpdate(u, null);
+          return next();
         })
-        .onMessage(Update.class, this::onUpdate)
-        .onMessage(Retire.class, this::onRetire)
-        .onMessage(RunFinished.class, f -> finishRun(f.fileSetId(), f.finished().result()))
-        .onMessage(Progressed.class, this::onProgressed)
+        .onMessage(Retire.class, r -> Behaviors.stopped())
+        .onMessage(Progressed.class, late -> Behaviors.same())
+        .build();
+  }
+
+  /** Starts the next due file set, or sleeps until one is due. Only one sync runs at a time. */
+  private Behavior<Command> next() {
+    timers.cancel(Tick.INSTANCE);
+    Instant now = settings.clock().instant();
+    OptionalLong due = timeList.takeDue(now);
+    if (due.isPresent()) return running(start(due.getAsLong()));
+    Optional<Instant> next = timeList.nextDue();
+    if (next.isPresent()) {
+      Duration wait = Duration.between(now, next.get());
+      timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, wait.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : wait);
+    }
+    return idle();
+  }
+
+  // --- phase: running one sync ---
+
+  private Running start(long id) {
+    FileSetConfig f = fileSets.get(id);
+    long started = settings.clock().millis();
+    monitor.tell(new SyncStarted(id, started));
+    SyncRun.Request request = new SyncRun.Request(Path.of(f.source()), destination, f.destination(), f.sync(),
+        f.interval(), id, log, new ProgressObserver(ctx.getSelf(), id, settings.progressInterval().toMillis()));
+    ActorRef<SyncRun.Command> run = ctx.spawn(
+        SyncRun.create(request, settings.run(),
+            ctx.messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
+        "sync-" + id + "-" + (++runs));
+    return new Running(id, run, started);
+  }
+
+  private Behavior<Command> running(Running running) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Update.class, u -> {
+          applyUpdate(u, running);
+          return Behaviors.same();
+        })
+        .onMessage(Retire.class, r -> retire(running, r))
+        .onMessage(RunFinished.class, f -> onRunFinished(running, f.finished().result()))
+        .onMessage(Progressed.class, p -> onProgressed(running, p))
+        .onMessageEquals(Tick.INSTANCE, Behaviors::same)
+        .build();
+  }
+
+  private Behavior<Command> onRunFinished(Running running, SyncResult result) {
+    reportEnd(running.fileSetId, result);
+    FileSetConfig f = fileSets.get(running.fileSetId);
+    if (f != null && !f.autoSuspend()) plan(running.fileSetId, running.again);
+    return next();
+  }
+
+  private void reportEnd(long id, SyncResult result) {
+    monitor.tell(new SyncEnded(key, id, result));
+    lastEnds.put(id, result.endedMillis());
+  }
+
+  private Behavior<Command> onProgressed(Running running, Progressed p) {
+    if (p.fileSetId() == running.fileSetId) {
+      monitor.tell(new SyncProgress(p.fileSetId(), running.startedMillis, p.entries(), p.files(), p.bytes()));
+    }
+    return Behaviors.same();
+  }
+
+  // --- phase: retiring, the running sync still ends ---
+
+  private Behavior<Command> retire(Running running, Retire retire) {
+    if (retire == Retire.AT_FILE_BOUNDARY) running.stop("the scheduler is stopping");
+    return Behaviors.receive(Command.class)
+        .onMessage(Retire.class, r -> {
+          if (r == Retire.AT_FILE_BOUNDARY) running.stop("the scheduler is stopping");
+          return Behaviors.same();
+        })
+        .onMessage(RunFinished.class, f -> {
+          reportEnd(running.fileSetId, f.finished().result());
+          return Behaviors.stopped();
+        })
+        .onMessage(Progressed.class, p -> onProgressed(running, p))
+        .onMessage(Update.class, ignored -> Behaviors.same())
+        .onMessageEquals(Tick.INSTANCE, Behaviors::same)
         .build();
   }
 
@@ -176,60 +270,23 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     monitor.tell(new NextRun(id, null));
   }
 
-  /** Starts the next due file set, or sleeps until one is due. Only one sync runs at a time. */
-  private void tick() {
-    timers.cancel(Tick.INSTANCE);
-    if (runningId != null || retiring != null) return;
-    Instant now = settings.clock().instant();
-    OptionalLong due = timeList.takeDue(now);
-    if (due.isPresent()) {
-      start(due.getAsLong());
-      return;
-    }
-    Optional<Instant> next = timeList.nextDue();
-    if (next.isPresent()) {
-      Duration wait = Duration.between(now, next.get());
-      timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE, wait.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : wait);
-    }
-  }
-
-  private void start(long id) {
-    FileSetConfig f = fileSets.get(id);
-    runningId = id;
-    runningStarted = settings.clock().millis();
-    monitor.tell(new SyncStarted(id, runningStarted));
-    SyncRun.Request request = new SyncRun.Request(Path.of(f.source()), destination, f.destination(), f.sync(),
-        f.interval(), id, log, new ProgressObserver(getContext().getSelf(), id, settings.progressInterval().toMillis()));
-    run = getContext().spawn(
-        SyncRun.create(request, settings.run(),
-            getContext().messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
-        "sync-" + id + "-" + (++runs));
-  }
-
-  private Behavior<Command> finishRun(long id, SyncResult result) {
-    monitor.tell(new SyncEnded(key, id, result));
-    lastEnds.put(id, result.endedMillis());
-    runningId = null;
-    run = null;
-    if (retiring != null) return Behaviors.stopped();
-    FileSetConfig f = fileSets.get(id);
-    if (f != null && !f.autoSuspend()) plan(id, rescheduleSoon);
-    rescheduleSoon = false;
-    tick();
-    return this;
-  }
-
   // --- changes from the monitor ---
 
-  private Behavior<Command> onUpdate(Update update) {
+  /**
+   * Takes the monitor's new view: file sets gone are unplanned, changed ones planned again; a
+   * running sync whose file set went away or changed (or whose destination moved) is stopped at a
+   * file boundary. {@code running}: the sync under way, or null.
+   */
+  private void applyUpdate(Update update, Running running) {
     SortedMap<Long, FileSetConfig> next = new TreeMap<>(update.fileSets());
     update.lastEndMillis().forEach((id, end) -> lastEnds.merge(id, end, Math::max));
     boolean destinationChanged = !update.destination().equals(destination);
     destination = update.destination();
+    long runningId = running == null ? -1 : running.fileSetId;
     for (Long id : List.copyOf(fileSets.keySet())) {
       if (!next.containsKey(id)) {
         unplan(id);
-        if (id.equals(runningId)) stopRunning("the file set was suspended or deleted");
+        if (id == runningId) running.stop("the file set was suspended or deleted");
       }
     }
     SortedMap<Long, FileSetConfig> previous = fileSets;
@@ -237,38 +294,16 @@ public final class FileSetScheduler extends AbstractBehavior<FileSetScheduler.Co
     for (Map.Entry<Long, FileSetConfig> e : next.entrySet()) {
       long id = e.getKey();
       boolean changed = !e.getValue().equals(previous.get(id));
-      if (id == (runningId == null ? -1 : runningId)) {
+      if (id == runningId) {
         if (changed || destinationChanged) {
-          rescheduleSoon = true;
-          stopRunning("the file set was altered");
+          running.again = true;
+          running.stop("the file set was altered");
         }
       } else if (changed || !timeList.contains(id)) {
         timeList.remove(id);
         plan(id);
       }
     }
-    tick();
-    return this;
-  }
-
-  private Behavior<Command> onRetire(Retire retire) {
-    retiring = retire;
-    if (runningId == null) return Behaviors.stopped();
-    if (retire == Retire.AT_FILE_BOUNDARY) stopRunning("the scheduler is stopping");
-    return this;
-  }
-
-  private void stopRunning(String reason) {
-    if (run != null) run.tell(new SyncRun.Stop(reason));
-  }
-
-  // --- progress ---
-
-  private Behavior<Command> onProgressed(Progressed p) {
-    if (p.fileSetId() == (runningId == null ? -1 : runningId)) {
-      monitor.tell(new SyncProgress(p.fileSetId(), runningStarted, p.entries(), p.files(), p.bytes()));
-    }
-    return this;
   }
 
   /**

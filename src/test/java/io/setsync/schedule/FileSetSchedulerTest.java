@@ -191,6 +191,27 @@ public class FileSetSchedulerTest {
   }
 
   @Test
+  public void anAlteredRunningFileSetStopsAtAFileBoundaryAndRunsAgainAtOnce() throws Exception {
+    holder = new ServerSocket(0);
+    FileSetScheduler.Destination destination = new FileSetScheduler.Destination("here", "127.0.0.1", holder.getLocalPort());
+    FileSetConfig before = fileSet(Duration.ofHours(1));
+    ActorRef<FileSetScheduler.Command> scheduler = start(new TreeMap<>(Map.of(1L, before)), Map.of(), destination);
+    awaitReport(FileSetScheduler.SyncStarted.class);
+    try (Socket connection = holder.accept()) {
+      clock.advance(Duration.ofMinutes(1));
+      FileSetConfig altered = new FileSetConfig(before.user(), before.source(), null, before.destination(),
+          before.sync().toBuilder().purge(true).build(), before.interval(), null, null, "", false, false);
+      scheduler.tell(new FileSetScheduler.Update(new TreeMap<>(Map.of(1L, altered)), Map.of(), destination));
+      FileSetScheduler.SyncEnded ended = expect(FileSetScheduler.SyncEnded.class);
+      assertTrue(ended.result().failure(), ended.result().failure().contains("the file set was altered"));
+      Instant now = T0.plus(Duration.ofMinutes(1));
+      assertEquals("not an hour later", new FileSetScheduler.NextRun(1, now.toEpochMilli()),
+          expect(FileSetScheduler.NextRun.class));
+      assertEquals(new FileSetScheduler.SyncStarted(1, now.toEpochMilli()), expect(FileSetScheduler.SyncStarted.class));
+    }
+  }
+
+  @Test
   public void eachRunWritesItsStartAndEndToTheUsersLog() throws Exception {
     start(new TreeMap<>(Map.of(4L, fileSet(Duration.ofHours(1)))), Map.of(), nobodyListening());
     awaitReport(FileSetScheduler.SyncEnded.class);
