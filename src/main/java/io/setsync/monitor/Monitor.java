@@ -562,7 +562,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       if (schedulers.containsKey(key)) {
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
       } else if (retryAt.containsKey(key)) {
-        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at " + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
+        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at "
+            + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
       } else if (!endpoints.containsKey(key.destinationNode())) {
         s = "waiting for destination " + key.destinationNode();
       } else {

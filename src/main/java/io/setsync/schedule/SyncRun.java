@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -122,7 +123,7 @@ public final class SyncRun {
   private final ActorContext<Command> ctx;
   private final Request request;
   private final Settings settings;
-  private final java.util.function.Consumer<Finished> reply;
+  private final Consumer<Finished> reply;
   private final ActorRef<SourceSession.Command> session;
   private final long startedMillis;
   private final List<LogRecord> pendingLog = new ArrayList<>();
@@ -132,7 +133,7 @@ public final class SyncRun {
   private long warningsDropped;
 
   private SyncRun(
-      ActorContext<Command> ctx, Request request, Settings settings, java.util.function.Consumer<Finished> reply) {
+      ActorContext<Command> ctx, Request request, Settings settings, Consumer<Finished> reply) {
     this.ctx = ctx;
     this.request = request;
     this.settings = settings;
