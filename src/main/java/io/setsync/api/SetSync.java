@@ -4,9 +4,10 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.Command;
-import io.setsync.console.CommandException;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandException;
+import io.setsync.command.CommandParser;
+import io.setsync.command.Statement;
+import io.setsync.console.ResultText;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.node.SetSyncNode;
@@ -175,13 +176,13 @@ public final class SetSync implements AutoCloseable {
 
   /** Any command of the command language, answered as the console would be. */
   public CompletionStage<Result> execute(String commandLine) {
-    Command command;
+    Statement command;
     try {
       command = CommandParser.parse(commandLine);
     } catch (CommandException e) {
       return CompletableFuture.failedFuture(new SetSyncException(2, e.getMessage()));
     }
-    Duration timeout = command instanceof Command.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
+    Duration timeout = command instanceof Statement.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
     return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, user, reply), timeout,
         node.system().scheduler());
   }
@@ -199,7 +200,7 @@ public final class SetSync implements AutoCloseable {
   private <R extends Result> CompletionStage<R> typed(String line, Class<R> type) {
     return execute(line).thenApply(result -> {
       if (!type.isInstance(result) || (result instanceof Result.Done && result.code() == 2)) {
-        throw new SetSyncException(result.code(), result.text());
+        throw new SetSyncException(result.code(), ResultText.of(result));
       }
       return type.cast(result);
     });

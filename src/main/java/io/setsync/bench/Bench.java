@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.SyncOptions;
-import io.setsync.transfer.Frame;
+import io.setsync.schedule.SyncRun;
 import io.setsync.transfer.SourceSession;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -209,21 +209,13 @@ public final class Bench {
     if (scenario.equals("big-delta")) bigDeltaBytes.get(tool).add(sent[0]);
   }
 
-  /** One synchronization through the running node; returns the bytes the source side sent. */
+  /** One synchronization through the running node (a SyncRun, as every sync); returns the bytes the source side sent. */
   private long setsync(Path source, String target) throws Exception {
-    SourceSession.Request request = new SourceSession.Request(source, node.endpoint().getHostString(),
-        node.endpoint().getPort(), dst.resolve(target).toString(), SyncOptions.DEFAULTS);
-    SourceSession.Outcome outcome = node.synchronize(request, new SourceSession.Observer() {
-      @Override
-      public void notice(io.setsync.sync.SyncNotice notice) {
-        if (notice.kind() == io.setsync.sync.SyncNotice.Kind.ERROR || notice.kind() == io.setsync.sync.SyncNotice.Kind.WARNING) {
-          System.err.println("setsync " + notice.kind() + ": " + notice.describe());
-        }
-      }
-
-      @Override
-      public void progress(long entriesListed, long filesSent, long bytesSent) {}
-    }).toCompletableFuture().get();
+    SyncRun.Request request = new SyncRun.Request(source, node.localDestination(), dst.resolve(target).toString(),
+        SyncOptions.DEFAULTS, null, null, null, null);
+    SyncRun.Finished finished = node.run(request).toCompletableFuture().get();
+    finished.warnings().forEach(line -> System.err.println("setsync " + line));
+    SourceSession.Outcome outcome = finished.outcome();
     if (outcome.failure() != null || outcome.counts().errors() > 0) {
       throw new IllegalStateException("setsync " + source + " -> " + target + " failed: " + outcome);
     }

@@ -2,12 +2,13 @@ package io.setsync.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.Command;
-import io.setsync.console.CommandException;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandException;
+import io.setsync.command.CommandParser;
+import io.setsync.command.HelpText;
+import io.setsync.command.Statement;
 import io.setsync.console.ConsoleClient;
-import io.setsync.console.HelpText;
 import io.setsync.console.ResultJson;
+import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,9 +22,9 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code setsync console [--node HOST:PORT] [--json] [COMMAND]}: runs one command of the command
@@ -89,13 +90,13 @@ public final class ConsoleCommand implements Callable<Integer> {
     String host = target.substring(0, colon);
     if (!words.isEmpty()) {
       String line = String.join(" ", words);
-      Command command;
+      Statement command;
       try {
         command = CommandParser.parse(line);
       } catch (CommandException e) {
         return syntaxError(line, e);
       }
-      if (command instanceof Command.Nothing) return 0;
+      if (command instanceof Statement.Nothing) return 0;
       Integer local = runLocally(command);
       if (local != null) return local;
       try (ConsoleClient client = ConsoleClient.connect(host, port, config)) {
@@ -130,15 +131,15 @@ public final class ConsoleCommand implements Callable<Integer> {
         } catch (EndOfFileException e) {
           break;
         }
-        Command command;
+        Statement command;
         try {
           command = CommandParser.parse(line);
         } catch (CommandException e) {
           worst = Math.max(worst, syntaxError(line, e));
           continue;
         }
-        if (command instanceof Command.Nothing) continue;
-        if (command instanceof Command.Exit) break;
+        if (command instanceof Statement.Nothing) continue;
+        if (command instanceof Statement.Exit) break;
         Integer local = runLocally(command);
         worst = Math.max(worst, local != null ? local : print(client.run(command, user)));
       }
@@ -162,18 +163,18 @@ public final class ConsoleCommand implements Callable<Integer> {
   }
 
   /** HELP and EXIT need no node. */
-  private Integer runLocally(Command command) {
-    if (command instanceof Command.Help h) {
+  private Integer runLocally(Statement command) {
+    if (command instanceof Statement.Help h) {
       return print(Result.Done.ok(h.topic() == null ? HelpText.general() : HelpText.forTopic(h.topic())));
     }
-    if (command instanceof Command.Exit) return 0;
+    if (command instanceof Statement.Exit) return 0;
     return null;
   }
 
   private int print(Result result) {
     if (json) out.println(ResultJson.of(result));
-    else if (result.code() == 2) err.println(result.text());
-    else out.println(result.text());
+    else if (result.code() == 2) err.println(ResultText.of(result));
+    else out.println(ResultText.of(result));
     return result.code();
   }
 

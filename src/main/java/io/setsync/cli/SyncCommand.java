@@ -1,29 +1,29 @@
 package io.setsync.cli;
 
-import io.setsync.sync.SyncNotice;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
+import io.setsync.schedule.RunLog;
+import io.setsync.schedule.SyncRun;
 import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
 import io.setsync.sync.Trigger;
-import java.time.Duration;
-import io.setsync.transfer.Frame;
 import io.setsync.transfer.SourceSession;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * {@code setsync sync SRC DEST [options]}: a one-time synchronization through an embedded node.
@@ -66,15 +66,13 @@ public final class SyncCommand {
     ConsoleObserver observer = new ConsoleObserver(err, quiet, !json && !quiet && System.console() != null, options.report());
     long started = System.nanoTime();
     SourceSession.Outcome outcome;
+    Trigger.Result trigger = null;
     try (SetSyncNode node = SetSyncNode.start()) {
-      SourceSession.Request request =
-          new SourceSession.Request(
-              checked.source(),
-              node.endpoint().getHostString(),
-              node.endpoint().getPort(),
-              checked.destination().toString(),
-              options);
-      outcome = node.synchronize(request, observer).toCompletableFuture().get();
+      SyncRun.Request request = new SyncRun.Request(checked.source(), node.localDestination(),
+          checked.destination().toString(), options, null, null, null, observer);
+      SyncRun.Finished finished = node.run(request).toCompletableFuture().get();
+      outcome = finished.outcome();
+      trigger = finished.trigger();
     } catch (SetSyncNode.StartException e) {
       err.println("setsync sync: " + e.getMessage());
       return SyncStatus.ERRORS.exitCode;
@@ -87,19 +85,7 @@ public final class SyncCommand {
     observer.endProgress();
     double seconds = (System.nanoTime() - started) / 1e9;
     if (outcome.failure() != null) err.println("setsync sync: " + outcome.failure());
-    Trigger.Result trigger = null;
     Duration triggerLimit = Trigger.configuredTimeLimit();
-    if (options.trigger() != null && !options.report() && outcome.failure() == null) {
-      Trigger.Facts facts = new Trigger.Facts(checked.source().toString(), checked.destination().toString(),
-          outcome.status(), outcome.counts(), observer.copied(), observer.purged());
-      if (facts.changedSomething()) {
-        try {
-          trigger = new Trigger(options.trigger(), triggerLimit, Trigger.DEFAULT_OUTPUT_LIMIT).run(facts);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
     SyncStatus status = outcome.status();
     if (trigger != null) {
       if (!trigger.succeeded()) status = status.worst(SyncStatus.WARNINGS);
@@ -246,8 +232,6 @@ public final class SyncCommand {
     /** The names with what the receiver said about them, e.g. "b (hard link to a)". */
     private final List<String> wouldCopyLines = new java.util.ArrayList<>();
     private final List<String> wouldPurge = new java.util.ArrayList<>();
-    private final List<String> copied = new java.util.ArrayList<>();
-    private final List<String> purged = new java.util.ArrayList<>();
     private long lastProgressNanos;
     private boolean progressShown;
 
@@ -266,12 +250,13 @@ public final class SyncCommand {
           wouldCopyLines.add(notice.path() + (notice.text().isEmpty() ? "" : " (" + notice.text() + ")"));
         }
         case WOULD_PURGE -> wouldPurge.add(notice.path());
-        case PURGED -> purged.add(notice.path());
-        case COPIED -> copied.add(notice.path());
         case WARNING -> {
-          if (!quiet) line("warning: " + notice.describe());
+          if (!quiet) RunLog.consoleLine(notice).ifPresent(this::line);
         }
-        case ERROR -> line("error: " + notice.describe());
+        case ERROR -> RunLog.consoleLine(notice).ifPresent(this::line);
+        case PURGED, COPIED -> {
+          // the run hands them to TRIGGER
+        }
       }
     }
 
@@ -308,15 +293,6 @@ public final class SyncCommand {
 
     synchronized List<String> wouldPurge() {
       return List.copyOf(wouldPurge);
-    }
-
-    /** Names created or replaced (the receiver reports them only when a TRIGGER is given). */
-    synchronized List<String> copied() {
-      return List.copyOf(copied);
-    }
-
-    synchronized List<String> purged() {
-      return List.copyOf(purged);
     }
   }
 }

@@ -1,9 +1,11 @@
 package io.setsync.cli;
 
+import io.setsync.command.SyncPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
 
 /**
  * Checks the SRC and DEST of a one-time sync before anything starts, so that bad input changes
@@ -39,15 +41,8 @@ public final class SyncRequestCheck {
     }
     Path realSource = real(source);
     Path realDestination = Files.exists(destination) ? real(destination) : real(parent).resolve(destination.getFileName());
-    if (realDestination.equals(realSource)) {
-      throw new BadRequest("source and destination are the same directory: " + realSource);
-    }
-    if (realDestination.startsWith(realSource)) {
-      throw new BadRequest("destination " + destination + " is inside the source " + source);
-    }
-    if (realSource.startsWith(realDestination)) {
-      throw new BadRequest("source " + source + " is inside the destination " + destination);
-    }
+    Optional<String> nesting = SyncPaths.nestingProblem(realSource, realDestination);
+    if (nesting.isPresent()) throw new BadRequest(nesting.get());
     return new Checked(source, destination);
   }
 

@@ -19,7 +19,7 @@ public final class ConsoleActor extends AbstractBehavior<ConsoleActor.Command> {
   public interface Command {}
 
   /** Runs one parsed command as {@code user}; the answer (or an error) goes to {@code replyTo}. */
-  public record Run(io.setsync.console.Command command, String user, Duration timeout, ActorRef<Result> replyTo)
+  public record Run(io.setsync.command.Statement command, String user, Duration timeout, ActorRef<Result> replyTo)
       implements Command {}
 
   private record Answered(Result result, ActorRef<Result> replyTo) implements Command {}

@@ -13,6 +13,7 @@ import akka.cluster.typed.SingletonActor;
 import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.command.Statement;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import io.setsync.node.NodeGuardian;
@@ -98,9 +99,9 @@ public final class ConsoleClient implements AutoCloseable {
   }
 
   /** Runs one command as {@code user} and waits for the monitor's answer (or a timeout error). */
-  public Result run(Command command, String user) {
+  public Result run(Statement command, String user) {
     // A one-time sync takes as long as it takes; everything else answers quickly or not at all.
-    Duration timeout = command instanceof Command.Synchronize ? Duration.ofDays(30) : commandTimeout;
+    Duration timeout = command instanceof Statement.Synchronize ? Duration.ofDays(30) : commandTimeout;
     try {
       return AskPattern.<ConsoleActor.Command, Result>ask(
               system, reply -> new ConsoleActor.Run(command, user, timeout, reply), timeout.plusSeconds(5),

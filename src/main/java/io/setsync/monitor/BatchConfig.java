@@ -1,8 +1,9 @@
 package io.setsync.monitor;
 
 import io.setsync.CborSerializable;
-import io.setsync.console.Command;
-import io.setsync.console.CommandOptions;
+import io.setsync.command.CommandOptions;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record BatchConfig(String id, boolean suspended) implements CborSerializa
    *
    * @throws IllegalArgumentException for a {@code NO} setting or an unknown option
    */
-  public static BatchConfig create(Command.AddBatch add) {
+  public static BatchConfig create(Statement.AddBatch add) {
     for (Setting s : add.settings()) {
       if (s.negated()) {
         throw new IllegalArgumentException("NO " + s.keyword() + " is only allowed in ALTER");

@@ -2,7 +2,6 @@ package io.setsync.monitor;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -21,14 +20,18 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
 import io.setsync.PersistFailures;
-import io.setsync.console.Command.StatusObject;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
+import io.setsync.schedule.FileSetConfig;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.schedule.RetryPolicy;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
+import io.setsync.schedule.SyncRun;
 import io.setsync.transfer.DestinationEndpoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +56,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   /** Runs one command of the command language for {@code defaultUser} (the console's user). */
   public record Execute(
-      io.setsync.console.Command command, String defaultUser, ActorRef<Result> replyTo)
+      io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo)
       implements Command {}
 
   /** The node is stopping: running syncs end at a file boundary, then the monitor replies. */
@@ -67,17 +70,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     INSTANCE
   }
 
-  /** A scheduler started a file set's sync. */
-  public record SyncStarted(long fileSetId, long startedMillis) implements Command {}
-
-  /** A scheduler's running sync moved on. */
-  public record SyncProgress(long fileSetId, Result.Progress progress) implements Command {}
-
-  /** A scheduler's sync ended; the monitor records the result. */
-  public record SyncEnded(SchedulerKey key, long fileSetId, SyncResult result) implements Command {}
-
-  /** A scheduler's plan for a file set (null: not scheduled). */
-  public record NextRun(long fileSetId, Long dueMillis) implements Command {}
+  /** What a scheduler reported, through the adapter the monitor gives it. */
+  record SchedulerReported(FileSetScheduler.Report report) implements Command {}
 
   private record SchedulerTerminated(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref)
       implements Command {}
@@ -151,11 +145,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         ctx -> Behaviors.withTimers(timers -> new Monitor(ctx, timers, settings, schedulerSettings))));
   }
 
+  /** How a scheduler's retry time reads in STATUS (the state is a sentence the console prints as it is). */
+  private static final java.time.format.DateTimeFormatter RETRY_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final Settings settings;
   private final FileSetScheduler.Settings schedulerSettings;
+  private final SyncRun.Settings runSettings;
   private final MonitorCommands commands;
+  private final ActorRef<FileSetScheduler.Report> reports;
 
   // Runtime tables: rebuilt from the persisted state after every recovery.
   private final Map<SchedulerKey, RunningScheduler> schedulers = new TreeMap<>();
@@ -168,7 +168,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
   private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
   private boolean shuttingDown;
+  /** A hand-over waits for the schedulers to stop at a file boundary, then the monitor stops. */
+  private boolean handingOver;
   private long spawned;
+  private long oneTimeRuns;
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final MonitorState empty = new MonitorState();
 
@@ -186,7 +189,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.timers = timers;
     this.settings = settings;
     this.schedulerSettings = schedulerSettings;
+    this.runSettings = schedulerSettings.run();
     this.commands = new MonitorCommands(settings);
+    this.reports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
   }
 
   @Override
@@ -240,17 +245,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
         .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
-        .onCommand(SyncStarted.class, this::onSyncStarted)
-        .onCommand(SyncProgress.class, (s, p) -> {
-          if (running.containsKey(p.fileSetId())) running.put(p.fileSetId(), p.progress());
-          return Effect().none();
-        })
-        .onCommand(NextRun.class, (s, n) -> {
-          if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
-          else nextRuns.put(n.fileSetId(), n.dueMillis());
-          return Effect().none();
-        })
-        .onCommand(SyncEnded.class, this::onSyncEnded)
+        .onCommand(SchedulerReported.class, (s, r) -> onReport(s, r.report()))
         .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
         .onCommand(RetryScheduler.class, (s, r) -> {
           retryAt.remove(r.key());
@@ -260,11 +255,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onCommand(EndpointsListed.class, this::onEndpointsListed)
         .onCommand(EndpointBound.class, this::onEndpointBound)
         .onCommand(Shutdown.class, this::onShutdown)
-        .onCommand(HandOver.class, (s, h) -> {
-          shuttingDown = true;
-          schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
-          return Effect().stop();
-        })
+        .onCommand(HandOver.class, this::onHandOver)
         .build();
   }
 
@@ -332,7 +323,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
       case SYNCHRONIZE -> {
-        startOneTimeSync(decision, execute.replyTo());
+        startOneTimeSync(decision, execute.defaultUser(), execute.replyTo());
         yield Effect().none();
       }
     };
@@ -351,28 +342,47 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             replyTo));
   }
 
-  private void startOneTimeSync(MonitorCommands.Decision decision, ActorRef<Result> replyTo) {
-    String node = decision.destinationNode() == null ? settings.localNode() : decision.destinationNode();
+  /** SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. */
+  private void startOneTimeSync(MonitorCommands.Decision decision, String user, ActorRef<Result> replyTo) {
+    MonitorCommands.OneTime oneTime = decision.oneTime();
+    String node = oneTime.destinationNode() == null ? settings.localNode() : oneTime.destinationNode();
     FileSetScheduler.Destination destination = endpoints.get(node);
     if (destination == null) {
       watchNode(node);
       replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
       return;
     }
-    ctx.spawnAnonymous(
-        OneTimeSync.create(decision.oneTime(), destination, schedulerSettings.session(), replyTo),
-        akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
+        oneTime.options(), null, null, user == null ? null : logOf(user), null);
+    ctx.spawn(
+        SyncRun.create(request, runSettings, replyTo, finished -> new Result.Synchronized(
+            oneTime.source(), request.destinationName(), finished.result(), finished.warnings())),
+        "synchronize-" + (++oneTimeRuns));
   }
 
   // --- schedulers ---
 
-  private Effect<Event, MonitorState> onSyncStarted(MonitorState state, SyncStarted started) {
+  private Effect<Event, MonitorState> onReport(MonitorState state, FileSetScheduler.Report report) {
+    if (report instanceof FileSetScheduler.SyncStarted started) return onSyncStarted(started);
+    if (report instanceof FileSetScheduler.SyncEnded ended) return onSyncEnded(state, ended);
+    if (report instanceof FileSetScheduler.SyncProgress p) {
+      if (running.containsKey(p.fileSetId())) {
+        running.put(p.fileSetId(), new Result.Progress(p.startedMillis(), p.entries(), p.files(), p.bytes()));
+      }
+    } else if (report instanceof FileSetScheduler.NextRun n) {
+      if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
+      else nextRuns.put(n.fileSetId(), n.dueMillis());
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, MonitorState> onSyncStarted(FileSetScheduler.SyncStarted started) {
     running.put(started.fileSetId(), new Result.Progress(started.startedMillis(), 0, 0, 0));
     nextRuns.remove(started.fileSetId());
     return Effect().none();
   }
 
-  private Effect<Event, MonitorState> onSyncEnded(MonitorState state, SyncEnded ended) {
+  private Effect<Event, MonitorState> onSyncEnded(MonitorState state, FileSetScheduler.SyncEnded ended) {
     running.remove(ended.fileSetId());
     failures.remove(ended.key());
     FileSetConfig config = state.fileSets.get(ended.fileSetId());
@@ -402,7 +412,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     });
     if (shuttingDown) {
       answerShutdownWhenIdle();
-      return Effect().none();
+      return handingOver && schedulers.isEmpty() ? Effect().stop() : Effect().none();
     }
     int failed = failures.merge(t.key(), 1, Integer::sum);
     Duration delay = settings.retry().delayAfterFailure(failed);
@@ -450,7 +460,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         }
       } else if (schedulers.size() < settings.maxSchedulers()) {
         ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
-            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, ctx.getSelf(),
+            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, reports,
                 logOf(key.user()), schedulerSettings),
             "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
         ctx.watchWith(ref, new SchedulerTerminated(key, ref));
@@ -521,6 +531,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     return Effect().none();
   }
 
+  /**
+   * The singleton moves to another node: as at a shutdown, running syncs end at a file boundary;
+   * the monitor stops once its schedulers have, so the next one starts on a consistent journal.
+   */
+  private Effect<Event, MonitorState> onHandOver(MonitorState state, HandOver handOver) {
+    shuttingDown = true;
+    handingOver = true;
+    schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
+    return schedulers.isEmpty() ? Effect().stop() : Effect().none();
+  }
+
   private void answerShutdownWhenIdle() {
     if (!schedulers.isEmpty()) return;
     if (!shutdownWaiters.isEmpty()) ctx.getLog().info("node stopping: every scheduler has stopped");
@@ -548,7 +569,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       if (schedulers.containsKey(key)) {
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
       } else if (retryAt.containsKey(key)) {
-        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at " + Result.Views.time(retryAt.get(key));
+        s = "failed " + failures.getOrDefault(key, 0) + "x, retry at "
+            + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
       } else if (!endpoints.containsKey(key.destinationNode())) {
         s = "waiting for destination " + key.destinationNode();
       } else {

@@ -1,12 +1,17 @@
 package io.setsync.monitor;
 
-import io.setsync.console.Command;
-import io.setsync.console.Command.StatusObject;
-import io.setsync.console.HelpText;
+import io.setsync.command.HelpText;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
+import io.setsync.command.Statement;
+import io.setsync.command.SyncPaths;
 import io.setsync.log.LogRecord;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.SyncOptions;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +34,20 @@ final class MonitorCommands {
   /** What the monitor does about one command. */
   record Decision(
       Kind kind, Result result, List<Monitor.Event> events, String logUser, List<LogRecord> logRecords,
-      long fileSetId, int logLast, String destinationNode, OneTimeSync.Request oneTime) {
+      long fileSetId, int logLast, OneTime oneTime) {
 
     static Decision reply(Result result) {
-      return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null, null);
+      return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null);
     }
 
     static Decision persist(Result result, String logUser, LogRecord log, Monitor.Event... events) {
       return new Decision(Kind.PERSIST, result, List.of(events), logUser, log == null ? List.of() : List.of(log),
-          0, 0, null, null);
+          0, 0, null);
     }
   }
+
+  /** SYNCHRONIZE's request: an absolute source directory to a destination root on a node (null: this one). */
+  record OneTime(String source, String destinationNode, String destination, SyncOptions options) {}
 
   /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
   record LiveView(
@@ -57,41 +65,41 @@ final class MonitorCommands {
    *
    * @throws IllegalArgumentException when the command is refused; the message says why
    */
-  Decision decide(MonitorState state, Command command, String defaultUser, Function<MonitorState, LiveView> view) {
-    if (command instanceof Command.AddUser c) return addUser(state, c);
-    if (command instanceof Command.AlterUser c) return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER");
-    if (command instanceof Command.SuspendUser c) return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND");
-    if (command instanceof Command.ActivateUser c) return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE");
-    if (command instanceof Command.DeleteUser c) return deleteUser(state, c);
-    if (command instanceof Command.InfoUser c) {
+  Decision decide(MonitorState state, Statement command, String defaultUser, Function<MonitorState, LiveView> view) {
+    if (command instanceof Statement.AddUser c) return addUser(state, c);
+    if (command instanceof Statement.AlterUser c) return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER");
+    if (command instanceof Statement.SuspendUser c) return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND");
+    if (command instanceof Statement.ActivateUser c) return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE");
+    if (command instanceof Statement.DeleteUser c) return deleteUser(state, c);
+    if (command instanceof Statement.InfoUser c) {
       return Decision.reply(new Result.Users(c.name() == null
           ? List.copyOf(state.users.values()) : List.of(user(state, c.name()))));
     }
-    if (command instanceof Command.AddFileSet c) return addFileSet(state, FileSetConfig.create(defaultUser, c));
-    if (command instanceof Command.AlterFileSet c) {
+    if (command instanceof Statement.AddFileSet c) return addFileSet(state, FileSetConfig.create(defaultUser, c));
+    if (command instanceof Statement.AlterFileSet c) {
       return saveFileSet(state, c.id(), fileSet(state, c.id()).alter(c.settings()), "ALTER");
     }
-    if (command instanceof Command.SuspendFileSet c) {
+    if (command instanceof Statement.SuspendFileSet c) {
       return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), true), "SUSPEND");
     }
-    if (command instanceof Command.ActivateFileSet c) {
+    if (command instanceof Statement.ActivateFileSet c) {
       return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), false), "ACTIVATE");
     }
-    if (command instanceof Command.DeleteFileSet c) {
+    if (command instanceof Statement.DeleteFileSet c) {
       FileSetConfig f = fileSet(state, c.id());
       return Decision.persist(Result.Done.ok("SYNCFILESET " + c.id() + " deleted"), f.user(),
           MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id()), new Monitor.FileSetDeleted(c.id()));
     }
-    if (command instanceof Command.InfoFileSet c) return infoFileSet(state, c, view.apply(state));
-    if (command instanceof Command.AddBatch c) {
+    if (command instanceof Statement.InfoFileSet c) return infoFileSet(state, c, view.apply(state));
+    if (command instanceof Statement.AddBatch c) {
       if (state.batches.containsKey(c.id())) throw new IllegalArgumentException("BATCHID " + c.id() + " already exists");
       BatchConfig b = BatchConfig.create(c);
       return Decision.persist(Result.Done.ok("BATCHID " + b.id() + " added"), null, null, new Monitor.BatchSaved(b));
     }
-    if (command instanceof Command.AlterBatch c) return saveBatch(batch(state, c.id()).alter(c.settings()), "altered");
-    if (command instanceof Command.SuspendBatch c) return saveBatch(batchSuspended(batch(state, c.id()), true), "suspended");
-    if (command instanceof Command.ActivateBatch c) return saveBatch(batchSuspended(batch(state, c.id()), false), "activated");
-    if (command instanceof Command.DeleteBatch c) {
+    if (command instanceof Statement.AlterBatch c) return saveBatch(batch(state, c.id()).alter(c.settings()), "altered");
+    if (command instanceof Statement.SuspendBatch c) return saveBatch(batchSuspended(batch(state, c.id()), true), "suspended");
+    if (command instanceof Statement.ActivateBatch c) return saveBatch(batchSuspended(batch(state, c.id()), false), "activated");
+    if (command instanceof Statement.DeleteBatch c) {
       batch(state, c.id());
       List<Long> users = state.fileSetsOfBatch(c.id());
       if (!users.isEmpty()) {
@@ -100,27 +108,27 @@ final class MonitorCommands {
       }
       return Decision.persist(Result.Done.ok("BATCHID " + c.id() + " deleted"), null, null, new Monitor.BatchDeleted(c.id()));
     }
-    if (command instanceof Command.InfoBatch c) {
+    if (command instanceof Statement.InfoBatch c) {
       List<Result.BatchView> views = new ArrayList<>();
       for (BatchConfig b : c.id() == null ? state.batches.values() : List.of(batch(state, c.id()))) {
         views.add(new Result.BatchView(b.id(), b.suspended(), state.fileSetsOfBatch(b.id())));
       }
       return Decision.reply(new Result.Batches(views));
     }
-    if (command instanceof Command.Status c) return Decision.reply(status(state, c, view.apply(state)));
-    if (command instanceof Command.StartMonitor) {
+    if (command instanceof Statement.Status c) return Decision.reply(status(state, c, view.apply(state)));
+    if (command instanceof Statement.StartMonitor) {
       if (!state.stopped) return Decision.reply(Result.Done.ok("the monitor is already running"));
       return Decision.persist(Result.Done.ok("monitor started"), null, null, new Monitor.RunStateChanged(false));
     }
-    if (command instanceof Command.StopMonitor) {
+    if (command instanceof Statement.StopMonitor) {
       if (state.stopped) return Decision.reply(Result.Done.ok("the monitor is already stopped"));
       return Decision.persist(Result.Done.ok("monitor stopped: running syncs finish, no new ones start"), null, null,
           new Monitor.RunStateChanged(true));
     }
-    if (command instanceof Command.Help c) {
+    if (command instanceof Statement.Help c) {
       return Decision.reply(Result.Done.ok(c.topic() == null ? HelpText.general() : HelpText.forTopic(c.topic())));
     }
-    if (command instanceof Command.Env) {
+    if (command instanceof Statement.Env) {
       return Decision.reply(new Result.Env(Map.of(
           "node", settings.localNode(),
           "user", String.valueOf(defaultUser),
@@ -128,11 +136,12 @@ final class MonitorCommands {
           "max-schedulers", String.valueOf(settings.maxSchedulers()),
           "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
     }
-    if (command instanceof Command.Synchronize c) {
-      OneTimeSync.Request request = new OneTimeSync.Request(c.source(), c.destination(), syncOptions(c.settings()));
-      return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, c.destinationNode(), request);
+    if (command instanceof Statement.Synchronize c) {
+      requireApart(c.source(), c.destinationNode(), c.destination());
+      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), syncOptions(c.settings()));
+      return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
-    if (command instanceof Command.Nothing || command instanceof Command.Exit) {
+    if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
       return Decision.reply(Result.Done.ok(""));
     }
     throw new IllegalArgumentException(command.getClass().getSimpleName() + " is not a monitor command");
@@ -140,7 +149,7 @@ final class MonitorCommands {
 
   // --- users ---
 
-  private Decision addUser(MonitorState state, Command.AddUser c) {
+  private Decision addUser(MonitorState state, Statement.AddUser c) {
     if (state.users.containsKey(c.name())) throw new IllegalArgumentException("SYNCUSER " + c.name() + " already exists");
     UserConfig u = UserConfig.create(c);
     return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " added"), u.name(),
@@ -161,7 +170,7 @@ final class MonitorCommands {
         MonitorLog.config(null, verb + " SYNCUSER " + u.name()), new Monitor.UserSaved(u));
   }
 
-  private Decision deleteUser(MonitorState state, Command.DeleteUser c) {
+  private Decision deleteUser(MonitorState state, Statement.DeleteUser c) {
     user(state, c.name());
     List<Long> owned = state.fileSetsOfUser(c.name());
     if (!owned.isEmpty()) {
@@ -200,6 +209,7 @@ final class MonitorCommands {
     if (!f.batchId().isEmpty() && !state.batches.containsKey(f.batchId())) {
       throw new IllegalArgumentException("unknown BATCHID " + f.batchId() + "; ADD BATCHID " + f.batchId() + " first");
     }
+    requireApart(f.source(), f.destinationNode(), f.destination());
     for (String path : List.of(f.source(), f.destination())) {
       if (!user.allows(path)) {
         throw new IllegalArgumentException(path + " is outside the roots of SYNCUSER " + f.user() + " "
@@ -214,11 +224,11 @@ final class MonitorCommands {
     }
   }
 
-  private Decision infoFileSet(MonitorState state, Command.InfoFileSet c, LiveView live) {
+  private Decision infoFileSet(MonitorState state, Statement.InfoFileSet c, LiveView live) {
     if (c.logLast() != null) {
       if (c.id() == null) throw new IllegalArgumentException("LOG needs a SYNCFILESET id");
       FileSetConfig f = fileSet(state, c.id());
-      return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null, null);
+      return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null);
     }
     List<Result.FileSetView> views = new ArrayList<>();
     if (c.id() == null) state.fileSets.keySet().forEach(id -> views.add(view(state, id, live)));
@@ -231,7 +241,18 @@ final class MonitorCommands {
 
   // --- status ---
 
-  private Result status(MonitorState state, Command.Status c, LiveView live) {
+  /**
+   * Refuses a source and destination on this node of which one lies inside the other (the source
+   * is always this node's). On different nodes the same path names different trees.
+   */
+  private void requireApart(String source, String destinationNode, String destination) {
+    if (destinationNode != null && !destinationNode.equals(settings.localNode())) return;
+    SyncPaths.nestingProblem(Path.of(source), Path.of(destination)).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
+  }
+
+  private Result status(MonitorState state, Statement.Status c, LiveView live) {
     List<Result.SchedulerView> schedulerViews = new ArrayList<>();
     live.schedulerStates().forEach((key, s) -> {
       if (c.object() != StatusObject.BATCHID || c.id() == null || key.batchId().equals(c.id())) {

@@ -1,6 +1,9 @@
 package io.setsync.monitor;
 
 import io.setsync.CborSerializable;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,10 @@
 package io.setsync.monitor;
 
 import io.setsync.CborSerializable;
-import io.setsync.console.Command;
-import io.setsync.console.CommandOptions;
+import io.setsync.command.CommandOptions;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
+import io.setsync.schedule.FileSetConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +40,7 @@ public record UserConfig(String name, List<String> roots, boolean suspended)
    *
    * @throws IllegalArgumentException for a {@code NO} setting or an unknown option
    */
-  public static UserConfig create(Command.AddUser add) {
+  public static UserConfig create(Statement.AddUser add) {
     for (Setting s : add.settings()) {
       if (s.negated()) {
         throw new IllegalArgumentException("NO " + s.keyword() + " is only allowed in ALTER");

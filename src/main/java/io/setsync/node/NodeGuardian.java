@@ -2,7 +2,6 @@ package io.setsync.node;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -14,12 +13,12 @@ import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
 import io.setsync.monitor.Monitor;
 import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.SyncRun;
 import io.setsync.transfer.DestinationEndpoint;
-import io.setsync.transfer.SourceSession;
 
 /**
  * The root of a node's actors: its data endpoint (registered with the receptionist under the
- * node's name), the source sessions of one-time syncs, and, in a clustered node, the monitor
+ * node's name), the runs of one-time syncs, and, in a clustered node, the monitor
  * singleton and its proxy.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
@@ -31,11 +30,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   /** Replies with the monitor's singleton proxy (clustered nodes only). */
   public record GetMonitor(ActorRef<ActorRef<Monitor.Command>> replyTo) implements Command {}
 
-  public record Synchronize(
-      SourceSession.Request request,
-      SourceSession.Observer observer,
-      ActorRef<SourceSession.Outcome> replyTo)
-      implements Command {}
+  /** Runs one sync from this node (the CLI's, the benchmark's). */
+  public record Synchronize(SyncRun.Request request, ActorRef<SyncRun.Finished> replyTo) implements Command {}
 
   /** The role of the nodes that run the monitor and the schedulers (the console has its own). */
   public static final String NODE_ROLE = "node";
@@ -45,14 +41,14 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private final ActorRef<DestinationEndpoint.Command> endpoint;
-  private final SourceSession.Settings sessionSettings;
+  private final SyncRun.Settings runSettings;
   private final ActorRef<Monitor.Command> monitor;
   private long sessions;
 
   private NodeGuardian(ActorContext<Command> ctx, String nodeName, boolean clustered) {
     super(ctx);
     Config setsync = ctx.getSystem().settings().config().getConfig("setsync");
-    sessionSettings = SourceSession.Settings.from(setsync.getConfig("transfer"));
+    runSettings = SyncRun.Settings.from(setsync);
     endpoint =
         ctx.spawn(
             DestinationEndpoint.create(
@@ -93,11 +89,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   }
 
   private Behavior<Command> onSynchronize(Synchronize request) {
-    getContext()
-        .spawn(
-            SourceSession.create(request.request(), sessionSettings, request.observer(), request.replyTo()),
-            "source-session-" + (++sessions),
-            DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    getContext().spawn(SyncRun.create(request.request(), runSettings, request.replyTo()), "sync-" + (++sessions));
     return this;
   }
 }

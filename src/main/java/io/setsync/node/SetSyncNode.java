@@ -4,15 +4,17 @@ import akka.actor.Address;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
-import io.setsync.monitor.Monitor;
-import io.setsync.monitor.Result;
-import io.setsync.sync.Failures;
-import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.monitor.Monitor;
+import io.setsync.monitor.Result;
+import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.SyncRun;
+import io.setsync.sync.Failures;
 import io.setsync.transfer.DestinationEndpoint;
 import io.setsync.transfer.SourceSession;
 import java.io.IOException;
@@ -215,14 +217,30 @@ public final class SetSyncNode implements AutoCloseable {
     return system;
   }
 
-  /** Runs one file-set synchronization from this node. */
-  public CompletionStage<SourceSession.Outcome> synchronize(
-      SourceSession.Request request, SourceSession.Observer observer) {
+  /** Runs one synchronization from this node through a {@link SyncRun}: log, TRIGGER and all. */
+  public CompletionStage<SyncRun.Finished> run(SyncRun.Request request) {
     return AskPattern.ask(
         system,
-        replyTo -> new NodeGuardian.Synchronize(request, observer, replyTo),
+        replyTo -> new NodeGuardian.Synchronize(request, replyTo),
         Duration.ofDays(200), // the scheduler's limit is ~248 days; a sync ends long before
         system.scheduler());
+  }
+
+  /**
+   * Runs one synchronization to the endpoint the request names, no log, and answers with the
+   * session's outcome.
+   */
+  public CompletionStage<SourceSession.Outcome> synchronize(
+      SourceSession.Request request, SourceSession.Observer observer) {
+    SyncRun.Request run = new SyncRun.Request(request.sourceRoot(),
+        new FileSetScheduler.Destination(null, request.host(), request.port()), request.destinationRoot(),
+        request.options(), null, null, null, observer);
+    return run(run).thenApply(SyncRun.Finished::outcome);
+  }
+
+  /** This node's own data endpoint, as a one-time sync names its destination (no node name). */
+  public FileSetScheduler.Destination localDestination() {
+    return new FileSetScheduler.Destination(null, endpoint.getHostString(), endpoint.getPort());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.Assert.fail;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public class SetSyncTest {
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
 
       assertEquals(1, id);
-      assertEquals(once.text(), 0, once.code());
+      assertEquals(ResultText.of(once), 0, once.code());
       assertEquals(1, once.result().counts().copied());
       assertEquals("key = value", Files.readString(backupConf.resolve("app.conf")));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -3,8 +3,9 @@ package io.setsync.monitor;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
-import io.setsync.console.Command;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import java.util.List;
 import org.junit.Test;
 
@@ -12,15 +13,15 @@ public class BatchConfigTest {
 
   @Test
   public void createAlterRender() {
-    BatchConfig b = BatchConfig.create((Command.AddBatch) CommandParser.parse("ADD BATCHID nightly"));
+    BatchConfig b = BatchConfig.create((Statement.AddBatch) CommandParser.parse("ADD BATCHID nightly"));
     assertEquals(new BatchConfig("nightly", false), b);
     assertEquals("", b.optionText());
     BatchConfig s =
-        BatchConfig.create((Command.AddBatch) CommandParser.parse("ADD BATCHID nightly, SUSPEND"));
+        BatchConfig.create((Statement.AddBatch) CommandParser.parse("ADD BATCHID nightly, SUSPEND"));
     assertEquals(new BatchConfig("nightly", true), s);
     assertEquals("SUSPEND", s.optionText());
     assertEquals(b, s.alter(List.of(Setting.no("SUSPEND"))));
-    assertEquals(s, b.alter(((Command.AlterBatch) CommandParser.parse("ALTER BATCHID x, SUSPEND")).settings()));
+    assertEquals(s, b.alter(((Statement.AlterBatch) CommandParser.parse("ALTER BATCHID x, SUSPEND")).settings()));
   }
 
   @Test
@@ -35,6 +36,6 @@ public class BatchConfigTest {
             .getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> BatchConfig.create(new Command.AddBatch("a", List.of(Setting.no("SUSPEND")))));
+        () -> BatchConfig.create(new Statement.AddBatch("a", List.of(Setting.no("SUSPEND")))));
   }
 }

@@ -11,8 +11,10 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
 import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.SchedulerKey;
+import io.setsync.schedule.SyncResult;
 import io.setsync.sync.SyncCounts;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +60,7 @@ public class MonitorBehaviorTest {
   private static Monitor.Event persists(
       EventSourcedBehaviorTestKit<Monitor.Command, Monitor.Event, MonitorState> kit, String command) {
     var result = run(kit, command);
-    assertEquals(command + " -> " + result.reply().text(), 0, result.reply().code());
+    assertEquals(command + " -> " + io.setsync.console.ResultText.of(result.reply()), 0, result.reply().code());
     assertEquals(command, 1, result.events().size());
     return result.event();
   }
@@ -67,9 +69,9 @@ public class MonitorBehaviorTest {
   private static String refused(
       EventSourcedBehaviorTestKit<Monitor.Command, Monitor.Event, MonitorState> kit, String command) {
     var result = run(kit, command);
-    assertEquals(command + " -> " + result.reply().text(), 2, result.reply().code());
+    assertEquals(command + " -> " + io.setsync.console.ResultText.of(result.reply()), 2, result.reply().code());
     assertTrue(command, result.hasNoEvents());
-    return result.reply().text();
+    return io.setsync.console.ResultText.of(result.reply());
   }
 
   @Test
@@ -167,14 +169,14 @@ public class MonitorBehaviorTest {
     SchedulerKey key = new SchedulerKey("tester", "testnode", "");
     SyncResult result = new SyncResult(1_000, 2_000, new SyncCounts(3, 2, 10, 0, 1, 0, 0), 0, null);
 
-    var first = kit.runCommand(new Monitor.SyncEnded(key, 1, result));
+    var first = kit.runCommand(new Monitor.SchedulerReported(new io.setsync.schedule.FileSetScheduler.SyncEnded(key, 1, result)));
     assertEquals(2, first.events().size());
     assertEquals(new Monitor.SyncRecorded(1, result), first.events().get(0));
     assertTrue(((Monitor.FileSetSaved) first.events().get(1)).config().suspended());
     assertEquals(List.of(new Monitor.SyncRecorded(2, result)),
-        kit.runCommand(new Monitor.SyncEnded(key, 2, result)).events());
+        kit.runCommand(new Monitor.SchedulerReported(new io.setsync.schedule.FileSetScheduler.SyncEnded(key, 2, result))).events());
     assertTrue("a file set deleted meanwhile records nothing",
-        kit.runCommand(new Monitor.SyncEnded(key, 9, result)).hasNoEvents());
+        kit.runCommand(new Monitor.SchedulerReported(new io.setsync.schedule.FileSetScheduler.SyncEnded(key, 9, result))).hasNoEvents());
 
     MonitorState recovered = kit.restart().state();
     assertEquals(result, recovered.lastResults.get(1L));
@@ -199,7 +201,7 @@ public class MonitorBehaviorTest {
       EventSourcedBehaviorTestKit<Monitor.Command, Monitor.Event, MonitorState> kit) {
     var read = run(kit, "INFO SYNCFILESET 1, LOG LAST 10");
     assertTrue(read.hasNoEvents());
-    assertEquals(read.reply().text(), 0, read.reply().code());
+    assertEquals(io.setsync.console.ResultText.of(read.reply()), 0, read.reply().code());
     return ((Result.Log) read.reply()).records().stream()
         .map(r -> String.join(" ", List.of(r.text().split(" ")).subList(0, 3)))
         .toList();
@@ -230,7 +232,7 @@ public class MonitorBehaviorTest {
     // The user's log (a child of the monitor) lived through the restart and still answers.
     execute(monitor, replies, "INFO SYNCFILESET 1, LOG LAST 10");
     Result log = replies.expectMessageClass(Result.class, PATIENCE);
-    assertEquals(log.text(), 0, log.code());
+    assertEquals(io.setsync.console.ResultText.of(log), 0, log.code());
     assertEquals(1, ((Result.Log) log).records().size());
   }
 
@@ -253,7 +255,7 @@ public class MonitorBehaviorTest {
     assertEquals(0, replies.expectMessageClass(Result.class, PATIENCE).code());
     execute(monitor, replies, "INFO SYNCFILESET 1, LOG LAST 10");
     Result log = replies.expectMessageClass(Result.class, PATIENCE);
-    assertEquals(log.text(), 0, log.code());
+    assertEquals(io.setsync.console.ResultText.of(log), 0, log.code());
     assertEquals(1, ((Result.Log) log).records().size());
   }
 

@@ -4,8 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
 import io.setsync.schedule.RetryPolicy;
+import io.setsync.schedule.SchedulerKey;
 import java.util.Map;
 import org.junit.Test;
 
@@ -47,6 +48,24 @@ public class MonitorCommandsTest {
     } catch (IllegalArgumentException e) {
       assertTrue(e.getMessage(), e.getMessage().contains(why));
     }
+  }
+
+  @Test
+  public void aDestinationInsideItsSourceOnTheSameNodeIsRefusedAndNothingIsSaved() {
+    apply("ADD SYNCUSER tester");
+    refused("ADD SYNCFILESET /data/app TO /data/app/copy", "destination /data/app/copy is inside the source /data/app");
+    refused("ADD SYNCFILESET /data/app TO here:/data", "source /data/app is inside the destination /data");
+    refused("ADD SYNCFILESET /data/app TO /data/app", "the same directory");
+    assertTrue(state.fileSets.isEmpty());
+    refused("SYNCHRONIZE /data/app TO /data/app/copy", "destination /data/app/copy is inside the source /data/app");
+    refused("SYNCHRONIZE /data/app TO here:/data/app", "the same directory");
+  }
+
+  @Test
+  public void nestedPathsOnDifferentNodesAreDifferentTrees() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /data/app TO other:/data/app");
+    assertEquals(MonitorCommands.Kind.SYNCHRONIZE, decide("SYNCHRONIZE /data TO other:/data/copy").kind());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import akka.actor.Kill;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.Adapter;
@@ -12,8 +13,11 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
+import io.setsync.console.ResultText;
 import io.setsync.node.SetSyncNode;
+import io.setsync.schedule.FileSetConfig;
+import io.setsync.schedule.SyncResult;
 import io.setsync.transfer.DestinationEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +68,7 @@ public class MonitorTest {
 
   private Result ok(String command) throws Exception {
     Result result = run(command);
-    assertEquals(command + " -> " + result.text(), 0, result.code());
+    assertEquals(command + " -> " + ResultText.of(result), 0, result.code());
     return result;
   }
 
@@ -76,7 +80,7 @@ public class MonitorTest {
       if (condition.test(status)) return status;
       Thread.sleep(100);
     }
-    throw new AssertionError(what + "; last status:\n" + (status == null ? "none" : status.text()));
+    throw new AssertionError(what + "; last status:\n" + (status == null ? "none" : ResultText.of(status)));
   }
 
   private static Result.FileSetView fileSet(Result.Status status, long id) {
@@ -129,7 +133,7 @@ public class MonitorTest {
     Result.Status status = awaitStatus("a recorded result", s -> fileSet(s, 1).last().counts().scanned() == 2);
     assertEquals(0, fileSet(status, 1).last().code());
     Result.Log log = (Result.Log) ok("INFO SYNCFILESET 1, LOG LAST 100");
-    assertTrue(log.text(), log.text().contains("sync ended"));
+    assertTrue(ResultText.of(log), ResultText.of(log).contains("sync ended"));
   }
 
   @Test
@@ -166,14 +170,14 @@ public class MonitorTest {
     awaitStatus("restarted at once", s -> fileSet(s, 1).state().equals("scheduled"));
     killSchedulers();
     Result.Status failed = awaitStatus("second failure waits", s -> fileSet(s, 1).state().startsWith("failed 2x, retry at"));
-    assertTrue(failed.text(), failed.monitor().schedulers() == 1);
+    assertTrue(ResultText.of(failed), failed.monitor().schedulers() == 1);
   }
 
   private void awaitLog(String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String log = "";
     while (System.nanoTime() < deadline) {
-      log = ok("INFO SYNCFILESET 1, LOG LAST 100").text();
+      log = ResultText.of(ok("INFO SYNCFILESET 1, LOG LAST 100"));
       if (log.contains(text)) return;
       Thread.sleep(100);
     }
@@ -187,6 +191,90 @@ public class MonitorTest {
   }
 
   @Test
+  public void synchronizeThroughTheNodeLogsRunsItsTriggerAndShowsItsWarnings() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Path marker = tmp.getRoot().toPath().resolve("trigger-ran");
+    Files.writeString(src.resolve("one.txt"), "1");
+    Files.writeString(src.resolve("busy.log"), "busy");
+    Process holder = new ProcessBuilder("/bin/sh", "-c", "exec 3>>busy.log; echo ready; exec sleep 600")
+        .directory(src.toFile()).redirectErrorStream(true).start();
+    try {
+      assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+      Result result = runLong("SYNCHRONIZE " + src + " TO " + dst + ", TRIGGER \"echo copied $1 > " + marker + "\"");
+
+      assertEquals(ResultText.of(result), 1, result.code());
+      assertTrue("the console sees the per-file warning:\n" + ResultText.of(result),
+          ResultText.of(result).contains("warning: busy.log: not copied: open for writing"));
+      assertEquals("1", Files.readString(dst.resolve("one.txt")));
+      assertEquals("the TRIGGER ran", "copied 1\n", Files.readString(marker));
+      String log = userLog("tester");
+      assertTrue(log, log.contains("sync started: " + src + " TO testnode:" + dst));
+      assertTrue(log, log.contains("busy.log: not copied: open for writing"));
+      assertTrue(log, log.contains("trigger exit 0"));
+      assertTrue(log, log.contains("sync ended: scanned"));
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+  }
+
+  /** A command that may take longer than the usual answer (a SYNCHRONIZE). */
+  private Result runLong(String command) throws Exception {
+    ActorRef<Monitor.Command> monitor = node.monitor().orElseThrow();
+    return AskPattern.<Monitor.Command, Result>ask(
+            monitor, r -> new Monitor.Execute(CommandParser.parse(command), "tester", r), Duration.ofSeconds(60),
+            node.system().scheduler())
+        .toCompletableFuture()
+        .get(65, TimeUnit.SECONDS);
+  }
+
+  /** The whole log of a sync user, one-time syncs included, read from its SyncLog actor. */
+  private String userLog(String user) throws Exception {
+    akka.actor.ActorRef classic = Adapter.toClassic(node.system()).actorSelection("/system/*/monitor/log-" + user)
+        .resolveOne(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    ActorRef<io.setsync.log.SyncLog.Command> log = Adapter.toTyped(classic);
+    io.setsync.log.SyncLog.Records records = AskPattern.<io.setsync.log.SyncLog.Command, io.setsync.log.SyncLog.Records>ask(
+            log, r -> new io.setsync.log.SyncLog.Read(null, 100, r), Duration.ofSeconds(10), node.system().scheduler())
+        .toCompletableFuture()
+        .get(15, TimeUnit.SECONDS);
+    StringBuilder text = new StringBuilder();
+    records.records().forEach(r -> text.append(r.text()).append('\n'));
+    return text.toString();
+  }
+
+  @Test
+  public void aHandOverEndsTheRunningSyncAtAFileBoundaryAndRecordsIt() throws Exception {
+    Path home = tmp.newFolder("home").toPath();
+    start(home, Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 30; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
+
+    ActorRef<Object> monitorItself = monitorActor();
+    node.monitor().orElseThrow().tell(Monitor.HandOver.INSTANCE);
+    TestProbe.create(node.system()).expectTerminated(monitorItself, Duration.ofSeconds(30));
+    // The node's own shutdown asks the (now absent) monitor first and waits out that ask.
+    node.close();
+    node.system().getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
+
+    start(home, Map.of());
+    SyncResult last = ((Result.FileSets) ok("INFO SYNCFILESET 1")).fileSets().get(0).last();
+    assertTrue("the stopped run was recorded before the monitor handed over", last != null);
+    assertTrue(last.failure(), last.failure().startsWith("stopped at a file boundary"));
+  }
+
+  /** The monitor actor itself, behind the singleton proxy. */
+  private ActorRef<Object> monitorActor() throws Exception {
+    akka.actor.ActorRef classic = Adapter.toClassic(node.system()).actorSelection("/system/*/monitor")
+        .resolveOne(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    return Adapter.toTyped(classic);
+  }
+
+  @Test
   public void tooManySchedulersIsAClearError() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of("setsync.monitor.max-schedulers", 1));
     ok("ADD SYNCUSER tester");
@@ -194,7 +282,7 @@ public class MonitorTest {
     ok("ADD SYNCFILESET /nowhere/a TO /nowhere/b");
     Result refused = run("ADD SYNCFILESET /nowhere/c TO /nowhere/d, BATCHID other");
     assertEquals(2, refused.code());
-    assertTrue(refused.text(), refused.text().contains("1 schedulers are the most allowed"));
+    assertTrue(ResultText.of(refused), ResultText.of(refused).contains("1 schedulers are the most allowed"));
     ok("ADD SYNCFILESET /nowhere/e TO /nowhere/f");
   }
 }

@@ -5,8 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.console.Command;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
+import io.setsync.schedule.FileSetConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Test;
@@ -14,12 +16,12 @@ import org.junit.Test;
 public class UserConfigTest {
 
   private static UserConfig add(String line) {
-    return UserConfig.create((Command.AddUser) CommandParser.parse(line));
+    return UserConfig.create((Statement.AddUser) CommandParser.parse(line));
   }
 
   private static UserConfig alter(UserConfig user, String options) {
     return user.alter(
-        ((Command.AlterUser) CommandParser.parse("ALTER SYNCUSER x, " + options)).settings());
+        ((Statement.AlterUser) CommandParser.parse("ALTER SYNCUSER x, " + options)).settings());
   }
 
   @Test
@@ -70,10 +72,10 @@ public class UserConfigTest {
     UserConfig u = add("ADD SYNCUSER alice, ROOT /data, ROOT /backup");
     FileSetConfig inside =
         FileSetConfig.create(
-            "alice", (Command.AddFileSet) CommandParser.parse("ADD SYNCFILESET /data/x TO n:/backup/x"));
+            "alice", (Statement.AddFileSet) CommandParser.parse("ADD SYNCFILESET /data/x TO n:/backup/x"));
     FileSetConfig outside =
         FileSetConfig.create(
-            "alice", (Command.AddFileSet) CommandParser.parse("ADD SYNCFILESET /data/x TO /etc"));
+            "alice", (Statement.AddFileSet) CommandParser.parse("ADD SYNCFILESET /data/x TO /etc"));
     assertTrue(u.allows(inside));
     assertFalse(u.allows(outside));
     assertEquals(Duration.ofMinutes(5), inside.interval());
@@ -87,7 +89,7 @@ public class UserConfigTest {
         "NO ROOT is only allowed in ALTER",
         assertThrows(
                 IllegalArgumentException.class,
-                () -> UserConfig.create(new Command.AddUser("a", List.of(Setting.no("ROOT")))))
+                () -> UserConfig.create(new Statement.AddUser("a", List.of(Setting.no("ROOT")))))
             .getMessage());
     assertEquals(
         "unknown SYNCUSER option \"PURGE\"",

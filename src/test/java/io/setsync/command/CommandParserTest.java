@@ -1,12 +1,12 @@
-package io.setsync.console;
+package io.setsync.command;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.console.Command.StatusObject;
-import io.setsync.monitor.Setting;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.options.OptionRegistry;
 import io.setsync.options.OptionSpec;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.junit.Test;
 
 public class CommandParserTest {
 
-  private static Command parse(String line) {
+  private static Statement parse(String line) {
     return CommandParser.parse(line);
   }
 
@@ -31,9 +31,9 @@ public class CommandParserTest {
   @Test
   public void blankLinesAndCommentsAreNothing() {
     for (String line : List.of("", "   ", "\t\n", "-- a comment", "  # another", "#", "--")) {
-      assertSame(line, Command.Nothing.INSTANCE, parse(line));
+      assertSame(line, Statement.Nothing.INSTANCE, parse(line));
     }
-    assertSame(Command.Nothing.INSTANCE, parse(null));
+    assertSame(Statement.Nothing.INSTANCE, parse(null));
   }
 
   // ---- SYNCHRONIZE ----
@@ -41,16 +41,16 @@ public class CommandParserTest {
   @Test
   public void synchronize() {
     assertEquals(
-        new Command.Synchronize("/src", null, "/dst", List.of()), parse("SYNCHRONIZE /src TO /dst"));
+        new Statement.Synchronize("/src", null, "/dst", List.of()), parse("SYNCHRONIZE /src TO /dst"));
     assertEquals(
-        new Command.Synchronize("/src", null, "/dst", List.of()),
+        new Statement.Synchronize("/src", null, "/dst", List.of()),
         parse("  synchronize   /src   to   /dst  "));
     assertEquals(
-        new Command.Synchronize(
+        new Statement.Synchronize(
             "/a b", "backup", "/x,y", List.of(Setting.of("PURGE"), Setting.of("EXCLUDE", "*.tmp"))),
         parse("Synchronize '/a b' To backup:\"/x,y\", purge, Exclude \"*.tmp\""));
     assertEquals(
-        new Command.Synchronize(
+        new Statement.Synchronize(
             "/s",
             null,
             "/d",
@@ -75,7 +75,7 @@ public class CommandParserTest {
       if (spec.argKind().takesValue() && !spec.valueOptional()) {
         continue; // a value is needed: covered by the explicit tests
       }
-      Command.Synchronize s = (Command.Synchronize) parse(line);
+      Statement.Synchronize s = (Statement.Synchronize) parse(line);
       assertEquals(List.of(Setting.of(spec.keyword())), s.settings());
     }
   }
@@ -95,7 +95,7 @@ public class CommandParserTest {
   }
 
   private static void assertDest(String node, String path, String written) {
-    Command.Synchronize s = (Command.Synchronize) parse("SYNCHRONIZE /s TO " + written);
+    Statement.Synchronize s = (Statement.Synchronize) parse("SYNCHRONIZE /s TO " + written);
     assertEquals(written, node, s.destinationNode());
     assertEquals(written, path, s.destination());
   }
@@ -178,7 +178,7 @@ public class CommandParserTest {
         "NO removes an option in ALTER commands only, got \"NO\" at column 23",
         23);
     assertError(head + "NO", "NO removes an option in ALTER commands only, got \"NO\" at column 23", 23);
-    Command.Synchronize off = (Command.Synchronize) parse(head + "NO ALLHARDLINKS");
+    Statement.Synchronize off = (Statement.Synchronize) parse(head + "NO ALLHARDLINKS");
     assertEquals(List.of(Setting.no("ALLHARDLINKS")), off.settings());
     assertError(head + "ALLHARDLINKS, NO ALLHARDLINKS",
         "option ALLHARDLINKS both given and removed with NO: \"NO\" at column 37", 37);
@@ -195,10 +195,10 @@ public class CommandParserTest {
   @Test
   public void addFileSet() {
     assertEquals(
-        new Command.AddFileSet("/src", "backup", "/dst", List.of()),
+        new Statement.AddFileSet("/src", "backup", "/dst", List.of()),
         parse("ADD SYNCFILESET /src TO backup:/dst"));
     assertEquals(
-        new Command.AddFileSet(
+        new Statement.AddFileSet(
             "/src",
             null,
             "/dst",
@@ -217,7 +217,7 @@ public class CommandParserTest {
                 + " batchid nightly, suspend, autosuspend, user alice, purge, exclude '*.tmp'"));
     assertEquals(
         List.of(Setting.of("INTERVAL", "5m")),
-        ((Command.AddFileSet) parse("ADD SYNCFILESET /s TO /d, INTERVAL 5m")).settings());
+        ((Statement.AddFileSet) parse("ADD SYNCFILESET /s TO /d, INTERVAL 5m")).settings());
   }
 
   @Test
@@ -280,7 +280,7 @@ public class CommandParserTest {
   @Test
   public void alterFileSet() {
     assertEquals(
-        new Command.AlterFileSet(
+        new Statement.AlterFileSet(
             12,
             List.of(
                 Setting.no("PURGE"),
@@ -294,7 +294,7 @@ public class CommandParserTest {
             "ALTER SYNCFILESET 12, NO PURGE, INTERVAL 1 HOUR, no start, No Exclude,"
                 + " EXCLUDEPURGE a, EXCLUDEPURGE b, STOP 10:00"));
     assertEquals(
-        new Command.AlterFileSet(7, List.of(Setting.no("SUSPEND"), Setting.no("BATCHID"))),
+        new Statement.AlterFileSet(7, List.of(Setting.no("SUSPEND"), Setting.no("BATCHID"))),
         parse("alter syncfileset 007, no suspend, no batchid"));
   }
 
@@ -332,14 +332,14 @@ public class CommandParserTest {
 
   @Test
   public void otherFileSetCommands() {
-    assertEquals(new Command.DeleteFileSet(5), parse("DELETE SYNCFILESET 5"));
-    assertEquals(new Command.SuspendFileSet(5), parse("suspend syncfileset 5"));
-    assertEquals(new Command.ActivateFileSet(5), parse("Activate SyncFileSet 5"));
-    assertEquals(new Command.InfoFileSet(null, null), parse("INFO SYNCFILESET"));
-    assertEquals(new Command.InfoFileSet(5L, null), parse("INFO SYNCFILESET 5"));
-    assertEquals(new Command.InfoFileSet(5L, 20), parse("INFO SYNCFILESET 5, LOG"));
-    assertEquals(new Command.InfoFileSet(5L, 100), parse("info syncfileset 5, log last 100"));
-    assertEquals(new Command.InfoFileSet(null, 3), parse("INFO SYNCFILESET, LOG LAST 3"));
+    assertEquals(new Statement.DeleteFileSet(5), parse("DELETE SYNCFILESET 5"));
+    assertEquals(new Statement.SuspendFileSet(5), parse("suspend syncfileset 5"));
+    assertEquals(new Statement.ActivateFileSet(5), parse("Activate SyncFileSet 5"));
+    assertEquals(new Statement.InfoFileSet(null, null), parse("INFO SYNCFILESET"));
+    assertEquals(new Statement.InfoFileSet(5L, null), parse("INFO SYNCFILESET 5"));
+    assertEquals(new Statement.InfoFileSet(5L, 20), parse("INFO SYNCFILESET 5, LOG"));
+    assertEquals(new Statement.InfoFileSet(5L, 100), parse("info syncfileset 5, log last 100"));
+    assertEquals(new Statement.InfoFileSet(null, 3), parse("INFO SYNCFILESET, LOG LAST 3"));
     assertError(
         "DELETE SYNCFILESET 5, PURGE",
         "DELETE SYNCFILESET takes no options, got \"PURGE\" at column 23",
@@ -366,22 +366,22 @@ public class CommandParserTest {
 
   @Test
   public void users() {
-    assertEquals(new Command.AddUser("alice", List.of()), parse("ADD SYNCUSER alice"));
+    assertEquals(new Statement.AddUser("alice", List.of()), parse("ADD SYNCUSER alice"));
     assertEquals(
-        new Command.AddUser(
+        new Statement.AddUser(
             "Bob_2.x-y",
             List.of(Setting.of("ROOT", "/data"), Setting.of("ROOT", "/my files"), Setting.of("SUSPEND"))),
         parse("add syncuser Bob_2.x-y, root /data, ROOT '/my files', suspend"));
     assertEquals(
-        new Command.AlterUser("alice", List.of(Setting.no("ROOT"), Setting.no("SUSPEND"))),
+        new Statement.AlterUser("alice", List.of(Setting.no("ROOT"), Setting.no("SUSPEND"))),
         parse("ALTER SYNCUSER alice, NO ROOT, NO SUSPEND"));
-    assertEquals(new Command.DeleteUser("alice"), parse("DELETE SYNCUSER alice"));
-    assertEquals(new Command.InfoUser("alice"), parse("INFO SYNCUSER alice"));
-    assertEquals(new Command.InfoUser(null), parse("info syncuser"));
-    assertEquals(new Command.SuspendUser("alice"), parse("SUSPEND SYNCUSER alice"));
-    assertEquals(new Command.ActivateUser("alice"), parse("ACTIVATE SYNCUSER alice"));
+    assertEquals(new Statement.DeleteUser("alice"), parse("DELETE SYNCUSER alice"));
+    assertEquals(new Statement.InfoUser("alice"), parse("INFO SYNCUSER alice"));
+    assertEquals(new Statement.InfoUser(null), parse("info syncuser"));
+    assertEquals(new Statement.SuspendUser("alice"), parse("SUSPEND SYNCUSER alice"));
+    assertEquals(new Statement.ActivateUser("alice"), parse("ACTIVATE SYNCUSER alice"));
     assertEquals(
-        new Command.AddUser("a", List.of()), parse("ADD SYNCUSER a")); // one letter is enough
+        new Statement.AddUser("a", List.of()), parse("ADD SYNCUSER a")); // one letter is enough
   }
 
   @Test
@@ -416,18 +416,18 @@ public class CommandParserTest {
 
   @Test
   public void batches() {
-    assertEquals(new Command.AddBatch("nightly", List.of()), parse("ADD BATCHID nightly"));
+    assertEquals(new Statement.AddBatch("nightly", List.of()), parse("ADD BATCHID nightly"));
     assertEquals(
-        new Command.AddBatch("nightly", List.of(Setting.of("SUSPEND"))),
+        new Statement.AddBatch("nightly", List.of(Setting.of("SUSPEND"))),
         parse("ADD BATCHID nightly, SUSPEND"));
     assertEquals(
-        new Command.AlterBatch("nightly", List.of(Setting.no("SUSPEND"))),
+        new Statement.AlterBatch("nightly", List.of(Setting.no("SUSPEND"))),
         parse("alter batchid nightly, no suspend"));
-    assertEquals(new Command.DeleteBatch("nightly"), parse("DELETE BATCHID nightly"));
-    assertEquals(new Command.InfoBatch("nightly"), parse("INFO BATCHID nightly"));
-    assertEquals(new Command.InfoBatch(null), parse("INFO BATCHID"));
-    assertEquals(new Command.SuspendBatch("nightly"), parse("SUSPEND BATCHID nightly"));
-    assertEquals(new Command.ActivateBatch("nightly"), parse("ACTIVATE BATCHID nightly"));
+    assertEquals(new Statement.DeleteBatch("nightly"), parse("DELETE BATCHID nightly"));
+    assertEquals(new Statement.InfoBatch("nightly"), parse("INFO BATCHID nightly"));
+    assertEquals(new Statement.InfoBatch(null), parse("INFO BATCHID"));
+    assertEquals(new Statement.SuspendBatch("nightly"), parse("SUSPEND BATCHID nightly"));
+    assertEquals(new Statement.ActivateBatch("nightly"), parse("ACTIVATE BATCHID nightly"));
     assertError("ADD BATCHID nightly, PURGE", "unknown option \"PURGE\" at column 22", 22);
     assertError("ADD BATCHID", "expected a batch id after BATCHID at column 12", 12);
     assertError("ADD BATCHID -x", "bad batch id \"-x\" (a name is a letter followed by up to 63"
@@ -451,13 +451,13 @@ public class CommandParserTest {
 
   @Test
   public void status() {
-    assertEquals(new Command.Status(StatusObject.AUTOSYNC, null, false), parse("STATUS AUTOSYNC"));
-    assertEquals(new Command.Status(StatusObject.AUTOSYNC, null, true), parse("status autosync, detail"));
-    assertEquals(new Command.Status(StatusObject.SYNC, null, false), parse("STATUS SYNC"));
-    assertEquals(new Command.Status(StatusObject.SYNC, "alice", true), parse("STATUS SYNC alice, DETAIL"));
-    assertEquals(new Command.Status(StatusObject.BATCHID, "nightly", false), parse("STATUS BATCHID nightly"));
-    assertEquals(new Command.Status(StatusObject.SYNCFILESET, "7", true), parse("STATUS SYNCFILESET 007, Detail"));
-    assertEquals(new Command.Status(StatusObject.SYNCFILESET, null, false), parse("STATUS SYNCFILESET"));
+    assertEquals(new Statement.Status(StatusObject.AUTOSYNC, null, false), parse("STATUS AUTOSYNC"));
+    assertEquals(new Statement.Status(StatusObject.AUTOSYNC, null, true), parse("status autosync, detail"));
+    assertEquals(new Statement.Status(StatusObject.SYNC, null, false), parse("STATUS SYNC"));
+    assertEquals(new Statement.Status(StatusObject.SYNC, "alice", true), parse("STATUS SYNC alice, DETAIL"));
+    assertEquals(new Statement.Status(StatusObject.BATCHID, "nightly", false), parse("STATUS BATCHID nightly"));
+    assertEquals(new Statement.Status(StatusObject.SYNCFILESET, "7", true), parse("STATUS SYNCFILESET 007, Detail"));
+    assertEquals(new Statement.Status(StatusObject.SYNCFILESET, null, false), parse("STATUS SYNCFILESET"));
     assertError("STATUS", "expected AUTOSYNC, SYNC, BATCHID or SYNCFILESET after STATUS at column 7", 7);
     assertError("STATUS MONITOR",
         "expected AUTOSYNC, SYNC, BATCHID or SYNCFILESET after STATUS, got \"MONITOR\" at column 8", 8);
@@ -470,14 +470,14 @@ public class CommandParserTest {
 
   @Test
   public void monitorEnvHelpExit() {
-    assertSame(Command.StartMonitor.INSTANCE, parse("START MONITOR"));
-    assertSame(Command.StopMonitor.INSTANCE, parse("stop monitor"));
-    assertSame(Command.Env.INSTANCE, parse("Env"));
-    assertSame(Command.Exit.INSTANCE, parse("EXIT"));
-    assertSame(Command.Exit.INSTANCE, parse("quit"));
-    assertEquals(new Command.Help(null), parse("HELP"));
-    assertEquals(new Command.Help("add"), parse("help add"));
-    assertEquals(new Command.Help("ADD SYNCFILESET"), parse("HELP ADD   SYNCFILESET"));
+    assertSame(Statement.StartMonitor.INSTANCE, parse("START MONITOR"));
+    assertSame(Statement.StopMonitor.INSTANCE, parse("stop monitor"));
+    assertSame(Statement.Env.INSTANCE, parse("Env"));
+    assertSame(Statement.Exit.INSTANCE, parse("EXIT"));
+    assertSame(Statement.Exit.INSTANCE, parse("quit"));
+    assertEquals(new Statement.Help(null), parse("HELP"));
+    assertEquals(new Statement.Help("add"), parse("help add"));
+    assertEquals(new Statement.Help("ADD SYNCFILESET"), parse("HELP ADD   SYNCFILESET"));
     assertError("START", "expected MONITOR after START at column 6", 6);
     assertError("STOP MONITOR now", "unexpected word \"now\" at column 14", 14);
     assertError("START AUTOSYNC", "expected MONITOR after START, got \"AUTOSYNC\" at column 7", 7);

@@ -1,6 +1,6 @@
-package io.setsync.console;
+package io.setsync.command;
 
-import io.setsync.console.CommandOptions.Spec;
+import io.setsync.command.CommandOptions.Spec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.setsync.monitor;
+package io.setsync.schedule;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
@@ -6,8 +6,9 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import io.setsync.console.Command;
-import io.setsync.console.CommandParser;
+import io.setsync.command.CommandParser;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import io.setsync.options.MaxPurge;
 import io.setsync.options.SyncOptions;
 import java.time.Duration;
@@ -20,12 +21,12 @@ import org.junit.Test;
 public class FileSetConfigTest {
 
   private static FileSetConfig add(String line) {
-    return FileSetConfig.create("console", (Command.AddFileSet) CommandParser.parse(line));
+    return FileSetConfig.create("console", (Statement.AddFileSet) CommandParser.parse(line));
   }
 
   private static FileSetConfig alter(FileSetConfig config, String options) {
-    Command.AlterFileSet alter =
-        (Command.AlterFileSet) CommandParser.parse("ALTER SYNCFILESET 1, " + options);
+    Statement.AlterFileSet alter =
+        (Statement.AlterFileSet) CommandParser.parse("ALTER SYNCFILESET 1, " + options);
     return config.alter(alter.settings());
   }
 
@@ -163,13 +164,13 @@ public class FileSetConfigTest {
         "NO PURGE is only allowed in ALTER",
         () ->
             FileSetConfig.create(
-                "u", new Command.AddFileSet("/s", null, "/d", List.of(Setting.no("PURGE")))));
+                "u", new Statement.AddFileSet("/s", null, "/d", List.of(Setting.no("PURGE")))));
     assertRefused(
         "unknown option \"FROB\"", () -> plain.alter(List.of(Setting.of("FROB", "x"))));
     assertRefused(
         "bad user name \"1x\": a name is a letter followed by up to 63 letters, digits, '_', '.' or"
             + " '-'",
-        () -> FileSetConfig.create("1x", new Command.AddFileSet("/s", null, "/d", List.of())));
+        () -> FileSetConfig.create("1x", new Statement.AddFileSet("/s", null, "/d", List.of())));
     assertRefused(
         "option MAXPURGE got bad value \"x\" (expected N or N%, N a whole number)",
         () -> plain.alter(List.of(Setting.of("MAXPURGE", "x"))));
@@ -182,7 +183,7 @@ public class FileSetConfigTest {
         () -> plain.alter(List.of(Setting.of("INTERVAL", "0 s"))));
     assertRefused(
         "bad path \"d\": must be an absolute path, starting with '/'",
-        () -> FileSetConfig.create("u", new Command.AddFileSet("/s", null, "d", List.of())));
+        () -> FileSetConfig.create("u", new Statement.AddFileSet("/s", null, "d", List.of())));
   }
 
   @Test
@@ -196,8 +197,8 @@ public class FileSetConfigTest {
     assertEquals(false, alter(on, "NO ALLHARDLINKS").sync().allHardLinks());
     assertEquals(true, alter(off, "ALLHARDLINKS").sync().allHardLinks());
     assertRefused("NO PURGE is only allowed in ALTER",
-        () -> FileSetConfig.create("console", new Command.AddFileSet("/s", null, "/d",
-            List.of(io.setsync.monitor.Setting.no("PURGE")))));
+        () -> FileSetConfig.create("console", new Statement.AddFileSet("/s", null, "/d",
+            List.of(io.setsync.command.Setting.no("PURGE")))));
   }
 
   @Test
@@ -229,7 +230,7 @@ public class FileSetConfigTest {
     return out;
   }
 
-  static FileSetConfig randomConfig(Random r) {
+  public static FileSetConfig randomConfig(Random r) {
     SyncOptions sync =
         SyncOptions.builder()
             .purge(r.nextBoolean())
@@ -278,7 +279,7 @@ public class FileSetConfigTest {
       FileSetConfig c = randomConfig(r);
       String line = c.commandText();
       FileSetConfig back =
-          FileSetConfig.create("nobody", (Command.AddFileSet) CommandParser.parse(line));
+          FileSetConfig.create("nobody", (Statement.AddFileSet) CommandParser.parse(line));
       assertEquals(line, c, back);
       assertEquals("canonical", line, back.commandText());
     }
@@ -310,8 +311,8 @@ public class FileSetConfigTest {
         }
         kept.add(clause);
       }
-      Command.AlterFileSet alter =
-          (Command.AlterFileSet) CommandParser.parse("ALTER SYNCFILESET 1, " + String.join(", ", kept));
+      Statement.AlterFileSet alter =
+          (Statement.AlterFileSet) CommandParser.parse("ALTER SYNCFILESET 1, " + String.join(", ", kept));
       FileSetConfig altered = a.alter(alter.settings());
       assertEquals(
           b.optionText(),

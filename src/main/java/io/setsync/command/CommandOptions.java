@@ -1,4 +1,4 @@
-package io.setsync.console;
+package io.setsync.command;
 
 import io.setsync.options.ArgKind;
 import io.setsync.options.Durations;

@@ -1,4 +1,4 @@
-package io.setsync.console;
+package io.setsync.command;
 
 /**
  * A console command that does not parse or is not allowed. The message names the offending word

@@ -1,8 +1,9 @@
-package io.setsync.monitor;
+package io.setsync.schedule;
 
 import io.setsync.CborSerializable;
-import io.setsync.console.Command;
-import io.setsync.console.CommandOptions;
+import io.setsync.command.CommandOptions;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement;
 import io.setsync.options.Durations;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
@@ -98,7 +99,7 @@ public record FileSetConfig(
    * @throws IllegalArgumentException naming the problem, e.g. for a {@code NO} setting or a STOP
    *     without START
    */
-  public static FileSetConfig create(String defaultUser, Command.AddFileSet add) {
+  public static FileSetConfig create(String defaultUser, Statement.AddFileSet add) {
     for (Setting s : add.settings()) {
       boolean turnsOff = OptionRegistry.standard().find(s.keyword()).map(OptionSpec::onByDefault).orElse(false);
       if (s.negated() && !turnsOff) {
@@ -288,7 +289,7 @@ public record FileSetConfig(
   }
 
   /** A path or destination as one word of the command language: bare when it can be. */
-  static String word(String text) {
+  public static String word(String text) {
     return OptionText.isBareWord(text) ? text : OptionText.quote(text);
   }
 }

@@ -1,4 +1,4 @@
-package io.setsync.monitor;
+package io.setsync.schedule;
 
 import io.setsync.CborSerializable;
 

@@ -1,13 +1,13 @@
-package io.setsync.console;
+package io.setsync.command;
 
-import io.setsync.console.Command.StatusObject;
-import io.setsync.console.CommandOptions.Spec;
-import io.setsync.monitor.Setting;
+import io.setsync.command.CommandOptions.Spec;
+import io.setsync.command.Setting;
+import io.setsync.command.Statement.StatusObject;
 import io.setsync.options.ArgKind;
 import io.setsync.options.OptionException;
-import io.setsync.options.OptionText;
-import io.setsync.options.OptionText.Clause;
 import io.setsync.options.OptionText.Clause.Word;
+import io.setsync.options.OptionText.Clause;
+import io.setsync.options.OptionText;
 import io.setsync.options.TimesOfDay;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +45,7 @@ import java.util.Map;
  * take {@code NO keyword}, which removes an option or turns a flag off.
  *
  * <p>A blank line, or one whose first non-blank characters are {@code --} or {@code #}, gives
- * {@link Command.Nothing#INSTANCE}.
+ * {@link Statement.Nothing#INSTANCE}.
  *
  * <p>Errors throw {@link CommandException} naming the offending word and its 1-based column
  * (counted in Unicode code points); when something is missing the column is the one just after the
@@ -57,17 +57,17 @@ public final class CommandParser {
   /**
    * Parses one line.
    *
-   * @return the command; {@link Command.Nothing#INSTANCE} for a blank or comment line (also for
+   * @return the command; {@link Statement.Nothing#INSTANCE} for a blank or comment line (also for
    *     null)
    * @throws CommandException when the line is not a valid command
    */
-  public static Command parse(String line) {
+  public static Statement parse(String line) {
     if (line == null) {
-      return Command.Nothing.INSTANCE;
+      return Statement.Nothing.INSTANCE;
     }
     String stripped = line.strip();
     if (stripped.isEmpty() || stripped.startsWith("--") || stripped.startsWith("#")) {
-      return Command.Nothing.INSTANCE;
+      return Statement.Nothing.INSTANCE;
     }
     return new LineReader(line).command();
   }
@@ -106,7 +106,7 @@ public final class CommandParser {
       end = endColumn(head.column());
     }
 
-    Command command() {
+    Statement command() {
       String verb = CommandOptions.upperAscii(head.keyword());
       if (verb == null) {
         verb = "";
@@ -116,8 +116,8 @@ public final class CommandParser {
         case "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE" -> objectCommand(verb);
         case "STATUS" -> status();
         case "START", "STOP" -> monitor(verb);
-        case "ENV" -> alone(verb, Command.Env.INSTANCE);
-        case "EXIT", "QUIT" -> alone(verb, Command.Exit.INSTANCE);
+        case "ENV" -> alone(verb, Statement.Env.INSTANCE);
+        case "EXIT", "QUIT" -> alone(verb, Statement.Exit.INSTANCE);
         case "HELP" -> help();
         default -> throw error("unknown command", head.keyword(), head.column());
       };
@@ -125,15 +125,15 @@ public final class CommandParser {
 
     // ---- commands ----
 
-    private Command synchronize() {
+    private Statement synchronize() {
       String source = path(expect("a source path after SYNCHRONIZE"), "source");
       Destination destination = toDestination();
       endOfHead(true);
       List<Setting> settings = settings(CommandOptions.sync(), false);
-      return new Command.Synchronize(source, destination.node, destination.path, settings);
+      return new Statement.Synchronize(source, destination.node, destination.path, settings);
     }
 
-    private Command objectCommand(String verb) {
+    private Statement objectCommand(String verb) {
       Word object = expect("SYNCUSER, SYNCFILESET or BATCHID after " + verb);
       String name = isQuoted(object) ? null : CommandOptions.upperAscii(object.text());
       if (name == null) {
@@ -150,100 +150,100 @@ public final class CommandParser {
       };
     }
 
-    private Command userCommand(String verb) {
+    private Statement userCommand(String verb) {
       if (verb.equals("INFO")) {
         Word w = optional();
         String name = w == null ? null : name(w, "user name");
         endOfHead(false);
         noOptions("INFO SYNCUSER");
-        return new Command.InfoUser(name);
+        return new Statement.InfoUser(name);
       }
       String name = name(expect("a user name after SYNCUSER"), "user name");
       return switch (verb) {
         case "ADD" -> {
           endOfHead(true);
-          yield new Command.AddUser(name, settings(CommandOptions.user(), false));
+          yield new Statement.AddUser(name, settings(CommandOptions.user(), false));
         }
         case "ALTER" -> {
           endOfHead(true);
-          yield new Command.AlterUser(name, alterSettings("ALTER SYNCUSER", CommandOptions.user()));
+          yield new Statement.AlterUser(name, alterSettings("ALTER SYNCUSER", CommandOptions.user()));
         }
         default -> {
           endOfHead(false);
           noOptions(verb + " SYNCUSER");
           yield switch (verb) {
-            case "DELETE" -> new Command.DeleteUser(name);
-            case "SUSPEND" -> new Command.SuspendUser(name);
-            default -> new Command.ActivateUser(name);
+            case "DELETE" -> new Statement.DeleteUser(name);
+            case "SUSPEND" -> new Statement.SuspendUser(name);
+            default -> new Statement.ActivateUser(name);
           };
         }
       };
     }
 
-    private Command batchCommand(String verb) {
+    private Statement batchCommand(String verb) {
       if (verb.equals("INFO")) {
         Word w = optional();
         String id = w == null ? null : name(w, "batch id");
         endOfHead(false);
         noOptions("INFO BATCHID");
-        return new Command.InfoBatch(id);
+        return new Statement.InfoBatch(id);
       }
       String id = name(expect("a batch id after BATCHID"), "batch id");
       return switch (verb) {
         case "ADD" -> {
           endOfHead(true);
-          yield new Command.AddBatch(id, settings(CommandOptions.batch(), false));
+          yield new Statement.AddBatch(id, settings(CommandOptions.batch(), false));
         }
         case "ALTER" -> {
           endOfHead(true);
-          yield new Command.AlterBatch(id, alterSettings("ALTER BATCHID", CommandOptions.batch()));
+          yield new Statement.AlterBatch(id, alterSettings("ALTER BATCHID", CommandOptions.batch()));
         }
         default -> {
           endOfHead(false);
           noOptions(verb + " BATCHID");
           yield switch (verb) {
-            case "DELETE" -> new Command.DeleteBatch(id);
-            case "SUSPEND" -> new Command.SuspendBatch(id);
-            default -> new Command.ActivateBatch(id);
+            case "DELETE" -> new Statement.DeleteBatch(id);
+            case "SUSPEND" -> new Statement.SuspendBatch(id);
+            default -> new Statement.ActivateBatch(id);
           };
         }
       };
     }
 
-    private Command fileSetCommand(String verb) {
+    private Statement fileSetCommand(String verb) {
       switch (verb) {
         case "ADD" -> {
           String source = path(expect("a source path after SYNCFILESET"), "source");
           Destination destination = toDestination();
           endOfHead(true);
           List<Setting> settings = settings(CommandOptions.fileSet(), false);
-          return new Command.AddFileSet(source, destination.node, destination.path, settings);
+          return new Statement.AddFileSet(source, destination.node, destination.path, settings);
         }
         case "INFO" -> {
           Word w = optional();
           Long id = w == null ? null : fileSetId(w);
           endOfHead(true);
-          return new Command.InfoFileSet(id, logClause());
+          return new Statement.InfoFileSet(id, logClause());
         }
         default -> {
           long id = fileSetId(expect("a file-set id after SYNCFILESET"));
           if (verb.equals("ALTER")) {
             endOfHead(true);
-            return new Command.AlterFileSet(
+            return new Statement.AlterFileSet(
                 id, alterSettings("ALTER SYNCFILESET", CommandOptions.fileSet()));
           }
           endOfHead(false);
           noOptions(verb + " SYNCFILESET");
           return switch (verb) {
-            case "DELETE" -> new Command.DeleteFileSet(id);
-            case "SUSPEND" -> new Command.SuspendFileSet(id);
-            default -> new Command.ActivateFileSet(id);
+            case "DELETE" -> new Statement.DeleteFileSet(id);
+            case "SUSPEND" -> new Statement.SuspendFileSet(id);
+            default -> new Statement.ActivateFileSet(id);
           };
         }
       }
     }
 
-    private Command status() {
+    private Statement status() {
       Word object = expect("AUTOSYNC, SYNC, BATCHID or SYNCFILESET after STATUS");
       StatusObject which = null;
       String upper = isQuoted(object) ? null : CommandOptions.upperAscii(object.text());
@@ -285,33 +285,33 @@ public final class CommandParser {
         }
         detail = true;
       }
-      return new Command.Status(which, id, detail);
+      return new Statement.Status(which, id, detail);
     }
 
-    private Command monitor(String verb) {
+    private Statement monitor(String verb) {
       Word object = expect("MONITOR after " + verb);
       if (!isKeyword(object, "MONITOR")) {
         throw error("expected MONITOR after " + verb + ", got", object.text(), object.column());
       }
       endOfHead(false);
       noOptions(verb + " MONITOR");
-      return verb.equals("START") ? Command.StartMonitor.INSTANCE : Command.StopMonitor.INSTANCE;
+      return verb.equals("START") ? Statement.StartMonitor.INSTANCE : Statement.StopMonitor.INSTANCE;
     }
 
-    private Command alone(String verb, Command command) {
+    private Statement alone(String verb, Statement command) {
       endOfHead(false);
       noOptions(verb);
       return command;
     }
 
-    private Command help() {
+    private Statement help() {
       List<String> topic = new ArrayList<>();
       Word w;
       while ((w = optional()) != null) {
         topic.add(w.text());
       }
       noOptions("HELP");
-      return new Command.Help(topic.isEmpty() ? null : String.join(" ", topic));
+      return new Statement.Help(topic.isEmpty() ? null : String.join(" ", topic));
     }
 
     // ---- head words ----

@@ -1,4 +1,4 @@
-package io.setsync.monitor;
+package io.setsync.command;
 
 import io.setsync.CborSerializable;
 import java.util.Objects;

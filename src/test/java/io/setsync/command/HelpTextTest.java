@@ -1,4 +1,4 @@
-package io.setsync.console;
+package io.setsync.command;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -47,8 +47,8 @@ public class HelpTextTest {
   @Test
   public void everyCommandInTheGeneralListParses() {
     // the syntax lines, with placeholders filled in, are accepted by the parser
-    assertTrue(CommandParser.parse("SYNCHRONIZE /src TO node:/dest") instanceof Command.Synchronize);
-    assertTrue(CommandParser.parse("INFO SYNCFILESET 1, LOG LAST 5") instanceof Command.InfoFileSet);
+    assertTrue(CommandParser.parse("SYNCHRONIZE /src TO node:/dest") instanceof Statement.Synchronize);
+    assertTrue(CommandParser.parse("INFO SYNCFILESET 1, LOG LAST 5") instanceof Statement.InfoFileSet);
   }
 
   @Test

@@ -1,0 +1,267 @@
+package io.setsync.schedule;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import io.setsync.log.LogRecord;
+import io.setsync.log.SyncLog;
+import io.setsync.options.SyncOptions;
+import io.setsync.sync.SyncNotice;
+import io.setsync.sync.SyncStatus;
+import io.setsync.sync.Trigger;
+import io.setsync.transfer.SourceSession;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One synchronization, whoever asked for it (a file set's scheduler, SYNCHRONIZE, the CLI, the
+ * benchmark): runs the source session, turns its notices into sync-log records, runs TRIGGER, and
+ * answers with the result. Short-lived, one per request, as the StatsAggregator of Akka's cluster
+ * sample; its phases are behaviours: running the session, then running the trigger.
+ */
+public final class SyncRun {
+
+  public interface Command {}
+
+  /**
+   * What to synchronize, and for whom.
+   *
+   * @param destination where the destination's endpoint listens; its node is null when the caller
+   *     names none (the CLI), and the destination is then shown as the bare path
+   * @param interval the file set's INTERVAL, OPENUPDATE's quiet window when it gives none; null for
+   *     a one-time sync (the session's default applies)
+   * @param fileSetId the file set, null for a one-time sync
+   * @param log where the records go; null: nowhere
+   * @param listener sees notices and progress as they happen (a terminal, a scheduler's progress);
+   *     called on the session's threads; null: nobody
+   */
+  public record Request(
+      Path sourceRoot, FileSetScheduler.Destination destination, String destinationRoot, SyncOptions options,
+      Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener) {
+
+    /** The destination as the user named it: {@code node:/path}, or the path alone. */
+    public String destinationName() {
+      return destination.node() == null ? destinationRoot : destination.node() + ":" + destinationRoot;
+    }
+
+    /** The options the session gets: a bare OPENUPDATE waits for the file set's INTERVAL. */
+    SyncOptions sessionOptions() {
+      if (interval == null || !options.openUpdate() || options.openUpdateQuiet() != null) return options;
+      return options.toBuilder().openUpdate(true, interval).build();
+    }
+
+    SourceSession.Request sessionRequest() {
+      return new SourceSession.Request(
+          sourceRoot, destination.host(), destination.port(), destinationRoot, sessionOptions());
+    }
+  }
+
+  /** Ends the run at the next file boundary (see {@link SourceSession.Stop}); a running TRIGGER finishes. */
+  public record Stop(String reason) implements Command {}
+
+  /**
+   * How the run ended.
+   *
+   * @param result the counts and completion code, a failed TRIGGER included (code 1 at least)
+   * @param outcome the session's own outcome, with the bytes it sent
+   * @param trigger what TRIGGER did; null when it did not run
+   * @param warnings the warning and error notices as a console shows them, at most {@link
+   *     #WARNINGS_KEPT}, then one line that says how many more
+   */
+  public record Finished(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger, List<String> warnings) {
+    public Finished {
+      warnings = List.copyOf(warnings);
+    }
+
+    public SyncStatus status() {
+      return SyncStatus.ofExitCode(result.code());
+    }
+  }
+
+  /** Tunables: the session's, and the clock the run's times come from. */
+  public record Settings(SourceSession.Settings session, Clock clock) {
+    public static Settings from(Config setsync) {
+      return new Settings(SourceSession.Settings.from(setsync.getConfig("transfer")), Clock.systemUTC());
+    }
+  }
+
+  /** Warning lines kept for the console; the log keeps them all (within its bound). */
+  public static final int WARNINGS_KEPT = 1000;
+  /** Paths handed to a TRIGGER are capped so a huge sync cannot exhaust memory; counts stay exact. */
+  static final int TRIGGER_PATHS_MAX = 100_000;
+  private static final int LOG_FLUSH_RECORDS = 200;
+
+  private record Noticed(SyncNotice notice) implements Command {}
+
+  private record SessionEnded(SourceSession.Outcome outcome) implements Command {}
+
+  private record TriggerEnded(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger,
+      Throwable failure) implements Command {}
+
+  public static Behavior<Command> create(Request request, Settings settings, ActorRef<Finished> replyTo) {
+    return create(request, settings, replyTo, Function.identity());
+  }
+
+  /** As {@link #create(Request, Settings, ActorRef)}, answering in the caller's own terms. */
+  public static <T> Behavior<Command> create(
+      Request request, Settings settings, ActorRef<T> replyTo, Function<Finished, T> answer) {
+    return Behaviors.setup(ctx -> new SyncRun(ctx, request, settings, finished -> replyTo.tell(answer.apply(finished)))
+        .running());
+  }
+
+  private final ActorContext<Command> ctx;
+  private final Request request;
+  private final Settings settings;
+  private final Consumer<Finished> reply;
+  private final ActorRef<SourceSession.Command> session;
+  private final long startedMillis;
+  private final List<LogRecord> pendingLog = new ArrayList<>();
+  private final List<String> copied = new ArrayList<>();
+  private final List<String> purged = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private long warningsDropped;
+
+  private SyncRun(
+      ActorContext<Command> ctx, Request request, Settings settings, Consumer<Finished> reply) {
+    this.ctx = ctx;
+    this.request = request;
+    this.settings = settings;
+    this.reply = reply;
+    this.startedMillis = settings.clock().millis();
+    if (request.log() != null) {
+      request.log().tell(new SyncLog.Append(List.of(RunLog.started(
+          startedMillis, request.fileSetId(), request.sourceRoot().toString(), request.destinationName()))));
+    }
+    session = ctx.spawn(
+        SourceSession.create(request.sessionRequest(), settings.session(), new Forwarder(ctx.getSelf(), request.listener()),
+            ctx.messageAdapter(SourceSession.Outcome.class, SessionEnded::new)),
+        "session",
+        DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+  }
+
+  // --- phase 1: the session runs ---
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Noticed.class, n -> onNoticed(n.notice()))
+        .onMessage(Stop.class, this::onStop)
+        .onMessage(SessionEnded.class, e -> onSessionEnded(e.outcome()))
+        .build();
+  }
+
+  private Behavior<Command> onNoticed(SyncNotice notice) {
+    collectPath(notice);
+    RunLog.consoleLine(notice).ifPresent(this::keepWarning);
+    RunLog.notice(settings.clock().millis(), request.fileSetId(), notice).ifPresent(record -> {
+      pendingLog.add(record);
+      if (pendingLog.size() >= LOG_FLUSH_RECORDS) flushLog();
+    });
+    return Behaviors.same();
+  }
+
+  private void collectPath(SyncNotice notice) {
+    if (notice.kind() == SyncNotice.Kind.COPIED && copied.size() < TRIGGER_PATHS_MAX) copied.add(notice.path());
+    if (notice.kind() == SyncNotice.Kind.PURGED && purged.size() < TRIGGER_PATHS_MAX) purged.add(notice.path());
+  }
+
+  private void keepWarning(String line) {
+    if (warnings.size() < WARNINGS_KEPT) warnings.add(line);
+    else warningsDropped++;
+  }
+
+  private Behavior<Command> onStop(Stop stop) {
+    session.tell(new SourceSession.Stop(stop.reason()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSessionEnded(SourceSession.Outcome o) {
+    SyncResult result = new SyncResult(startedMillis, settings.clock().millis(), o.counts(), o.status().exitCode,
+        o.failure());
+    Trigger.Facts facts = new Trigger.Facts(request.sourceRoot().toString(), request.destinationName(), o.status(),
+        o.counts(), copied, purged);
+    String command = request.options().trigger();
+    if (command == null || request.options().report() || o.failure() != null || !facts.changedSomething()) {
+      return finish(result, o, null);
+    }
+    runTrigger(new Trigger(command, Trigger.configuredTimeLimit(), Trigger.DEFAULT_OUTPUT_LIMIT), facts, result, o);
+    return triggering();
+  }
+
+  // --- phase 2: TRIGGER runs, off the actor, on the I/O dispatcher ---
+
+  private void runTrigger(Trigger trigger, Trigger.Facts facts, SyncResult result, SourceSession.Outcome o) {
+    Executor io = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    ctx.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> {
+          try {
+            return trigger.run(facts);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        }, io),
+        (r, failure) -> new TriggerEnded(result, o, r, failure));
+  }
+
+  private Behavior<Command> triggering() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TriggerEnded.class, this::onTriggerEnded)
+        .onMessage(Stop.class, s -> Behaviors.same())
+        .onMessage(Noticed.class, n -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> onTriggerEnded(TriggerEnded ended) {
+    Trigger.Result t = ended.trigger();
+    pendingLog.addAll(RunLog.trigger(settings.clock().millis(), request.fileSetId(), t, ended.failure(),
+        Trigger.configuredTimeLimit()));
+    SyncResult result = ended.result();
+    if (t == null || !t.succeeded()) {
+      result = new SyncResult(result.startedMillis(), result.endedMillis(), result.counts(),
+          Math.max(result.code(), SyncStatus.WARNINGS.exitCode), result.failure());
+    }
+    return finish(result, ended.outcome(), t);
+  }
+
+  // --- the end ---
+
+  private Behavior<Command> finish(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger) {
+    pendingLog.add(RunLog.ended(request.fileSetId(), result));
+    flushLog();
+    List<String> lines = new ArrayList<>(warnings);
+    if (warningsDropped > 0) lines.add("(" + warningsDropped + " more warnings: see the log)");
+    reply.accept(new Finished(result, outcome, trigger, lines));
+    return Behaviors.stopped();
+  }
+
+  private void flushLog() {
+    if (pendingLog.isEmpty()) return;
+    if (request.log() != null) request.log().tell(new SyncLog.Append(List.copyOf(pendingLog)));
+    pendingLog.clear();
+  }
+
+  /** Hands the session's notices to the run, and both notices and progress to the listener. */
+  private record Forwarder(ActorRef<Command> run, SourceSession.Observer listener) implements SourceSession.Observer {
+    @Override
+    public void notice(SyncNotice notice) {
+      run.tell(new Noticed(notice));
+      if (listener != null) listener.notice(notice);
+    }
+
+    @Override
+    public void progress(long entriesListed, long filesSent, long bytesSent) {
+      if (listener != null) listener.progress(entriesListed, filesSent, bytesSent);
+    }
+  }
+}

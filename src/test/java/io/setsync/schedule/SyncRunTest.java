@@ -1,0 +1,150 @@
+package io.setsync.schedule;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
+import io.setsync.log.LogRecord;
+import io.setsync.log.Severity;
+import io.setsync.log.SyncLog;
+import io.setsync.node.SetSyncNode;
+import io.setsync.options.SyncOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** One run against a real node's endpoint: its log records, its TRIGGER, its session's options. */
+public class SyncRunTest {
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private SetSyncNode node;
+  private Path src;
+  private Path dst;
+  private final List<Process> holders = new ArrayList<>();
+
+  @Before
+  public void startNode() throws Exception {
+    node = SetSyncNode.start(ConfigFactory.parseMap(Map.of("setsync.home", tmp.newFolder("home").toString()))
+        .withFallback(ConfigFactory.load()));
+    src = tmp.newFolder("src").toPath();
+    dst = tmp.getRoot().toPath().resolve("dst");
+  }
+
+  @After
+  public void stop() throws Exception {
+    for (Process p : holders) {
+      p.destroyForcibly();
+      p.waitFor();
+    }
+    if (node != null) node.close();
+  }
+
+  private SyncRun.Finished run(SyncOptions options, Duration interval, ActorRef<SyncLog.Command> log)
+      throws Exception {
+    SyncRun.Request request = new SyncRun.Request(src, node.localDestination(), dst.toString(), options, interval,
+        7L, log, null);
+    return node.run(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private TestProbe<SyncLog.Command> logProbe() {
+    return TestProbe.create(node.system());
+  }
+
+  /** Every record the run sent, up to and including "sync ended". */
+  private static List<LogRecord> records(TestProbe<SyncLog.Command> log) {
+    List<LogRecord> records = new ArrayList<>();
+    while (records.isEmpty() || !records.get(records.size() - 1).text().startsWith("sync ended")) {
+      records.addAll(((SyncLog.Append) log.receiveMessage(Duration.ofSeconds(10))).records());
+    }
+    return records;
+  }
+
+  /** A shell holding {@code file} open for writing without writing to it. */
+  private void holdOpenForWriting(Path file) throws Exception {
+    Process p = new ProcessBuilder("/bin/sh", "-c", "exec 3>>'" + file + "'; echo ready; exec sleep 600")
+        .redirectErrorStream(true).start();
+    holders.add(p);
+    String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertEquals("ready", line);
+  }
+
+  @Test
+  public void aBareOpenUpdateWaitsForTheFileSetsIntervalNotFiveMinutes() throws Exception {
+    Path log = src.resolve("app.log");
+    Files.writeString(log, "written a minute ago\n");
+    holdOpenForWriting(log);
+    Files.setLastModifiedTime(log, FileTime.from(Instant.now().minusSeconds(60)));
+    SyncOptions openUpdate = SyncOptions.builder().openUpdate(true, null).build();
+
+    SyncRun.Finished finished = run(openUpdate, Duration.ofSeconds(10), null);
+
+    assertEquals(finished.warnings().toString(), 1, finished.result().counts().copied());
+    assertEquals("quiet for 60 s, longer than the INTERVAL of 10 s", "written a minute ago\n",
+        Files.readString(dst.resolve("app.log")));
+  }
+
+  @Test
+  public void aRunLogsItsStartItsWarningsAndItsEnd() throws Exception {
+    Files.writeString(src.resolve("busy.log"), "busy\n");
+    Files.writeString(src.resolve("quiet.txt"), "quiet\n");
+    holdOpenForWriting(src.resolve("busy.log"));
+    TestProbe<SyncLog.Command> log = logProbe();
+
+    SyncRun.Finished finished = run(SyncOptions.DEFAULTS, Duration.ofMinutes(5), log.getRef());
+
+    assertEquals(1, finished.result().code());
+    assertEquals(1, finished.warnings().size());
+    assertTrue(finished.warnings().get(0), finished.warnings().get(0).startsWith("warning: busy.log: not copied: open for writing"));
+    List<LogRecord> records = records(log);
+    assertEquals("sync started: " + src + " TO " + dst, records.get(0).text());
+    assertTrue(records.toString(), records.stream().anyMatch(
+        r -> r.severity() == Severity.WARNING && r.text().startsWith("busy.log: not copied: open for writing")));
+    assertTrue(records.stream().allMatch(r -> Long.valueOf(7).equals(r.fileSetId())));
+    assertTrue(records.get(records.size() - 1).text(), records.get(records.size() - 1).text().contains("code 1"));
+  }
+
+  @Test
+  public void aTriggerRunsAfterAChangeAndItsOutputIsLogged() throws Exception {
+    Files.writeString(src.resolve("a.txt"), "a");
+    TestProbe<SyncLog.Command> log = logProbe();
+    SyncOptions trigger = SyncOptions.builder().trigger("echo copied $1; cat \"$SETSYNC_COPIED_LIST\"").build();
+
+    SyncRun.Finished finished = run(trigger, Duration.ofMinutes(5), log.getRef());
+
+    assertEquals(0, finished.result().code());
+    assertEquals("copied 1\na.txt\n", finished.trigger().output());
+    List<String> texts = records(log).stream().map(LogRecord::text).toList();
+    assertTrue(texts.toString(), texts.containsAll(List.of("copied 1", "a.txt", "trigger exit 0")));
+
+    SyncRun.Finished unchanged = run(trigger, Duration.ofMinutes(5), null);
+    assertNull("nothing changed: no trigger", unchanged.trigger());
+  }
+
+  @Test
+  public void aFailingTriggerMakesTheRunAWarning() throws Exception {
+    Files.writeString(src.resolve("a.txt"), "a");
+    SyncRun.Finished finished = run(SyncOptions.builder().trigger("exit 3").build(), null, null);
+    assertEquals(1, finished.result().code());
+    assertEquals(0, finished.outcome().status().exitCode);
+    assertFalse(finished.trigger().succeeded());
+  }
+}
