@@ -25,7 +25,7 @@ import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.schedule.RetryPolicy;
-import io.setsync.transfer.DestinationEndpoint;
+import io.setsync.destination.DestinationEndpoint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
 import io.setsync.monitor.Monitor;
 import io.setsync.schedule.FileSetScheduler;
-import io.setsync.transfer.DestinationEndpoint;
+import io.setsync.destination.DestinationEndpoint;
 import io.setsync.transfer.SourceSession;
 
 /**

@@ -13,7 +13,7 @@ import io.setsync.sync.Failures;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.setsync.transfer.DestinationEndpoint;
+import io.setsync.destination.DestinationEndpoint;
 import io.setsync.transfer.SourceSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -14,7 +14,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.console.CommandParser;
 import io.setsync.node.SetSyncNode;
-import io.setsync.transfer.DestinationEndpoint;
+import io.setsync.destination.DestinationEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

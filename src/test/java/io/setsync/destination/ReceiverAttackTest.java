@@ -1,11 +1,13 @@
-package io.setsync.transfer;
+package io.setsync.destination;
 
-import static io.setsync.transfer.RawSource.assertAbortMentions;
-import static io.setsync.transfer.RawSource.dir;
-import static io.setsync.transfer.RawSource.file;
-import static io.setsync.transfer.ReceiverNode.assertGoodSession;
-import static io.setsync.transfer.ReceiverNode.assertSameTree;
-import static io.setsync.transfer.ReceiverNode.snapshot;
+import io.setsync.transfer.*;
+
+import static io.setsync.destination.RawSource.assertAbortMentions;
+import static io.setsync.destination.RawSource.dir;
+import static io.setsync.destination.RawSource.file;
+import static io.setsync.destination.ReceiverNode.assertGoodSession;
+import static io.setsync.destination.ReceiverNode.assertSameTree;
+import static io.setsync.destination.ReceiverNode.snapshot;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;

@@ -1,4 +1,4 @@
-package io.setsync.transfer;
+package io.setsync.destination;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -9,9 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Tcp;
-import io.setsync.destination.DestinationRoot;
-import io.setsync.destination.Receiver;
-import io.setsync.destination.RenameJournal;
+import io.setsync.transfer.ContentLanes;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +42,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
 
+  private record JournalStopped(Path root, ActorRef<RenameJournal.Command> journal) implements Command {}
+
   private enum SweepOpenAreas implements Command {
     INSTANCE
   }
@@ -67,6 +67,9 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
   private long sessions;
+  private long journalsSpawned;
+  /** Every root a session has claimed: their open areas are swept while no session holds them. */
+  private final java.util.Set<Path> served = new java.util.HashSet<>();
   /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
   private final ContentLanes lanes;
 
@@ -95,6 +98,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
           return this;
         })
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
+        .onMessage(JournalStopped.class, this::onJournalStopped)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
         .onSignal(akka.actor.typed.PostStop.class, s -> {
@@ -181,11 +185,23 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       return this;
     }
     busyRoots.put(claim.root(), claim.receiver());
-    ActorRef<RenameJournal.Command> journal =
-        journals.computeIfAbsent(
-            claim.root(),
-            root -> getContext().spawn(RenameJournal.create(root.toString()), "journal-" + journals.size()));
+    served.add(claim.root());
+    ActorRef<RenameJournal.Command> journal = journals.computeIfAbsent(claim.root(), this::spawnJournal);
     claim.receiver().tell(new Receiver.Claimed(journal));
+    return this;
+  }
+
+  /** Watched: a journal that stopped (its store failed) is forgotten, so the next claim gets a fresh one. */
+  private ActorRef<RenameJournal.Command> spawnJournal(Path root) {
+    ActorRef<RenameJournal.Command> journal =
+        getContext().spawn(RenameJournal.create(root.toString()), "journal-" + (++journalsSpawned));
+    getContext().watchWith(journal, new JournalStopped(root, journal));
+    return journal;
+  }
+
+  private Behavior<Command> onJournalStopped(JournalStopped stopped) {
+    getContext().getLog().warn("rename journal of {} stopped; the next session to it starts a new one", stopped.root());
+    journals.remove(stopped.root(), stopped.journal());
     return this;
   }
 
@@ -200,7 +216,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    */
   private Behavior<Command> onSweepOpenAreas() {
     List<Path> idle = new ArrayList<>();
-    for (Path root : journals.keySet()) {
+    for (Path root : served) {
       if (!busyRoots.containsKey(root) && !sweeping.containsKey(root)) idle.add(root);
     }
     if (idle.isEmpty()) return this;

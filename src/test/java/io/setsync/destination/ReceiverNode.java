@@ -1,4 +1,6 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
+import io.setsync.transfer.*;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;

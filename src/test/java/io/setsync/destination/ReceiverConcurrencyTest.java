@@ -1,7 +1,9 @@
-package io.setsync.transfer;
+package io.setsync.destination;
 
-import static io.setsync.transfer.RawSource.assertAbortMentions;
-import static io.setsync.transfer.RawSource.file;
+import io.setsync.transfer.*;
+
+import static io.setsync.destination.RawSource.assertAbortMentions;
+import static io.setsync.destination.RawSource.file;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;

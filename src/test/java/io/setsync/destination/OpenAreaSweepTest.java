@@ -1,11 +1,12 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
+import io.setsync.transfer.*;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.setsync.destination.DestinationRoot;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.OptionText;
 import java.net.InetSocketAddress;
