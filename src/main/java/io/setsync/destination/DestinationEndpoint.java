@@ -32,6 +32,12 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   public record Binding(InetSocketAddress address, String failure) {}
 
+  /**
+   * Replies with the root once no session that claimed it is alive any more (its scratch files
+   * are cleaned up by then): for tests and tools that must wait for a session's end.
+   */
+  public record WhenSessionsOver(Path root, ActorRef<Path> replyTo) implements Command {}
+
   private record Bound(InetSocketAddress address, Throwable failure) implements Command {}
 
   private record Accepted(Tcp.IncomingConnection connection) implements Command {}
@@ -62,6 +68,9 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final Receiver.Settings settings;
   private final Map<Path, ActorRef<RenameJournal.Command>> journals = new HashMap<>();
   private final Map<Path, ActorRef<Receiver.Command>> busyRoots = new HashMap<>();
+  /** The root each live receiver claimed, kept until it has stopped (a release comes before that). */
+  private final Map<ActorRef<Receiver.Command>, Path> claimedBy = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingForSessionsOver = new HashMap<>();
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
@@ -99,6 +108,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         })
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
         .onMessage(JournalStopped.class, this::onJournalStopped)
+        .onMessage(WhenSessionsOver.class, this::onWhenSessionsOver)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
         .onSignal(akka.actor.typed.PostStop.class, s -> {
@@ -185,6 +195,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       return this;
     }
     busyRoots.put(claim.root(), claim.receiver());
+    claimedBy.put(claim.receiver(), claim.root());
     served.add(claim.root());
     ActorRef<RenameJournal.Command> journal = journals.computeIfAbsent(claim.root(), this::spawnJournal);
     claim.receiver().tell(new Receiver.Claimed(journal));
@@ -207,6 +218,20 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
     busyRoots.values().remove(stopped.receiver());
+    Path root = claimedBy.remove(stopped.receiver());
+    if (root != null && !claimedBy.containsValue(root)) {
+      List<ActorRef<Path>> waiting = waitingForSessionsOver.remove(root);
+      if (waiting != null) waiting.forEach(r -> r.tell(root));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWhenSessionsOver(WhenSessionsOver request) {
+    if (claimedBy.containsValue(request.root())) {
+      waitingForSessionsOver.computeIfAbsent(request.root(), r -> new ArrayList<>()).add(request.replyTo());
+    } else {
+      request.replyTo().tell(request.root());
+    }
     return this;
   }
 

@@ -82,8 +82,13 @@ public class ReceiverAttackTest {
     Files.writeString(outside.resolve("inner/secret.txt"), "secret\n");
   }
 
-  /** Everything the test may look at, without the node's home and the root's scratch area. */
-  private Map<String, String> world() throws IOException {
+  /**
+   * Everything the test may look at, without the node's home and the root's scratch area, once
+   * every session to the root has ended (an aborted receiver cleans up its scratch files as it
+   * stops).
+   */
+  private Map<String, String> world() throws Exception {
+    ReceiverNode.awaitSessionsOver(node, dest);
     return snapshot(base, home, dest.resolve(".setsync"));
   }
 

@@ -38,6 +38,29 @@ final class ReceiverNode {
     return SetSyncNode.start(config);
   }
 
+  /**
+   * Waits (at most 20 s) until every session that claimed {@code root} has ended and cleaned up:
+   * before a test looks at the destination after an attack, or starts the next session there.
+   */
+  static void awaitSessionsOver(SetSyncNode node, Path root) throws Exception {
+    akka.actor.typed.ActorSystem<?> system = node.system();
+    java.time.Duration deadline = java.time.Duration.ofSeconds(20);
+    akka.actor.typed.receptionist.ServiceKey<DestinationEndpoint.Command> key =
+        io.setsync.monitor.Monitor.endpointKey(node.name());
+    akka.actor.typed.receptionist.Receptionist.Listing listing = akka.actor.typed.javadsl.AskPattern
+        .<akka.actor.typed.receptionist.Receptionist.Command, akka.actor.typed.receptionist.Receptionist.Listing>ask(
+            system.receptionist(), replyTo -> akka.actor.typed.receptionist.Receptionist.find(key, replyTo),
+            deadline, system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint =
+        listing.getServiceInstances(key).iterator().next();
+    akka.actor.typed.javadsl.AskPattern
+        .<DestinationEndpoint.Command, Path>ask(
+            endpoint, replyTo -> new DestinationEndpoint.WhenSessionsOver(root.toRealPath(), replyTo),
+            deadline, system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
   /** A small real source tree. */
   static Path sourceTree(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("sub"));
@@ -74,6 +97,7 @@ final class ReceiverNode {
    * source files in place and an empty scratch area.
    */
   static void assertGoodSession(SetSyncNode node, Path source, Path dest) throws Exception {
+    awaitSessionsOver(node, dest);
     SourceSession.Outcome outcome = synchronize(node, source, dest);
     assertNull("good session after the attack failed: " + outcome.failure(), outcome.failure());
     assertEquals("status of the good session: " + outcome, SyncStatus.OK, outcome.status());
