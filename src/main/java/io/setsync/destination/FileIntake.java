@@ -141,8 +141,9 @@ final class FileIntake {
     Needed need = needed.get(id);
     if (need == null) return null;
     if (signatures == null) {
-      // The old copy cannot be read: the whole file comes instead.
-      return new SignedAsk(new Frame.Needs(List.of(new Frame.Need(id, need.path()))), need.path(), null);
+      String why = failure == null ? "no signatures" : describe(failure);
+      return new SignedAsk(new Frame.Needs(List.of(new Frame.Need(id, need.path()))), need.path(),
+          "the old copy cannot be read for a delta (" + why + "); the whole file is asked for");
     }
     needed.put(id, new Needed(need.source(), need.existing(),
         new Basis(signatures.blockSize(), signatures.length()), need.links()));
