@@ -150,6 +150,7 @@ public final class Receiver {
       Settings settings,
       ContentLanes lanes) {
     this.context = context;
+    context.setLoggerName(Receiver.class);
     this.sessionId = sessionId;
     this.claims = claims;
     this.settings = settings;
@@ -216,6 +217,7 @@ public final class Receiver {
           })
           .onMessage(BatchBegun.class, this::finishBegunBatch)
           .onMessage(BatchCommitted.class, this::deleteSavedQuietly)
+          .onMessage(Received.class, this::dropLate)
           .onMessage(Closed.class, m -> Behaviors.stopped())
           .onMessage(Failed.class, m -> Behaviors.stopped())
           .onAnyMessage(m -> Behaviors.same())
@@ -254,6 +256,12 @@ public final class Receiver {
   }
 
   // ---- inbound flow control
+
+  /** Frames after the last one are read and dropped, so the source's close reaches the receiver at once. */
+  private Behavior<Command> dropLate(Received m) {
+    m.ack().tell(Ack.INSTANCE);
+    return Behaviors.same();
+  }
 
   private Behavior<Command> opened(ActorRef<Ack> ack) {
     inbox.opened(() -> ack.tell(Ack.INSTANCE));
