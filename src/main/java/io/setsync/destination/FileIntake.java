@@ -179,6 +179,27 @@ final class FileIntake {
     return incoming;
   }
 
+  private static final int LANE_CONNECT_SECONDS = 30;
+
+  /**
+   * Runs on a lane thread: waits for the source to open the lane, then reads the file's {@code
+   * size} bytes into {@code target}, failing once the lane is silent for {@code idleTimeout}.
+   */
+  static java.util.concurrent.CompletableFuture<Void> fromLane(
+      java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane, long size, IncomingFile target,
+      java.time.Duration idleTimeout) {
+    return io.setsync.transfer.ContentLanes.async(() -> {
+      java.nio.channels.SocketChannel channel;
+      try {
+        channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IOException("the source did not open the content lane within " + LANE_CONNECT_SECONDS + " s");
+      }
+      io.setsync.transfer.ContentLanes.receive(channel, size, target::write, idleTimeout);
+      return null;
+    });
+  }
+
   void laneRead() {
     laneReading = false;
   }

@@ -12,13 +12,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
-import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
-import io.setsync.fs.OpenFiles;
-import io.setsync.fs.PrefetchingWalk;
 import io.setsync.fs.UnsafeNameException;
-import io.setsync.fs.Walk;
-import io.setsync.sync.ContentHash;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.ContentLanes;
@@ -28,15 +23,11 @@ import io.setsync.transfer.FrameLink.Ack;
 import io.setsync.transfer.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The destination side of one file-set synchronization, started by the endpoint for each
@@ -111,7 +102,6 @@ public final class Receiver {
   }
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-  private static final int LANE_CONNECT_SECONDS = 30;
 
   private final ActorContext<Command> context;
   private final String sessionId;
@@ -126,14 +116,12 @@ public final class Receiver {
 
   private SessionStart start;
   private ActorRef<RenameJournal.Command> journal;
-  private Walk destinationWalk;
-  private ListingMerge merge;
-  private PurgeList purges;
-  private Path emptyStandIn;
+  private long firstBatchId;
+  /** Once the root is claimed and recovered. */
+  private SessionParts parts;
   private FileIntake intake;
   private CommitBatcher batcher;
   private Staging staging;
-  private SessionFinish finish;
   /** The lane offered to this session's source, until the session ends. */
   private ContentLanes.Offer laneOffer;
   private boolean listingEnded;
@@ -378,74 +366,17 @@ public final class Receiver {
 
   private Behavior<Command> onRecovered(Recovered m) {
     if (m.failure() != null) return abort("rename journal unavailable: " + describe(m.failure()));
-    DestinationRoot root = start.root();
     try {
-      if (start.options().report()) {
-        openDryRun();
-      } else {
-        recover(m.pending());
-        destinationWalk = walk(root.path());
-        purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
-      }
+      // REPORT touches nothing at the destination: no recovery.
+      if (!start.options().report()) recover(m.pending());
+      parts = SessionParts.open(start, sessionId, settings, tally, io);
     } catch (IOException | UncheckedIOException e) {
-      return abort("destination " + root.path() + ": " + describe(e));
+      return abort("destination " + start.root().path() + ": " + describe(e));
     }
-    return startListing();
-  }
-
-  private void recover(RenameJournal.Pending pending) throws IOException {
-    DestinationRoot root = start.root();
-    DestinationRoot.RecoveryReport report = root.recover(pending.batches());
-    report = report.withOrphans(root.removeOrphans());
-    root.sweepOpenArea(OpenFiles::scan);
-    // Recovery is done on disk; the journal may forget those batches.
-    for (Long batchId : pending.batches().keySet()) {
-      journal.tell(new RenameJournal.Commit(batchId, context.getSystem().ignoreRef()));
-    }
-    batcherStartsAt = pending.nextBatchId();
-    if (report.anything()) {
-      String text = "recovered an interrupted sync: " + report.finished() + " replacement(s) finished, "
-          + report.rolledBack() + " rolled back, " + report.orphansRemoved() + " scratch file(s) removed";
-      context.getLog().warn("{}: {}", root.path(), text);
-      tally.notice(Frame.NoticeKind.WARNING, "", text);
-    }
-  }
-
-  private long batcherStartsAt;
-
-  /**
-   * REPORT touches nothing at the destination: no recovery, the purge spool in the system's temp
-   * folder, and a missing root compared as an empty one.
-   */
-  private void openDryRun() throws IOException {
-    Path walked = start.root().path();
-    if (!start.root().exists()) {
-      emptyStandIn = Files.createTempDirectory("setsync-report-");
-      walked = emptyStandIn;
-    }
-    destinationWalk = walk(walked);
-    purges = PurgeList.create(Files.createTempFile("setsync-purge-", ""));
-  }
-
-  private Walk walk(Path dir) throws IOException {
-    return PrefetchingWalk.open(dir, ExcludeFilter.of(start.options().excludes()), text -> tally.warning("", text), io);
-  }
-
-  private Behavior<Command> startListing() {
-    DestinationRoot root = start.root();
-    ScratchNames names = new ScratchNames(root, sessionId);
-    OpenFilePolicy openFiles = new OpenFilePolicy(root, start.options().renameOpen(), OpenFiles::scan);
-    batcher = new CommitBatcher(settings.commitBatchFiles(), settings.commitBatchBytes());
-    batcher.startAt(batcherStartsAt);
-    intake = new FileIntake(root, names, start.security(), settings.deltaThreshold());
-    boolean trigger = start.options().trigger() != null;
-    staging = new Staging(root, names, openFiles, batcher, start.security(), tally, trigger);
-    finish = new SessionFinish(root, start.options(), start.security(), purges, tally, OpenFiles::scan);
-    ListingJudge judge = start.options().report()
-        ? new ReportJudge(tally, purges)
-        : new ApplyingJudge(tally, purges, root, start.security(), trigger, openFiles, intake, staging, finish);
-    merge = new ListingMerge(destinationWalk, start.options(), this::destinationHash, this::sameFile, judge);
-    judge.judging(merge);
+    intake = parts.intake;
+    batcher = parts.batcher;
+    staging = parts.staging;
+    batcher.startAt(firstBatchId);
     outbox.send(new Frame.Ready(sessionId));
     if (lanes != null) {
       laneOffer = lanes.offer();
@@ -454,20 +385,16 @@ public final class Receiver {
     return drainTransfer();
   }
 
-  private String destinationHash(FileEntry existing) {
-    try {
-      return ContentHash.of(start.root().resolve(existing.path()));
-    } catch (IOException e) {
-      return null; // unreadable: treated as different, so it is replaced
+  private void recover(RenameJournal.Pending pending) throws IOException {
+    String report = SessionParts.recover(start.root(), pending.batches());
+    // Recovery is done on disk; the journal may forget those batches.
+    for (Long batchId : pending.batches().keySet()) {
+      journal.tell(new RenameJournal.Commit(batchId, context.getSystem().ignoreRef()));
     }
-  }
-
-  /** Whether two destination names are one file (hard links of each other). */
-  private boolean sameFile(String a, String b) {
-    try {
-      return OpenFiles.FileKey.of(start.root().resolve(a)).equals(OpenFiles.FileKey.of(start.root().resolve(b)));
-    } catch (IOException e) {
-      return false; // unreadable: linked again
+    firstBatchId = pending.nextBatchId();
+    if (report != null) {
+      context.getLog().warn("{}: {}", start.root().path(), report);
+      tally.notice(Frame.NoticeKind.WARNING, "", report);
     }
   }
 
@@ -477,15 +404,15 @@ public final class Receiver {
     if (listingEnded) throw new ProtocolException("listing entries after the end of the listing");
     for (FileEntry entry : entries.entries()) {
       tally.listed();
-      merge.accept(entry);
+      parts.merge.accept(entry);
     }
     askForFiles();
   }
 
   private void onListingEnd() throws IOException {
     if (listingEnded) throw new ProtocolException("listing ended twice");
-    merge.finish();
-    destinationWalk.close();
+    parts.merge.finish();
+    parts.walk.close();
     listingEnded = true;
     askForFiles();
     if (!intake.signing()) outbox.send(Frame.NeedsEnd.INSTANCE); // else the last signature sends it
@@ -515,19 +442,7 @@ public final class Receiver {
   /** The lane thread writes the file's bytes into its temp; frames behind this one wait. */
   private void onFileOnLane(Frame.FileOnLane begin) throws IOException {
     IncomingFile target = intake.beginOnLane(begin, laneOffer != null);
-    CompletableFuture<SocketChannel> lane = laneOffer.connection();
-    Duration idle = settings.idleTimeout();
-    context.pipeToSelf(
-        ContentLanes.async(() -> {
-          SocketChannel channel;
-          try {
-            channel = lane.get(LANE_CONNECT_SECONDS, TimeUnit.SECONDS);
-          } catch (TimeoutException e) {
-            throw new IOException("the source did not open the content lane within " + LANE_CONNECT_SECONDS + " s");
-          }
-          ContentLanes.receive(channel, begin.size(), target::write, idle);
-          return null;
-        }),
+    context.pipeToSelf(FileIntake.fromLane(laneOffer.connection(), begin.size(), target, settings.idleTimeout()),
         (ok, failure) -> new LaneRead(begin.id(), failure));
   }
 
@@ -567,9 +482,8 @@ public final class Receiver {
 
   private void onBatchBegun(BatchBegun m) {
     if (m.failure() != null) throw new SessionFailed("rename journal write failed: " + describe(m.failure()));
-    CrashPoint.BEGUN_JOURNALED.reach();
     try {
-      staging.replaced(m.batch(), start.root().replace(m.batch().replacements(), staging::replaceFailed));
+      BatchCommit.begun(start.root(), staging, m.batch());
     } catch (IOException e) {
       throw new SessionFailed("destination " + start.root().path() + ": " + describe(e));
     }
@@ -584,9 +498,8 @@ public final class Receiver {
 
   private void onBatchCommitted(BatchCommitted m) {
     if (m.failure() != null) throw new SessionFailed("rename journal write failed: " + describe(m.failure()));
-    CrashPoint.COMMITTED_JOURNALED.reach();
     try {
-      start.root().deleteSaved(m.batch().replacements());
+      BatchCommit.committed(start.root(), m.batch());
     } catch (IOException e) {
       throw new SessionFailed("destination " + start.root().path() + ": " + describe(e));
     }
@@ -596,30 +509,19 @@ public final class Receiver {
 
   /** A batch journaled as begun when the session ended: finished, as recovery would finish it. */
   private Behavior<Command> finishBegunBatch(BatchBegun m) {
-    if (m.failure() != null) return Behaviors.same();
-    try {
-      start.root().replace(m.batch().replacements(), (r, e) -> { });
-      askCommit(m.batch());
-    } catch (IOException e) {
-      context.getLog().warn("session {}: {}", sessionId, describe(e)); // the next session recovers it
-    }
+    if (m.failure() == null && BatchCommit.finishQuietly(start.root(), m.batch())) askCommit(m.batch());
     return Behaviors.same();
   }
 
   private Behavior<Command> deleteSavedQuietly(BatchCommitted m) {
-    if (m.failure() != null) return Behaviors.same();
-    try {
-      start.root().deleteSaved(m.batch().replacements());
-    } catch (IOException e) {
-      // scratch: the next session's orphan sweep removes it
-    }
+    if (m.failure() == null) BatchCommit.deleteSavedQuietly(start.root(), m.batch());
     return Behaviors.same();
   }
 
   // ---- the end
 
   private Behavior<Command> finishSession() {
-    finish.run(merge.destinationNames());
+    parts.finish.run(parts.merge.destinationNames());
     SyncCounts counts = tally.counts();
     SyncStatus status = tally.status();
     context.getLog().info("session {} to {} done: {} {}", sessionId, start.root().path(), status, counts);
@@ -687,29 +589,10 @@ public final class Receiver {
     return Behaviors.stopped();
   }
 
-  /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
   private Behavior<Command> cleanUp() {
     // Closing the lane first ends a lane thread's read, which then finds its temp closed.
     if (laneOffer != null) lanes.withdraw(laneOffer);
-    if (intake != null) intake.discard();
-    if (destinationWalk != null) destinationWalk.close();
-    if (batcher != null) {
-      for (CommitBatcher.Staged s : batcher.staged()) {
-        try {
-          Files.deleteIfExists(start.root().resolve(s.replacement().temp()));
-        } catch (IOException ignored) {
-          // left for the next session's orphan sweep
-        }
-      }
-    }
-    if (purges != null) purges.delete();
-    if (emptyStandIn != null) {
-      try {
-        Files.deleteIfExists(emptyStandIn);
-      } catch (IOException ignored) {
-        // an empty folder in the system's temp area
-      }
-    }
+    if (parts != null) parts.cleanUp();
     return Behaviors.same();
   }
 }
