@@ -87,6 +87,10 @@ final class FileIntake {
   private String basisFailure;
   private List<WholeGroup.Write> group = new ArrayList<>();
   private long groupBytes;
+  private LaneFile laneFile;
+
+  /** A file whose bytes a lane thread is to read into {@code target}. */
+  record LaneFile(int id, long size, IncomingFile target) {}
 
   FileIntake(DestinationRoot root, ScratchNames names, FileSecurity security, long deltaThreshold) {
     this.root = root;
@@ -176,7 +180,15 @@ final class FileIntake {
     if (begin.size() < 0) throw new ProtocolException("file " + begin.id() + " has a negative size");
     incoming = create(begin.id(), file, begin.mtimeNanos());
     laneReading = true;
+    laneFile = new LaneFile(begin.id(), begin.size(), incoming);
     return incoming;
+  }
+
+  /** The file to read from the lane now, once; null when none. */
+  LaneFile takeLaneFile() {
+    LaneFile taken = laneFile;
+    laneFile = null;
+    return taken;
   }
 
   private static final int LANE_CONNECT_SECONDS = 30;
@@ -278,6 +290,11 @@ final class FileIntake {
     writing.add(whole.id());
     group.add(new WholeGroup.Write(whole, file.source().mode(), root.resolve(temp), temp));
     groupBytes += whole.bytes().length();
+    return groupFull();
+  }
+
+  /** Enough small files wait for one writer task. */
+  boolean groupFull() {
     return group.size() >= WHOLES_PER_TASK || groupBytes >= WHOLE_GROUP_BYTES;
   }
 

@@ -27,6 +27,10 @@ final class Inbox {
     return laneReading || writesInFlight >= parallelWrites || commitBacklog;
   }
 
+  static ProtocolException unexpected(Frame frame) {
+    return new ProtocolException("unexpected " + frame.getClass().getSimpleName() + " frame");
+  }
+
   void opened(Runnable ack) {
     pendingAck = ack;
   }
@@ -48,6 +52,20 @@ final class Inbox {
   /** The malformed frame, once every frame before it is handled; else null. */
   ProtocolException malformed() {
     return frames.isEmpty() ? malformed : null;
+  }
+
+  /**
+   * The session has ended: what waits is dropped and the link asked for more, so that the
+   * source's close (which may queue behind frames the receiver never read) reaches the receiver.
+   */
+  void drop() {
+    frames.clear();
+    malformed = null;
+    if (pendingAck != null) {
+      Runnable ack = pendingAck;
+      pendingAck = null;
+      ack.run();
+    }
   }
 
   /** Asks for more once the inbox is handled, unless held or the peer reads slowly. */

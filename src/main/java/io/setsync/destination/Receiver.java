@@ -12,8 +12,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
-import io.setsync.fs.FileEntry;
-import io.setsync.fs.UnsafeNameException;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.ContentLanes;
@@ -124,7 +122,6 @@ public final class Receiver {
   private Staging staging;
   /** The lane offered to this session's source, until the session ends. */
   private ContentLanes.Offer laneOffer;
-  private boolean listingEnded;
 
   private Behavior<Command> transferring;
   private Behavior<Command> committing;
@@ -282,7 +279,7 @@ public final class Receiver {
       return Behaviors.same();
     }
     Frame frame = inbox.next();
-    if (!(frame instanceof Frame.Hello hello)) return abort(unexpected(frame).getMessage());
+    if (!(frame instanceof Frame.Hello hello)) return abort(Inbox.unexpected(frame).getMessage());
     try {
       start = SessionStart.of(hello);
     } catch (ProtocolException e) {
@@ -317,14 +314,13 @@ public final class Receiver {
   }
 
   private Behavior<Command> dataEnded() {
-    if (!listingEnded) throw new ProtocolException("data ended before the listing");
-    intake.dataEnd();
+    parts.dataEnded();
     return settleLast();
   }
 
   /** After the data's end: anything more is a protocol error; else the session ends once all is committed. */
   private Behavior<Command> settleLast() {
-    if (!inbox.isEmpty()) return abort(unexpected(inbox.next()).getMessage());
+    if (!inbox.isEmpty()) return abort(Inbox.unexpected(inbox.next()).getMessage());
     ProtocolException bad = inbox.malformed();
     if (bad != null) return abort("bad frame from the source: " + bad.getMessage());
     writeWholes();
@@ -336,23 +332,14 @@ public final class Receiver {
     return committing();
   }
 
+  /** A listing or data frame, and whatever it starts: needs, signings, a writer task, a lane read. */
   private void handle(Frame frame) throws IOException {
-    if (frame instanceof Frame.Entries entries) onEntries(entries);
-    else if (frame == Frame.ListingEnd.INSTANCE) onListingEnd();
-    else if (frame instanceof Frame.FileWhole whole) {
-      if (intake.whole(whole)) writeWholes();
-    } else if (frame instanceof Frame.FileBegin begin) intake.begin(begin);
-    else if (frame instanceof Frame.FileOnLane onLane) onFileOnLane(onLane);
-    else if (frame instanceof Frame.FileData data) intake.data(data);
-    else if (frame instanceof Frame.FileCopy copy) intake.copy(copy);
-    else if (frame instanceof Frame.FileEnd end) staging.settle(intake.end(end));
-    else if (frame instanceof Frame.FileUnavailable gone) staging.unavailable(intake.unavailable(gone), gone.reason());
-    else if (frame instanceof Frame.Abort abort) throw new ProtocolException("source aborted: " + abort.reason());
-    else throw unexpected(frame);
-  }
-
-  private static ProtocolException unexpected(Frame frame) {
-    return new ProtocolException("unexpected " + frame.getClass().getSimpleName() + " frame");
+    if (frame instanceof Frame.Abort abort) throw new ProtocolException("source aborted: " + abort.reason());
+    parts.handle(frame, laneOffer != null);
+    askForFiles();
+    if (intake.groupFull()) writeWholes();
+    FileIntake.LaneFile lane = intake.takeLaneFile();
+    if (lane != null) readLane(lane);
   }
 
   // ---- claim and recovery
@@ -398,25 +385,7 @@ public final class Receiver {
     }
   }
 
-  // ---- the listing
-
-  private void onEntries(Frame.Entries entries) {
-    if (listingEnded) throw new ProtocolException("listing entries after the end of the listing");
-    for (FileEntry entry : entries.entries()) {
-      tally.listed();
-      parts.merge.accept(entry);
-    }
-    askForFiles();
-  }
-
-  private void onListingEnd() throws IOException {
-    if (listingEnded) throw new ProtocolException("listing ended twice");
-    parts.merge.finish();
-    parts.walk.close();
-    listingEnded = true;
-    askForFiles();
-    if (!intake.signing()) outbox.send(Frame.NeedsEnd.INSTANCE); // else the last signature sends it
-  }
+  // ---- asking for files
 
   /** Needs go out at once; files with a large old copy once it is signed. */
   private void askForFiles() {
@@ -425,6 +394,7 @@ public final class Receiver {
     for (FileIntake.ToSign old : intake.takeSignings()) {
       context.pipeToSelf(OldCopySigner.sign(old, io), (signatures, failure) -> new Signed(old.id(), signatures, failure));
     }
+    if (parts.needsEndDue()) outbox.send(Frame.NeedsEnd.INSTANCE);
   }
 
   private Behavior<Command> onSigned(Signed m) {
@@ -433,17 +403,16 @@ public final class Receiver {
       if (ask.warning() != null) tally.warning(ask.path(), ask.warning());
       outbox.send(ask.ask());
     }
-    if (!intake.signing() && listingEnded) outbox.send(Frame.NeedsEnd.INSTANCE);
+    if (parts.needsEndDue()) outbox.send(Frame.NeedsEnd.INSTANCE);
     return Behaviors.same();
   }
 
   // ---- the data
 
-  /** The lane thread writes the file's bytes into its temp; frames behind this one wait. */
-  private void onFileOnLane(Frame.FileOnLane begin) throws IOException {
-    IncomingFile target = intake.beginOnLane(begin, laneOffer != null);
-    context.pipeToSelf(FileIntake.fromLane(laneOffer.connection(), begin.size(), target, settings.idleTimeout()),
-        (ok, failure) -> new LaneRead(begin.id(), failure));
+  /** A lane thread writes the file's bytes into its temp; frames behind this one wait. */
+  private void readLane(FileIntake.LaneFile file) {
+    context.pipeToSelf(FileIntake.fromLane(laneOffer.connection(), file.size(), file.target(), settings.idleTimeout()),
+        (ok, failure) -> new LaneRead(file.id(), failure));
   }
 
   private Behavior<Command> onLaneRead(LaneRead read) {
@@ -462,7 +431,7 @@ public final class Receiver {
   private void onWholesWritten(WholesWritten m) {
     if (m.failure() != null) {
       intake.abandon(m.group());
-      throw new SessionFailed("destination " + start.requestedRoot() + ": " + describe(m.failure()));
+      throw SessionFailure.at(start.requestedRoot(), m.failure());
     }
     intake.written(m.group(), m.bytes()).forEach(staging::settle);
   }
@@ -481,11 +450,11 @@ public final class Receiver {
   }
 
   private void onBatchBegun(BatchBegun m) {
-    if (m.failure() != null) throw new SessionFailed("rename journal write failed: " + describe(m.failure()));
+    if (m.failure() != null) throw new SessionFailure("rename journal write failed: " + describe(m.failure()));
     try {
       BatchCommit.begun(start.root(), staging, m.batch());
     } catch (IOException e) {
-      throw new SessionFailed("destination " + start.root().path() + ": " + describe(e));
+      throw SessionFailure.at(start.root().path(), e);
     }
     askCommit(m.batch());
   }
@@ -497,11 +466,11 @@ public final class Receiver {
   }
 
   private void onBatchCommitted(BatchCommitted m) {
-    if (m.failure() != null) throw new SessionFailed("rename journal write failed: " + describe(m.failure()));
+    if (m.failure() != null) throw new SessionFailure("rename journal write failed: " + describe(m.failure()));
     try {
       BatchCommit.committed(start.root(), m.batch());
     } catch (IOException e) {
-      throw new SessionFailed("destination " + start.root().path() + ": " + describe(e));
+      throw SessionFailure.at(start.root().path(), e);
     }
     batcher.committed();
     if (batcher.ready()) beginCommit();
@@ -544,21 +513,8 @@ public final class Receiver {
     void run() throws IOException;
   }
 
-  /** A step's failure whose reason is said as it is. */
-  private static final class SessionFailed extends RuntimeException {
-    SessionFailed(String reason) {
-      super(reason);
-    }
-  }
-
   private Behavior<Command> abort(Exception e) {
-    if (e instanceof SessionFailed || e instanceof ProtocolException || e instanceof UnsafeNameException) {
-      return abort(e.getMessage());
-    }
-    if (e instanceof IOException || e instanceof UncheckedIOException) {
-      return abort("destination " + requestedRoot() + ": " + describe(e));
-    }
-    throw (RuntimeException) e;
+    return abort(SessionFailure.reason(e, requestedRoot()));
   }
 
   private Path requestedRoot() {
@@ -573,6 +529,7 @@ public final class Receiver {
 
   /** Stopping now would drop the last frame; if the source never closes, a timer ends the wait. */
   private Behavior<Command> awaitClose() {
+    inbox.drop();
     context.scheduleOnce(CLOSE_WAIT, context.getSelf(), Closed.INSTANCE);
     return closing();
   }

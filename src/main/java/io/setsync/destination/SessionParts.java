@@ -6,6 +6,8 @@ import io.setsync.fs.OpenFiles;
 import io.setsync.fs.PrefetchingWalk;
 import io.setsync.fs.Walk;
 import io.setsync.sync.ContentHash;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.ProtocolException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +30,14 @@ final class SessionParts {
   final ListingMerge merge;
   private final DestinationRoot root;
   private final Path emptyStandIn;
+  private final Tally tally;
+  private boolean listingEnded;
+  private boolean needsEndSent;
 
   private SessionParts(SessionStart start, String sessionId, Receiver.Settings settings, Tally tally,
       Walk walk, PurgeList purges, Path emptyStandIn) {
     this.root = start.root();
+    this.tally = tally;
     this.walk = walk;
     this.purges = purges;
     this.emptyStandIn = emptyStandIn;
@@ -99,6 +105,51 @@ final class SessionParts {
     } catch (IOException e) {
       return false; // unreadable: linked again
     }
+  }
+
+  /**
+   * A listing or data frame: judged, or its bytes taken in. What it starts (needs to send, old
+   * copies to sign, small files to write, a lane to read) the receiver takes from {@link #intake}.
+   */
+  void handle(Frame frame, boolean laneOffered) throws IOException {
+    if (frame instanceof Frame.Entries entries) listed(entries);
+    else if (frame == Frame.ListingEnd.INSTANCE) listingEnded();
+    else if (frame instanceof Frame.FileWhole whole) intake.whole(whole);
+    else if (frame instanceof Frame.FileBegin begin) intake.begin(begin);
+    else if (frame instanceof Frame.FileOnLane onLane) intake.beginOnLane(onLane, laneOffered);
+    else if (frame instanceof Frame.FileData data) intake.data(data);
+    else if (frame instanceof Frame.FileCopy copy) intake.copy(copy);
+    else if (frame instanceof Frame.FileEnd end) staging.settle(intake.end(end));
+    else if (frame instanceof Frame.FileUnavailable gone) staging.unavailable(intake.unavailable(gone), gone.reason());
+    else throw Inbox.unexpected(frame);
+  }
+
+  private void listed(Frame.Entries entries) {
+    if (listingEnded) throw new ProtocolException("listing entries after the end of the listing");
+    for (FileEntry entry : entries.entries()) {
+      tally.listed();
+      merge.accept(entry);
+    }
+  }
+
+  private void listingEnded() throws IOException {
+    if (listingEnded) throw new ProtocolException("listing ended twice");
+    merge.finish();
+    walk.close();
+    listingEnded = true;
+  }
+
+  /** NeedsEnd goes out once: when the listing has ended and no old copy is still being signed. */
+  boolean needsEndDue() {
+    if (!listingEnded || intake.signing() || needsEndSent) return false;
+    needsEndSent = true;
+    return true;
+  }
+
+  /** The source says it sent every file. */
+  void dataEnded() {
+    if (!listingEnded) throw new ProtocolException("data ended before the listing");
+    intake.dataEnd();
   }
 
   /** Whatever was not journaled is scratch; the next session removes it, but tidy up now. */
