@@ -38,6 +38,9 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    */
   public record WhenSessionsOver(Path root, ActorRef<Path> replyTo) implements Command {}
 
+  /** Replies with the root once a sweep of open areas that began after this request has swept it. */
+  public record WhenSwept(Path root, ActorRef<Path> replyTo) implements Command {}
+
   private record Bound(InetSocketAddress address, Throwable failure) implements Command {}
 
   private record Accepted(Tcp.IncomingConnection connection) implements Command {}
@@ -71,6 +74,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   /** The root each live receiver claimed, kept until it has stopped (a release comes before that). */
   private final Map<ActorRef<Receiver.Command>, Path> claimedBy = new HashMap<>();
   private final Map<Path, List<ActorRef<Path>>> waitingForSessionsOver = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingForSweep = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingInSweep = new HashMap<>();
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
@@ -111,6 +116,10 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(WhenSessionsOver.class, this::onWhenSessionsOver)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
+        .onMessage(WhenSwept.class, m -> {
+          waitingForSweep.computeIfAbsent(m.root(), r -> new ArrayList<>()).add(m.replyTo());
+          return this;
+        })
         .onSignal(akka.actor.typed.PostStop.class, s -> {
           if (lanes != null) lanes.close();
           return this;
@@ -245,7 +254,11 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       if (!busyRoots.containsKey(root) && !sweeping.containsKey(root)) idle.add(root);
     }
     if (idle.isEmpty()) return this;
-    idle.forEach(root -> sweeping.put(root, new ArrayList<>()));
+    for (Path root : idle) {
+      sweeping.put(root, new ArrayList<>());
+      List<ActorRef<Path>> waiting = waitingForSweep.remove(root);
+      if (waiting != null) waitingInSweep.put(root, waiting);
+    }
     java.util.concurrent.Executor io =
         getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     getContext().pipeToSelf(
@@ -277,6 +290,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     for (Path root : swept.roots()) {
       List<Claim> waiting = sweeping.remove(root);
       if (waiting != null) waiting.forEach(claim -> getContext().getSelf().tell(claim));
+      List<ActorRef<Path>> sweepWaiters = waitingInSweep.remove(root);
+      if (sweepWaiters != null) sweepWaiters.forEach(r -> r.tell(root));
     }
     return this;
   }

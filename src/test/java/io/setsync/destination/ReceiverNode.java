@@ -43,6 +43,20 @@ final class ReceiverNode {
    * before a test looks at the destination after an attack, or starts the next session there.
    */
   static void awaitSessionsOver(SetSyncNode node, Path root) throws Exception {
+    Path real = root.toRealPath();
+    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+  }
+
+  /** Waits (at most 20 s) until a sweep of open areas that began after this call has swept {@code root}. */
+  static void awaitSweep(SetSyncNode node, Path root) throws Exception {
+    Path real = root.toRealPath();
+    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
+  }
+
+  private static void askEndpoint(
+      SetSyncNode node,
+      akka.japi.function.Function<akka.actor.typed.ActorRef<Path>, DestinationEndpoint.Command> question)
+      throws Exception {
     akka.actor.typed.ActorSystem<?> system = node.system();
     java.time.Duration deadline = java.time.Duration.ofSeconds(20);
     akka.actor.typed.receptionist.ServiceKey<DestinationEndpoint.Command> key =
@@ -54,11 +68,33 @@ final class ReceiverNode {
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint =
         listing.getServiceInstances(key).iterator().next();
-    akka.actor.typed.javadsl.AskPattern
-        .<DestinationEndpoint.Command, Path>ask(
-            endpoint, replyTo -> new DestinationEndpoint.WhenSessionsOver(root.toRealPath(), replyTo),
-            deadline, system.scheduler())
+    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, Path>ask(
+            endpoint, question, deadline, system.scheduler())
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Waits (at most 20 s) until {@code dir} holds a file whose name starts with {@code prefix}. */
+  static void awaitFileNamed(Path dir, String prefix) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    java.nio.file.WatchService watch = dir.getFileSystem().newWatchService();
+    try (watch) {
+      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      while (!holdsFileNamed(dir, prefix)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("no file " + prefix + "* appeared in " + dir + " within 20 s");
+        java.nio.file.WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
+  private static boolean holdsFileNamed(Path dir, String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+    }
   }
 
   /** A small real source tree. */
@@ -93,8 +129,8 @@ final class ReceiverNode {
   }
 
   /**
-   * A normal session from {@code source} to {@code dest} succeeds with status OK, leaves the
-   * source files in place and an empty scratch area.
+   * Once every earlier session to {@code dest} is over, a normal session from {@code source} to
+   * it succeeds with status OK, leaves the source files in place and an empty scratch area.
    */
   static void assertGoodSession(SetSyncNode node, Path source, Path dest) throws Exception {
     awaitSessionsOver(node, dest);
@@ -106,24 +142,6 @@ final class ReceiverNode {
     try (Stream<Path> scratch = Files.list(dest.resolve(".setsync"))) {
       assertEquals("scratch area after a good session", List.of(), scratch.map(Path::toString).toList());
     }
-  }
-
-  /**
-   * As {@link #assertGoodSession}, but a refusal because the root is still busy is retried for up
-   * to {@code seconds}: for attacks where the point is that the node survives, not how soon the
-   * root is free again.
-   */
-  static void assertGoodSessionEventually(SetSyncNode node, Path source, Path dest, int seconds) throws Exception {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (true) {
-      SourceSession.Outcome outcome = synchronize(node, source, dest);
-      if (outcome.failure() != null && outcome.failure().contains("busy") && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        continue;
-      }
-      break;
-    }
-    assertGoodSession(node, source, dest);
   }
 
   /**
