@@ -69,21 +69,17 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   private final Receiver.Settings settings;
-  private final Map<Path, ActorRef<RenameJournal.Command>> journals = new HashMap<>();
-  private final Map<Path, ActorRef<Receiver.Command>> busyRoots = new HashMap<>();
-  /** The root each live receiver claimed, kept until it has stopped (a release comes before that). */
-  private final Map<ActorRef<Receiver.Command>, Path> claimedBy = new HashMap<>();
   private final Map<Path, List<ActorRef<Path>>> waitingForSessionsOver = new HashMap<>();
   private final Map<Path, List<ActorRef<Path>>> waitingForSweep = new HashMap<>();
   private final Map<Path, List<ActorRef<Path>>> waitingInSweep = new HashMap<>();
+  private final RootClaimTable<ActorRef<Receiver.Command>, ActorRef<RenameJournal.Command>> roots =
+      new RootClaimTable<>(this::startJournal);
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
   private long sessions;
   private long journalsSpawned;
-  /** Every root a session has claimed: their open areas are swept while no session holds them. */
-  private final java.util.Set<Path> served = new java.util.HashSet<>();
   /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
   private final ContentLanes lanes;
 
@@ -108,7 +104,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(Accepted.class, this::onAccepted)
         .onMessage(Claim.class, this::onClaim)
         .onMessage(Release.class, m -> {
-          busyRoots.remove(m.root(), m.receiver());
+          roots.release(m.root(), m.receiver());
           return this;
         })
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
@@ -197,22 +193,18 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       waiting.add(claim);
       return this;
     }
-    ActorRef<Receiver.Command> holder = busyRoots.get(claim.root());
-    if (holder != null) {
+    ActorRef<RenameJournal.Command> journal = roots.claim(claim.root(), claim.receiver());
+    if (journal == null) {
       claim.receiver().tell(new Receiver.ClaimRefused(
           "destination " + claim.root() + " is busy with another synchronization"));
-      return this;
+    } else {
+      claim.receiver().tell(new Receiver.Claimed(journal));
     }
-    busyRoots.put(claim.root(), claim.receiver());
-    claimedBy.put(claim.receiver(), claim.root());
-    served.add(claim.root());
-    ActorRef<RenameJournal.Command> journal = journals.computeIfAbsent(claim.root(), this::spawnJournal);
-    claim.receiver().tell(new Receiver.Claimed(journal));
     return this;
   }
 
-  /** Watched: a journal that stopped (its store failed) is forgotten, so the next claim gets a fresh one. */
-  private ActorRef<RenameJournal.Command> spawnJournal(Path root) {
+  /** Watched: a journal that stopped (its store failed) is forgotten, so the next claim starts a fresh one. */
+  private ActorRef<RenameJournal.Command> startJournal(Path root) {
     ActorRef<RenameJournal.Command> journal =
         getContext().spawn(RenameJournal.create(root.toString()), "journal-" + (++journalsSpawned));
     getContext().watchWith(journal, new JournalStopped(root, journal));
@@ -221,14 +213,13 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private Behavior<Command> onJournalStopped(JournalStopped stopped) {
     getContext().getLog().warn("rename journal of {} stopped; the next session to it starts a new one", stopped.root());
-    journals.remove(stopped.root(), stopped.journal());
+    roots.journalStopped(stopped.root(), stopped.journal());
     return this;
   }
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
-    busyRoots.values().remove(stopped.receiver());
-    Path root = claimedBy.remove(stopped.receiver());
-    if (root != null && !claimedBy.containsValue(root)) {
+    Path root = roots.stopped(stopped.receiver());
+    if (root != null) {
       List<ActorRef<Path>> waiting = waitingForSessionsOver.remove(root);
       if (waiting != null) waiting.forEach(r -> r.tell(root));
     }
@@ -236,7 +227,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   private Behavior<Command> onWhenSessionsOver(WhenSessionsOver request) {
-    if (claimedBy.containsValue(request.root())) {
+    if (!roots.sessionsOver(request.root())) {
       waitingForSessionsOver.computeIfAbsent(request.root(), r -> new ArrayList<>()).add(request.replyTo());
     } else {
       request.replyTo().tell(request.root());
@@ -249,10 +240,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    * roots count as claimed meanwhile, so a sweep never races a session that renames into the area.
    */
   private Behavior<Command> onSweepOpenAreas() {
-    List<Path> idle = new ArrayList<>();
-    for (Path root : served) {
-      if (!busyRoots.containsKey(root) && !sweeping.containsKey(root)) idle.add(root);
-    }
+    List<Path> idle = roots.idle();
+    idle.removeAll(sweeping.keySet());
     if (idle.isEmpty()) return this;
     for (Path root : idle) {
       sweeping.put(root, new ArrayList<>());
