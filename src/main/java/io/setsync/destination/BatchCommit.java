@@ -1,5 +1,7 @@
 package io.setsync.destination;
 
+import static io.setsync.sync.Failures.describe;
+
 import java.io.IOException;
 
 /**
@@ -11,14 +13,30 @@ final class BatchCommit {
 
   private BatchCommit() {}
 
-  static void begun(DestinationRoot root, Staging staging, CommitBatcher.Batch batch) throws IOException {
+  /** The journal wrote the batch as begun (or failed to: {@code journalFailure}): the replacements are made. */
+  static void begun(DestinationRoot root, Staging staging, CommitBatcher.Batch batch, Throwable journalFailure) {
+    journaled(journalFailure);
     CrashPoint.BEGUN_JOURNALED.reach();
-    staging.replaced(batch, root.replace(batch.replacements(), staging::replaceFailed));
+    try {
+      staging.replaced(batch, root.replace(batch.replacements(), staging::replaceFailed));
+    } catch (IOException e) {
+      throw SessionFailure.at(root.path(), e);
+    }
   }
 
-  static void committed(DestinationRoot root, CommitBatcher.Batch batch) throws IOException {
+  /** The journal wrote the batch as committed (or failed to): the old files it kept go. */
+  static void committed(DestinationRoot root, CommitBatcher.Batch batch, Throwable journalFailure) {
+    journaled(journalFailure);
     CrashPoint.COMMITTED_JOURNALED.reach();
-    root.deleteSaved(batch.replacements());
+    try {
+      root.deleteSaved(batch.replacements());
+    } catch (IOException e) {
+      throw SessionFailure.at(root.path(), e);
+    }
+  }
+
+  private static void journaled(Throwable failure) {
+    if (failure != null) throw new SessionFailure("rename journal write failed: " + describe(failure));
   }
 
   /** After the session ended: finishes the replacements unsaid; false when the next session's recovery must. */

@@ -450,12 +450,7 @@ public final class Receiver {
   }
 
   private void onBatchBegun(BatchBegun m) {
-    if (m.failure() != null) throw new SessionFailure("rename journal write failed: " + describe(m.failure()));
-    try {
-      BatchCommit.begun(start.root(), staging, m.batch());
-    } catch (IOException e) {
-      throw SessionFailure.at(start.root().path(), e);
-    }
+    BatchCommit.begun(start.root(), staging, m.batch(), m.failure());
     askCommit(m.batch());
   }
 
@@ -466,12 +461,7 @@ public final class Receiver {
   }
 
   private void onBatchCommitted(BatchCommitted m) {
-    if (m.failure() != null) throw new SessionFailure("rename journal write failed: " + describe(m.failure()));
-    try {
-      BatchCommit.committed(start.root(), m.batch());
-    } catch (IOException e) {
-      throw SessionFailure.at(start.root().path(), e);
-    }
+    BatchCommit.committed(start.root(), m.batch(), m.failure());
     batcher.committed();
     if (batcher.ready()) beginCommit();
   }

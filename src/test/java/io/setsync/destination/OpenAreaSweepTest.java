@@ -1,6 +1,5 @@
 package io.setsync.destination;
 
-import io.setsync.transfer.*;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.setsync.transfer.SourceSession;
 
 /** RENAMEOPEN's kept files go once no process holds them, without waiting for another sync. */
 public class OpenAreaSweepTest {

@@ -1,6 +1,5 @@
 package io.setsync.destination;
 
-import io.setsync.transfer.*;
 
 import static io.setsync.destination.RawSource.assertAbortMentions;
 import static io.setsync.destination.RawSource.dir;
@@ -37,6 +36,9 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.junit.rules.TestName;
+import io.setsync.transfer.ContentLanes;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.FrameCodec;
 
 /**
  * A hostile or broken source, played by a raw socket against a real node. Every attack must end

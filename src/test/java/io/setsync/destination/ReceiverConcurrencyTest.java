@@ -1,6 +1,5 @@
 package io.setsync.destination;
 
-import io.setsync.transfer.*;
 
 import static io.setsync.destination.RawSource.assertAbortMentions;
 import static io.setsync.destination.RawSource.file;
@@ -20,6 +19,8 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.SourceSession;
 
 /**
  * One session at a time per destination root: while a (deliberately slow) raw-socket session

@@ -1,6 +1,5 @@
 package io.setsync.destination;
 
-import io.setsync.transfer.*;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
@@ -26,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.setsync.transfer.SourceSession;
 
 /** Helpers for tests that run a real node and talk to its endpoint. */
 final class ReceiverNode {
