@@ -248,7 +248,7 @@ public final class ContentLanes implements AutoCloseable {
         int n = lane.read(buffer);
         if (n < 0) throw new EOFException("the content lane closed " + remaining + " bytes before the file's end");
         if (n == 0) {
-          awaitBytes(selector, idleMillis, idleTimeout, remaining);
+          awaitBytes(selector, idleMillis, idleTimeout, remaining, lane);
           continue;
         }
         buffer.flip();
@@ -260,10 +260,12 @@ public final class ContentLanes implements AutoCloseable {
     }
   }
 
+  /** Waits in slices, so a lane closed meanwhile (the session ended) ends the read at once. */
   private static void awaitBytes(java.nio.channels.Selector selector, long idleMillis, java.time.Duration idle,
-      long remaining) throws IOException {
+      long remaining, SocketChannel lane) throws IOException {
     long deadline = System.nanoTime() + idleMillis * 1_000_000L;
-    while (selector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)) == 0) {
+    while (selector.select(Math.max(1, Math.min(WAIT_SLICE_MILLIS, (deadline - System.nanoTime()) / 1_000_000L))) == 0) {
+      if (!lane.isOpen()) throw new java.nio.channels.AsynchronousCloseException();
       if (System.nanoTime() - deadline >= 0) {
         throw new java.net.SocketTimeoutException("the source sent nothing on the content lane for "
             + idle.toSeconds() + " s with " + remaining + " bytes of the file to come (setsync.transfer.idle-timeout)");
@@ -271,6 +273,8 @@ public final class ContentLanes implements AutoCloseable {
     }
     selector.selectedKeys().clear();
   }
+
+  private static final long WAIT_SLICE_MILLIS = 200;
 
   private static void receiveBlocking(SocketChannel lane, long size, Sink sink) throws IOException {
     ByteBuffer buffer = BUFFERS.get();
