@@ -11,7 +11,6 @@ import io.setsync.transfer.ProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -85,7 +84,7 @@ final class FileIntake {
   private FileChannel basis;
   private DeltaApplier applier;
   private String basisFailure;
-  private List<WholeGroup.Write> group = new ArrayList<>();
+  private List<WholeFileGroup.Write> group = new ArrayList<>();
   private long groupBytes;
   private LaneFile laneFile;
 
@@ -288,7 +287,7 @@ final class FileIntake {
     }
     String temp = names.temp();
     writing.add(whole.id());
-    group.add(new WholeGroup.Write(whole, file.source().mode(), root.resolve(temp), temp));
+    group.add(new WholeFileGroup.Write(whole, file.source().mode(), root.resolve(temp), temp));
     groupBytes += whole.bytes().length();
     return groupFull();
   }
@@ -299,9 +298,9 @@ final class FileIntake {
   }
 
   /** The small files waiting, for a writer thread; null when none wait. */
-  WholeGroup takeGroup() {
+  WholeFileGroup takeGroup() {
     if (group.isEmpty()) return null;
-    WholeGroup taken = new WholeGroup(List.copyOf(group), security);
+    WholeFileGroup taken = new WholeFileGroup(List.copyOf(group), security);
     group = new ArrayList<>();
     groupBytes = 0;
     writesInFlight++;
@@ -313,11 +312,11 @@ final class FileIntake {
   }
 
   /** A writer thread wrote {@code written}: each file's bytes, or -1 on a checksum mismatch. */
-  List<Outcome> written(WholeGroup written, long[] bytes) {
+  List<Outcome> written(WholeFileGroup written, long[] bytes) {
     writesInFlight--;
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 0; i < written.writes().size(); i++) {
-      WholeGroup.Write w = written.writes().get(i);
+      WholeFileGroup.Write w = written.writes().get(i);
       writing.remove(w.whole().id());
       Needed need = needed.remove(w.whole().id());
       outcomes.add(bytes[i] < 0 ? new Failed(need, CHECKSUM_MISMATCH) : new Written(need, w.temp(), bytes[i]));
@@ -326,9 +325,9 @@ final class FileIntake {
   }
 
   /** A writer thread failed, or the session ended meanwhile: the group's temps go. */
-  void abandon(WholeGroup written) {
+  void abandon(WholeFileGroup written) {
     writesInFlight--;
-    for (WholeGroup.Write w : written.writes()) writing.remove(w.whole().id());
+    for (WholeFileGroup.Write w : written.writes()) writing.remove(w.whole().id());
     written.discard();
   }
 
@@ -373,32 +372,5 @@ final class FileIntake {
     basis = null;
     applier = null;
     basisFailure = null;
-  }
-
-  /** Small files for one writer task. */
-  record WholeGroup(List<Write> writes, FileSecurity security) {
-
-    /** One small file: where it goes and with which mode. */
-    record Write(Frame.FileWhole whole, int mode, Path path, String temp) {}
-
-    /** Runs on a writer thread: each file's bytes, or -1 on a checksum mismatch. */
-    long[] write() {
-      long[] bytes = new long[writes.size()];
-      for (int i = 0; i < bytes.length; i++) {
-        Write w = writes.get(i);
-        bytes[i] = IncomingFile.writeWhole(w.whole(), w.mode(), w.path(), w.temp(), security);
-      }
-      return bytes;
-    }
-
-    void discard() {
-      for (Write w : writes) {
-        try {
-          Files.deleteIfExists(w.path());
-        } catch (IOException ignored) {
-          // the next session's orphan sweep removes it
-        }
-      }
-    }
   }
 }

@@ -64,7 +64,7 @@ public final class Receiver {
   /** An old copy is signed, or cannot be. */
   private record Signed(int id, BlockSignatures signatures, Throwable failure) implements Command {}
 
-  private record WholesWritten(FileIntake.WholeGroup group, long[] bytes, Throwable failure) implements Command {}
+  private record WholesWritten(WholeFileGroup group, long[] bytes, Throwable failure) implements Command {}
 
   /** A lane thread has received a file's bytes into its temp (or failed to). */
   private record LaneRead(int id, Throwable failure) implements Command {}
@@ -422,7 +422,7 @@ public final class Receiver {
   }
 
   private void writeWholes() {
-    FileIntake.WholeGroup group = intake.takeGroup();
+    WholeFileGroup group = intake.takeGroup();
     if (group == null) return;
     context.pipeToSelf(CompletableFuture.supplyAsync(group::write, io),
         (bytes, failure) -> new WholesWritten(group, bytes, failure));

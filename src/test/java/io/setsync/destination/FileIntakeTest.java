@@ -124,7 +124,7 @@ public class FileIntakeTest {
       full = intake.whole(new Frame.FileWhole(i, MTIME, i == 1 ? crc(bytes) ^ 1 : crc(bytes), ByteString.fromArray(bytes)));
     }
     assertTrue(full);
-    FileIntake.WholeGroup group = intake.takeGroup();
+    WholeFileGroup group = intake.takeGroup();
     assertEquals(1, intake.writesInFlight());
     List<FileIntake.Outcome> outcomes = intake.written(group, group.write());
     assertEquals(0, intake.writesInFlight());
