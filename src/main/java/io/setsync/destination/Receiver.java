@@ -32,9 +32,12 @@ import java.util.concurrent.Executor;
  * incoming connection. Its phases are its behaviours: hello → claiming the root → recovering
  * what an earlier crash left → transferring (the listing judged against its own walk, the needed
  * files received, committed in batches through the root's {@link RenameJournal}) → committing the
- * last batch → closing. What it decides and does lives in the plain classes it drives: {@link
- * Inbox}, {@link ListingJudge}, {@link FileIntake}, {@link Staging}, {@link CommitBatcher},
- * {@link SessionFinish} and {@link Tally}.
+ * last batch → closing. The actor keeps the phases, the outbox, the journal asks and the
+ * completions of work done elsewhere; what it decides and does lives in plain classes: {@link
+ * Inbox} (acks, the hold rule), {@link SessionStart} (the Hello), {@link SessionParts} with its
+ * {@link ListingJudge} (deciding), {@link FileIntake} (reading bytes into temps), {@link Staging}
+ * and {@link CommitBatcher} (lining new objects up), {@link BatchCommit} (committing), {@link
+ * SessionFinish} and {@link Tally}.
  */
 public final class Receiver {
 
