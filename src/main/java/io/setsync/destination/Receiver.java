@@ -324,8 +324,6 @@ public final class Receiver {
   /** After the data's end: anything more is a protocol error; else the session ends once all is committed. */
   private Behavior<Command> settleLast() {
     if (!inbox.isEmpty()) return abort(Inbox.unexpected(inbox.next()).getMessage());
-    ProtocolException bad = inbox.malformed();
-    if (bad != null) return abort("bad frame from the source: " + bad.getMessage());
     writeWholes();
     if (intake.writesInFlight() == 0 && !batcher.committing()) {
       if (batcher.isEmpty()) return finishSession();
