@@ -13,8 +13,8 @@ import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
 import io.setsync.monitor.Monitor;
 import io.setsync.schedule.FileSetScheduler;
+import io.setsync.destination.DestinationEndpoint;
 import io.setsync.schedule.SyncRun;
-import io.setsync.transfer.DestinationEndpoint;
 
 /**
  * The root of a node's actors: its data endpoint (registered with the receptionist under the

@@ -270,6 +270,60 @@ public final class ContentLanes implements AutoCloseable {
 
   /** The receiver's side: reads exactly {@code size} bytes from the lane into {@code sink}. */
   public static void receive(SocketChannel lane, long size, Sink sink) throws IOException {
+    receive(lane, size, sink, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #receive(SocketChannel, long, Sink)}, failing with a {@link
+   * java.net.SocketTimeoutException} once no byte has come for {@code idleTimeout} (zero: never):
+   * a source that goes silent on the lane must not hold its session forever.
+   */
+  public static void receive(SocketChannel lane, long size, Sink sink, java.time.Duration idleTimeout)
+      throws IOException {
+    if (idleTimeout.isZero()) {
+      receiveBlocking(lane, size, sink);
+      return;
+    }
+    ByteBuffer buffer = BUFFERS.get();
+    long remaining = size;
+    long idleMillis = Math.max(1, idleTimeout.toMillis());
+    lane.configureBlocking(false);
+    try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+      lane.register(selector, java.nio.channels.SelectionKey.OP_READ);
+      while (remaining > 0) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+        int n = lane.read(buffer);
+        if (n < 0) throw new EOFException("the content lane closed " + remaining + " bytes before the file's end");
+        if (n == 0) {
+          awaitBytes(selector, idleMillis, idleTimeout, remaining, lane);
+          continue;
+        }
+        buffer.flip();
+        sink.write(buffer);
+        remaining -= n;
+      }
+    } finally {
+      if (lane.isOpen()) lane.configureBlocking(true);
+    }
+  }
+
+  /** Waits in slices, so a lane closed meanwhile (the session ended) ends the read at once. */
+  private static void awaitBytes(java.nio.channels.Selector selector, long idleMillis, java.time.Duration idle,
+      long remaining, SocketChannel lane) throws IOException {
+    long deadline = System.nanoTime() + idleMillis * 1_000_000L;
+    while (selector.select(Math.max(1, Math.min(WAIT_SLICE_MILLIS, (deadline - System.nanoTime()) / 1_000_000L))) == 0) {
+      if (!lane.isOpen()) throw new java.nio.channels.AsynchronousCloseException();
+      if (System.nanoTime() - deadline >= 0) {
+        throw new java.net.SocketTimeoutException("the source sent nothing on the content lane for "
+            + idle.toSeconds() + " s with " + remaining + " bytes of the file to come (setsync.transfer.idle-timeout)");
+      }
+    }
+    selector.selectedKeys().clear();
+  }
+
+  private static final long WAIT_SLICE_MILLIS = 200;
+
+  private static void receiveBlocking(SocketChannel lane, long size, Sink sink) throws IOException {
     ByteBuffer buffer = BUFFERS.get();
     long remaining = size;
     while (remaining > 0) {

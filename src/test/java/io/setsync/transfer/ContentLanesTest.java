@@ -149,4 +149,65 @@ public class ContentLanesTest {
       assertEquals("the receiver's side is closed", -1, source.socket().getInputStream().read());
     }
   }
+
+  @Test
+  public void aSilentLaneFailsAfterTheIdleTimeoutWithWhatIsMissing() throws Exception {
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      source.write(ByteBuffer.wrap(new byte[10]));
+      long since = System.nanoTime();
+      try {
+        ContentLanes.receive(destination, 100, buffer -> buffer.position(buffer.limit()), java.time.Duration.ofMillis(500));
+        org.junit.Assert.fail("a silent lane must fail");
+      } catch (java.net.SocketTimeoutException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("90 bytes") && e.getMessage().contains("idle-timeout"));
+      }
+      assertTrue("waited the idle timeout", System.nanoTime() - since >= TimeUnit.MILLISECONDS.toNanos(500));
+      destination.close();
+    }
+  }
+
+  @Test
+  public void aLaneClosedWhileWaitingEndsTheReadAtOnce() throws Exception {
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
+        try {
+          ContentLanes.receive(destination, 100, buffer -> buffer.position(buffer.limit()), java.time.Duration.ofMinutes(2));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      lanes.withdraw(offer);
+      try {
+        read.get(10, TimeUnit.SECONDS);
+        org.junit.Assert.fail("the read must fail");
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof java.io.UncheckedIOException);
+      }
+    }
+  }
+
+  @Test
+  public void bytesArrivingInTimeCrossALaneWithAnIdleTimeout() throws Exception {
+    byte[] content = random((1 << 20) + 5, 3);
+    Path file = fileOf(content);
+    ContentLanes.Offer offer = lanes.offer();
+    try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
+        FileChannel in = FileChannel.open(file)) {
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      CompletableFuture<Boolean> sent = sendAsync(in, content.length, source);
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      ContentLanes.receive(destination, content.length, buffer -> {
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        got.write(chunk);
+      }, java.time.Duration.ofSeconds(10));
+      assertArrayEquals(content, got.toByteArray());
+      assertFalse(sent.get(10, TimeUnit.SECONDS));
+      destination.close();
+    }
+  }
 }

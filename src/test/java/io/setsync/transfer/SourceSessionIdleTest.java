@@ -1,5 +1,6 @@
 package io.setsync.transfer;
 
+import io.setsync.destination.ReceiverNode;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;

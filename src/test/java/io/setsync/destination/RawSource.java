@@ -1,4 +1,5 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
@@ -19,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.FrameCodec;
 
 /**
  * A hand-driven source for receiver tests: a plain blocking socket speaking the wire format

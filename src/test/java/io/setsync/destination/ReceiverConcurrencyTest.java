@@ -1,7 +1,8 @@
-package io.setsync.transfer;
+package io.setsync.destination;
 
-import static io.setsync.transfer.RawSource.assertAbortMentions;
-import static io.setsync.transfer.RawSource.file;
+
+import static io.setsync.destination.RawSource.assertAbortMentions;
+import static io.setsync.destination.RawSource.file;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
@@ -18,6 +19,8 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.setsync.transfer.Frame;
+import io.setsync.transfer.SourceSession;
 
 /**
  * One session at a time per destination root: while a (deliberately slow) raw-socket session
@@ -94,7 +97,7 @@ public class ReceiverConcurrencyTest {
     assertEquals("held!", Files.readString(busy.resolve("held.txt")));
 
     // The holder has gone: the root is free for the next session.
-    ReceiverNode.assertGoodSessionEventually(node, source, busy, 2);
+    ReceiverNode.assertGoodSession(node, source, busy);
   }
 
   @Test
@@ -105,7 +108,7 @@ public class ReceiverConcurrencyTest {
     Frame last = null;
     List<Frame> seen = new ArrayList<>();
     try (RawSource holder = new RawSource(node.endpoint())) {
-      holder.open(real.toString(), "");
+      String sessionId = holder.open(real.toString(), "");
       holder.entries(file("held.txt", 5));
       holder.send(Frame.ListingEnd.INSTANCE);
       List<Frame.Need> needs = holder.readNeeds(seen);
@@ -113,7 +116,7 @@ public class ReceiverConcurrencyTest {
       byte[] bytes = ReceiverNode.utf8("held!");
       holder.send(new Frame.FileBegin(id, bytes.length, RawSource.MTIME));
       holder.send(new Frame.FileData(akka.util.ByteString.fromArray(bytes, 0, 2)));
-      Thread.sleep(300); // let the receiver create its temp file
+      ReceiverNode.awaitFileNamed(real.resolve(".setsync"), "T" + sessionId + "-"); // the file is on its way
 
       try (RawSource second = new RawSource(node.endpoint())) {
         second.hello(alias.toString(), "");

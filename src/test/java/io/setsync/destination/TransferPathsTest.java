@@ -1,4 +1,5 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
@@ -17,6 +18,7 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.setsync.transfer.SourceSession;
 
 /**
  * The faster transfer paths against a real node: many small files (one frame each, written in

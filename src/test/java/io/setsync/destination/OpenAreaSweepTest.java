@@ -1,11 +1,11 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.setsync.destination.DestinationRoot;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.OptionText;
 import java.net.InetSocketAddress;
@@ -16,11 +16,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import io.setsync.transfer.SourceSession;
 
 /** RENAMEOPEN's kept files go once no process holds them, without waiting for another sync. */
 public class OpenAreaSweepTest {
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static long count(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.count();
+    }
+  }
+
+  /** Waits (at most 20 s) for {@code process} to print {@code line}. */
+  private static void awaitLine(Process process, String line) throws Exception {
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream())).readLine();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertEquals(line, read.get(20, TimeUnit.SECONDS));
+  }
 
   @Test
   public void aReplacedFileIsRemovedSoonAfterItsLastReaderCloses() throws Exception {
@@ -32,9 +51,10 @@ public class OpenAreaSweepTest {
             "setsync.endpoint.open-area-sweep", "300ms"))
         .withFallback(ConfigFactory.load()))) {
       assertEquals(null, ReceiverNode.synchronize(node, src, dst).failure());
-      Process reader = new ProcessBuilder("/bin/sh", "-c", "exec 3< '" + dst.resolve("app.bin") + "'; exec sleep 60").start();
+      Process reader = new ProcessBuilder(
+          "/bin/sh", "-c", "exec 3< '" + dst.resolve("app.bin") + "'; echo open; exec sleep 60").start();
       try {
-        Thread.sleep(300); // the shell has opened the file
+        awaitLine(reader, "open"); // the shell holds the file
         Files.writeString(src.resolve("app.bin"), "version 2");
         Files.setLastModifiedTime(src.resolve("app.bin"),
             java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -47,14 +67,15 @@ public class OpenAreaSweepTest {
         assertEquals(outcome.toString(), 1, outcome.counts().copied());
         assertEquals("version 2", Files.readString(dst.resolve("app.bin")));
         Path area = dst.resolve(DestinationRoot.OPEN_AREA);
-        Thread.sleep(1500); // several sweeps: the reader still holds the old file
-        assertTrue("the open area lost a file still held", Files.isDirectory(area) && Files.list(area).count() == 1);
+        for (int sweep = 0; sweep < 2; sweep++) {
+          ReceiverNode.awaitSweep(node, dst); // the reader still holds the old file
+          assertTrue("the open area lost a file still held", Files.isDirectory(area) && count(area) == 1);
+        }
       } finally {
         reader.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       Path area = dst.resolve(DestinationRoot.OPEN_AREA);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (Files.exists(area) && System.nanoTime() < deadline) Thread.sleep(100);
+      ReceiverNode.awaitSweep(node, dst);
       assertFalse("the open area was not swept after the reader closed", Files.exists(area));
     }
   }

@@ -1,4 +1,4 @@
-package io.setsync.transfer;
+package io.setsync.destination;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -9,9 +9,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Tcp;
-import io.setsync.destination.DestinationRoot;
-import io.setsync.destination.Receiver;
-import io.setsync.destination.RenameJournal;
+import io.setsync.transfer.ContentLanes;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +32,15 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   public record Binding(InetSocketAddress address, String failure) {}
 
+  /**
+   * Replies with the root once no session that claimed it is alive any more (its scratch files
+   * are cleaned up by then): for tests and tools that must wait for a session's end.
+   */
+  public record WhenSessionsOver(Path root, ActorRef<Path> replyTo) implements Command {}
+
+  /** Replies with the root once a sweep of open areas that began after this request has swept it. */
+  public record WhenSwept(Path root, ActorRef<Path> replyTo) implements Command {}
+
   private record Bound(InetSocketAddress address, Throwable failure) implements Command {}
 
   private record Accepted(Tcp.IncomingConnection connection) implements Command {}
@@ -43,6 +50,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private record Release(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
 
   private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
+
+  private record JournalStopped(Path root, ActorRef<RenameJournal.Command> journal) implements Command {}
 
   private enum SweepOpenAreas implements Command {
     INSTANCE
@@ -60,13 +69,17 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   private final Receiver.Settings settings;
-  private final Map<Path, ActorRef<RenameJournal.Command>> journals = new HashMap<>();
-  private final Map<Path, ActorRef<Receiver.Command>> busyRoots = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingForSessionsOver = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingForSweep = new HashMap<>();
+  private final Map<Path, List<ActorRef<Path>>> waitingInSweep = new HashMap<>();
+  private final RootClaimTable<ActorRef<Receiver.Command>, ActorRef<RenameJournal.Command>> roots =
+      new RootClaimTable<>(this::startJournal);
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
   private long sessions;
+  private long journalsSpawned;
   /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
   private final ContentLanes lanes;
 
@@ -91,12 +104,18 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(Accepted.class, this::onAccepted)
         .onMessage(Claim.class, this::onClaim)
         .onMessage(Release.class, m -> {
-          busyRoots.remove(m.root(), m.receiver());
+          roots.release(m.root(), m.receiver());
           return this;
         })
         .onMessage(ReceiverStopped.class, this::onReceiverStopped)
+        .onMessage(JournalStopped.class, this::onJournalStopped)
+        .onMessage(WhenSessionsOver.class, this::onWhenSessionsOver)
         .onMessage(SweepOpenAreas.class, m -> onSweepOpenAreas())
         .onMessage(Swept.class, this::onSwept)
+        .onMessage(WhenSwept.class, m -> {
+          waitingForSweep.computeIfAbsent(m.root(), r -> new ArrayList<>()).add(m.replyTo());
+          return this;
+        })
         .onSignal(akka.actor.typed.PostStop.class, s -> {
           if (lanes != null) lanes.close();
           return this;
@@ -174,23 +193,45 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       waiting.add(claim);
       return this;
     }
-    ActorRef<Receiver.Command> holder = busyRoots.get(claim.root());
-    if (holder != null) {
+    ActorRef<RenameJournal.Command> journal = roots.claim(claim.root(), claim.receiver());
+    if (journal == null) {
       claim.receiver().tell(new Receiver.ClaimRefused(
           "destination " + claim.root() + " is busy with another synchronization"));
-      return this;
+    } else {
+      claim.receiver().tell(new Receiver.Claimed(journal));
     }
-    busyRoots.put(claim.root(), claim.receiver());
+    return this;
+  }
+
+  /** Watched: a journal that stopped (its store failed) is forgotten, so the next claim starts a fresh one. */
+  private ActorRef<RenameJournal.Command> startJournal(Path root) {
     ActorRef<RenameJournal.Command> journal =
-        journals.computeIfAbsent(
-            claim.root(),
-            root -> getContext().spawn(RenameJournal.create(root.toString()), "journal-" + journals.size()));
-    claim.receiver().tell(new Receiver.Claimed(journal));
+        getContext().spawn(RenameJournal.create(root.toString()), "journal-" + (++journalsSpawned));
+    getContext().watchWith(journal, new JournalStopped(root, journal));
+    return journal;
+  }
+
+  private Behavior<Command> onJournalStopped(JournalStopped stopped) {
+    getContext().getLog().warn("rename journal of {} stopped; the next session to it starts a new one", stopped.root());
+    roots.journalStopped(stopped.root(), stopped.journal());
     return this;
   }
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
-    busyRoots.values().remove(stopped.receiver());
+    Path root = roots.stopped(stopped.receiver());
+    if (root != null) {
+      List<ActorRef<Path>> waiting = waitingForSessionsOver.remove(root);
+      if (waiting != null) waiting.forEach(r -> r.tell(root));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onWhenSessionsOver(WhenSessionsOver request) {
+    if (!roots.sessionsOver(request.root())) {
+      waitingForSessionsOver.computeIfAbsent(request.root(), r -> new ArrayList<>()).add(request.replyTo());
+    } else {
+      request.replyTo().tell(request.root());
+    }
     return this;
   }
 
@@ -199,12 +240,14 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    * roots count as claimed meanwhile, so a sweep never races a session that renames into the area.
    */
   private Behavior<Command> onSweepOpenAreas() {
-    List<Path> idle = new ArrayList<>();
-    for (Path root : journals.keySet()) {
-      if (!busyRoots.containsKey(root) && !sweeping.containsKey(root)) idle.add(root);
-    }
+    List<Path> idle = roots.idle();
+    idle.removeAll(sweeping.keySet());
     if (idle.isEmpty()) return this;
-    idle.forEach(root -> sweeping.put(root, new ArrayList<>()));
+    for (Path root : idle) {
+      sweeping.put(root, new ArrayList<>());
+      List<ActorRef<Path>> waiting = waitingForSweep.remove(root);
+      if (waiting != null) waitingInSweep.put(root, waiting);
+    }
     java.util.concurrent.Executor io =
         getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     getContext().pipeToSelf(
@@ -236,6 +279,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     for (Path root : swept.roots()) {
       List<Claim> waiting = sweeping.remove(root);
       if (waiting != null) waiting.forEach(claim -> getContext().getSelf().tell(claim));
+      List<ActorRef<Path>> sweepWaiters = waitingInSweep.remove(root);
+      if (sweepWaiters != null) sweepWaiters.forEach(r -> r.tell(root));
     }
     return this;
   }

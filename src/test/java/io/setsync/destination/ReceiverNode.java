@@ -1,4 +1,5 @@
-package io.setsync.transfer;
+package io.setsync.destination;
+
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
@@ -24,9 +25,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.setsync.transfer.SourceSession;
 
 /** Helpers for tests that run a real node and talk to its endpoint. */
-final class ReceiverNode {
+public final class ReceiverNode {
 
   private ReceiverNode() {}
 
@@ -36,8 +38,67 @@ final class ReceiverNode {
     return SetSyncNode.start(config);
   }
 
+  /**
+   * Waits (at most 20 s) until every session that claimed {@code root} has ended and cleaned up:
+   * before a test looks at the destination after an attack, or starts the next session there.
+   */
+  static void awaitSessionsOver(SetSyncNode node, Path root) throws Exception {
+    Path real = root.toRealPath();
+    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+  }
+
+  /** Waits (at most 20 s) until a sweep of open areas that began after this call has swept {@code root}. */
+  static void awaitSweep(SetSyncNode node, Path root) throws Exception {
+    Path real = root.toRealPath();
+    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
+  }
+
+  private static void askEndpoint(
+      SetSyncNode node,
+      akka.japi.function.Function<akka.actor.typed.ActorRef<Path>, DestinationEndpoint.Command> question)
+      throws Exception {
+    akka.actor.typed.ActorSystem<?> system = node.system();
+    java.time.Duration deadline = java.time.Duration.ofSeconds(20);
+    akka.actor.typed.receptionist.ServiceKey<DestinationEndpoint.Command> key =
+        io.setsync.monitor.Monitor.endpointKey(node.name());
+    akka.actor.typed.receptionist.Receptionist.Listing listing = akka.actor.typed.javadsl.AskPattern
+        .<akka.actor.typed.receptionist.Receptionist.Command, akka.actor.typed.receptionist.Receptionist.Listing>ask(
+            system.receptionist(), replyTo -> akka.actor.typed.receptionist.Receptionist.find(key, replyTo),
+            deadline, system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint =
+        listing.getServiceInstances(key).iterator().next();
+    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, Path>ask(
+            endpoint, question, deadline, system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** Waits (at most 20 s) until {@code dir} holds a file whose name starts with {@code prefix}. */
+  static void awaitFileNamed(Path dir, String prefix) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    java.nio.file.WatchService watch = dir.getFileSystem().newWatchService();
+    try (watch) {
+      dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      while (!holdsFileNamed(dir, prefix)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new AssertionError("no file " + prefix + "* appeared in " + dir + " within 20 s");
+        java.nio.file.WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
+  private static boolean holdsFileNamed(Path dir, String prefix) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix));
+    }
+  }
+
   /** A small real source tree. */
-  static Path sourceTree(Path dir) throws IOException {
+  public static Path sourceTree(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("sub"));
     Files.writeString(dir.resolve("hello.txt"), "hello from the source\n");
     Files.writeString(dir.resolve("sub/inner.txt"), "inner\n");
@@ -45,8 +106,8 @@ final class ReceiverNode {
   }
 
   /** Notices a session saw, for failure messages. */
-  static final class Recorder implements SourceSession.Observer {
-    final List<io.setsync.sync.SyncNotice> notices = new ArrayList<>();
+  public static final class Recorder implements SourceSession.Observer {
+    public final List<io.setsync.sync.SyncNotice> notices = new ArrayList<>();
 
     @Override
     public synchronized void notice(io.setsync.sync.SyncNotice notice) {
@@ -68,10 +129,11 @@ final class ReceiverNode {
   }
 
   /**
-   * A normal session from {@code source} to {@code dest} succeeds with status OK, leaves the
-   * source files in place and an empty scratch area.
+   * Once every earlier session to {@code dest} is over, a normal session from {@code source} to
+   * it succeeds with status OK, leaves the source files in place and an empty scratch area.
    */
   static void assertGoodSession(SetSyncNode node, Path source, Path dest) throws Exception {
+    awaitSessionsOver(node, dest);
     SourceSession.Outcome outcome = synchronize(node, source, dest);
     assertNull("good session after the attack failed: " + outcome.failure(), outcome.failure());
     assertEquals("status of the good session: " + outcome, SyncStatus.OK, outcome.status());
@@ -80,24 +142,6 @@ final class ReceiverNode {
     try (Stream<Path> scratch = Files.list(dest.resolve(".setsync"))) {
       assertEquals("scratch area after a good session", List.of(), scratch.map(Path::toString).toList());
     }
-  }
-
-  /**
-   * As {@link #assertGoodSession}, but a refusal because the root is still busy is retried for up
-   * to {@code seconds}: for attacks where the point is that the node survives, not how soon the
-   * root is free again.
-   */
-  static void assertGoodSessionEventually(SetSyncNode node, Path source, Path dest, int seconds) throws Exception {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (true) {
-      SourceSession.Outcome outcome = synchronize(node, source, dest);
-      if (outcome.failure() != null && outcome.failure().contains("busy") && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        continue;
-      }
-      break;
-    }
-    assertGoodSession(node, source, dest);
   }
 
   /**

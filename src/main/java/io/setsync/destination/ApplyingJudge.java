@@ -1,0 +1,102 @@
+package io.setsync.destination;
+
+import static io.setsync.sync.Failures.describe;
+
+import io.setsync.fs.EntryType;
+import io.setsync.fs.FileEntry;
+import io.setsync.sync.Comparison;
+import io.setsync.transfer.Frame;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real sync's verdicts: files are asked for ({@link FileIntake}), links and directories made
+ * ({@link Staging}), modes set, and directories whose times must be set again remembered for the
+ * end ({@link SessionFinish}).
+ */
+final class ApplyingJudge extends ListingJudge {
+
+  private final DestinationRoot root;
+  private final FileSecurity security;
+  private final boolean trigger;
+  private final OpenFilePolicy openFiles;
+  private final FileIntake intake;
+  private final Staging staging;
+  private final SessionFinish finish;
+
+  ApplyingJudge(Tally tally, PurgeList purges, DestinationRoot root, FileSecurity security, boolean trigger,
+      OpenFilePolicy openFiles, FileIntake intake, Staging staging, SessionFinish finish) {
+    super(tally, purges);
+    this.root = root;
+    this.security = security;
+    this.trigger = trigger;
+    this.openFiles = openFiles;
+    this.intake = intake;
+    this.staging = staging;
+    this.finish = finish;
+  }
+
+  @Override
+  public void copy(FileEntry source, FileEntry existing) {
+    LinkTargets.Target links = linksOf(source);
+    String refusal = openFiles.refusal(source.path(), existing);
+    if (refusal != null) {
+      tally.skipped(source.path(), refusal);
+      if (links != null) links.failed("its first name " + source.path() + " was not replaced");
+      return;
+    }
+    if (links != null) links.pending();
+    if (source.type() == EntryType.SYMLINK) staging.symlink(source, existing);
+    else intake.ask(source, existing, links);
+  }
+
+  @Override
+  public void link(FileEntry source, FileEntry existing, LinkTargets.Target target) {
+    String refusal = openFiles.refusal(source.path(), existing);
+    if (refusal != null) {
+      tally.skipped(source.path(), refusal);
+      return;
+    }
+    if (unlinkable(source, target)) return;
+    switch (target.state()) {
+      case PENDING -> target.await(source, existing);
+      case WRITTEN -> staging.hardLink(source, existing, target.temp());
+      default -> staging.hardLink(source, existing, target.path());
+    }
+  }
+
+  @Override
+  public void makeDirectory(FileEntry source, FileEntry existing) {
+    try {
+      Path dir = root.resolve(source.path());
+      if (existing != null) Files.delete(dir); // a symlink: replaced, never followed
+      Files.createDirectory(dir);
+      tally.copied(0);
+      if (trigger) tally.notice(Frame.NoticeKind.COPIED, source.path() + "/", "");
+      if (security.changesOwners()) security.apply(dir, EntryType.DIRECTORY, source.mode());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void same(FileEntry source, FileEntry existing) {
+    keptInPlace(source);
+    if (source.type() == EntryType.FILE && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
+      try {
+        security.applyMode(root.resolve(source.path()), EntryType.FILE, source.mode());
+      } catch (IOException e) {
+        tally.warning(source.path(), "cannot set mode: " + describe(e));
+      }
+    }
+  }
+
+  @Override
+  public void leaveDirectory(FileEntry source, FileEntry existing, boolean changedInside) {
+    boolean differs = existing == null || security.modeDiffers(EntryType.DIRECTORY, source.mode(), existing.mode())
+        || !Comparison.sameTime(existing, source);
+    if (changedInside || differs) finish.setTimesLater(source);
+  }
+}
