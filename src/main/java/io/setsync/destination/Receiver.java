@@ -143,6 +143,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
   /** Whole small files being written (and fsync'ed) on the io dispatcher. */
   private int writesInFlight;
   private final java.util.concurrent.Executor writers;
+  private final io.setsync.sync.SessionPools pools;
 
   private SyncOptions options;
   private FileSecurity security = FileSecurity.DEFAULT;
@@ -201,6 +202,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     this.lanes = lanes;
     this.claims = claims;
     this.settings = settings;
+    this.pools = io.setsync.sync.SessionPools.get(ctx.getSystem());
     this.writers =
         ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
@@ -421,7 +423,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         notice(Frame.NoticeKind.WARNING, "", text);
       }
       destinationWalk = io.setsync.fs.PrefetchingWalk.open(
-          root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
+          root.path(), ExcludeFilter.of(options.excludes()), this::destinationWarning, pools.walks());
       purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
@@ -441,7 +443,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         walked = emptyStandIn;
       }
       destinationWalk = io.setsync.fs.PrefetchingWalk.open(
-          walked, ExcludeFilter.of(options.excludes()), this::destinationWarning, writers);
+          walked, ExcludeFilter.of(options.excludes()), this::destinationWarning, pools.walks());
       purges = PurgeList.create(Files.createTempFile("setsync-purge-", ""));
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + root.path() + ": " + describe(e));
@@ -455,8 +457,8 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     paused = false;
     outbox.send(new Frame.Ready(sessionId));
     if (lanes != null) {
-      laneOffer = lanes.offer();
-      outbox.send(new Frame.LaneOffer(lanes.port(), laneOffer.token()));
+      laneOffer = lanes.offer(); // none while every lane slot is taken: the stream carries all
+      if (laneOffer != null) outbox.send(new Frame.LaneOffer(lanes.port(), laneOffer.token()));
     }
     return drainInbox();
   }
@@ -681,22 +683,22 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
         && existing.size() >= settings.deltaThreshold() && source.size() >= settings.deltaThreshold();
   }
 
-  /** Signs the old copy on a writer thread; the need goes out (as a delta, or plain) when done. */
+  /** Signs the old copy on the signing pool; the need goes out (as a delta, or plain) when done. */
   private void sign(int id, FileEntry source, FileEntry existing, LinkTargets.Target links) {
     Path old = root.resolve(existing.path());
     signing++;
     needed.put(id, new NeededFile(source, existing, null, links));
-    getContext().pipeToSelf(
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
-              old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return BlockSignatures.of(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()),
-                Runtime.getRuntime().availableProcessors(), writers);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }, writers),
-        (signatures, failure) -> new Signed(id, signatures));
+    java.util.concurrent.CompletableFuture<BlockSignatures> signed;
+    try {
+      java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(
+          old, java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      signed = BlockSignatures.sign(in, existing.size(), BlockSignatures.blockSizeFor(existing.size()),
+              Runtime.getRuntime().availableProcessors(), pools.signing())
+          .whenComplete((s, failure) -> io.setsync.transfer.ContentLanes.closeQuietly(in));
+    } catch (IOException e) {
+      signed = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    getContext().pipeToSelf(signed, (signatures, failure) -> new Signed(id, signatures));
   }
 
   private Behavior<Command> onSigned(Signed m) {
@@ -778,7 +780,7 @@ public final class Receiver extends AbstractBehavior<Receiver.Command> {
     laneReading = true;
     java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane = laneOffer.connection();
     getContext().pipeToSelf(
-        io.setsync.transfer.ContentLanes.async(() -> {
+        io.setsync.transfer.ContentLanes.async(pools.lanes().threads(), () -> {
           java.nio.channels.SocketChannel channel;
           try {
             channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -155,6 +155,9 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
   private final ArrayDeque<OutgoingFile> largeFiles = new ArrayDeque<>();
   private final ArrayDeque<Frame.NeedDelta> deltaNeeds = new ArrayDeque<>();
   private final java.util.concurrent.Executor readers;
+  private final io.setsync.sync.SessionPools pools;
+  /** This session holds a lane slot of the node's lane threads. */
+  private boolean laneSlot;
   private long entriesListed;
   private long filesSent;
   private long bytesSent;
@@ -190,6 +193,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     this.settings = settings;
     this.observer = observer;
     this.replyTo = replyTo;
+    this.pools = io.setsync.sync.SessionPools.get(ctx.getSystem());
     this.readers =
         ctx.getSystem().dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     this.outbox =
@@ -255,7 +259,7 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
       }
       try {
         listing = io.setsync.fs.PrefetchingWalk.open(
-            request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning, readers);
+            request.sourceRoot(), ExcludeFilter.of(request.options().excludes()), this::sourceWarning, pools.walks());
       } catch (IOException e) {
         outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
         return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));
@@ -351,10 +355,15 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   /** Opens the lane at once, so that a lane that cannot be reached costs nothing but speed. */
   private void openLane(Frame.LaneOffer offer) {
+    if (!pools.lanes().tryTake()) {
+      getContext().getLog().info("no content-lane slot free (setsync.pools.lane-sessions); large files go through the session's connection");
+      return;
+    }
+    laneSlot = true;
     laneOffer = offer;
     laneOpening = true;
     getContext().pipeToSelf(
-        ContentLanes.async(() -> ContentLanes.connect(request.host(), offer.port(), offer.token())),
+        ContentLanes.async(pools.lanes().threads(), () -> ContentLanes.connect(request.host(), offer.port(), offer.token())),
         LaneOpened::new);
   }
 
@@ -382,8 +391,8 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
     file.onLane = true;
     java.nio.channels.SocketChannel channel = lane;
     long size = file.before.size();
-    java.util.concurrent.CompletableFuture<Long> crc = ContentLanes.async(() -> ContentLanes.crc32c(file.channel, size));
-    java.util.concurrent.CompletableFuture<Boolean> sent = ContentLanes.async(() -> ContentLanes.send(file.channel, size, channel));
+    java.util.concurrent.CompletableFuture<Long> crc = ContentLanes.async(pools.lanes().threads(), () -> ContentLanes.crc32c(file.channel, size));
+    java.util.concurrent.CompletableFuture<Boolean> sent = ContentLanes.async(pools.lanes().threads(), () -> ContentLanes.send(file.channel, size, channel));
     getContext().pipeToSelf(sent.thenCombine(crc, (shrank, sum) -> new LaneSent(sum, shrank, null)),
         (done, failure) -> done != null ? done : new LaneSent(0, false, failure));
     return file.begin();
@@ -587,6 +596,10 @@ public final class SourceSession extends AbstractBehavior<SourceSession.Command>
 
   private Behavior<Command> cleanUp() {
     ContentLanes.closeQuietly(lane);
+    if (laneSlot) {
+      laneSlot = false;
+      pools.lanes().give();
+    }
     if (sending != null) sending.close();
     largeFiles.forEach(OutgoingFile::close);
     if (listing != null) listing.close();
