@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -86,41 +84,42 @@ public final class BlockSignatures {
   }
 
   /**
-   * Signs the first {@code length} bytes of a file, its block ranges in parallel (one part on the
-   * calling thread, the others on {@code executor}).
-   *
-   * @throws IOException if the file is shorter than {@code length} (it changed) or unreadable
+   * Signs the first {@code length} bytes of a file, its block ranges in parallel on {@code
+   * executor}. No task waits for another, so the executor may be small and shared: the parts of
+   * one file and of other files queue, and the future completes when the last part is done.
+   * It fails with an {@link IOException} if the file is shorter than {@code length} (it changed)
+   * or unreadable.
    */
-  public static BlockSignatures of(FileChannel in, long length, int blockSize, int parts, Executor executor)
-      throws IOException {
+  public static CompletableFuture<BlockSignatures> sign(
+      FileChannel in, long length, int blockSize, int parts, Executor executor) {
     long blocks = blockCount(length, blockSize);
-    if (blocks >= Integer.MAX_VALUE - 8) throw new IOException("file too large for block size " + blockSize);
+    if (blocks >= Integer.MAX_VALUE - 8) {
+      return CompletableFuture.failedFuture(new IOException("file too large for block size " + blockSize));
+    }
     int count = (int) blocks;
     int[] weak = new int[count];
     long[] strong = new long[count];
     int n = (int) Math.max(1, Math.min(parts, count / 64));
-    List<CompletableFuture<Void>> others = new ArrayList<>();
-    for (int part = 1; part < n; part++) {
+    CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+    for (int part = 0; part < n; part++) {
       int from = (int) ((long) count * part / n);
       int to = (int) ((long) count * (part + 1) / n);
-      others.add(CompletableFuture.runAsync(() -> {
+      all[part] = CompletableFuture.runAsync(() -> {
         try {
           signRange(in, length, blockSize, from, to, weak, strong);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      }, executor));
+      }, executor);
     }
-    signRange(in, length, blockSize, 0, (int) ((long) count / n), weak, strong);
-    for (CompletableFuture<Void> other : others) {
-      try {
-        other.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
-        throw e;
-      }
-    }
-    return new BlockSignatures(blockSize, length, weak, strong);
+    return CompletableFuture.allOf(all)
+        .handle((ok, failure) -> {
+          if (failure == null) return new BlockSignatures(blockSize, length, weak, strong);
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof UncheckedIOException u) cause = u.getCause();
+          throw new CompletionException(cause);
+        });
   }
 
   private static void signRange(FileChannel in, long length, int blockSize, int from, int to, int[] weak,

@@ -129,7 +129,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     if (!config.getBoolean("setsync.transfer.content-lane")) return null;
     int port = config.getInt("setsync.endpoint.lane-port");
     try {
-      ContentLanes lanes = ContentLanes.open(host, port);
+      ContentLanes lanes = ContentLanes.open(host, port, io.setsync.sync.SessionPools.get(ctx.getSystem()).lanes());
       ctx.getLog().info("content lane listening on {}:{}", host, lanes.port());
       return lanes;
     } catch (java.io.IOException e) {

@@ -198,8 +198,8 @@ final class FileIntake {
    */
   static java.util.concurrent.CompletableFuture<Void> fromLane(
       java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane, long size, IncomingFile target,
-      java.time.Duration idleTimeout) {
-    return io.setsync.transfer.ContentLanes.async(() -> {
+      java.time.Duration idleTimeout, java.util.concurrent.Executor laneThreads) {
+    return io.setsync.transfer.ContentLanes.async(laneThreads, () -> {
       java.nio.channels.SocketChannel channel;
       try {
         channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

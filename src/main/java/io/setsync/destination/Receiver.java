@@ -13,6 +13,7 @@ import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
 import io.setsync.sync.SyncCounts;
+import io.setsync.sync.SessionPools;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.ContentLanes;
 import io.setsync.transfer.Frame;
@@ -111,6 +112,8 @@ public final class Receiver {
   private final ContentLanes lanes;
   /** Where writes, walks and signing run. */
   private final Executor io;
+  /** The node's pools for walks, signing and the content lane. */
+  private final SessionPools pools;
   private final FrameLink.Outbox outbox;
   private final Inbox inbox = new Inbox();
   private final Tally tally;
@@ -144,6 +147,7 @@ public final class Receiver {
     this.settings = settings;
     this.lanes = lanes;
     this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    this.pools = SessionPools.get(context.getSystem());
     this.outbox = FrameLink.connect(
         context,
         connection,
@@ -357,7 +361,7 @@ public final class Receiver {
     try {
       // REPORT touches nothing at the destination: no recovery.
       if (!start.options().report()) recover(m.pending());
-      parts = SessionParts.open(start, sessionId, settings, tally, io);
+      parts = SessionParts.open(start, sessionId, settings, tally, pools.walks());
     } catch (IOException | UncheckedIOException e) {
       return abort("destination " + start.root().path() + ": " + describe(e));
     }
@@ -367,8 +371,8 @@ public final class Receiver {
     batcher.startAt(firstBatchId);
     outbox.send(new Frame.Ready(sessionId));
     if (lanes != null) {
-      laneOffer = lanes.offer();
-      outbox.send(new Frame.LaneOffer(lanes.port(), laneOffer.token()));
+      laneOffer = lanes.offer(); // none while every lane slot is taken: the session's stream carries all
+      if (laneOffer != null) outbox.send(new Frame.LaneOffer(lanes.port(), laneOffer.token()));
     }
     return drainTransfer();
   }
@@ -393,7 +397,7 @@ public final class Receiver {
     List<Frame.Need> needs = intake.takeNeeds();
     if (!needs.isEmpty()) outbox.send(new Frame.Needs(needs));
     for (FileIntake.ToSign old : intake.takeSignings()) {
-      context.pipeToSelf(OldCopySigner.sign(old, io), (signatures, failure) -> new Signed(old.id(), signatures, failure));
+      context.pipeToSelf(OldCopySigner.sign(old, pools.signing()), (signatures, failure) -> new Signed(old.id(), signatures, failure));
     }
     if (parts.needsEndDue()) outbox.send(Frame.NeedsEnd.INSTANCE);
   }
@@ -412,7 +416,8 @@ public final class Receiver {
 
   /** A lane thread writes the file's bytes into its temp; frames behind this one wait. */
   private void readLane(FileIntake.LaneFile file) {
-    context.pipeToSelf(FileIntake.fromLane(laneOffer.connection(), file.size(), file.target(), settings.idleTimeout()),
+    context.pipeToSelf(FileIntake.fromLane(laneOffer.connection(), file.size(), file.target(), settings.idleTimeout(),
+            pools.lanes().threads()),
         (ok, failure) -> new LaneRead(file.id(), failure));
   }
 

@@ -1,5 +1,6 @@
 package io.setsync.transfer;
 
+import io.setsync.sync.SessionPools;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +16,13 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -34,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * lane under a random token, and the source connects with that token ({@link #connect}). A
  * connection with any other token is closed unanswered.
  *
- * <p>Lane transfers block a thread each, so they run on a pool of their own ({@link #async})
- * rather than on the io dispatcher, whose threads the small-file writers of the same sessions need.
+ * <p>Lane transfers block a thread each, so they run on the node's lane threads ({@link
+ * SessionPools.Lanes}, through {@link #async}) rather than on the io dispatcher, whose threads the
+ * session actors and the small-file writers need. A receiver offers a lane only while a lane slot
+ * is free; without one its source sends everything through the session's connection.
  */
 public final class ContentLanes implements AutoCloseable {
 
@@ -59,8 +66,15 @@ public final class ContentLanes implements AutoCloseable {
   /** One buffer per lane thread: a lane moves one file at a time. */
   private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
 
-  /** Threads that block on lane sockets; daemons, so a lane never holds a JVM up. */
-  private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(daemons("setsync-lane-"));
+  /**
+   * Connections waiting to present their token: few threads, and a short queue, so a flood of
+   * connections that say nothing costs a bounded amount; the overflow is closed at once.
+   */
+  private static final int HANDSHAKE_THREADS = 2;
+  private static final int HANDSHAKE_QUEUE = 64;
+
+  private final SessionPools.Lanes pool;
+  private final ThreadPoolExecutor handshakes;
 
   private final ServerSocketChannel server;
   private final int port;
@@ -68,19 +82,23 @@ public final class ContentLanes implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Thread acceptor;
 
-  private ContentLanes(ServerSocketChannel server) throws IOException {
+  private ContentLanes(ServerSocketChannel server, SessionPools.Lanes pool) throws IOException {
     this.server = server;
+    this.pool = pool;
+    this.handshakes = new ThreadPoolExecutor(HANDSHAKE_THREADS, HANDSHAKE_THREADS, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(HANDSHAKE_QUEUE), daemons("setsync-lane-handshake-"));
+    handshakes.allowCoreThreadTimeOut(true);
     this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     this.acceptor = daemons("setsync-lane-accept-").newThread(this::acceptLoop);
     acceptor.start();
   }
 
-  /** Listens on {@code host:port} (port 0: any free port). */
-  public static ContentLanes open(String host, int port) throws IOException {
+  /** Listens on {@code host:port} (port 0: any free port); lanes run on {@code pool}'s threads. */
+  public static ContentLanes open(String host, int port, SessionPools.Lanes pool) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.bind(new InetSocketAddress(host, port));
-      return new ContentLanes(server);
+      return new ContentLanes(server, pool);
     } catch (IOException e) {
       server.close();
       throw e;
@@ -91,20 +109,26 @@ public final class ContentLanes implements AutoCloseable {
     return port;
   }
 
-  /** A lane a source may open with {@code token}; {@code connection} completes when it does. */
-  public record Offer(String token, CompletableFuture<SocketChannel> connection) {}
+  /**
+   * A lane a source may open with {@code token}; {@code connection} completes when it does. It
+   * holds a lane slot until withdrawn ({@code withdrawn} makes a second withdrawal harmless).
+   */
+  public record Offer(String token, CompletableFuture<SocketChannel> connection, AtomicBoolean withdrawn) {}
 
+  /** A lane for one session, or null when every lane slot is taken (the session does without). */
   public Offer offer() {
+    if (!pool.tryTake()) return null;
     byte[] bytes = new byte[TOKEN_BYTES];
     random.nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
     CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     offers.put(token, connection);
-    return new Offer(token, connection);
+    return new Offer(token, connection, new AtomicBoolean());
   }
 
-  /** The session is over: the offer goes, and its connection (if any) is closed. */
+  /** The session is over: the offer goes, its connection (if any) is closed, its slot is free. */
   public void withdraw(Offer offer) {
+    if (offer.withdrawn().compareAndSet(false, true)) pool.give();
     offers.remove(offer.token());
     offer.connection().cancel(false);
     offer.connection().thenAccept(ContentLanes::closeQuietly);
@@ -113,6 +137,7 @@ public final class ContentLanes implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(server);
+    handshakes.shutdownNow();
     offers.values().forEach(f -> f.completeExceptionally(new ClosedChannelException()));
     offers.clear();
   }
@@ -121,7 +146,13 @@ public final class ContentLanes implements AutoCloseable {
     while (server.isOpen()) {
       try {
         SocketChannel channel = server.accept();
-        EXECUTOR.execute(() -> handshake(channel));
+        try {
+          handshakes.execute(() -> handshake(channel));
+        } catch (RejectedExecutionException full) {
+          log.warn("content lane: too many connections waiting to present a token; closed one from {}",
+              channel.getRemoteAddress());
+          closeQuietly(channel);
+        }
       } catch (IOException e) {
         if (server.isOpen()) log.warn("content lane: accept failed: {}", e.getMessage());
       }
@@ -341,15 +372,15 @@ public final class ContentLanes implements AutoCloseable {
     T call() throws Exception;
   }
 
-  /** Runs blocking lane work on the lane threads; a failure completes the future exceptionally. */
-  public static <T> CompletableFuture<T> async(LaneCall<T> work) {
+  /** Runs blocking lane work on {@code threads}; a failure completes the future exceptionally. */
+  public static <T> CompletableFuture<T> async(Executor threads, LaneCall<T> work) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         return work.call();
       } catch (Exception e) {
         throw new java.util.concurrent.CompletionException(e);
       }
-    }, EXECUTOR);
+    }, threads);
   }
 
   public static void closeQuietly(java.io.Closeable closeable) {

@@ -3,6 +3,7 @@ package io.setsync.transfer;
 import static io.setsync.sync.Failures.describe;
 
 import io.setsync.options.SyncOptions;
+import io.setsync.sync.SessionPools;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,16 +22,29 @@ final class LaneSender implements AutoCloseable {
   private final String host;
   private final long minBytes;
   private final Duration stall;
+  private final SessionPools.Lanes pool;
+  /** The lane slot this session holds while it uses a lane. */
+  private boolean slot;
   private Frame.LaneOffer offer;
   private SocketChannel lane;
   private boolean opening;
   private long bytesSent;
 
   /** {@code minBytes}: files at least this big take the lane once it is open. */
-  LaneSender(String host, long minBytes, Duration stall) {
+  LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool) {
     this.host = host;
     this.minBytes = minBytes;
     this.stall = stall;
+    this.pool = pool;
+  }
+
+  /**
+   * Takes a lane slot of the node's lane threads for this session; false when all are taken, and
+   * the session then sends everything through its own connection.
+   */
+  boolean takeSlot() {
+    if (!slot) slot = pool.tryTake();
+    return slot;
   }
 
   /**
@@ -45,7 +59,7 @@ final class LaneSender implements AutoCloseable {
   CompletableFuture<SocketChannel> open(Frame.LaneOffer offered) {
     offer = offered;
     opening = true;
-    return ContentLanes.async(() -> ContentLanes.connect(host, offered.port(), offered.token()));
+    return ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token()));
   }
 
   /** The lane is open, or (with {@code failure}) large files go on through the session's connection. */
@@ -68,8 +82,8 @@ final class LaneSender implements AutoCloseable {
     file.toLane();
     SocketChannel channel = lane;
     long size = file.size();
-    CompletableFuture<Long> crc = ContentLanes.async(() -> ContentLanes.crc32c(file.channel(), size));
-    CompletableFuture<Boolean> sent = ContentLanes.async(() -> ContentLanes.send(file.channel(), size, channel, stall));
+    CompletableFuture<Long> crc = ContentLanes.async(pool.threads(), () -> ContentLanes.crc32c(file.channel(), size));
+    CompletableFuture<Boolean> sent = ContentLanes.async(pool.threads(), () -> ContentLanes.send(file.channel(), size, channel, stall));
     return sent.thenCombine(crc, (shrank, sum) -> new Sent(sum, shrank));
   }
 
@@ -92,5 +106,9 @@ final class LaneSender implements AutoCloseable {
   @Override
   public void close() {
     ContentLanes.closeQuietly(lane);
+    if (slot) {
+      slot = false;
+      pool.give();
+    }
   }
 }

@@ -13,6 +13,7 @@ import akka.stream.javadsl.Tcp;
 import io.setsync.fs.OpenFiles;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
+import io.setsync.sync.SessionPools;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
@@ -132,6 +133,8 @@ public final class SourceSession {
   private final FrameLink.Outbox outbox;
   /** Where files are read and the tree is walked: blocking work, off the session's own thread. */
   private final Executor readers;
+  /** The node's pools for the walk's read-ahead and the content lane. */
+  private final SessionPools pools;
   private final NeededFiles neededFiles;
   private final LaneSender lane;
   private final Outgoing outgoing;
@@ -153,9 +156,10 @@ public final class SourceSession {
     this.observer = observer;
     this.replyTo = replyTo;
     this.readers = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    this.pools = SessionPools.get(ctx.getSystem());
     this.neededFiles = new NeededFiles(request.sourceRoot(), request.options(), settings.chunkBytes());
     this.openFiles = new OpenFilesSnapshots(request.options().unprotected());
-    this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout());
+    this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout(), pools.lanes());
     this.outgoing = new Outgoing(settings, observer, new Outgoing.Work(this::startRead,
         file -> context.pipeToSelf(lane.send(file), LaneSent::new),
         need -> neededFiles.openForDelta(need, openFiles.current())), lane);
@@ -238,7 +242,11 @@ public final class SourceSession {
   private Behavior<Command> transferringFrame(Frame frame) {
     if (frame instanceof Frame.LaneOffer offer) {
       if (LaneSender.usable(request.options(), settings.laneMinBytes())) {
-        context.pipeToSelf(lane.open(offer), LaneOpened::new);
+        if (lane.takeSlot()) {
+          context.pipeToSelf(lane.open(offer), LaneOpened::new);
+        } else {
+          context.getLog().info("no content-lane slot free (setsync.pools.lane-sessions): large files go through the session's connection");
+        }
       }
       return null;
     }
@@ -308,7 +316,7 @@ public final class SourceSession {
       return finish(Outcome.failed("FROMOWNER: " + e.getMessage()));
     }
     try {
-      listing = SourceListing.open(request.sourceRoot(), request.options(), fromOwner, this::sourceWarning, readers);
+      listing = SourceListing.open(request.sourceRoot(), request.options(), fromOwner, this::sourceWarning, pools.walks());
     } catch (IOException e) {
       outbox.sendLast(new Frame.Abort("source unreadable: " + e.getMessage()));
       return finish(Outcome.failed("source " + request.sourceRoot() + ": " + e.getMessage()));

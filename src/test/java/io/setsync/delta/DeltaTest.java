@@ -249,6 +249,28 @@ public class DeltaTest {
     }
   }
 
+  /**
+   * Signing started from a task of the signing pool itself, as a receiver's work is, completes even
+   * when the pool has a single thread: no part waits for another part queued behind it.
+   */
+  @Test(timeout = 20_000)
+  public void signingFromInsideItsOwnOneThreadPoolCompletes() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Path file = tmp.newFile().toPath();
+      Files.write(file, randomBytes(512 * 1024));
+      try (FileChannel in = FileChannel.open(file)) {
+        BlockSignatures signed = java.util.concurrent.CompletableFuture
+            .supplyAsync(() -> BlockSignatures.sign(in, 512 * 1024, 1024, 4, pool), pool)
+            .thenCompose(f -> f)
+            .get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(BlockSignatures.of(in, 512 * 1024, 1024), signed);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   public void parallelSignaturesEqualSequentialOnes() throws IOException {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
@@ -259,13 +281,14 @@ public class DeltaTest {
         try (FileChannel in = FileChannel.open(file)) {
           BlockSignatures sequential = BlockSignatures.of(in, size, 1024);
           for (int parts : new int[] {1, 2, 3, 7}) {
-            assertEquals(size + "/" + parts, sequential, BlockSignatures.of(in, size, 1024, parts, pool));
+            assertEquals(size + "/" + parts, sequential, BlockSignatures.sign(in, size, 1024, parts, pool).join());
           }
           try {
-            BlockSignatures.of(in, size + 5000, 1024, 2, pool);
+            BlockSignatures.sign(in, size + 5000, 1024, 2, pool).join();
             fail("a file shorter than announced must be refused");
-          } catch (IOException expected) {
-            assertTrue(expected.getMessage().contains("shorter"));
+          } catch (java.util.concurrent.CompletionException expected) {
+            assertTrue(expected.getCause() instanceof IOException);
+            assertTrue(expected.getCause().getMessage().contains("shorter"));
           }
         }
       }

@@ -3,6 +3,8 @@ package io.setsync.transfer;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -28,10 +30,11 @@ public class ContentLanesTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   private ContentLanes lanes;
+  private final io.setsync.sync.SessionPools.Lanes pool = new io.setsync.sync.SessionPools.Lanes(2);
 
   @Before
   public void open() throws Exception {
-    lanes = ContentLanes.open("127.0.0.1", 0);
+    lanes = ContentLanes.open("127.0.0.1", 0, pool);
   }
 
   @After
@@ -208,6 +211,54 @@ public class ContentLanesTest {
       assertArrayEquals(content, got.toByteArray());
       assertFalse(sent.get(10, TimeUnit.SECONDS));
       destination.close();
+    }
+  }
+
+  /** Each offer holds a lane slot until withdrawn; with none free a session gets no lane at all. */
+  @Test
+  public void offersStopWhenEveryLaneSlotIsTaken() {
+    ContentLanes.Offer first = lanes.offer();
+    ContentLanes.Offer second = lanes.offer();
+    assertNotNull(first);
+    assertNotNull(second);
+    assertNull("no third lane with two slots", lanes.offer());
+    lanes.withdraw(first);
+    lanes.withdraw(first); // a second withdrawal must not free a slot it does not hold
+    assertEquals(1, pool.freeSlots());
+    ContentLanes.Offer third = lanes.offer();
+    assertNotNull(third);
+    assertNull(lanes.offer());
+    lanes.withdraw(second);
+    lanes.withdraw(third);
+    assertEquals(2, pool.freeSlots());
+  }
+
+  /**
+   * Connections that never present a token wait on a few handshake threads; beyond a short queue
+   * they are closed at once, so a flood of them holds neither threads nor sockets without bound.
+   */
+  @Test(timeout = 60_000)
+  public void aFloodOfSilentConnectionsIsCutOff() throws Exception {
+    java.util.List<SocketChannel> flood = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 100; i++) flood.add(SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", lanes.port())));
+      java.util.Set<SocketChannel> closed = new java.util.HashSet<>();
+      long deadline = System.nanoTime() + 5_000_000_000L; // well inside the 10 s a silent connection may wait
+      while (closed.size() < 100 - 2 - 64 && System.nanoTime() < deadline) {
+        for (SocketChannel c : flood) {
+          if (closed.contains(c)) continue;
+          c.socket().setSoTimeout(10);
+          try {
+            if (c.socket().getInputStream().read() < 0) closed.add(c);
+          } catch (java.net.SocketTimeoutException stillWaiting) {
+            // held by a handshake thread, queued, or not accepted yet
+          }
+        }
+      }
+      assertTrue("the connections beyond the handshake threads and queue are closed: " + closed.size(),
+          closed.size() >= 100 - 2 - 64);
+    } finally {
+      for (SocketChannel c : flood) ContentLanes.closeQuietly(c);
     }
   }
 }

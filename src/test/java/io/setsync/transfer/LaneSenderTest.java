@@ -48,7 +48,7 @@ public class LaneSenderTest {
   @Test
   public void aPeerThatStopsReadingFailsTheSendAfterTheStallTimeout() throws Exception {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL);
+      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
       try (SocketChannel peer = server.accept(); OutgoingFile file = open(sparseFile(BIG))) {
@@ -80,7 +80,7 @@ public class LaneSenderTest {
     Path path = tmp.newFile().toPath();
     Files.write(path, content);
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL);
+      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
       try (SocketChannel peer = server.accept(); OutgoingFile file = open(path)) {
@@ -112,5 +112,21 @@ public class LaneSenderTest {
     assertFalse("COMPRESS", LaneSender.usable(SyncOptions.builder().compress(true).build(), 1));
     assertFalse("MAXRATE", LaneSender.usable(SyncOptions.builder().maxRateMb(5).build(), 1));
     assertFalse("UNPROTECTED", LaneSender.usable(SyncOptions.builder().unprotected(true).build(), 1));
+  }
+
+  /** A session holds at most one lane slot, and gives it back when it ends. */
+  @Test
+  public void aLaneSlotIsHeldOnceAndGivenBackAtClose() {
+    io.setsync.sync.SessionPools.Lanes pool = new io.setsync.sync.SessionPools.Lanes(1);
+    LaneSender first = new LaneSender("127.0.0.1", 1, STALL, pool);
+    LaneSender second = new LaneSender("127.0.0.1", 1, STALL, pool);
+    org.junit.Assert.assertTrue(first.takeSlot());
+    org.junit.Assert.assertTrue("taking it again keeps the one slot", first.takeSlot());
+    org.junit.Assert.assertFalse("no slot left for another session", second.takeSlot());
+    first.close();
+    org.junit.Assert.assertTrue(second.takeSlot());
+    second.close();
+    second.close();
+    org.junit.Assert.assertEquals(1, pool.freeSlots());
   }
 }

@@ -46,7 +46,7 @@ public class OutgoingTest {
           throw new AssertionError("no lane was opened");
         },
         need -> NeededFiles.Opened.unavailable(need.id(), "no delta here")),
-        new LaneSender("127.0.0.1", 0, Duration.ZERO));
+        new LaneSender("127.0.0.1", 0, Duration.ZERO, new io.setsync.sync.SessionPools.Lanes(1)));
     outgoing.listFrom(new SourceListing(tmp.getRoot().toPath(), walkOf(names), null, false, false));
     return outgoing;
   }
