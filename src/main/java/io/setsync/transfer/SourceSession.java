@@ -400,11 +400,14 @@ public final class SourceSession {
 
   // ---------------------------------------------------------------- the end
 
-  /** Answers with the outcome and closes the connection: at once, or once its last frames left. */
+  /**
+   * Answers with the outcome and ends the outbound side once its last frames left, then waits for
+   * the peer to close: stopping earlier would cancel the connection's inbound side, and the peer
+   * could see a reset instead of the last frames and their end.
+   */
   private Behavior<Command> finish(Outcome outcome) {
     replyTo.tell(outcome);
     outbox.close();
-    if (outbox.idle()) return stopped;
     context.scheduleOnce(CLOSING_GRACE, context.getSelf(), ClosingTimedOut.INSTANCE);
     return closing;
   }
@@ -417,7 +420,7 @@ public final class SourceSession {
 
   private Behavior<Command> closeWhenSent() {
     outbox.onReady();
-    return outbox.idle() ? stopped : closing;
+    return closing;
   }
 
   private Behavior<Command> closeFiles(List<NeededFiles.Opened> files) {
