@@ -106,6 +106,9 @@ public final class SyncRun {
 
   private record SessionEnded(SourceSession.Outcome outcome) implements Command {}
 
+  /** The session actor is gone: after its outcome (it closes its connection first), or instead of one. */
+  private enum SessionStopped implements Command { INSTANCE }
+
   private record TriggerEnded(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger,
       Throwable failure) implements Command {}
 
@@ -131,6 +134,8 @@ public final class SyncRun {
   private final List<String> purged = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private long warningsDropped;
+  /** The session actor has stopped (it lingers after its outcome while its connection closes). */
+  private boolean sessionStopped;
 
   private SyncRun(
       ActorContext<Command> ctx, Request request, Settings settings, Consumer<Finished> reply) {
@@ -148,6 +153,7 @@ public final class SyncRun {
             ctx.messageAdapter(SourceSession.Outcome.class, SessionEnded::new)),
         "session",
         DispatcherSelector.fromConfig("setsync.io-dispatcher"));
+    ctx.watchWith(session, SessionStopped.INSTANCE);
   }
 
   // --- phase 1: the session runs ---
@@ -157,6 +163,7 @@ public final class SyncRun {
         .onMessage(Noticed.class, n -> onNoticed(n.notice()))
         .onMessage(Stop.class, this::onStop)
         .onMessage(SessionEnded.class, e -> onSessionEnded(e.outcome()))
+        .onMessage(SessionStopped.class, e -> onSessionLost())
         .build();
   }
 
@@ -219,6 +226,7 @@ public final class SyncRun {
         .onMessage(TriggerEnded.class, this::onTriggerEnded)
         .onMessage(Stop.class, s -> Behaviors.same())
         .onMessage(Noticed.class, n -> Behaviors.same())
+        .onMessage(SessionStopped.class, n -> sessionGone())
         .build();
   }
 
@@ -242,7 +250,28 @@ public final class SyncRun {
     List<String> lines = new ArrayList<>(warnings);
     if (warningsDropped > 0) lines.add("(" + warningsDropped + " more warnings: see the log)");
     reply.accept(new Finished(result, outcome, trigger, lines));
-    return Behaviors.stopped();
+    return sessionStopped ? Behaviors.stopped() : closing();
+  }
+
+  /**
+   * The answer went; the session still closes its connection (it waits for the peer's close), and
+   * stopping now would stop it with the connection half open.
+   */
+  private Behavior<Command> closing() {
+    return Behaviors.receive(Command.class)
+        .onMessage(SessionStopped.class, n -> Behaviors.stopped())
+        .onAnyMessage(n -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> onSessionLost() {
+    sessionStopped = true;
+    return onSessionEnded(SourceSession.Outcome.failed("the source session stopped without an outcome (see the node's log)"));
+  }
+
+  private Behavior<Command> sessionGone() {
+    sessionStopped = true;
+    return Behaviors.same();
   }
 
   private void flushLog() {

@@ -28,7 +28,9 @@ public sealed interface Frame {
   // 3: hard links (ALLHARDLINKS): entry type HARDLINK and every entry's link count; a version 2
   // receiver would refuse the new type mid-listing, so the handshake refuses instead
   // 4: the content lane (LaneOffer, FileOnLane), a companion connection for large files' bytes
-  int PROTOCOL_VERSION = 4;
+  // 5: keep-alives (frames of length zero) while a side has nothing to send, so the idle timeout
+  // ends only sessions whose peer went silent; a version 4 peer would take one for a bad frame
+  int PROTOCOL_VERSION = 5;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}

@@ -90,20 +90,27 @@ public final class FrameLink {
   private FrameLink() {}
 
   /**
-   * The connection carried nothing in either direction for the idle timeout: the peer went silent
-   * (or hangs), and the session ends instead of holding its destination root for ever.
+   * The peer sent nothing, not even a keep-alive, for the idle timeout: it went silent (or hangs),
+   * and the session ends instead of holding its destination root for ever.
    */
   public static final class IdleTimeoutException extends java.util.concurrent.TimeoutException {
     IdleTimeoutException(java.time.Duration idle) {
-      super("the peer sent nothing and read nothing for " + idle.toSeconds()
-          + " s (setsync.transfer.idle-timeout)");
+      super("the peer sent nothing for " + idle.toSeconds() + " s (setsync.transfer.idle-timeout)");
     }
   }
 
   /**
+   * A frame of length zero: what a link sends when it has had nothing to send for a while, so that
+   * a session whose work is elsewhere (a large file on the content lane, a long signing) is not
+   * taken for a silent one. The receiving link drops it before the actor sees frames.
+   */
+  static final ByteString KEEP_ALIVE = ByteString.fromArray(new byte[4]);
+
+  /**
    * Links {@code context}'s actor to {@code transport}, sending at most {@code maxBytesPerSecond}
-   * (0: no limit; MAXRATE) and failing the link with an {@link IdleTimeoutException} once no byte
-   * has passed either way for {@code idleTimeout} (zero: never).
+   * (0: no limit; MAXRATE). With an {@code idleTimeout} (zero: none) the link sends a keep-alive
+   * after a quarter of it without other frames, and fails with an {@link IdleTimeoutException} once
+   * the peer has sent nothing for all of it.
    */
   public static <M> Outbox connect(
       ActorContext<M> context,
@@ -131,10 +138,14 @@ public final class FrameLink {
     outbox.attach(started.first());
     // The outbox adds the length prefixes itself (the same 4-byte big-endian prefix as
     // Framing.simpleFramingProtocol), so that many frames can travel as one stream element.
-    started
-        .second()
-        .via(guarded(transport, idleTimeout))
-        .via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN))
+    Source<ByteString, NotUsed> out = started.second();
+    if (!idleTimeout.isZero()) out = out.keepAlive(keepAliveInterval(idleTimeout), () -> KEEP_ALIVE);
+    Source<ByteString, NotUsed> in =
+        out.via(transport).via(Framing.lengthField(4, 0, FrameCodec.MAX_FRAME_BYTES + 4, ByteOrder.BIG_ENDIAN));
+    // Before the batching, which goes on reading while the actor holds its inbox: a session that
+    // holds back (a commit, a lane read) is not idle as long as its peer sends keep-alives.
+    if (!idleTimeout.isZero()) in = silenceEnds(in, idleTimeout);
+    in.filter(framed -> framed.length() > 4)
         .<List<ByteString>>batchWeighted(
             BATCH_BYTES,
             bytes -> (long) bytes.length(),
@@ -160,12 +171,14 @@ public final class FrameLink {
     return outbox;
   }
 
-  /** Both directions count as traffic: a receiver busy signing still reads, a slow source still sends. */
-  private static Flow<ByteString, ByteString, ?> guarded(
-      Flow<ByteString, ByteString, ?> transport, java.time.Duration idle) {
-    if (idle.isZero()) return transport;
-    return akka.stream.javadsl.BidiFlow.<ByteString, ByteString>bidirectionalIdleTimeout(idle)
-        .join(transport)
+  /** A keep-alive leaves after a quarter of the idle timeout without frames: three may be lost or late. */
+  static java.time.Duration keepAliveInterval(java.time.Duration idle) {
+    return idle.dividedBy(4).compareTo(java.time.Duration.ofMillis(50)) < 0 ? java.time.Duration.ofMillis(50) : idle.dividedBy(4);
+  }
+
+  /** Fails the inbound frames once the peer sent none, keep-alives included, for {@code idle}. */
+  private static Source<ByteString, NotUsed> silenceEnds(Source<ByteString, NotUsed> in, java.time.Duration idle) {
+    return in.idleTimeout(idle)
         .mapError(
             new akka.japi.pf.PFBuilder<Throwable, Throwable>()
                 .match(java.util.concurrent.TimeoutException.class, e -> new IdleTimeoutException(idle))

@@ -104,11 +104,13 @@ final class RawSource implements AutoCloseable {
 
   // ---- receiving
 
-  /** The next frame, or null at the end of the stream. */
+  /** The next frame, or null at the end of the stream; keep-alives (length zero) are skipped. */
   Frame read() throws IOException {
     int length;
     try {
-      length = in.readInt();
+      do {
+        length = in.readInt();
+      } while (length == 0);
     } catch (EOFException end) {
       return null;
     }

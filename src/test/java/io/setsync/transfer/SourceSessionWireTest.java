@@ -237,8 +237,13 @@ public class SourceSessionWireTest {
     }
   }
 
+  /** The next frame the source sent, keep-alives (length zero) skipped. */
   private static Frame read(DataInputStream in) throws IOException {
-    byte[] frame = new byte[in.readInt()];
+    int length;
+    do {
+      length = in.readInt();
+    } while (length == 0);
+    byte[] frame = new byte[length];
     in.readFully(frame);
     return FrameCodec.decode(ByteString.fromArray(frame));
   }
