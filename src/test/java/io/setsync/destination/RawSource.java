@@ -160,14 +160,17 @@ final class RawSource implements AutoCloseable {
     }
   }
 
-  /** The receiver must close the connection: only end of stream (or a reset) may follow. */
+  /**
+   * The receiver must close the connection: only keep-alives (frames of length zero, sent while it
+   * waits for the source's close) and then the end of stream (or a reset) may follow.
+   */
   void expectClosed() throws IOException {
     long deadline = System.nanoTime() + 15_000_000_000L;
     try {
       while (System.nanoTime() < deadline) {
         int b = in.read();
         if (b < 0) return;
-        fail("unexpected byte after the last frame: " + b);
+        if (b != 0) fail("unexpected byte after the last frame: " + b);
       }
     } catch (SocketTimeoutException stillOpen) {
       fail("the receiver did not close the connection within " + socket.getSoTimeout() + " ms");

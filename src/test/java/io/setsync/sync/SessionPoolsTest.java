@@ -30,7 +30,10 @@ public class SessionPoolsTest {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!pools.walks().isShutdown() && System.nanoTime() < deadline) Thread.onSpinWait();
+    while (!(pools.walks().isShutdown() && pools.signing().isShutdown() && pools.lanes().threads().isShutdown())
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertTrue(pools.walks().isShutdown());
     assertTrue(pools.signing().isShutdown());
     assertTrue(pools.lanes().threads().isShutdown());
