@@ -175,7 +175,8 @@ public final class SetSyncNode implements AutoCloseable {
         CoordinatedShutdown.PhaseBeforeClusterShutdown(),
         "stop-running-syncs",
         () -> AskPattern.<Monitor.Command, Result>ask(
-                monitor, Monitor.Shutdown::new, Duration.ofSeconds(55), system.scheduler())
+                monitor, Monitor.Shutdown::new,
+                system.settings().config().getDuration("setsync.monitor.stop-syncs-timeout"), system.scheduler())
             .handle((r, e) -> akka.Done.getInstance()));
   }
 

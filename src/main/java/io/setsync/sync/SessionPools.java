@@ -124,7 +124,8 @@ public final class SessionPools implements Extension {
     return pool;
   }
 
-  private static ThreadFactory daemons(String prefix) {
+  /** Daemon threads named {@code prefix} and a number: a blocked one never holds a JVM up. */
+  public static ThreadFactory daemons(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + count.incrementAndGet());

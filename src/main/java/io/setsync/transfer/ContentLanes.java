@@ -19,11 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +84,10 @@ public final class ContentLanes implements AutoCloseable {
     this.server = server;
     this.pool = pool;
     this.handshakes = new ThreadPoolExecutor(HANDSHAKE_THREADS, HANDSHAKE_THREADS, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(HANDSHAKE_QUEUE), daemons("setsync-lane-handshake-"));
+        new ArrayBlockingQueue<>(HANDSHAKE_QUEUE), SessionPools.daemons("setsync-lane-handshake-"));
     handshakes.allowCoreThreadTimeOut(true);
     this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-    this.acceptor = daemons("setsync-lane-accept-").newThread(this::acceptLoop);
+    this.acceptor = SessionPools.daemons("setsync-lane-accept-").newThread(this::acceptLoop);
     acceptor.start();
   }
 
@@ -389,14 +387,5 @@ public final class ContentLanes implements AutoCloseable {
     } catch (IOException ignored) {
       // nothing more to do with it
     }
-  }
-
-  private static ThreadFactory daemons(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

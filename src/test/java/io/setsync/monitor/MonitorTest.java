@@ -202,7 +202,8 @@ public class MonitorTest {
         .directory(src.toFile()).redirectErrorStream(true).start();
     try {
       assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
-      Result result = runLong("SYNCHRONIZE " + src + " TO " + dst + ", TRIGGER \"echo copied $1 > " + marker + "\"");
+      Result result = synchronizeOnceTheEndpointIsKnown(
+          "SYNCHRONIZE " + src + " TO " + dst + ", TRIGGER \"echo copied $1 > " + marker + "\"");
 
       assertEquals(ResultText.of(result), 1, result.code());
       assertTrue("the console sees the per-file warning:\n" + ResultText.of(result),
@@ -220,6 +221,19 @@ public class MonitorTest {
   }
 
   /** A command that may take longer than the usual answer (a SYNCHRONIZE). */
+  /**
+   * Right after the node starts, the monitor may not have heard of its own endpoint yet (the
+   * receptionist tells it), and SYNCHRONIZE then says so and does nothing; ask again until it has.
+   */
+  private Result synchronizeOnceTheEndpointIsKnown(String command) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Result result = runLong(command);
+      if (!ResultText.of(result).contains("is not available") || System.nanoTime() > deadline) return result;
+      Thread.sleep(100); // a poll interval, not a wait: the loop ends on the answer
+    }
+  }
+
   private Result runLong(String command) throws Exception {
     ActorRef<Monitor.Command> monitor = node.monitor().orElseThrow();
     return AskPattern.<Monitor.Command, Result>ask(
@@ -246,7 +260,8 @@ public class MonitorTest {
   @Test
   public void aHandOverEndsTheRunningSyncAtAFileBoundaryAndRecordsIt() throws Exception {
     Path home = tmp.newFolder("home").toPath();
-    start(home, Map.of());
+    // The node's own shutdown asks the monitor, absent after the hand-over, and waits out that ask.
+    start(home, Map.of("setsync.monitor.stop-syncs-timeout", "3s"));
     Path src = tmp.newFolder("src").toPath();
     byte[] mib = new byte[1 << 20];
     for (int i = 0; i < 30; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
@@ -257,7 +272,6 @@ public class MonitorTest {
     ActorRef<Object> monitorItself = monitorActor();
     node.monitor().orElseThrow().tell(Monitor.HandOver.INSTANCE);
     TestProbe.create(node.system()).expectTerminated(monitorItself, Duration.ofSeconds(30));
-    // The node's own shutdown asks the (now absent) monitor first and waits out that ask.
     node.close();
     node.system().getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
 
