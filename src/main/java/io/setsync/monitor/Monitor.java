@@ -123,8 +123,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   /** The service key under which the data endpoint of node {@code node} registers. */
   public static ServiceKey<DestinationEndpoint.Command> endpointKey(String node) {
-    return ServiceKey.create(DestinationEndpoint.Command.class, "setsync-endpoint-" + node);
+    return ServiceKey.create(DestinationEndpoint.Command.class, ENDPOINT_KEY_PREFIX + node);
   }
+
+  private static final String ENDPOINT_KEY_PREFIX = "setsync-endpoint-";
 
   /** Tunables from {@code setsync.monitor}. */
   public record Settings(
@@ -163,6 +165,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
   private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
   private final Set<String> watchedNodes = new java.util.HashSet<>();
+  /** Where the receptionist's listings of watched nodes' endpoints arrive; made at the first watch. */
+  private ActorRef<Receptionist.Listing> listings;
   private final Map<Long, Result.Progress> running = new HashMap<>();
   private final Map<Long, Long> nextRuns = new HashMap<>();
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
@@ -480,12 +484,21 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   // --- destinations ---
 
+  /**
+   * Subscribes to the endpoint of {@code node}. One adapter serves every node's listings (an actor
+   * has one message adapter per message class: a second would replace the first, and the first
+   * node's listings would then be read with the second node's key), so the node comes from the
+   * listing's own key.
+   */
   private void watchNode(String node) {
     if (!watchedNodes.add(node)) return;
-    ServiceKey<DestinationEndpoint.Command> key = endpointKey(node);
-    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(
-        Receptionist.Listing.class, listing -> new EndpointsListed(node, listing.getServiceInstances(key)));
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, adapter));
+    if (listings == null) listings = ctx.messageAdapter(Receptionist.Listing.class, Monitor::endpointsListed);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(endpointKey(node), listings));
+  }
+
+  private static EndpointsListed endpointsListed(Receptionist.Listing listing) {
+    String node = listing.getKey().id().substring(ENDPOINT_KEY_PREFIX.length());
+    return new EndpointsListed(node, listing.getServiceInstances(endpointKey(node)));
   }
 
   private Effect<Event, MonitorState> onEndpointsListed(MonitorState state, EndpointsListed listed) {

@@ -157,6 +157,31 @@ public class MonitorTest {
     assertEquals("1", Files.readString(dst.resolve("one.txt")));
   }
 
+  /**
+   * A file set to a node that does not exist (a typo) must not stop the others: after a restart the
+   * monitor watches both nodes' endpoints, and the local file set still syncs.
+   */
+  @Test
+  public void aFileSetToAnUnknownNodeDoesNotHoldUpTheLocalOnesAfterARestart() throws Exception {
+    Path home = tmp.newFolder("home").toPath();
+    start(home, Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("one.txt"), "1");
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO ghostnode:" + tmp.getRoot().toPath().resolve("ghost") + ", INTERVAL 1 SECONDS");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
+    awaitStatus("the local file set syncs", s -> fileSet(s, 2).last() != null);
+    node.close();
+
+    Files.writeString(src.resolve("two.txt"), "2");
+    start(home, Map.of());
+    awaitStatus("the local file set syncs after the restart", s -> Files.exists(dst.resolve("two.txt")));
+    Result.Status status = awaitStatus("the other one waits for its node",
+        s -> fileSet(s, 1).state().equals("waiting for destination ghostnode"));
+    assertEquals(0, fileSet(status, 2).last().code());
+  }
+
   @Test
   public void aFailedSchedulerIsRestartedAtOnceThenOnlyLater() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of("setsync.monitor.retry.immediate", 1, "setsync.monitor.retry.later", "1h"));
