@@ -109,6 +109,12 @@ public final class SyncRun {
   /** The session actor is gone: after its outcome (it closes its connection first), or instead of one. */
   private enum SessionStopped implements Command { INSTANCE }
 
+  /**
+   * Told to itself on {@link SessionStopped}: a stop notice may overtake the session's last message
+   * (its outcome, already in the mailbox), and this one queues behind it.
+   */
+  private enum SessionLost implements Command { INSTANCE }
+
   private record TriggerEnded(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger,
       Throwable failure) implements Command {}
 
@@ -163,7 +169,12 @@ public final class SyncRun {
         .onMessage(Noticed.class, n -> onNoticed(n.notice()))
         .onMessage(Stop.class, this::onStop)
         .onMessage(SessionEnded.class, e -> onSessionEnded(e.outcome()))
-        .onMessage(SessionStopped.class, e -> onSessionLost())
+        .onMessage(SessionStopped.class, e -> {
+          sessionStopped = true;
+          ctx.getSelf().tell(SessionLost.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessage(SessionLost.class, e -> onSessionLost())
         .build();
   }
 
@@ -227,6 +238,7 @@ public final class SyncRun {
         .onMessage(Stop.class, s -> Behaviors.same())
         .onMessage(Noticed.class, n -> Behaviors.same())
         .onMessage(SessionStopped.class, n -> sessionGone())
+        .onMessage(SessionLost.class, n -> Behaviors.same())
         .build();
   }
 
@@ -265,7 +277,6 @@ public final class SyncRun {
   }
 
   private Behavior<Command> onSessionLost() {
-    sessionStopped = true;
     return onSessionEnded(SourceSession.Outcome.failed("the source session stopped without an outcome (see the node's log)"));
   }
 
