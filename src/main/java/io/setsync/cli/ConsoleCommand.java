@@ -165,7 +165,8 @@ public final class ConsoleCommand implements Callable<Integer> {
   /** HELP and EXIT need no node. */
   private Integer runLocally(Statement command) {
     if (command instanceof Statement.Help h) {
-      return print(Result.Done.ok(h.topic() == null ? HelpText.general() : HelpText.forTopic(h.topic())));
+      String text = HelpText.forTopic(h.topic());
+      return print(HelpText.knows(h.topic()) ? Result.Done.ok(text) : Result.Done.error(text.strip()));
     }
     if (command instanceof Statement.Exit) return 0;
     return null;

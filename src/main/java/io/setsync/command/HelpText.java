@@ -158,6 +158,19 @@ public final class HelpText {
    * with "unknown help topic".
    */
   public static String forTopic(String topic) {
+    String text = helpOn(topic);
+    return text != null ? text : "unknown help topic \""
+        + topic.strip()
+        + "\"; HELP lists the commands, HELP OPTIONS the options\n";
+  }
+
+  /** Whether HELP has something to say on {@code topic} (none: every topic, the general list). */
+  public static boolean knows(String topic) {
+    return helpOn(topic) != null;
+  }
+
+  /** The help on {@code topic}, or null when there is none. */
+  private static String helpOn(String topic) {
     if (topic == null || topic.isBlank()) {
       return general();
     }
@@ -189,12 +202,7 @@ public final class HelpText {
     if (upper.size() == 1) {
       appendOptionTopic(out, upper.get(0));
     }
-    if (out.length() == 0) {
-      return "unknown help topic \""
-          + topic.strip()
-          + "\"; HELP lists the commands, HELP OPTIONS the options\n";
-    }
-    return out.toString();
+    return out.length() == 0 ? null : out.toString();
   }
 
   private static void appendForm(StringBuilder out, Form f) {

@@ -126,7 +126,7 @@ final class MonitorCommands {
           new Monitor.RunStateChanged(true));
     }
     if (command instanceof Statement.Help c) {
-      return Decision.reply(Result.Done.ok(c.topic() == null ? HelpText.general() : HelpText.forTopic(c.topic())));
+      return Decision.reply(help(c.topic()));
     }
     if (command instanceof Statement.Env) {
       return Decision.reply(new Result.Env(Map.of(
@@ -375,5 +375,11 @@ final class MonitorCommands {
       }
     }
     return b.build();
+  }
+
+  /** HELP's answer: an unknown topic is an error (completion code 2), with the text that says so. */
+  static Result.Done help(String topic) {
+    String text = HelpText.forTopic(topic);
+    return HelpText.knows(topic) ? Result.Done.ok(text) : Result.Done.error(text.strip());
   }
 }

@@ -70,10 +70,13 @@ public final class RunLog {
     return records;
   }
 
-  /** "sync ended: scanned ..., code n", as serious as its completion code. */
-  public static LogRecord ended(Long fileSetId, SyncResult result) {
-    return new LogRecord(result.endedMillis(), fileSetId, Origin.SOURCE, severity(result.code()),
-        "sync ended: " + result.summary());
+  /**
+   * "sync ended: scanned ..., code n", as serious as its completion code; for a REPORT run
+   * "report ended: ..., would copy n", since it changed nothing.
+   */
+  public static LogRecord ended(Long fileSetId, SyncResult result, boolean report) {
+    return new LogRecord(result.endedMillis(), fileSetId, report ? Origin.REPORT : Origin.SOURCE, severity(result.code()),
+        report ? "report ended: " + result.reportSummary() : "sync ended: " + result.summary());
   }
 
   static Severity severity(int code) {

@@ -19,9 +19,18 @@ public record SyncResult(
 
   /** One line for STATUS and the log: counts, code and failure. */
   public String summary() {
+    return summary("copied", "purged");
+  }
+
+  /** As {@link #summary()} for a REPORT run, which changed nothing: what it would have copied and purged. */
+  public String reportSummary() {
+    return summary("would copy", "would purge");
+  }
+
+  private String summary(String copied, String purged) {
     SyncCounts c = counts;
     String text =
-        "scanned " + c.scanned() + ", copied " + c.copied() + " (" + c.bytes() + " bytes), purged "
+        "scanned " + c.scanned() + ", " + copied + " " + c.copied() + " (" + c.bytes() + " bytes), " + purged + " "
             + c.purged() + ", skipped " + c.skipped() + ", kept newer " + c.keptNewer()
             + ", errors " + c.errors() + String.format(", %.1fs, code %d", seconds(), code);
     return failure == null ? text : text + ": " + failure;

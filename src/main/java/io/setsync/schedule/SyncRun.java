@@ -257,7 +257,7 @@ public final class SyncRun {
   // --- the end ---
 
   private Behavior<Command> finish(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger) {
-    pendingLog.add(RunLog.ended(request.fileSetId(), result));
+    pendingLog.add(RunLog.ended(request.fileSetId(), result, request.options().report()));
     flushLog();
     List<String> lines = new ArrayList<>(warnings);
     if (warningsDropped > 0) lines.add("(" + warningsDropped + " more warnings: see the log)");

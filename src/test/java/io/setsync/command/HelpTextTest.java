@@ -119,4 +119,13 @@ public class HelpTextTest {
     assertTrue(HelpText.forTopic("ADD NOTHING").startsWith("unknown help topic \"ADD NOTHING\""));
     assertTrue(HelpText.forTopic("ſuspend").startsWith("unknown help topic"));
   }
+
+  @Test
+  public void knowsWhichTopicsItHasHelpOn() {
+    assertFalse(HelpText.knows("frobnicate"));
+    assertFalse(HelpText.knows("ADD NOTHING"));
+    assertTrue(HelpText.knows("purge"));
+    assertTrue(HelpText.knows("ADD SYNCFILESET"));
+    assertTrue("no topic: the list of commands", HelpText.knows(null));
+  }
 }

@@ -138,4 +138,12 @@ public class MonitorCommandsTest {
     Result.FileSetAdded second = (Result.FileSetAdded) apply("ADD SYNCFILESET /a TO /b");
     assertEquals(first.id() + 1, second.id());
   }
+
+  /** HELP on a topic it has nothing on is an error (code 2), as any other bad command. */
+  @org.junit.Test
+  public void helpOnAnUnknownTopicIsAnError() {
+    org.junit.Assert.assertEquals(2, MonitorCommands.help("frobnicate").code());
+    org.junit.Assert.assertEquals(0, MonitorCommands.help("PURGE").code());
+    org.junit.Assert.assertEquals(0, MonitorCommands.help(null).code());
+  }
 }

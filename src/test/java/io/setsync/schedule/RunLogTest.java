@@ -67,9 +67,19 @@ public class RunLogTest {
   @Test
   public void theEndIsAsSeriousAsItsCode() {
     SyncResult warned = new SyncResult(1000, 3000, SyncCounts.ZERO, 1, null);
-    LogRecord end = RunLog.ended(2L, warned);
+    LogRecord end = RunLog.ended(2L, warned, false);
     assertEquals(3000, end.timeMillis());
     assertEquals(Severity.WARNING, end.severity());
     assertTrue(end.text(), end.text().startsWith("sync ended: scanned 0"));
+  }
+
+  /** A REPORT run copied nothing: its last line says what it would have done, not "copied". */
+  @Test
+  public void aReportRunEndsWithWhatItWouldHaveDone() {
+    SyncResult report = new SyncResult(1000, 2000, new io.setsync.sync.SyncCounts(9, 7, 3145746, 2, 0, 0, 0), 0, null);
+    LogRecord end = RunLog.ended(3L, report, true);
+    assertEquals(Origin.REPORT, end.origin());
+    assertTrue(end.text(), end.text().startsWith("report ended: scanned 9, would copy 7 (3145746 bytes), would purge 2"));
+    assertTrue(end.text(), !end.text().contains("copied"));
   }
 }
