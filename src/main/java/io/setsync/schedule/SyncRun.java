@@ -170,9 +170,8 @@ public final class SyncRun {
         .onMessage(Stop.class, this::onStop)
         .onMessage(SessionEnded.class, e -> onSessionEnded(e.outcome()))
         .onMessage(SessionStopped.class, e -> {
-          sessionStopped = true;
           ctx.getSelf().tell(SessionLost.INSTANCE);
-          return Behaviors.same();
+          return sessionGone();
         })
         .onMessage(SessionLost.class, e -> onSessionLost())
         .build();

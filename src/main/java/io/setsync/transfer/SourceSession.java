@@ -253,11 +253,22 @@ public final class SourceSession {
     return outgoing.take(frame) ? null : anyPhaseFrame(frame);
   }
 
+  /** The wire's notice kind as the observers' kind: spelled out, so a kind added to one side does not compile alone. */
+  static SyncNotice.Kind kindOf(Frame.NoticeKind kind) {
+    return switch (kind) {
+      case WOULD_COPY -> SyncNotice.Kind.WOULD_COPY;
+      case WOULD_PURGE -> SyncNotice.Kind.WOULD_PURGE;
+      case PURGED -> SyncNotice.Kind.PURGED;
+      case WARNING -> SyncNotice.Kind.WARNING;
+      case ERROR -> SyncNotice.Kind.ERROR;
+      case COPIED -> SyncNotice.Kind.COPIED;
+    };
+  }
+
   /** Frames any phase takes; null: the phase goes on. */
   private Behavior<Command> anyPhaseFrame(Frame frame) {
     if (frame instanceof Frame.Notice notice) {
-      observer.notice(new SyncNotice(SyncNotice.Side.DESTINATION,
-          SyncNotice.Kind.valueOf(notice.kind().name()), notice.path(), notice.text()));
+      observer.notice(new SyncNotice(SyncNotice.Side.DESTINATION, kindOf(notice.kind()), notice.path(), notice.text()));
       return null;
     }
     if (frame instanceof Frame.Done done) return onDone(done);
