@@ -74,6 +74,15 @@ public final class FileSetScheduler {
 
   private record RunFinished(long fileSetId, SyncRun.Finished finished) implements Command {}
 
+  /** A run stopped (after its answer, or instead of one: a crash). */
+  private record RunStopped(ActorRef<SyncRun.Command> run) implements Command {}
+
+  /**
+   * Told to itself on {@link RunStopped}: the stop notice may overtake the run's answer (already in
+   * the mailbox), and this one queues behind it; a run still current then gave none.
+   */
+  private record RunLost(ActorRef<SyncRun.Command> run) implements Command {}
+
   private record Progressed(long fileSetId, long entries, long files, long bytes) implements Command {}
 
   /** Tunables from {@code setsync}. */
@@ -162,6 +171,8 @@ public final class FileSetScheduler {
         })
         .onMessage(Retire.class, r -> Behaviors.stopped())
         .onMessage(Progressed.class, late -> Behaviors.same())
+        .onMessage(RunStopped.class, late -> Behaviors.same())
+        .onMessage(RunLost.class, late -> Behaviors.same())
         .build();
   }
 
@@ -191,6 +202,7 @@ public final class FileSetScheduler {
         SyncRun.create(request, settings.run(),
             ctx.messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
         "sync-" + id + "-" + (++runs));
+    ctx.watchWith(run, new RunStopped(run));
     return new Running(id, run, started);
   }
 
@@ -203,8 +215,24 @@ public final class FileSetScheduler {
         .onMessage(Retire.class, r -> retire(running, r))
         .onMessage(RunFinished.class, f -> onRunFinished(running, f.finished().result()))
         .onMessage(Progressed.class, p -> onProgressed(running, p))
+        .onMessage(RunStopped.class, this::onRunStopped)
+        .onMessage(RunLost.class, l -> l.run().equals(running.run) ? onRunFinished(running, crashed(running)) : Behaviors.same())
         .onMessageEquals(Tick.INSTANCE, Behaviors::same)
         .build();
+  }
+
+  private Behavior<Command> onRunStopped(RunStopped stopped) {
+    ctx.getSelf().tell(new RunLost(stopped.run()));
+    return Behaviors.same();
+  }
+
+  /** The result of a run that stopped without one: a failed run, rescheduled like any other. */
+  private SyncResult crashed(Running running) {
+    ctx.getLog().warn("scheduler {}: the sync of file set {} stopped without a result", key.label(), running.fileSetId);
+    SyncResult result = new SyncResult(running.startedMillis, settings.clock().millis(), io.setsync.sync.SyncCounts.ZERO,
+        io.setsync.sync.SyncStatus.ERRORS.exitCode, "the sync run stopped without a result (see the node's log)");
+    log.tell(new SyncLog.Append(List.of(RunLog.ended(running.fileSetId, result, false))));
+    return result;
   }
 
   private Behavior<Command> onRunFinished(Running running, SyncResult result) {
@@ -237,6 +265,12 @@ public final class FileSetScheduler {
         })
         .onMessage(RunFinished.class, f -> {
           reportEnd(running.fileSetId, f.finished().result());
+          return Behaviors.stopped();
+        })
+        .onMessage(RunStopped.class, this::onRunStopped)
+        .onMessage(RunLost.class, l -> {
+          if (!l.run().equals(running.run)) return Behaviors.same();
+          reportEnd(running.fileSetId, crashed(running));
           return Behaviors.stopped();
         })
         .onMessage(Progressed.class, p -> onProgressed(running, p))

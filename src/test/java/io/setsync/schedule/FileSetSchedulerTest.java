@@ -241,4 +241,26 @@ public class FileSetSchedulerTest {
       reports.expectTerminated(scheduler, Duration.ofSeconds(10));
     }
   }
+
+  /** A run that stops without a result (a crash) is a failed run, and the scheduler goes on. */
+  @Test
+  public void aRunThatCrashesIsAFailedRunAndTheFileSetIsPlannedAgain() throws Exception {
+    holder = new ServerSocket(0);
+    FileSetScheduler.Destination destination = new FileSetScheduler.Destination("here", "127.0.0.1", holder.getLocalPort());
+    ActorRef<FileSetScheduler.Command> scheduler =
+        start(new TreeMap<>(Map.of(1L, fileSet(Duration.ofMinutes(10)))), Map.of(), destination);
+    awaitReport(FileSetScheduler.SyncStarted.class);
+    try (Socket connection = holder.accept()) {
+      akka.actor.typed.javadsl.Adapter.toClassic(testKit.system())
+          .actorSelection(scheduler.path().child("sync-1-1"))
+          .tell(akka.actor.Kill.getInstance(), akka.actor.ActorRef.noSender());
+      FileSetScheduler.SyncEnded ended = expect(FileSetScheduler.SyncEnded.class);
+      assertEquals(1, ended.fileSetId());
+      assertEquals(2, ended.result().code());
+      assertTrue(ended.result().failure(), ended.result().failure().contains("stopped without a result"));
+      assertEquals("planned from its end like any failed run",
+          new FileSetScheduler.NextRun(1, T0.plus(Duration.ofMinutes(10)).toEpochMilli()),
+          expect(FileSetScheduler.NextRun.class));
+    }
+  }
 }
