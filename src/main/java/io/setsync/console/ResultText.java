@@ -140,7 +140,7 @@ public final class ResultText {
         for (Result.FileSetView f : s.fileSets()) {
           String last = f.last() == null ? "never"
               : time(f.last().endedMillis()) + " " + (s.detail() ? f.last().summary()
-                  : "code " + f.last().code() + ", copied " + f.last().counts().copied());
+                  : "code " + f.last().code() + ", " + f.last().copiedWord() + " " + f.last().counts().copied());
           out.append(String.format("%-6d %-28s %-20s %s%n", f.id(), f.state(),
               f.nextRunMillis() == null ? "-" : time(f.nextRunMillis()), last));
           if (s.detail()) {

@@ -204,7 +204,7 @@ public final class SyncRun {
 
   private Behavior<Command> onSessionEnded(SourceSession.Outcome o) {
     SyncResult result = new SyncResult(startedMillis, settings.clock().millis(), o.counts(), o.status().exitCode,
-        o.failure());
+        o.failure(), request.options().report());
     Trigger.Facts facts = new Trigger.Facts(request.sourceRoot().toString(), request.destinationName(), o.status(),
         o.counts(), copied, purged);
     String command = request.options().trigger();
@@ -247,8 +247,7 @@ public final class SyncRun {
         Trigger.configuredTimeLimit()));
     SyncResult result = ended.result();
     if (t == null || !t.succeeded()) {
-      result = new SyncResult(result.startedMillis(), result.endedMillis(), result.counts(),
-          Math.max(result.code(), SyncStatus.WARNINGS.exitCode), result.failure());
+      result = result.withCode(Math.max(result.code(), SyncStatus.WARNINGS.exitCode));
     }
     return finish(result, ended.outcome(), t);
   }

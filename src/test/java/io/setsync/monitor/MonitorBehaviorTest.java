@@ -188,6 +188,25 @@ public class MonitorBehaviorTest {
     assertFalse(recovered.fileSets.get(2L).suspended());
   }
 
+  /** A SyncRecorded journaled before results said whether they were a REPORT's still reads, as a real run's. */
+  @Test
+  public void aSyncResultRecordedBeforeTheReportFieldStillReads() throws Exception {
+    akka.serialization.Serialization serialization =
+        akka.serialization.SerializationExtension.get(akka.actor.typed.javadsl.Adapter.toClassic(testKit.system()));
+    SyncResult now = new SyncResult(1_000, 2_000, new SyncCounts(3, 2, 10, 0, 1, 0, 0), 0, null, true);
+    Monitor.SyncRecorded recorded = new Monitor.SyncRecorded(4, now);
+    akka.serialization.Serializer serializer = serialization.findSerializerFor(recorded);
+    String manifest = akka.serialization.Serializers.manifestFor(serializer, recorded);
+    com.fasterxml.jackson.databind.ObjectMapper cbor = akka.serialization.jackson.JacksonObjectMapperProvider
+        .get(akka.actor.typed.javadsl.Adapter.toClassic(testKit.system())).getOrCreate("jackson-cbor", java.util.Optional.empty());
+    com.fasterxml.jackson.databind.node.ObjectNode old = cbor.valueToTree(recorded);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("result")).remove("report");
+    byte[] before = serialization.serialize(recorded).get();
+    assertTrue("the new shape has the field", new String(before, java.nio.charset.StandardCharsets.ISO_8859_1).contains("report"));
+    Object read = serialization.deserialize(cbor.writeValueAsBytes(old), serializer.identifier(), manifest).get();
+    assertEquals(new Monitor.SyncRecorded(4, new SyncResult(1_000, 2_000, new SyncCounts(3, 2, 10, 0, 1, 0, 0), 0, null)), read);
+  }
+
   @Test
   public void configurationChangesReachTheUsersLogAndSurviveARestart() {
     var kit = kit();

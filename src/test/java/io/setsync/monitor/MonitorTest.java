@@ -324,4 +324,42 @@ public class MonitorTest {
     assertTrue(ResultText.of(refused), ResultText.of(refused).contains("1 schedulers are the most allowed"));
     ok("ADD SYNCFILESET /nowhere/e TO /nowhere/f");
   }
+
+  /** REPORT changes nothing: STATUS and INFO say what it would have copied, never "copied". */
+  @Test
+  public void aReportRunShowsWhatItWouldHaveCopied() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("one.txt"), "1");
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", REPORT, INTERVAL 1 HOURS");
+    Result.Status status = awaitStatus("the report ran", s -> fileSet(s, 1).last() != null);
+    assertFalse(Files.exists(dst.resolve("one.txt")));
+    String brief = ResultText.of(ok("STATUS SYNCFILESET"));
+    String detail = ResultText.of(status);
+    String info = ResultText.of(ok("INFO SYNCFILESET 1"));
+    for (String text : new String[] {brief, detail, info}) {
+      assertTrue(text, text.contains("would copy 1"));
+      assertFalse(text, text.contains("copied"));
+    }
+  }
+
+  /** ACTIVATE schedules at the first opportunity, not an interval after the last run. */
+  @Test
+  public void activateAfterSuspendRunsAtTheFirstOpportunity() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("one.txt"), "1");
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 HOURS");
+    long firstEnd = awaitStatus("the first sync", s -> fileSet(s, 1).last() != null).fileSets().get(0).last().endedMillis();
+    ok("SUSPEND SYNCFILESET 1");
+    awaitStatus("suspended", s -> fileSet(s, 1).state().equals("suspended"));
+    Files.writeString(src.resolve("two.txt"), "2");
+    ok("ACTIVATE SYNCFILESET 1");
+    awaitStatus("ran again at once", s -> fileSet(s, 1).last().endedMillis() > firstEnd);
+    assertEquals("2", Files.readString(dst.resolve("two.txt")));
+  }
 }
