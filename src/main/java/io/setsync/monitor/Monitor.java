@@ -169,6 +169,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private ActorRef<Receptionist.Listing> listings;
   private final Map<Long, Result.Progress> running = new HashMap<>();
   private final Map<Long, Long> nextRuns = new HashMap<>();
+  /** File sets activated by a command and not yet handed to their scheduler: they run at the first opportunity. */
+  private final Set<Long> activated = new java.util.HashSet<>();
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
   private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
   private boolean shuttingDown;
@@ -315,13 +317,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     }
     return switch (decision.kind()) {
       case REPLY -> Effect().reply(execute.replyTo(), decision.result());
-      case PERSIST -> Effect()
+      case PERSIST -> {
+        Set<Long> activeBefore = activeIds(state);
+        yield Effect()
           .persist(decision.events())
           .thenRun(s -> {
             appendLog(decision.logUser(), decision.logRecords());
+            activeIds(s).stream().filter(id -> !activeBefore.contains(id)).forEach(activated::add);
             reconcile(s);
           })
           .thenReply(execute.replyTo(), s -> decision.result());
+      }
       case READ_LOG -> {
         readLog(decision.logUser(), decision.fileSetId(), decision.logLast(), execute.replyTo());
         yield Effect().none();
@@ -331,6 +337,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
     };
+  }
+
+  private static Set<Long> activeIds(MonitorState state) {
+    Set<Long> ids = new java.util.HashSet<>();
+    state.fileSets.forEach((id, f) -> {
+      if (!state.stopped && state.isActive(f)) ids.add(id);
+    });
+    return ids;
   }
 
   private void readLog(String user, long fileSetId, int last, ActorRef<Result> replyTo) {
@@ -439,6 +453,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** Starts, updates and retires schedulers so that they match the persisted state. */
   private void reconcile(MonitorState state) {
     if (shuttingDown) return;
+    activated.retainAll(state.fileSets.keySet());
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
@@ -456,13 +471,19 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
       if (destination == null || retryAt.containsKey(key)) continue;
       Map<Long, Long> lastEnds = lastEnds(state, e.getValue());
+      Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
+      soon.retainAll(activated);
       RunningScheduler current = schedulers.get(key);
       if (current != null) {
         if (!current.fileSets().equals(e.getValue()) || !current.destination().equals(destination)) {
-          current.ref().tell(new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination));
+          current.ref().tell(new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination, soon));
           schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination));
+          activated.removeAll(soon);
         }
       } else if (schedulers.size() < settings.maxSchedulers()) {
+        // A new scheduler plans from the last ends it is given: an activated file set gets none.
+        lastEnds.keySet().removeAll(soon);
+        activated.removeAll(soon);
         ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
             FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, reports,
                 logOf(key.user()), schedulerSettings),

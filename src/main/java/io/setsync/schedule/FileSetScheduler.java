@@ -39,10 +39,19 @@ public final class FileSetScheduler {
   /** Where the destination node's data endpoint listens. */
   public record Destination(String node, String host, int port) implements CborSerializable {}
 
-  /** The monitor's new view of this scheduler's file sets (after ALTER, SUSPEND, ADD...). */
+  /**
+   * The monitor's new view of this scheduler's file sets (after ALTER, SUSPEND, ADD...); {@code
+   * activated}: file sets just activated, which run at the first opportunity (AutoSYNC's ACTIVATE),
+   * not an interval after their last run.
+   */
   public record Update(
-      SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination)
-      implements Command {}
+      SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
+      java.util.Set<Long> activated)
+      implements Command {
+    public Update(SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination) {
+      this(fileSets, lastEndMillis, destination, java.util.Set.of());
+    }
+  }
 
   /** The monitor no longer wants this scheduler. */
   public enum Retire implements Command {
@@ -333,6 +342,9 @@ public final class FileSetScheduler {
           running.again = true;
           running.stop("the file set was altered");
         }
+      } else if (update.activated().contains(id)) {
+        timeList.remove(id);
+        plan(id, true);
       } else if (changed || !timeList.contains(id)) {
         timeList.remove(id);
         plan(id);
