@@ -59,11 +59,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo)
       implements Command {}
 
-  /** The node is stopping: running syncs end at a file boundary, then the monitor replies. */
-  public record Shutdown(ActorRef<Result> replyTo) implements Command {
-    @JsonCreator
-    public Shutdown {}
-  }
+  /**
+   * Node {@code node} is stopping. The schedulers run on the monitor's node: when that is the one
+   * stopping, running syncs end at a file boundary, then the monitor replies; another node's stop
+   * leaves them alone (that node's endpoint leaving is what its destinations notice).
+   */
+  public record Shutdown(String node, ActorRef<Result> replyTo) implements Command {}
 
   /** Sent by the singleton manager before a hand-over. */
   public enum HandOver implements Command {
@@ -161,6 +162,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   // Runtime tables: rebuilt from the persisted state after every recovery.
   private final Map<SchedulerKey, RunningScheduler> schedulers = new TreeMap<>();
+  /**
+   * Schedulers told to retire that have not stopped yet: they still count against the limit, and
+   * no new scheduler starts for their key until they are gone (two would run one file set twice).
+   */
+  private final Map<ActorRef<FileSetScheduler.Command>, SchedulerKey> retiring = new HashMap<>();
   private final Map<SchedulerKey, Integer> failures = new HashMap<>();
   private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
   private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
@@ -421,16 +427,24 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   private Effect<Event, MonitorState> onSchedulerTerminated(MonitorState state, SchedulerTerminated t) {
+    boolean retired = retiring.remove(t.ref()) != null;
     RunningScheduler current = schedulers.get(t.key());
-    if (current == null || !current.ref().equals(t.ref())) return Effect().none(); // retired on purpose
-    schedulers.remove(t.key());
-    current.fileSets().keySet().forEach(id -> {
-      running.remove(id);
-      nextRuns.remove(id);
-    });
+    boolean failedOne = !retired && current != null && current.ref().equals(t.ref());
+    if (!retired && !failedOne) return Effect().none();
+    if (failedOne) {
+      schedulers.remove(t.key());
+      current.fileSets().keySet().forEach(id -> {
+        running.remove(id);
+        nextRuns.remove(id);
+      });
+    }
     if (shuttingDown) {
       answerShutdownWhenIdle();
-      return handingOver && schedulers.isEmpty() ? Effect().stop() : Effect().none();
+      return handingOver && schedulers.isEmpty() && retiring.isEmpty() ? Effect().stop() : Effect().none();
+    }
+    if (retired) { // retired on purpose: its key may get a new one now
+      reconcile(state);
+      return Effect().none();
     }
     int failed = failures.merge(t.key(), 1, Integer::sum);
     Duration delay = settings.retry().delayAfterFailure(failed);
@@ -459,6 +473,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
       if (!wanted.containsKey(key) || destination == null) {
         RunningScheduler retired = schedulers.remove(key);
+        retiring.put(retired.ref(), key);
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
         retired.ref().tell(state.stopped
             ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC
@@ -469,7 +484,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       SchedulerKey key = e.getKey();
       watchNode(key.destinationNode());
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
-      if (destination == null || retryAt.containsKey(key)) continue;
+      if (destination == null || retryAt.containsKey(key) || retiring.containsValue(key)) continue;
       Map<Long, Long> lastEnds = lastEnds(state, e.getValue());
       Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
       soon.retainAll(activated);
@@ -480,7 +495,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination));
           activated.removeAll(soon);
         }
-      } else if (schedulers.size() < settings.maxSchedulers()) {
+      } else if (schedulers.size() + retiring.size() < settings.maxSchedulers()) {
         // A new scheduler plans from the last ends it is given: an activated file set gets none.
         lastEnds.keySet().removeAll(soon);
         activated.removeAll(soon);
@@ -558,6 +573,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   // --- shutdown ---
 
   private Effect<Event, MonitorState> onShutdown(MonitorState state, Shutdown shutdown) {
+    if (!settings.localNode().equals(shutdown.node())) {
+      ctx.getLog().info("node {} is stopping; the schedulers here go on", shutdown.node());
+      return Effect().reply(shutdown.replyTo(), Result.Done.ok("no scheduler of node " + shutdown.node() + " runs here"));
+    }
     shuttingDown = true;
     shutdownWaiters.add(shutdown.replyTo());
     schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
@@ -573,11 +592,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     shuttingDown = true;
     handingOver = true;
     schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
-    return schedulers.isEmpty() ? Effect().stop() : Effect().none();
+    return schedulers.isEmpty() && retiring.isEmpty() ? Effect().stop() : Effect().none();
   }
 
   private void answerShutdownWhenIdle() {
-    if (!schedulers.isEmpty()) return;
+    if (!schedulers.isEmpty() || !retiring.isEmpty()) return;
     if (!shutdownWaiters.isEmpty()) ctx.getLog().info("node stopping: every scheduler has stopped");
     shutdownWaiters.forEach(w -> w.tell(Result.Done.ok("monitor stopped its schedulers")));
     shutdownWaiters.clear();
@@ -602,6 +621,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       String s;
       if (schedulers.containsKey(key)) {
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
+      } else if (shuttingDown) {
+        s = "stopped: the node is stopping";
+      } else if (retiring.containsValue(key)) {
+        s = "waiting for the previous scheduler to stop";
       } else if (retryAt.containsKey(key)) {
         s = "failed " + failures.getOrDefault(key, 0) + "x, retry at "
             + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));

@@ -127,7 +127,7 @@ public final class SetSyncNode implements AutoCloseable {
                 system, NodeGuardian.GetMonitor::new, Duration.ofSeconds(20), system.scheduler())
             .toCompletableFuture()
             .get(25, TimeUnit.SECONDS);
-        stopSyncsBeforeLeaving(system, monitor);
+        stopSyncsBeforeLeaving(system, monitor, nodeName);
       }
       return new SetSyncNode(system, lock, binding.address(), nodeName, monitor);
     } catch (IOException | ExecutionException | TimeoutException e) {
@@ -169,13 +169,16 @@ public final class SetSyncNode implements AutoCloseable {
     }
   }
 
-  /** On SIGTERM or close(), running syncs end at a file boundary before the node leaves the cluster. */
-  private static void stopSyncsBeforeLeaving(ActorSystem<?> system, ActorRef<Monitor.Command> monitor) {
+  /**
+   * On SIGTERM or close(), this node's running syncs end at a file boundary before it leaves the
+   * cluster; the monitor, wherever it runs, stops only the work of the node that says so.
+   */
+  private static void stopSyncsBeforeLeaving(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, String nodeName) {
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeClusterShutdown(),
         "stop-running-syncs",
         () -> AskPattern.<Monitor.Command, Result>ask(
-                monitor, Monitor.Shutdown::new,
+                monitor, replyTo -> new Monitor.Shutdown(nodeName, replyTo),
                 system.settings().config().getDuration("setsync.monitor.stop-syncs-timeout"), system.scheduler())
             .handle((r, e) -> akka.Done.getInstance()));
   }

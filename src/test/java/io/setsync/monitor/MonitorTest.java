@@ -362,4 +362,50 @@ public class MonitorTest {
     awaitStatus("ran again at once", s -> fileSet(s, 1).last().endedMillis() > firstEnd);
     assertEquals("2", Files.readString(dst.resolve("two.txt")));
   }
+
+  /**
+   * A second node of the cluster stops (SIGTERM runs the same coordinated shutdown): only its own
+   * work stops; the monitor on the first node keeps its schedulers, and they go on syncing.
+   */
+  @Test
+  public void anotherNodeStoppingLeavesTheMonitorsSchedulersRunning() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    int port = akka.cluster.typed.Cluster.get(node.system()).selfMember().address().getPort().get();
+    Config second = ConfigFactory.parseMap(Map.of(
+            "setsync.home", tmp.newFolder("home2").toString(),
+            "setsync.node.cluster", true,
+            "setsync.node.port", 0,
+            "setsync.node.name", "secondnode",
+            "setsync.node.seed-nodes", java.util.List.of("127.0.0.1:" + port)))
+        .withFallback(ConfigFactory.load());
+    SetSyncNode other = SetSyncNode.start(second);
+    try {
+      awaitMembers(2);
+      Path src = tmp.newFolder("src").toPath();
+      Path dst = tmp.getRoot().toPath().resolve("dst");
+      Files.writeString(src.resolve("one.txt"), "1");
+      ok("ADD SYNCUSER tester");
+      ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
+      awaitStatus("the first sync", s -> fileSet(s, 1).last() != null);
+    } finally {
+      other.close();
+      other.system().getWhenTerminated().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    }
+    long stoppedAt = System.currentTimeMillis();
+    Result.Status status = awaitStatus("syncs go on after the other node left",
+        s -> fileSet(s, 1).last().endedMillis() > stoppedAt);
+    String schedulers = ResultText.of(ok("STATUS AUTOSYNC, DETAIL"));
+    assertFalse(schedulers, schedulers.contains("not started"));
+    assertEquals(ResultText.of(status), 1, status.monitor().schedulers());
+  }
+
+  private void awaitMembers(int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(node.system());
+    while (java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(m -> m.status() == akka.cluster.MemberStatus.up()).count() < count) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the cluster has not " + count + " members up");
+      Thread.sleep(100);
+    }
+  }
 }
