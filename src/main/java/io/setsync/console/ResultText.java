@@ -132,6 +132,12 @@ public final class ResultText {
           out.append(String.format("SYNCFILESET %d running since %s: %d listed, %d files, %d bytes sent%n",
               f.id(), time(p.startedMillis()), p.entries(), p.files(), p.bytes()));
         }
+        for (Result.OneTimeView r : s.oneTimeRuns()) {
+          any = true;
+          Result.Progress p = r.progress();
+          out.append(String.format("SYNCHRONIZE %s TO %s (user %s) running since %s: %d listed, %d files, %d bytes sent%n",
+              r.source(), r.destination(), r.user(), time(p.startedMillis()), p.entries(), p.files(), p.bytes()));
+        }
         if (!any) out.append("no syncs running\n");
       }
       case SYNCFILESET -> {

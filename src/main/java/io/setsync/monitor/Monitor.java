@@ -86,6 +86,18 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private record Answer(Result result, ActorRef<Result> replyTo) implements Command {}
 
+  /** A SYNCHRONIZE moved on (told from its session's threads, at most once per progress interval). */
+  private record OneTimeProgressed(long run, long entries, long files, long bytes) implements Command {}
+
+  /** A SYNCHRONIZE ended: its answer goes to the caller, and STATUS no longer shows it. */
+  private record OneTimeEnded(long run, Result result, ActorRef<Result> replyTo) implements Command {}
+
+  /** A SYNCHRONIZE's run stopped (after its answer, or instead of one). */
+  private record OneTimeStopped(long run, ActorRef<Result> replyTo) implements Command {}
+
+  /** Queued behind {@link OneTimeStopped}: the stop notice may overtake the run's answer. */
+  private record OneTimeLost(long run, ActorRef<Result> replyTo) implements Command {}
+
   public interface Event extends CborSerializable {}
 
   public record UserSaved(UserConfig user) implements Event {
@@ -184,6 +196,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private boolean handingOver;
   private long spawned;
   private long oneTimeRuns;
+  /** The SYNCHRONIZEs under way, by run number, for STATUS. */
+  private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final MonitorState empty = new MonitorState();
 
@@ -257,6 +271,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
         .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
+        .onCommand(OneTimeProgressed.class, (s, p) -> onOneTimeProgressed(p))
+        .onCommand(OneTimeEnded.class, (s, e) -> {
+          oneTime.remove(e.run());
+          return Effect().reply(e.replyTo(), e.result());
+        })
+        .onCommand(OneTimeStopped.class, (s, e) -> {
+          ctx.getSelf().tell(new OneTimeLost(e.run(), e.replyTo()));
+          return Effect().none();
+        })
+        .onCommand(OneTimeLost.class, (s, e) -> oneTime.remove(e.run()) == null ? Effect().none()
+            : Effect().reply(e.replyTo(), Result.Done.error("the sync stopped without a result (see the node's log)")))
         .onCommand(SchedulerReported.class, (s, r) -> onReport(s, r.report()))
         .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
         .onCommand(RetryScheduler.class, (s, r) -> {
@@ -376,12 +401,52 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
       return;
     }
+    long run = ++oneTimeRuns;
     SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
-        oneTime.options(), null, null, user == null ? null : logOf(user), null);
-    ctx.spawn(
-        SyncRun.create(request, runSettings, replyTo, finished -> new Result.Synchronized(
-            oneTime.source(), request.destinationName(), finished.result(), finished.warnings())),
-        "synchronize-" + (++oneTimeRuns));
+        oneTime.options(), null, null, user == null ? null : logOf(user),
+        new OneTimeObserver(ctx.getSelf(), run, schedulerSettings.progressInterval().toMillis()));
+    this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
+        new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
+    ActorRef<SyncRun.Command> ref = ctx.spawn(
+        SyncRun.create(request, runSettings, ctx.getSelf(), finished -> new OneTimeEnded(run, new Result.Synchronized(
+            oneTime.source(), request.destinationName(), finished.result(), finished.warnings()), replyTo)),
+        "synchronize-" + run);
+    ctx.watchWith(ref, new OneTimeStopped(run, replyTo));
+  }
+
+  private Effect<Event, MonitorState> onOneTimeProgressed(OneTimeProgressed p) {
+    Result.OneTimeView v = oneTime.get(p.run());
+    if (v != null) {
+      oneTime.put(p.run(), new Result.OneTimeView(v.user(), v.source(), v.destination(),
+          new Result.Progress(v.progress().startedMillis(), p.entries(), p.files(), p.bytes())));
+    }
+    return Effect().none();
+  }
+
+  /** A SYNCHRONIZE's progress as messages to the monitor, at most once per interval. */
+  private static final class OneTimeObserver implements io.setsync.transfer.SourceSession.Observer {
+    private final ActorRef<Command> monitor;
+    private final long run;
+    private final long intervalMillis;
+    private long lastSent;
+
+    OneTimeObserver(ActorRef<Command> monitor, long run, long intervalMillis) {
+      this.monitor = monitor;
+      this.run = run;
+      this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public void notice(io.setsync.sync.SyncNotice notice) {}
+
+    @Override
+    public synchronized void progress(long entriesListed, long filesSent, long bytesSent) {
+      long now = System.currentTimeMillis();
+      if (now - lastSent >= intervalMillis) {
+        lastSent = now;
+        monitor.tell(new OneTimeProgressed(run, entriesListed, filesSent, bytesSent));
+      }
+    }
   }
 
   // --- schedulers ---
@@ -636,6 +701,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       schedulerStates.put(key, s);
     }
     return new MonitorCommands.LiveView(
-        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns));
+        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), List.copyOf(oneTime.values()));
   }
 }

@@ -52,7 +52,12 @@ final class MonitorCommands {
   /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
   record LiveView(
       String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
-      Map<Long, Long> nextRuns) {}
+      Map<Long, Long> nextRuns, List<Result.OneTimeView> oneTimeRuns) {
+    LiveView(String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
+        Map<Long, Long> nextRuns) {
+      this(localNode, schedulerStates, running, nextRuns, List.of());
+    }
+  }
 
   private final Monitor.Settings settings;
 
@@ -275,10 +280,13 @@ final class MonitorCommands {
     } else {
       state.fileSets.keySet().forEach(id -> fileSetViews.add(view(state, id, live)));
     }
+    List<Result.OneTimeView> oneTime = live.oneTimeRuns().stream()
+        .filter(r -> c.object() != StatusObject.SYNC || c.id() == null || c.id().equals(r.user())).toList();
     int waiting = (int) live.schedulerStates().values().stream().filter(s -> s.startsWith("waiting")).count();
     Result.MonitorView monitor = new Result.MonitorView(live.localNode(), !state.stopped, state.users.size(),
-        state.fileSets.size(), (int) state.activeCount(), live.schedulerStates().size(), waiting, live.running().size());
-    return new Result.Status(c.object(), c.detail(), monitor, schedulerViews, fileSetViews);
+        state.fileSets.size(), (int) state.activeCount(), live.schedulerStates().size(), waiting,
+        live.running().size() + live.oneTimeRuns().size());
+    return new Result.Status(c.object(), c.detail(), monitor, schedulerViews, fileSetViews, oneTime);
   }
 
   private Result.FileSetView view(MonitorState state, long id, LiveView live) {

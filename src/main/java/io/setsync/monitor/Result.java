@@ -58,15 +58,19 @@ public sealed interface Result extends CborSerializable {
     }
   }
 
-  /** STATUS: the monitor, its schedulers and the file sets, as the object asked for. */
+  /** STATUS: the monitor, its schedulers, the file sets and the running SYNCHRONIZEs, as the object asked for. */
   record Status(
       StatusObject object, boolean detail, MonitorView monitor, List<SchedulerView> schedulers,
-      List<FileSetView> fileSets) implements Result {
+      List<FileSetView> fileSets, List<OneTimeView> oneTimeRuns) implements Result {
     public Status {
       schedulers = List.copyOf(schedulers);
       fileSets = List.copyOf(fileSets);
+      oneTimeRuns = oneTimeRuns == null ? List.of() : List.copyOf(oneTimeRuns);
     }
   }
+
+  /** A SYNCHRONIZE under way: who asked, what it syncs, how far it got. */
+  record OneTimeView(String user, String source, String destination, Progress progress) implements CborSerializable {}
 
   /** INFO SYNCFILESET id, LOG: the last records of the file set's log. */
   record Log(long fileSetId, List<LogRecord> records) implements Result {

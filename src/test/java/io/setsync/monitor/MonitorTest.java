@@ -408,4 +408,36 @@ public class MonitorTest {
       Thread.sleep(100);
     }
   }
+
+  /** STATUS SYNC shows a SYNCHRONIZE while it runs, and no more once it has ended. */
+  @Test
+  public void statusShowsARunningSynchronize() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    ok("ADD SYNCUSER tester");
+    Files.writeString(src.resolve("first.txt"), "1");
+    assertEquals(0, synchronizeOnceTheEndpointIsKnown("SYNCHRONIZE " + src + " TO " + dst).code());
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 4; i++) Files.write(src.resolve("big" + i), mib);
+    java.util.concurrent.CompletableFuture<Result> sync = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return runLong("SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String status = "";
+    while (!status.contains("SYNCHRONIZE " + src + " TO testnode:" + dst + " (user tester) running since")) {
+      assertFalse("the sync ended before STATUS showed it:\n" + status, sync.isDone());
+      if (System.nanoTime() > deadline) throw new AssertionError("STATUS SYNC never showed the SYNCHRONIZE:\n" + status);
+      status = ResultText.of(ok("STATUS SYNC"));
+      Thread.sleep(100);
+    }
+    Result.Status auto = (Result.Status) ok("STATUS AUTOSYNC");
+    assertEquals(1, auto.monitor().runningSyncs());
+    assertEquals(ResultText.of(sync.get(60, TimeUnit.SECONDS)), 0, sync.get().code());
+    assertEquals("no syncs running", ResultText.of(ok("STATUS SYNC")));
+  }
 }
