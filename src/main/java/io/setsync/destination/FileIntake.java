@@ -354,6 +354,11 @@ final class FileIntake {
     }
   }
 
+  /** The source stops at a file boundary: needed files it never sent come at the next sync. */
+  void stopped() {
+    if (incoming != null) throw new ProtocolException("the source stopped inside file " + incoming.id());
+  }
+
   /** The session ends: whatever was being received goes. */
   void discard() {
     if (incoming != null) incoming.discard();

@@ -128,6 +128,8 @@ public final class Receiver {
   private Staging staging;
   /** The lane offered to this session's source, until the session ends. */
   private ContentLanes.Offer laneOffer;
+  /** The source stopped at a file boundary: what came is committed, nothing is purged. */
+  private boolean stoppedBySource;
 
   private Behavior<Command> transferring;
   private Behavior<Command> committing;
@@ -307,6 +309,7 @@ public final class Receiver {
       Frame frame = inbox.next();
       try {
         if (frame == Frame.DataEnd.INSTANCE) return dataEnded();
+        if (frame instanceof Frame.Stop stop) return sourceStopped(stop);
         handle(frame);
       } catch (RuntimeException | IOException e) {
         return abort(e);
@@ -322,6 +325,19 @@ public final class Receiver {
 
   private Behavior<Command> dataEnded() {
     parts.dataEnded();
+    return settleLast();
+  }
+
+  /**
+   * The source stops before the end (SUSPEND, ALTER, its node stopping): the files that came whole
+   * are committed as at the end, nothing is purged (the listing may be incomplete), and Done then
+   * counts what reached the destination.
+   */
+  private Behavior<Command> sourceStopped(Frame.Stop stop) {
+    context.getLog().info("session {} to {}: the source stops at a file boundary: {}", sessionId, requestedRoot(),
+        stop.reason());
+    intake.stopped();
+    stoppedBySource = true;
     return settleLast();
   }
 
@@ -486,7 +502,7 @@ public final class Receiver {
   // ---- the end
 
   private Behavior<Command> finishSession() {
-    parts.finish.run(parts.merge.destinationNames());
+    if (!stoppedBySource) parts.finish.run(parts.merge.destinationNames());
     SyncCounts counts = tally.counts();
     SyncStatus status = tally.status();
     context.getLog().info("session {} to {} done: {} {}", sessionId, start.root().path(), status, counts);

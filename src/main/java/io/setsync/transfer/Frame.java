@@ -13,7 +13,7 @@ import java.util.List;
  * client: Hello                           server: Ready LaneOffer? | Abort
  * client: Entries*, ListingEnd            server: (Needs | NeedDelta)*, Notice*, NeedsEnd
  * client: (FileWhole | FileBegin (FileData | FileCopy)* FileEnd | FileOnLane (FileEnd | FileUnavailable)
- *          | FileUnavailable)*, DataEnd
+ *          | FileUnavailable)*, (DataEnd | Stop)
  * server: Notice*, Done
  * </pre>
  *
@@ -30,7 +30,9 @@ public sealed interface Frame {
   // 4: the content lane (LaneOffer, FileOnLane), a companion connection for large files' bytes
   // 5: keep-alives (frames of length zero) while a side has nothing to send, so the idle timeout
   // ends only sessions whose peer went silent; a version 4 peer would take one for a bad frame
-  int PROTOCOL_VERSION = 5;
+  // 6: Stop, the source's end of the data at a file boundary before the listing or the needs
+  // ended (SUSPEND, ALTER, a stopping node); a version 5 receiver would take it for a bad frame
+  int PROTOCOL_VERSION = 6;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
@@ -106,6 +108,13 @@ public sealed interface Frame {
   record FileUnavailable(int id, String reason) implements Frame {}
 
   enum DataEnd implements Frame { INSTANCE }
+
+  /**
+   * The source stops here, at a file boundary, before it sent everything (SUSPEND, ALTER, a
+   * stopping node): the receiver commits the files it has whole, purges nothing and answers with
+   * Done, whose counts are then what reached the destination.
+   */
+  record Stop(String reason) implements Frame {}
 
   /**
    * Goes on the wire as a number: {@code FrameCodec.NOTICE_KINDS} fixes each kind's, so reordering

@@ -50,6 +50,7 @@ public final class FrameCodec {
   static final byte COMPRESSED = 18;
   static final byte LANE_OFFER = 19;
   static final byte FILE_ON_LANE = 20;
+  static final byte STOP = 21;
 
   /** Wire numbers of entry types. Never renumber; a new type gets the next number (and a protocol version). */
   static final WireEnum<EntryType> ENTRY_TYPES = WireEnum.of(EntryType.class,
@@ -186,7 +187,10 @@ public final class FrameCodec {
           fields(r -> new Frame.LaneOffer(r.getInt("port"), r.getString("token")))),
       type(FILE_ON_LANE, Frame.FileOnLane.class,
           fields(f -> 21, (f, w) -> FrameLayouts.writeFileStart(w, f.id(), f.size(), f.mtimeNanos())),
-          fields(r -> new Frame.FileOnLane(r.getInt("id"), r.getLong("size"), r.getLong("mtime")))));
+          fields(r -> new Frame.FileOnLane(r.getInt("id"), r.getLong("size"), r.getLong("mtime")))),
+      type(STOP, Frame.Stop.class,
+          fields(f -> 128, (f, w) -> w.putString(f.reason(), "reason")),
+          fields(r -> new Frame.Stop(r.getString("reason")))));
 
   private static final FrameType<?>[] BY_TAG = new FrameType<?>[256];
   private static final Map<Class<?>, FrameType<?>> BY_CLASS = new HashMap<>();

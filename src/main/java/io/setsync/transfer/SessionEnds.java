@@ -24,9 +24,18 @@ final class SessionEnds {
     return new Outcome(counts, status, null, frameBytesSent + laneBytesSent, laneBytesSent);
   }
 
-  /** Stop: what the destination committed stays, the rest comes at the next sync. */
-  static Outcome stopped(String reason) {
+  /** Stopped before the receiver was ready: nothing was transferred. */
+  static Outcome stoppedBeforeReady(String reason) {
     return new Outcome(SyncCounts.ZERO, SyncStatus.WARNINGS, "stopped at a file boundary: " + reason);
+  }
+
+  /**
+   * Stopped at a file boundary: the receiver's counts are what reached the destination; the rest
+   * comes at the next sync, so the status is at least WARNINGS.
+   */
+  static Outcome stopped(Outcome done, String reason) {
+    return new Outcome(done.counts(), done.status().worst(SyncStatus.WARNINGS), "stopped at a file boundary: " + reason,
+        done.wireBytesSent(), done.laneBytesSent());
   }
 
   static Outcome connectionFailed(Throwable cause, String host, int port) {

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * memory stays flat however large the tree.
  *
  * <p>Phases: connecting (Hello sent, until Ready) → transferring (listing and files, until DataEnd
- * is sent) → draining (until Done); any of them ends the session on Abort, a failure or Stop.
+ * is sent, or a Stop at a file boundary) → draining (until Done); any of them ends the session on
+ * Abort or a failure, and connecting on Stop as well.
  * The listing is {@link SourceListing}, reading is {@link NeededFiles} and {@link OutgoingFile},
  * the lane is {@link LaneSender}, and what goes out next is {@link Outgoing}'s.
  */
@@ -57,8 +58,9 @@ public final class SourceSession {
   private enum ClosingTimedOut implements Command { INSTANCE }
 
   /**
-   * Ends the session at the next file boundary: the file being sent is finished, then the session
-   * aborts. What the destination had committed stays; the rest comes at the next sync.
+   * Ends the session at the next file boundary: the file being sent is finished, then the source
+   * tells the receiver it stops there ({@link Frame.Stop}), and the receiver commits what it has
+   * and answers with its counts. The rest comes at the next sync.
    */
   public record Stop(String reason) implements Command {}
 
@@ -141,6 +143,8 @@ public final class SourceSession {
   /** Set once Ready came. */
   private SourceListing listing;
   private String stopReason;
+  /** The Stop frame went: the receiver's Done now says what reached the destination. */
+  private boolean stopSent;
   private final OpenFilesSnapshots openFiles;
   private final Behavior<Command> stopped = Behaviors.stopped();
   private final Behavior<Command> connecting;
@@ -191,9 +195,17 @@ public final class SourceSession {
         .build();
   }
 
-  /** DataEnd went: the receiver finishes and answers with Done. */
+  /**
+   * DataEnd (or Stop) went: the receiver finishes and answers with Done. A Stop now changes
+   * nothing: no more data goes out anyway.
+   */
   private Behavior<Command> drainingPhase() {
-    return phase(this::transferringFrame, this::stopIfAsked).build();
+    return phase(this::transferringFrame, Behaviors::same)
+        .onMessage(FilesOpened.class, m -> {
+          closeFiles(m.files()); // read for a Stop's session: never sent
+          return Behaviors.same();
+        })
+        .build();
   }
 
   /**
@@ -338,7 +350,8 @@ public final class SourceSession {
 
   private Behavior<Command> onDone(Frame.Done done) {
     outbox.close();
-    return finish(SessionEnds.done(done, outgoing.sourceWarnings(), outbox.bytesSent(), lane.bytesSent()));
+    Outcome outcome = SessionEnds.done(done, outgoing.sourceWarnings(), outbox.bytesSent(), lane.bytesSent());
+    return finish(stopSent ? SessionEnds.stopped(outcome, stopReason) : outcome);
   }
 
   private Behavior<Command> onFilesOpened(FilesOpened opened) {
@@ -368,10 +381,14 @@ public final class SourceSession {
 
   // ---------------------------------------------------------------- sending
 
-  /** Offers the next frame whenever the connection can take one; the phase afterwards. */
+  /**
+   * Offers the next frame whenever the connection can take one; the phase afterwards. A Stop takes
+   * effect before the next frame that is not part of the file being sent.
+   */
   private Behavior<Command> pump() {
-    if (stopAsked()) return stopAtFileBoundary();
+    if (stopReason != null && !outgoing.midFile()) return stopAtFileBoundary();
     while (outbox.wantsMore()) {
+      if (stopReason != null && !outgoing.midFile()) return stopAtFileBoundary();
       Frame next = outgoing.next();
       if (next == null) break;
       outbox.send(next);
@@ -380,18 +397,20 @@ public final class SourceSession {
     return transferring;
   }
 
-  /** Connecting and draining send nothing of their own, but still stop when asked. */
+  /** Connecting sends nothing of its own; a stop before Ready ends the session: nothing was transferred. */
   private Behavior<Command> stopIfAsked() {
-    return stopAsked() ? stopAtFileBoundary() : Behaviors.same();
-  }
-
-  private boolean stopAsked() {
-    return stopReason != null && !outgoing.midFile() && outbox.wantsMore();
-  }
-
-  private Behavior<Command> stopAtFileBoundary() {
+    if (stopReason == null) return Behaviors.same();
     outbox.sendLast(new Frame.Abort("stopped by the source: " + stopReason));
-    return finish(SessionEnds.stopped(stopReason));
+    return finish(SessionEnds.stoppedBeforeReady(stopReason));
+  }
+
+  /** Nothing more goes out but the Stop; the receiver commits what it has and answers with Done. */
+  private Behavior<Command> stopAtFileBoundary() {
+    context.getLog().info("session to {}:{} stops at a file boundary: {}", request.host(), request.port(), stopReason);
+    outbox.send(new Frame.Stop(stopReason));
+    stopSent = true;
+    outgoing.close();
+    return draining;
   }
 
   /** Needed files are read by reader threads, a few per task. */

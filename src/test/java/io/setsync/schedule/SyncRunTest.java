@@ -13,6 +13,7 @@ import io.setsync.log.Severity;
 import io.setsync.log.SyncLog;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.SyncOptions;
+import io.setsync.transfer.SourceSession;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -146,5 +147,75 @@ public class SyncRunTest {
     assertEquals(1, finished.result().code());
     assertEquals(0, finished.outcome().status().exitCode);
     assertFalse(finished.trigger().succeeded());
+  }
+
+  /**
+   * A Stop (SUSPEND, ALTER, a node stopping) ends the transfer at a file boundary: the files that
+   * reached the destination are the ones the result counts, no more arrive afterwards, and the
+   * receiver ends with the session (its root free, its scratch area empty).
+   */
+  @Test
+  public void aStoppedRunEndsAtAFileBoundaryAndCountsWhatReachedTheDestination() throws Exception {
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    SyncOptions throttled = SyncOptions.builder().maxRateMb(1).build();
+    java.util.concurrent.CompletableFuture<Long> firstSent = new java.util.concurrent.CompletableFuture<>();
+    SourceSession.Observer sent = new SourceSession.Observer() {
+      @Override
+      public void notice(io.setsync.sync.SyncNotice notice) {}
+
+      @Override
+      public void progress(long entriesListed, long filesSent, long bytesSent) {
+        if (filesSent > 0) firstSent.complete(filesSent);
+      }
+    };
+    SyncRun.Request request = new SyncRun.Request(src, node.localDestination(), dst.toString(), throttled, null,
+        7L, null, sent);
+    TestProbe<SyncRun.Finished> probe = TestProbe.create(node.system());
+    ActorRef<SyncRun.Command> run = node.system().systemActorOf(
+        SyncRun.create(request, SyncRun.Settings.from(node.system().settings().config().getConfig("setsync")),
+            probe.getRef()), "stopped-run", akka.actor.typed.Props.empty());
+    firstSent.get(30, TimeUnit.SECONDS);
+    run.tell(new SyncRun.Stop("the file set was suspended"));
+    SyncRun.Finished finished = probe.receiveMessage(Duration.ofSeconds(30));
+
+    awaitSessionsOver();
+    long arrived = dataFiles().size();
+    assertTrue("stopped before the end: " + arrived + " files arrived", arrived < 10);
+    assertTrue("the file sent before the stop arrived", arrived >= 1);
+    assertEquals(finished.result().toString(), arrived, finished.result().counts().copied());
+    assertEquals(1, finished.result().code());
+    assertTrue(finished.result().failure(), finished.result().failure().startsWith("stopped at a file boundary"));
+    assertEquals("nothing left in the scratch area", List.of(), scratch());
+  }
+
+  private List<String> dataFiles() throws Exception {
+    if (!Files.isDirectory(dst)) return List.of();
+    try (java.util.stream.Stream<Path> files = Files.list(dst)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".setsync")).sorted().toList();
+    }
+  }
+
+  private List<String> scratch() throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.list(dst.resolve(".setsync"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Waits (at most 20 s) until no session holds the destination root. */
+  private void awaitSessionsOver() throws Exception {
+    Path root = dst.toRealPath();
+    akka.actor.typed.receptionist.ServiceKey<io.setsync.destination.DestinationEndpoint.Command> key =
+        io.setsync.monitor.Monitor.endpointKey(node.name());
+    akka.actor.typed.receptionist.Receptionist.Listing listing = akka.actor.typed.javadsl.AskPattern
+        .<akka.actor.typed.receptionist.Receptionist.Command, akka.actor.typed.receptionist.Receptionist.Listing>ask(
+            node.system().receptionist(), r -> akka.actor.typed.receptionist.Receptionist.find(key, r),
+            Duration.ofSeconds(20), node.system().scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    akka.actor.typed.javadsl.AskPattern.<io.setsync.destination.DestinationEndpoint.Command, Path>ask(
+            listing.getServiceInstances(key).iterator().next(),
+            r -> new io.setsync.destination.DestinationEndpoint.WhenSessionsOver(root, r),
+            Duration.ofSeconds(20), node.system().scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }

@@ -85,6 +85,7 @@ public class FrameCodecTest {
         new Frame.FileOnLane(Integer.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE),
         new Frame.LaneOffer(40123, "00112233445566778899aabbccddeeff"),
         new Frame.LaneOffer(0, ""),
+        new Frame.Stop("the file set was suspended"),
         new Frame.FileData(ByteString.emptyByteString()),
         new Frame.FileData(ByteString.fromString("hello")),
         new Frame.FileData(ByteString.fromArray(mib)),
@@ -336,7 +337,7 @@ public class FrameCodecTest {
   @Test
   public void unknownTags() {
     expectMalformed(new Raw(0).get(), "unknown frame tag 0");
-    expectMalformed(new Raw(21).get(), "unknown frame tag 21");
+    expectMalformed(new Raw(22).get(), "unknown frame tag 22");
     expectMalformed(new Raw(0xff).i(1).get(), "unknown frame tag 255");
   }
 

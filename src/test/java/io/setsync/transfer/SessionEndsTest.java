@@ -32,9 +32,18 @@ public class SessionEndsTest {
 
   @Test
   public void aStopIsAWarningWithItsReason() {
-    SourceSession.Outcome o = SessionEnds.stopped("shutdown");
+    SourceSession.Outcome o = SessionEnds.stoppedBeforeReady("shutdown");
     assertEquals(SyncStatus.WARNINGS, o.status());
     assertEquals("stopped at a file boundary: shutdown", o.failure());
+  }
+
+  @Test
+  public void aStopAtAFileBoundaryKeepsTheReceiversCounts() {
+    SourceSession.Outcome o = SessionEnds.stopped(SessionEnds.done(DONE, 0, 10, 0), "suspended");
+    assertEquals(DONE.counts(), o.counts());
+    assertEquals(SyncStatus.WARNINGS, o.status());
+    assertEquals("stopped at a file boundary: suspended", o.failure());
+    assertEquals(10, o.wireBytesSent());
   }
 
   @Test
