@@ -440,4 +440,33 @@ public class MonitorTest {
     assertEquals(ResultText.of(sync.get(60, TimeUnit.SECONDS)), 0, sync.get().code());
     assertEquals("no syncs running", ResultText.of(ok("STATUS SYNC")));
   }
+
+  /**
+   * ALTER of a running sync stops it at a file boundary (its result counts what arrived) and runs
+   * the file set again at once with the new options: the destination is not left busy, the
+   * scratch area ends empty, and the rerun does not wait for the interval.
+   */
+  @Test
+  public void alterOfARunningSyncStopsItAndRunsTheNewConfigurationAtOnce() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
+    ok("ALTER SYNCFILESET 1, MAXRATE 100 MB");
+
+    Result.Status done = awaitStatus("the altered file set ran again to the end",
+        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().failure() == null && fileSet(s, 1).running() == null);
+    assertEquals(ResultText.of(done), 0, fileSet(done, 1).last().code());
+    for (int i = 0; i < 10; i++) assertTrue(Files.exists(dst.resolve(String.format("f%02d", i))));
+    String log = ResultText.of(ok("INFO SYNCFILESET 1, LOG LAST 100"));
+    assertTrue(log, log.contains("stopped at a file boundary: the file set was altered"));
+    assertFalse(log, log.contains("busy"));
+    try (java.util.stream.Stream<Path> scratch = Files.list(dst.resolve(".setsync"))) {
+      assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
+    }
+  }
 }
