@@ -559,6 +559,7 @@ public final class Receiver {
   }
 
   private Behavior<Command> cleanUp() {
+    outbox.shutdown();
     // Closing the lane first ends a lane thread's read, which then finds its temp closed.
     if (laneOffer != null) lanes.withdraw(laneOffer);
     if (parts != null) parts.cleanUp();

@@ -133,9 +133,10 @@ public final class FrameLink {
       outgoing = outgoing.throttle(rate, java.time.Duration.ofSeconds(1), burst,
           bytes -> bytes.length(), akka.stream.ThrottleMode.shaping());
     }
-    Pair<ActorRef<ByteString>, Source<ByteString, NotUsed>> started =
-        outgoing.preMaterialize(context.getSystem());
-    outbox.attach(started.first());
+    Pair<Pair<ActorRef<ByteString>, akka.stream.UniqueKillSwitch>, Source<ByteString, NotUsed>> started =
+        outgoing.viaMat(akka.stream.KillSwitches.single(), akka.stream.javadsl.Keep.both())
+            .preMaterialize(context.getSystem());
+    outbox.attach(started.first().first(), started.first().second());
     // The outbox adds the length prefixes itself (the same 4-byte big-endian prefix as
     // Framing.simpleFramingProtocol), so that many frames can travel as one stream element.
     Source<ByteString, NotUsed> out = started.second();
@@ -217,14 +218,27 @@ public final class FrameLink {
     private ByteStringBuilder waiting = new ByteStringBuilder();
     private int waitingFrames;
     private ActorRef<ByteString> out;
+    private akka.stream.UniqueKillSwitch outboundSwitch;
     private boolean inFlight;
     private boolean closed;
     private boolean endSent;
     private boolean compress;
     private long bytesSent;
 
-    private void attach(ActorRef<ByteString> out) {
+    private void attach(ActorRef<ByteString> out, akka.stream.UniqueKillSwitch outboundSwitch) {
       this.out = out;
+      this.outboundSwitch = outboundSwitch;
+    }
+
+    /**
+     * Ends the outbound side now, whatever is still waiting: for the actor's PostStop. The end
+     * queued by {@link #close()} waits for the stream's ack to the last element, and an actor that
+     * stops first never sends it; the connection would then stay half open (CLOSE-WAIT at this
+     * end once the peer has closed its own) for as long as the process runs.
+     */
+    public void shutdown() {
+      closed = true;
+      outboundSwitch.shutdown();
     }
 
     /** COMPRESS: file content leaves zstd-compressed where that makes it smaller. */

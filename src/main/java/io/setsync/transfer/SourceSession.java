@@ -464,6 +464,7 @@ public final class SourceSession {
   }
 
   private Behavior<Command> cleanUp() {
+    outbox.shutdown();
     lane.close();
     outgoing.close();
     if (listing != null) listing.close();

@@ -202,6 +202,66 @@ public class SyncRunTest {
     }
   }
 
+
+  /**
+   * A sync that fails (here: the source cannot be listed) closes its session's connection at both
+   * ends: after many such runs no socket to the endpoint is left open (CLOSE-WAIT or otherwise)
+   * and the process holds no more descriptors than before.
+   */
+  @Test
+  public void failedRunsLeaveNoSocketOpen() throws Exception {
+    Path missing = src.resolve("no-such-dir");
+    int port = node.localDestination().port();
+    SyncRun.Request request = new SyncRun.Request(missing, node.localDestination(), dst.toString(),
+        SyncOptions.DEFAULTS, null, 7L, null, null);
+    node.run(request).toCompletableFuture().get(60, TimeUnit.SECONDS); // warms up pools and threads
+    awaitNoSocketsTo(port);
+    long fdsBefore = openDescriptors();
+    for (int i = 0; i < 20; i++) {
+      SyncRun.Finished failed = node.run(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertEquals(2, failed.result().code());
+    }
+    awaitNoSocketsTo(port);
+    long fdsAfter = openDescriptors();
+    assertTrue("descriptors before " + fdsBefore + ", after 20 failed runs " + fdsAfter, fdsAfter <= fdsBefore + 3);
+  }
+
+  private static long openDescriptors() throws Exception {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  /** Sockets of this machine to or from {@code port}, other than the listening one and those in TIME_WAIT. */
+  private static List<String> socketsTo(int port) throws Exception {
+    List<String> open = new ArrayList<>();
+    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      if (!Files.exists(Path.of(table))) continue;
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+        int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+        String state = f[3];
+        if ((local == port || remote == port) && !state.equals("0A") && !state.equals("06")) open.add(line.trim());
+      }
+    }
+    return open;
+  }
+
+  /** Polls (every 100 ms, at most 30 s) until no socket to {@code port} is open. */
+  private static void awaitNoSocketsTo(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> open = socketsTo(port);
+    while (!open.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(open.size() + " sockets to the endpoint (port " + Integer.toHexString(port).toUpperCase() + ") still open:\n" + String.join("\n", open));
+      }
+      Thread.sleep(100);
+      open = socketsTo(port);
+    }
+  }
+
   /** Waits (at most 20 s) until no session holds the destination root. */
   private void awaitSessionsOver() throws Exception {
     Path root = dst.toRealPath();
