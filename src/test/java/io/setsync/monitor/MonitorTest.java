@@ -469,4 +469,74 @@ public class MonitorTest {
       assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
     }
   }
+
+  /** SUSPEND of a running sync stops it at a file boundary; its result counts what reached the destination. */
+  @Test
+  public void suspendOfARunningSyncStopsItAndCountsWhatArrived() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
+    ok("SUSPEND SYNCFILESET 1");
+    Result.Status status = awaitStatus("the stopped run is recorded",
+        s -> fileSet(s, 1).last() != null && fileSet(s, 1).running() == null);
+    awaitSessionsOver(dst);
+    SyncResult last = fileSet(status, 1).last();
+    assertTrue(ResultText.of(status), last.failure().startsWith("stopped at a file boundary"));
+    long arrived;
+    try (java.util.stream.Stream<Path> files = Files.list(dst)) {
+      arrived = files.filter(p -> !p.getFileName().toString().equals(".setsync")).count();
+    }
+    assertTrue("stopped before the end: " + arrived, arrived < 10);
+    assertTrue("the files sent before the stop reached the destination", arrived >= 1);
+    assertEquals(ResultText.of(status), arrived, last.counts().copied());
+    assertEquals("suspended", fileSet(status, 1).state());
+    try (java.util.stream.Stream<Path> scratch = Files.list(dst.resolve(".setsync"))) {
+      assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
+    }
+  }
+
+  /**
+   * STOP MONITOR lets the running sync finish; a START MONITOR meanwhile waits for that scheduler
+   * to stop before it starts the next one for the same file sets, so there is one scheduler, and
+   * no run finds its destination busy with the other's.
+   */
+  @Test
+  public void stopAndStartMonitorDuringASyncKeepsOneScheduler() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 4; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 SECONDS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
+    ok("STOP MONITOR");
+    ok("START MONITOR");
+    Result.Status auto = (Result.Status) ok("STATUS AUTOSYNC");
+    assertTrue(ResultText.of(auto), auto.monitor().schedulers() <= 1);
+    Result.Status synced = awaitStatus("the finished sync is recorded and the next runs",
+        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().code() == 0 && fileSet(s, 1).last().counts().copied() == 4);
+    assertEquals(1, synced.monitor().schedulers());
+    Files.writeString(src.resolve("later.txt"), "later");
+    awaitStatus("syncs go on after START MONITOR", s -> Files.exists(dst.resolve("later.txt")));
+    String log = ResultText.of(ok("INFO SYNCFILESET 1, LOG LAST 200"));
+    assertFalse(log, log.contains("busy"));
+  }
+
+  /** Waits (at most 20 s) until no session holds the destination root {@code root}. */
+  private void awaitSessionsOver(Path root) throws Exception {
+    Path real = root.toRealPath();
+    akka.actor.typed.receptionist.ServiceKey<DestinationEndpoint.Command> key = Monitor.endpointKey(node.name());
+    Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            node.system().receptionist(), r -> Receptionist.find(key, r), Duration.ofSeconds(20), node.system().scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    AskPattern.<DestinationEndpoint.Command, Path>ask(listing.getServiceInstances(key).iterator().next(),
+            r -> new DestinationEndpoint.WhenSessionsOver(real, r), Duration.ofSeconds(20), node.system().scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
 }
