@@ -189,6 +189,41 @@ public class SyncRunTest {
     assertEquals("nothing left in the scratch area", List.of(), scratch());
   }
 
+
+  /**
+   * A run that dies mid-transfer (a crash, its node's actors stopping) takes its session down, and
+   * the session's end reaches the receiver at once: the destination root is free again long before
+   * any idle timeout, and the scratch area is empty.
+   */
+  @Test
+  public void theReceiverEndsPromptlyWhenTheSourceSessionDies() throws Exception {
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    java.util.concurrent.CompletableFuture<Long> firstSent = new java.util.concurrent.CompletableFuture<>();
+    SourceSession.Observer sent = new SourceSession.Observer() {
+      @Override
+      public void notice(io.setsync.sync.SyncNotice notice) {}
+
+      @Override
+      public void progress(long entriesListed, long filesSent, long bytesSent) {
+        if (filesSent > 0) firstSent.complete(filesSent);
+      }
+    };
+    SyncRun.Request request = new SyncRun.Request(src, node.localDestination(), dst.toString(),
+        SyncOptions.builder().maxRateMb(1).build(), null, 7L, null, sent);
+    TestProbe<SyncRun.Finished> probe = TestProbe.create(node.system());
+    ActorRef<SyncRun.Command> run = node.system().systemActorOf(
+        SyncRun.create(request, SyncRun.Settings.from(node.system().settings().config().getConfig("setsync")),
+            probe.getRef()), "killed-run", akka.actor.typed.Props.empty());
+    firstSent.get(30, TimeUnit.SECONDS);
+    akka.actor.typed.javadsl.Adapter.toClassic(run).tell(akka.actor.Kill.getInstance(), akka.actor.ActorRef.noSender());
+    probe.expectTerminated(run, Duration.ofSeconds(10));
+
+    awaitSessionsOver();
+    assertEquals("nothing left in the scratch area", List.of(), scratch());
+    awaitNoSocketsTo(node.localDestination().port());
+  }
+
   private List<String> dataFiles() throws Exception {
     if (!Files.isDirectory(dst)) return List.of();
     try (java.util.stream.Stream<Path> files = Files.list(dst)) {
