@@ -29,6 +29,7 @@ import io.setsync.destination.DestinationEndpoint;
 import io.setsync.schedule.SchedulerKey;
 import io.setsync.schedule.SyncResult;
 import io.setsync.schedule.SyncRun;
+import io.setsync.schedule.ThrottledProgress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -178,7 +179,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
    * Schedulers told to retire that have not stopped yet: they still count against the limit, and
    * no new scheduler starts for their key until they are gone (two would run one file set twice).
    */
-  private final Map<ActorRef<FileSetScheduler.Command>, SchedulerKey> retiring = new HashMap<>();
+  private final Map<ActorRef<FileSetScheduler.Command>, Retiring> retiring = new HashMap<>();
   private final Map<SchedulerKey, Integer> failures = new HashMap<>();
   private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
   private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
@@ -200,6 +201,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final MonitorState empty = new MonitorState();
+
+  /** A scheduler told to retire: its key, and the file sets it had. */
+  private record Retiring(SchedulerKey key, Set<Long> fileSetIds) {}
 
   /** A scheduler the monitor started, and the file sets it was last given. */
   private record RunningScheduler(
@@ -402,9 +406,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       return;
     }
     long run = ++oneTimeRuns;
+    ActorRef<Command> self = ctx.getSelf();
     SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
         oneTime.options(), null, null, user == null ? null : logOf(user),
-        new OneTimeObserver(ctx.getSelf(), run, schedulerSettings.progressInterval().toMillis()));
+        new ThrottledProgress(schedulerSettings.progressInterval().toMillis(),
+            (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))));
     this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
         new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
     ActorRef<SyncRun.Command> ref = ctx.spawn(
@@ -421,32 +427,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           new Result.Progress(v.progress().startedMillis(), p.entries(), p.files(), p.bytes())));
     }
     return Effect().none();
-  }
-
-  /** A SYNCHRONIZE's progress as messages to the monitor, at most once per interval. */
-  private static final class OneTimeObserver implements io.setsync.transfer.SourceSession.Observer {
-    private final ActorRef<Command> monitor;
-    private final long run;
-    private final long intervalMillis;
-    private long lastSent;
-
-    OneTimeObserver(ActorRef<Command> monitor, long run, long intervalMillis) {
-      this.monitor = monitor;
-      this.run = run;
-      this.intervalMillis = intervalMillis;
-    }
-
-    @Override
-    public void notice(io.setsync.sync.SyncNotice notice) {}
-
-    @Override
-    public synchronized void progress(long entriesListed, long filesSent, long bytesSent) {
-      long now = System.currentTimeMillis();
-      if (now - lastSent >= intervalMillis) {
-        lastSent = now;
-        monitor.tell(new OneTimeProgressed(run, entriesListed, filesSent, bytesSent));
-      }
-    }
   }
 
   // --- schedulers ---
@@ -492,7 +472,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   private Effect<Event, MonitorState> onSchedulerTerminated(MonitorState state, SchedulerTerminated t) {
-    boolean retired = retiring.remove(t.ref()) != null;
+    Retiring gone = retiring.remove(t.ref());
+    boolean retired = gone != null;
+    if (retired) forgetRunsOf(gone.fileSetIds()); // it ends its sync before it stops, unless it crashed
     RunningScheduler current = schedulers.get(t.key());
     boolean failedOne = !retired && current != null && current.ref().equals(t.ref());
     if (!retired && !failedOne) return Effect().none();
@@ -538,7 +520,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
       if (!wanted.containsKey(key) || destination == null) {
         RunningScheduler retired = schedulers.remove(key);
-        retiring.put(retired.ref(), key);
+        retiring.put(retired.ref(), new Retiring(key, Set.copyOf(retired.fileSets().keySet())));
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
         retired.ref().tell(state.stopped
             ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC
@@ -549,7 +531,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       SchedulerKey key = e.getKey();
       watchNode(key.destinationNode());
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
-      if (destination == null || retryAt.containsKey(key) || retiring.containsValue(key)) continue;
+      if (destination == null || retryAt.containsKey(key) || isRetiring(key)) continue;
       Map<Long, Long> lastEnds = lastEnds(state, e.getValue());
       Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
       soon.retainAll(activated);
@@ -570,6 +552,20 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
         ctx.watchWith(ref, new SchedulerTerminated(key, ref));
         schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination));
+      }
+    }
+  }
+
+  private boolean isRetiring(SchedulerKey key) {
+    return retiring.values().stream().anyMatch(r -> r.key().equals(key));
+  }
+
+  /** Running and planned syncs of file sets that no live scheduler has any more. */
+  private void forgetRunsOf(Set<Long> fileSetIds) {
+    for (Long id : fileSetIds) {
+      if (schedulers.values().stream().noneMatch(r -> r.fileSets().containsKey(id))) {
+        running.remove(id);
+        nextRuns.remove(id);
       }
     }
   }
@@ -688,7 +684,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
       } else if (shuttingDown) {
         s = "stopped: the node is stopping";
-      } else if (retiring.containsValue(key)) {
+      } else if (isRetiring(key)) {
         s = "waiting for the previous scheduler to stop";
       } else if (retryAt.containsKey(key)) {
         s = "failed " + failures.getOrDefault(key, 0) + "x, retry at "

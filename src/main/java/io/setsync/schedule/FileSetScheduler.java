@@ -204,9 +204,11 @@ public final class FileSetScheduler {
   private Running start(long id) {
     FileSetConfig f = fileSets.get(id);
     long started = settings.clock().millis();
+    ActorRef<Command> self = ctx.getSelf();
     monitor.tell(new SyncStarted(id, started));
     SyncRun.Request request = new SyncRun.Request(Path.of(f.source()), destination, f.destination(), f.sync(),
-        f.interval(), id, log, new ProgressObserver(ctx.getSelf(), id, settings.progressInterval().toMillis()));
+        f.interval(), id, log, new ThrottledProgress(settings.progressInterval().toMillis(),
+            (entries, files, bytes) -> self.tell(new Progressed(id, entries, files, bytes))));
     ActorRef<SyncRun.Command> run = ctx.spawn(
         SyncRun.create(request, settings.run(),
             ctx.messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
@@ -348,36 +350,6 @@ public final class FileSetScheduler {
       } else if (changed || !timeList.contains(id)) {
         timeList.remove(id);
         plan(id);
-      }
-    }
-  }
-
-  /**
-   * Turns a session's progress into messages to the scheduler, at most once per interval: a sync
-   * of many small files would otherwise send a message per file. Notices go to the log through
-   * the {@link SyncRun}.
-   */
-  private static final class ProgressObserver implements SourceSession.Observer {
-    private final ActorRef<Command> scheduler;
-    private final long fileSetId;
-    private final long intervalMillis;
-    private long lastSent;
-
-    ProgressObserver(ActorRef<Command> scheduler, long fileSetId, long intervalMillis) {
-      this.scheduler = scheduler;
-      this.fileSetId = fileSetId;
-      this.intervalMillis = intervalMillis;
-    }
-
-    @Override
-    public void notice(SyncNotice notice) {}
-
-    @Override
-    public void progress(long entriesListed, long filesSent, long bytesSent) {
-      long now = System.currentTimeMillis();
-      if (now - lastSent >= intervalMillis) {
-        lastSent = now;
-        scheduler.tell(new Progressed(fileSetId, entriesListed, filesSent, bytesSent));
       }
     }
   }

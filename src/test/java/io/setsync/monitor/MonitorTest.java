@@ -519,8 +519,8 @@ public class MonitorTest {
     ok("START MONITOR");
     Result.Status auto = (Result.Status) ok("STATUS AUTOSYNC");
     assertTrue(ResultText.of(auto), auto.monitor().schedulers() <= 1);
-    Result.Status synced = awaitStatus("the finished sync is recorded and the next runs",
-        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().code() == 0 && fileSet(s, 1).last().counts().copied() == 4);
+    Result.Status synced = awaitStatus("the finished sync is recorded",
+        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().code() == 0 && Files.exists(dst.resolve("f03")));
     assertEquals(1, synced.monitor().schedulers());
     Files.writeString(src.resolve("later.txt"), "later");
     awaitStatus("syncs go on after START MONITOR", s -> Files.exists(dst.resolve("later.txt")));
