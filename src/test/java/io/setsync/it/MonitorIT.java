@@ -125,14 +125,50 @@ public class MonitorIT {
     assertOk(console.run("STATUS AUTOSYNC"));
   }
 
+  /**
+   * Two node processes in one cluster; the second gets SIGTERM. Only its own work stops: the
+   * monitor (on the first node) keeps its schedulers, and the first node's file set goes on
+   * syncing and shows no "not started" scheduler.
+   */
+  @Test
+  public void sigtermOfAnotherNodeLeavesTheSchedulersRunning() throws Exception {
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    int port = freePort();
+    int secondPort = freePort();
+    Console console = new Console(tmp.newFolder("console-home").toPath(), port);
+    startNode(tmp.newFolder("first-home").toPath(), port);
+    Path secondHome = tmp.newFolder("second-home").toPath();
+    Process second = startNode(secondHome, secondPort, "itnode2", port);
+    assertOk(console.run("ADD SYNCUSER tester"));
+    assertOk(console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, INTERVAL 1 SECONDS"));
+    awaitSameTree(src, dst);
+
+    second.destroy(); // SIGTERM
+    assertTrue("the second node did not stop on SIGTERM", second.waitFor(90, TimeUnit.SECONDS));
+    Files.writeString(src.resolve("after.txt"), "written after the other node stopped");
+    awaitSameTree(src, dst);
+    Launcher.Result status = console.run("STATUS AUTOSYNC, DETAIL");
+    assertOk(status);
+    assertFalse(status.stdout(), status.stdout().contains("not started"));
+    assertFalse(status.stdout(), status.stdout().contains("stopped"));
+  }
+
   private Process startNode(Path home, int port) throws Exception {
+    return startNode(home, port, "itnode", 0);
+  }
+
+  /** A node named {@code name} on cluster port {@code port}; {@code seedPort}: the node to join (0: none). */
+  private Process startNode(Path home, int port, String name, int seedPort) throws Exception {
     Path out = home.resolve("node.out");
     ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node")
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
-    builder.environment().put("SETSYNC_NODE_NAME", "itnode");
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
+    builder.environment().put("SETSYNC_NODE_NAME", name);
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port
+        + (seedPort == 0 ? "" : " -Dsetsync.node.seed-nodes.0=127.0.0.1:" + seedPort));
     long before = Files.exists(out) ? Files.readString(out).split("listening", -1).length : 1;
     Process process = builder.start();
     nodes.add(process);
