@@ -419,7 +419,8 @@ public class MonitorTest {
     Files.writeString(src.resolve("first.txt"), "1");
     assertEquals(0, synchronizeOnceTheEndpointIsKnown("SYNCHRONIZE " + src + " TO " + dst).code());
     byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 4; i++) Files.write(src.resolve("big" + i), mib);
+    // MAXRATE lets a burst of about 5 MiB pass at once; the rest takes seconds.
+    for (int i = 0; i < 12; i++) Files.write(src.resolve("big" + i), mib);
     java.util.concurrent.CompletableFuture<Result> sync = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
         return runLong("SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
@@ -511,7 +512,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 4; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    for (int i = 0; i < 8; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
     ok("ADD SYNCUSER tester");
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 SECONDS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
@@ -520,7 +521,7 @@ public class MonitorTest {
     Result.Status auto = (Result.Status) ok("STATUS AUTOSYNC");
     assertTrue(ResultText.of(auto), auto.monitor().schedulers() <= 1);
     Result.Status synced = awaitStatus("the finished sync is recorded",
-        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().code() == 0 && Files.exists(dst.resolve("f03")));
+        s -> fileSet(s, 1).last() != null && fileSet(s, 1).last().code() == 0 && Files.exists(dst.resolve("f07")));
     assertEquals(1, synced.monitor().schedulers());
     Files.writeString(src.resolve("later.txt"), "later");
     awaitStatus("syncs go on after START MONITOR", s -> Files.exists(dst.resolve("later.txt")));
