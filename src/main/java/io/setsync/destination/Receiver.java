@@ -212,8 +212,8 @@ public final class Receiver {
           .onMessage(BatchBegun.class, this::finishBegunBatch)
           .onMessage(BatchCommitted.class, this::deleteSavedQuietly)
           .onMessage(Received.class, this::dropLate)
-          .onMessage(Closed.class, m -> Behaviors.stopped())
-          .onMessage(Failed.class, m -> Behaviors.stopped())
+          .onMessage(Closed.class, m -> stopWhenWritesDone())
+          .onMessage(Failed.class, m -> stopWhenWritesDone())
           .onAnyMessage(m -> Behaviors.same())
           .onSignal(PostStop.class, s -> cleanUp())
           .build();
@@ -550,12 +550,29 @@ public final class Receiver {
     if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
     // The stream itself failed (oversize frame, reset, silence): the connection is gone, so is the session.
     context.getLog().warn("session {} to {}: connection failed: {}", sessionId, requestedRoot(), describe(m.cause()));
-    return Behaviors.stopped();
+    return stopWhenWritesDone();
   }
 
   private Behavior<Command> closedEarly() {
     context.getLog().warn("session {}: source closed the connection before the end", sessionId);
-    return Behaviors.stopped();
+    return stopWhenWritesDone();
+  }
+
+  /**
+   * The connection is gone. Writer threads may still be writing small files into temps: the
+   * receiver stops once they are done and their temps removed, or those temps would stay in the
+   * scratch area until the next session to the root.
+   */
+  private Behavior<Command> stopWhenWritesDone() {
+    if (intake == null || intake.writesInFlight() == 0) return Behaviors.stopped();
+    return Behaviors.receive(Command.class)
+        .onMessage(WholesWritten.class, m -> {
+          intake.abandon(m.group());
+          return intake.writesInFlight() == 0 ? Behaviors.stopped() : Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .onSignal(PostStop.class, s -> cleanUp())
+        .build();
   }
 
   private Behavior<Command> cleanUp() {
