@@ -359,7 +359,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
         oneTime.options(), null, null, user == null ? null : logOf(user), null);
     ctx.spawn(
-        SyncRun.create(request, runSettings, replyTo, finished -> new Result.Synchronized(
+        OneTimeSync.create(request, runSettings, replyTo, finished -> new Result.Synchronized(
             oneTime.source(), request.destinationName(), finished.result(), finished.warnings())),
         "synchronize-" + (++oneTimeRuns));
   }
