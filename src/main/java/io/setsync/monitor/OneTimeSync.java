@@ -22,6 +22,8 @@ final class OneTimeSync {
 
   private enum RunGone implements Command { INSTANCE }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OneTimeSync.class);
+
   private OneTimeSync() {}
 
   static <T> Behavior<Command> create(
@@ -44,7 +46,7 @@ final class OneTimeSync {
           return Behaviors.stopped();
         })
         .onMessageEquals(WaiterGone.INSTANCE, () -> {
-          ctx.getLog().info("SYNCHRONIZE {}: its console stopped waiting; stopping it at the next file boundary",
+          LOG.info("SYNCHRONIZE {}: its console stopped waiting; stopping it at the next file boundary",
               ctx.getSelf().path().name());
           run.tell(new SyncRun.Stop("the console that started it stopped waiting (Ctrl-C, or it left)"));
           return unwatched(ctx);
@@ -56,7 +58,11 @@ final class OneTimeSync {
   /** Nobody waits any more: the run ends at a file boundary and its answer goes nowhere. */
   private static Behavior<Command> unwatched(ActorContext<Command> ctx) {
     return Behaviors.receive(Command.class)
-        .onMessage(Ended.class, e -> Behaviors.stopped())
+        .onMessage(Ended.class, e -> {
+          LOG.info("SYNCHRONIZE {} ended without its console: {}", ctx.getSelf().path().name(),
+              e.finished().result().summary());
+          return Behaviors.stopped();
+        })
         .onMessageEquals(RunGone.INSTANCE, Behaviors::stopped)
         .onMessageEquals(WaiterGone.INSTANCE, Behaviors::same)
         .build();
