@@ -171,13 +171,14 @@ final class MonitorCommands {
     UserConfig u = UserConfig.create(c);
     String options = u.optionText();
     return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " added"), u.name(),
-        MonitorLog.config(null, "ADD SYNCUSER " + u.name() + (options.isEmpty() ? "" : ", " + options)
-            + MonitorLog.by(who)), new Monitor.UserSaved(u));
+        MonitorLog.config(null, "ADD SYNCUSER " + u.name() + MonitorLog.by(who)
+            + (options.isEmpty() ? "" : ": " + options)), new Monitor.UserSaved(u));
   }
 
   private Decision saveUser(MonitorState state, UserConfig u, String verb, String who) {
     List<Long> outside = new ArrayList<>();
-    for (Long id : state.fileSetsOfUser(u.name())) {
+    // Only ALTER changes the roots; SUSPEND and ACTIVATE must work whatever changed on disk.
+    for (Long id : verb.equals("ALTER") ? state.fileSetsOfUser(u.name()) : List.<Long>of()) {
       FileSetConfig f = state.fileSets.get(id);
       if (rootsProblem(u, f.source(), true) != null
           || rootsProblem(u, f.destination(), isHere(f.destinationNode())) != null) {

@@ -244,8 +244,8 @@ public class MonitorCommandsTest {
         logged("ALTER SYNCFILESET 1, NO ALLHARDLINKS, EXCLUDE '*.tmp', EXCLUDE '*.bak'"));
     assertEquals("ALTER SYNCFILESET 1 by tester: nothing changed", logged("ALTER SYNCFILESET 1, INTERVAL 2 HOURS"));
     assertEquals("SUSPEND SYNCFILESET 1 by tester", logged("SUSPEND SYNCFILESET 1"));
-    apply("ADD SYNCUSER other");
-    assertEquals("ALTER SYNCUSER other by tester: ROOT (none) -> /data, /backup; SUSPEND off -> on",
+    assertEquals("ADD SYNCUSER other by tester: ROOT /data", logged("ADD SYNCUSER other, ROOT /data"));
+    assertEquals("ALTER SYNCUSER other by tester: ROOT /data -> /data, /backup; SUSPEND off -> on",
         logged("ALTER SYNCUSER other, ROOT /data, ROOT /backup, SUSPEND"));
   }
 }
