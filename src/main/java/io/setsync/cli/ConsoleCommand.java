@@ -7,6 +7,7 @@ import io.setsync.command.CommandParser;
 import io.setsync.command.HelpText;
 import io.setsync.command.Statement;
 import io.setsync.console.ConsoleClient;
+import io.setsync.console.ConsoleSession;
 import io.setsync.console.ResultJson;
 import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
@@ -56,6 +57,8 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  /** The session's parameters (user, output); made once the command line is read. */
+  private ConsoleSession session;
 
   private ConsoleCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -97,10 +100,11 @@ public final class ConsoleCommand implements Callable<Integer> {
         return syntaxError(line, e);
       }
       if (command instanceof Statement.Nothing) return 0;
+      session = new ConsoleSession(user, json);
       Integer local = runLocally(command);
       if (local != null) return local;
       try (ConsoleClient client = ConsoleClient.connect(host, port, config)) {
-        return print(client.run(command, user));
+        return print(runRemotely(client, command, host + ":" + port));
       } catch (ConsoleClient.ConnectException e) {
         return fail(e.getMessage());
       }
@@ -110,14 +114,12 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   /** The prompt: one connection for the session; the worst completion code is the exit code. */
   private int interactive(String host, int port, Config config) {
+    session = new ConsoleSession(user, json);
     try (ConsoleClient client = ConsoleClient.connect(host, port, config);
         Terminal terminal = TerminalBuilder.builder().system(true)
             // commands piped in: read them plainly, without JLine's warning about a missing terminal
             .dumb(System.console() == null).build()) {
-      LineReader reader = LineReaderBuilder.builder()
-          .terminal(terminal)
-          .appName("setsync")
-          .completer(new StringsCompleter(completionWords()))
+      LineReader reader = lineReader(terminal)
           .variable(LineReader.HISTORY_FILE, Path.of(config.getString("setsync.home"), "console_history"))
           .build();
       int worst = 0;
@@ -141,7 +143,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         if (command instanceof Statement.Nothing) continue;
         if (command instanceof Statement.Exit) break;
         Integer local = runLocally(command);
-        worst = Math.max(worst, local != null ? local : print(client.run(command, user)));
+        worst = Math.max(worst, local != null ? local : print(runRemotely(client, command, host + ":" + port)));
       }
       return worst;
     } catch (ConsoleClient.ConnectException e) {
@@ -151,29 +153,80 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
   }
 
-  /** The words Tab completes: the language's keywords and every sync option. */
-  private static List<String> completionWords() {
-    List<String> words = new java.util.ArrayList<>(List.of(
-        "SYNCHRONIZE", "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE", "SYNCUSER", "SYNCFILESET",
-        "BATCHID", "STATUS", "AUTOSYNC", "SYNC", "DETAIL", "LOG", "LAST", "START", "STOP", "MONITOR", "ENV",
-        "HELP", "EXIT", "QUIT", "TO", "INTERVAL", "SECONDS", "MINUTES", "HOURS", "DAYS", "USER", "ROOT",
-        "AUTOSUSPEND", "NO"));
-    io.setsync.options.OptionRegistry.standard().specs().forEach(spec -> words.add(spec.keyword()));
+  /**
+   * The prompt's line reader: Tab completes the language's keywords whatever case was typed
+   * ({@code sync<Tab>} gives {@code SYNCHRONIZE}).
+   */
+  static LineReaderBuilder lineReader(Terminal terminal) {
+    return LineReaderBuilder.builder()
+        .terminal(terminal)
+        .appName("setsync")
+        .completer(new StringsCompleter(completionWords()))
+        .option(LineReader.Option.CASE_INSENSITIVE, true);
+  }
+
+  /** The words Tab completes: every keyword of the parser and the option tables, and the units. */
+  static List<String> completionWords() {
+    List<String> words = new java.util.ArrayList<>(CommandParser.keywords());
+    words.addAll(List.of("SECONDS", "MINUTES", "HOURS", "DAYS", "MB"));
     return words;
   }
 
-  /** HELP and EXIT need no node. */
+  /** HELP, EXIT, SET and RESET need no node. */
   private Integer runLocally(Statement command) {
     if (command instanceof Statement.Help h) {
       String text = HelpText.forTopic(h.topic());
       return print(HelpText.knows(h.topic()) ? Result.Done.ok(text) : Result.Done.error(text.strip()));
     }
     if (command instanceof Statement.Exit) return 0;
+    if (command instanceof Statement.SetParameter || command instanceof Statement.Reset) {
+      return print(session.apply(command));
+    }
     return null;
   }
 
+  /**
+   * Runs a command at the node as the session's user. ENV gains what only the console knows; a
+   * SYNCHRONIZE can be interrupted with Ctrl-C, which asks the node to stop it.
+   */
+  private Result runRemotely(ConsoleClient client, Statement command, String cluster) {
+    if (command instanceof Statement.Synchronize) return interruptibly(client, command);
+    Result result = client.run(command, session.user());
+    return command instanceof Statement.Env ? session.env(result, cluster, client.selfAddress()) : result;
+  }
+
+  /**
+   * While a SYNCHRONIZE runs, the first Ctrl-C stops waiting for it, which the node watches: it
+   * stops the run at the next file boundary. A second Ctrl-C leaves at once; the node then sees
+   * the console leave and stops the run all the same.
+   */
+  private Result interruptibly(ConsoleClient client, Statement command) {
+    java.util.concurrent.atomic.AtomicInteger interrupts = new java.util.concurrent.atomic.AtomicInteger();
+    sun.misc.Signal intSignal = new sun.misc.Signal("INT");
+    sun.misc.SignalHandler previous = null;
+    try {
+      previous = sun.misc.Signal.handle(intSignal, signal -> {
+        if (interrupts.incrementAndGet() == 1) {
+          err.println("Ctrl-C: asking the node to stop the synchronization at the next file boundary"
+              + " (Ctrl-C again leaves at once)");
+          err.flush();
+          client.cancelSynchronize();
+        } else {
+          System.exit(130);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      // SIGINT is ignored (a background job) or not ours to take: nothing to interrupt with.
+    }
+    try {
+      return client.run(command, session.user());
+    } finally {
+      if (previous != null) sun.misc.Signal.handle(intSignal, previous);
+    }
+  }
+
   private int print(Result result) {
-    if (json) out.println(ResultJson.of(result));
+    if (session != null ? session.json() : json) out.println(ResultJson.of(result));
     else if (result.code() == 2) err.println(ResultText.of(result));
     else out.println(ResultText.of(result));
     return result.code();
@@ -181,7 +234,7 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   /** Shows the line with a caret under the offending word. */
   private int syntaxError(String line, CommandException e) {
-    if (json) {
+    if (session != null ? session.json() : json) {
       out.println(ResultJson.error(e.getMessage()));
     } else {
       err.println("error: " + e.getMessage());

@@ -24,7 +24,8 @@ import java.util.Map;
  * ALTER|DELETE|INFO|SUSPEND|ACTIVATE SYNCFILESET id [, option ...]  (INFO SYNCFILESET [id] [, LOG [LAST n]])
  * ADD|ALTER|DELETE|INFO|SUSPEND|ACTIVATE BATCHID id [, option ...]  (INFO BATCHID [id])
  * STATUS AUTOSYNC | SYNC [user] | BATCHID [id] | SYNCFILESET [id]  [, DETAIL]
- * START MONITOR | STOP MONITOR | ENV | HELP [topic] | EXIT | QUIT
+ * START MONITOR | STOP MONITOR | ENV | SET USER name | SET OUTPUT TEXT|JSON | RESET
+ * HELP [topic] | EXIT | QUIT
  * </pre>
  *
  * <p>Keywords match ignoring ASCII case; user names and batch ids are kept as written. Words are
@@ -53,6 +54,31 @@ import java.util.Map;
  */
 public final class CommandParser {
   private CommandParser() {}
+
+  /** The first words of the commands, as {@link #parse} reads them. */
+  public static final List<String> VERBS = List.of(
+      "SYNCHRONIZE", "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE", "STATUS", "START", "STOP", "ENV",
+      "SET", "RESET", "HELP", "EXIT", "QUIT");
+
+  /** The other words of the commands' heads and clauses that are not options. */
+  public static final List<String> WORDS = List.of(
+      "SYNCUSER", "SYNCFILESET", "BATCHID", "AUTOSYNC", "SYNC", "MONITOR", "TO", "DETAIL", "LOG", "LAST", "NO",
+      "OUTPUT", "TEXT", "JSON");
+
+  /**
+   * Every keyword the language has: {@link #VERBS}, {@link #WORDS}, and every option of any
+   * command (so the registry's too), each once.
+   */
+  public static List<String> keywords() {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(VERBS);
+    all.addAll(WORDS);
+    for (List<CommandOptions.Spec> table
+        : List.of(CommandOptions.fileSet(), CommandOptions.user(), CommandOptions.batch())) {
+      table.forEach(s -> all.add(s.keyword()));
+    }
+    all.add(CommandOptions.USER);
+    return List.copyOf(all);
+  }
 
   /**
    * Parses one line.
@@ -117,6 +143,8 @@ public final class CommandParser {
         case "STATUS" -> status();
         case "START", "STOP" -> monitor(verb);
         case "ENV" -> alone(verb, Statement.Env.INSTANCE);
+        case "RESET" -> alone(verb, Statement.Reset.INSTANCE);
+        case "SET" -> set();
         case "EXIT", "QUIT" -> alone(verb, Statement.Exit.INSTANCE);
         case "HELP" -> help();
         default -> throw error("unknown command", head.keyword(), head.column());
@@ -296,6 +324,26 @@ public final class CommandParser {
       endOfHead(false);
       noOptions(verb + " MONITOR");
       return verb.equals("START") ? Statement.StartMonitor.INSTANCE : Statement.StopMonitor.INSTANCE;
+    }
+
+    private Statement set() {
+      Word which = expect("USER or OUTPUT after SET");
+      if (isKeyword(which, "USER")) {
+        String name = name(expect("a user name after SET USER"), "user name");
+        endOfHead(false);
+        noOptions("SET");
+        return new Statement.SetParameter(Statement.Parameter.USER, name);
+      }
+      if (isKeyword(which, "OUTPUT")) {
+        Word form = expect("TEXT or JSON after SET OUTPUT");
+        if (!isKeyword(form, "TEXT") && !isKeyword(form, "JSON")) {
+          throw error("expected TEXT or JSON after SET OUTPUT, got", form.text(), form.column());
+        }
+        endOfHead(false);
+        noOptions("SET");
+        return new Statement.SetParameter(Statement.Parameter.OUTPUT, CommandOptions.upperAscii(form.text()));
+      }
+      throw error("expected USER or OUTPUT after SET, got", which.text(), which.column());
     }
 
     private Statement alone(String verb, Statement command) {

@@ -127,9 +127,53 @@ public final class HelpText {
               "Stop scheduling: running synchronizations finish, no new ones start",
               null,
               List.of()),
-          form("ENV", null, "", "Show the console's node, cluster and user"),
+          form("ENV", null, "", "Show the session: the node, its cluster address, this console's address, the"
+              + " user, the output form and the monitor's state"),
+          new Form(
+              "SET",
+              "USER",
+              "SET USER name",
+              "Act as this sync user for the commands that name none (a session parameter)",
+              null,
+              List.of()),
+          new Form(
+              "SET",
+              "OUTPUT",
+              "SET OUTPUT TEXT|JSON",
+              "Print results as text or as one line of JSON each (a session parameter)",
+              null,
+              List.of()),
+          new Form(
+              "RESET",
+              null,
+              "RESET",
+              "Set every session parameter back to what the console started with (--user, --json)",
+              null,
+              List.of()),
           form("HELP", null, "[topic]", "Show this list, or help on a command, object or option"),
           new Form("EXIT", null, "EXIT | QUIT", "Leave the console", null, List.of()));
+
+  /**
+   * Words that are neither commands nor options, and what HELP says on each: a line, then the
+   * commands (verb and object, or verb alone) that use the word.
+   */
+  private record WordTopic(String text, List<String> commands) {}
+
+  private static final Map<String, WordTopic> WORD_TOPICS = Map.ofEntries(
+      Map.entry("TO", new WordTopic("TO separates a source from its destination.", List.of("SYNCHRONIZE", "ADD SYNCFILESET"))),
+      Map.entry("DETAIL", new WordTopic("DETAIL adds the counts of each synchronization to STATUS.", List.of("STATUS"))),
+      Map.entry("AUTOSYNC", new WordTopic("STATUS AUTOSYNC shows the monitor and its schedulers.", List.of("STATUS"))),
+      Map.entry("SYNC", new WordTopic("STATUS SYNC [user] shows the synchronizations (of one user).", List.of("STATUS"))),
+      Map.entry("LOG", new WordTopic("LOG [LAST n] adds a file set's log records to INFO.", List.of("INFO SYNCFILESET"))),
+      Map.entry("LAST", new WordTopic("LOG LAST n: the last n log records.", List.of("INFO SYNCFILESET"))),
+      Map.entry("NO", new WordTopic(NO_NOTE, List.of("ALTER SYNCFILESET", "ALTER SYNCUSER", "ALTER BATCHID"))),
+      Map.entry("TEXT", new WordTopic("SET OUTPUT TEXT prints results as text.", List.of("SET OUTPUT"))),
+      Map.entry("JSON", new WordTopic("SET OUTPUT JSON prints each result as one line of JSON.", List.of("SET OUTPUT"))),
+      Map.entry("SECONDS", new WordTopic("A unit of INTERVAL and OPENUPDATE.", List.of())),
+      Map.entry("MINUTES", new WordTopic("A unit of INTERVAL and OPENUPDATE.", List.of())),
+      Map.entry("HOURS", new WordTopic("A unit of INTERVAL and OPENUPDATE.", List.of())),
+      Map.entry("DAYS", new WordTopic("A unit of INTERVAL and OPENUPDATE.", List.of())),
+      Map.entry("MB", new WordTopic("MAXRATE's unit: megabytes (2^20 bytes) per second.", List.of())));
 
   private static Form form(String verb, String object, String args, String meaning) {
     String syntax = verb + (object == null ? "" : " " + object) + (args.isEmpty() ? "" : " " + args);
@@ -201,8 +245,28 @@ public final class HelpText {
     }
     if (upper.size() == 1) {
       appendOptionTopic(out, upper.get(0));
+      appendWordTopic(out, upper.get(0));
     }
     return out.length() == 0 ? null : out.toString();
+  }
+
+  private static void appendWordTopic(StringBuilder out, String word) {
+    WordTopic topic = WORD_TOPICS.get(word);
+    if (topic == null) {
+      return;
+    }
+    if (out.length() > 0) {
+      out.append('\n');
+    }
+    wrap(out, "", topic.text());
+    for (String command : topic.commands()) {
+      String[] parts = command.split(" ");
+      for (Form f : FORMS) {
+        if (f.verb.equals(parts[0]) && (parts.length == 1 || parts[1].equals(f.object))) {
+          appendForm(out, f);
+        }
+      }
+    }
   }
 
   private static void appendForm(StringBuilder out, Form f) {

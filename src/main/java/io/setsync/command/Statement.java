@@ -15,7 +15,8 @@ import java.util.List;
  * <p>Paths are absolute and normalized (no repeated or trailing '/'); a null destination node
  * means this node. Options are validated {@link Setting}s in the order written.
  *
- * <p>{@link Nothing} (a blank or comment line) and {@link Exit} never leave the console.
+ * <p>{@link Nothing} (a blank or comment line), {@link Exit}, {@link SetParameter} and {@link
+ * Reset} never leave the console.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -43,6 +44,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = Statement.StopMonitor.class, name = "StopMonitor"),
   @JsonSubTypes.Type(value = Statement.Env.class, name = "Env"),
   @JsonSubTypes.Type(value = Statement.Help.class, name = "Help"),
+  @JsonSubTypes.Type(value = Statement.SetParameter.class, name = "SetParameter"),
+  @JsonSubTypes.Type(value = Statement.Reset.class, name = "Reset"),
   @JsonSubTypes.Type(value = Statement.Exit.class, name = "Exit"),
   @JsonSubTypes.Type(value = Statement.Nothing.class, name = "Nothing")
 })
@@ -224,6 +227,22 @@ public sealed interface Statement extends CborSerializable {
   record Help(String topic) implements Statement {
     @JsonCreator
     public Help {}
+  }
+
+  /** The console session's parameters, which ENV shows, SET changes and RESET restores. */
+  enum Parameter {
+    /** The sync user for commands that name none (starts as the console's {@code --user}). */
+    USER,
+    /** How results are printed: TEXT or JSON (starts as the console's {@code --json}). */
+    OUTPUT
+  }
+
+  /** {@code SET USER name} or {@code SET OUTPUT TEXT|JSON}: change a session parameter. Console-local. */
+  record SetParameter(Parameter parameter, String value) implements Statement {}
+
+  /** {@code RESET}: every session parameter back to what the console started with. Console-local. */
+  enum Reset implements Statement {
+    INSTANCE
   }
 
   /** {@code EXIT} or {@code QUIT}: leave the console. Console-local. */

@@ -40,6 +40,8 @@ public final class ConsoleClient implements AutoCloseable {
 
   private final ActorSystem<ConsoleActor.Command> system;
   private final Duration commandTimeout;
+  /** The answer {@link #run} waits for now; {@link #cancelSynchronize} completes it early. */
+  private volatile CompletableFuture<Result> pending;
 
   private ConsoleClient(ActorSystem<ConsoleActor.Command> system, Duration commandTimeout) {
     this.system = system;
@@ -102,18 +104,43 @@ public final class ConsoleClient implements AutoCloseable {
   public Result run(Statement command, String user) {
     // A one-time sync takes as long as it takes; everything else answers quickly or not at all.
     Duration timeout = command instanceof Statement.Synchronize ? Duration.ofDays(30) : commandTimeout;
+    CompletableFuture<Result> answer = new CompletableFuture<>();
+    pending = answer;
+    AskPattern.<ConsoleActor.Command, Result>ask(
+            system, reply -> new ConsoleActor.Run(command, user, timeout, reply), timeout.plusSeconds(5),
+            system.scheduler())
+        .whenComplete((result, failure) -> {
+          if (result != null) answer.complete(result);
+          else answer.completeExceptionally(failure);
+        });
     try {
-      return AskPattern.<ConsoleActor.Command, Result>ask(
-              system, reply -> new ConsoleActor.Run(command, user, timeout, reply), timeout.plusSeconds(5),
-              system.scheduler())
-          .toCompletableFuture()
-          .get();
+      return answer.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Result.Done.error("interrupted");
     } catch (Exception e) {
       return Result.Done.error("no answer from the monitor: " + e.getMessage());
     }
+  }
+
+  /**
+   * Stops waiting for the SYNCHRONIZE under way, if any: the node stops it at the next file
+   * boundary (it watches the console's waiter), and {@link #run} returns at once with an error
+   * saying so. Safe from any thread, such as a signal handler's.
+   */
+  public void cancelSynchronize() {
+    system.tell(ConsoleActor.CancelSynchronize.INSTANCE);
+    CompletableFuture<Result> answer = pending;
+    if (answer != null) {
+      answer.complete(Result.Done.error(
+          "interrupted: the node stops the synchronization at the next file boundary"));
+    }
+  }
+
+  /** This console's own cluster address, host:port. */
+  public String selfAddress() {
+    akka.actor.Address a = Cluster.get(system).selfMember().address();
+    return a.getHost().orElse("?") + ":" + a.getPort().map(String::valueOf).orElse("?");
   }
 
   /** Leaves the cluster and stops the console's ActorSystem. */

@@ -413,9 +413,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))));
     this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
         new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
-    ActorRef<SyncRun.Command> ref = ctx.spawn(
-        SyncRun.create(request, runSettings, ctx.getSelf(), finished -> new OneTimeEnded(run, new Result.Synchronized(
-            oneTime.source(), request.destinationName(), finished.result(), finished.warnings()), replyTo)),
+    ActorRef<OneTimeSync.Command> ref = ctx.spawn(
+        OneTimeSync.create(request, runSettings, replyTo, self, finished -> new OneTimeEnded(run,
+            new Result.Synchronized(oneTime.source(), request.destinationName(), finished.result(), finished.warnings()),
+            replyTo)),
         "synchronize-" + run);
     ctx.watchWith(ref, new OneTimeStopped(run, replyTo));
   }

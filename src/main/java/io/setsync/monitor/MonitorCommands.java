@@ -5,6 +5,7 @@ import io.setsync.command.Setting;
 import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.Statement;
 import io.setsync.command.SyncPaths;
+import io.setsync.fs.Ownership;
 import io.setsync.log.LogRecord;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
@@ -71,29 +72,38 @@ final class MonitorCommands {
    * @throws IllegalArgumentException when the command is refused; the message says why
    */
   Decision decide(MonitorState state, Statement command, String defaultUser, Function<MonitorState, LiveView> view) {
-    if (command instanceof Statement.AddUser c) return addUser(state, c);
-    if (command instanceof Statement.AlterUser c) return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER");
-    if (command instanceof Statement.SuspendUser c) return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND");
-    if (command instanceof Statement.ActivateUser c) return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE");
-    if (command instanceof Statement.DeleteUser c) return deleteUser(state, c);
+    if (command instanceof Statement.AddUser c) return addUser(state, c, defaultUser);
+    if (command instanceof Statement.AlterUser c) {
+      return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER", defaultUser);
+    }
+    if (command instanceof Statement.SuspendUser c) {
+      return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND", defaultUser);
+    }
+    if (command instanceof Statement.ActivateUser c) {
+      return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE", defaultUser);
+    }
+    if (command instanceof Statement.DeleteUser c) return deleteUser(state, c, defaultUser);
     if (command instanceof Statement.InfoUser c) {
       return Decision.reply(new Result.Users(c.name() == null
           ? List.copyOf(state.users.values()) : List.of(user(state, c.name()))));
     }
-    if (command instanceof Statement.AddFileSet c) return addFileSet(state, FileSetConfig.create(defaultUser, c));
+    if (command instanceof Statement.AddFileSet c) {
+      return addFileSet(state, FileSetConfig.create(defaultUser, c), defaultUser);
+    }
     if (command instanceof Statement.AlterFileSet c) {
-      return saveFileSet(state, c.id(), fileSet(state, c.id()).alter(c.settings()), "ALTER");
+      return saveFileSet(state, c.id(), fileSet(state, c.id()).alter(c.settings()), "ALTER", defaultUser);
     }
     if (command instanceof Statement.SuspendFileSet c) {
-      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), true), "SUSPEND");
+      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), true), "SUSPEND", defaultUser);
     }
     if (command instanceof Statement.ActivateFileSet c) {
-      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), false), "ACTIVATE");
+      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), false), "ACTIVATE", defaultUser);
     }
     if (command instanceof Statement.DeleteFileSet c) {
       FileSetConfig f = fileSet(state, c.id());
       return Decision.persist(Result.Done.ok("SYNCFILESET " + c.id() + " deleted"), f.user(),
-          MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id()), new Monitor.FileSetDeleted(c.id()));
+          MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id() + MonitorLog.by(defaultUser)),
+          new Monitor.FileSetDeleted(c.id()));
     }
     if (command instanceof Statement.InfoFileSet c) return infoFileSet(state, c, view.apply(state));
     if (command instanceof Statement.AddBatch c) {
@@ -143,7 +153,14 @@ final class MonitorCommands {
     }
     if (command instanceof Statement.Synchronize c) {
       requireApart(c.source(), c.destinationNode(), c.destination());
-      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), syncOptions(c.settings()));
+      SyncOptions options = syncOptions(c.settings());
+      UserConfig caller = defaultUser == null ? null : state.users.get(defaultUser);
+      if (caller != null) {
+        confine(caller, c.source(), true);
+        confine(caller, c.destination(), isHere(c.destinationNode()));
+      }
+      requireAccounts(options, isHere(c.destinationNode()));
+      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
     if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
@@ -154,28 +171,37 @@ final class MonitorCommands {
 
   // --- users ---
 
-  private Decision addUser(MonitorState state, Statement.AddUser c) {
+  private Decision addUser(MonitorState state, Statement.AddUser c, String who) {
     if (state.users.containsKey(c.name())) throw new IllegalArgumentException("SYNCUSER " + c.name() + " already exists");
     UserConfig u = UserConfig.create(c);
+    String options = u.optionText();
     return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " added"), u.name(),
-        MonitorLog.config(null, "ADD SYNCUSER " + u.name()), new Monitor.UserSaved(u));
+        MonitorLog.config(null, "ADD SYNCUSER " + u.name() + MonitorLog.by(who)
+            + (options.isEmpty() ? "" : ": " + options)), new Monitor.UserSaved(u));
   }
 
-  private Decision saveUser(MonitorState state, UserConfig u, String verb) {
+  private Decision saveUser(MonitorState state, UserConfig u, String verb, String who) {
     List<Long> outside = new ArrayList<>();
-    for (Long id : state.fileSetsOfUser(u.name())) {
+    // Only ALTER changes the roots; SUSPEND and ACTIVATE must work whatever changed on disk.
+    for (Long id : verb.equals("ALTER") ? state.fileSetsOfUser(u.name()) : List.<Long>of()) {
       FileSetConfig f = state.fileSets.get(id);
-      if (!u.allows(f.source()) || !u.allows(f.destination())) outside.add(id);
+      if (rootsProblem(u, f.source(), true) != null
+          || rootsProblem(u, f.destination(), isHere(f.destinationNode())) != null) {
+        outside.add(id);
+      }
     }
     if (!outside.isEmpty()) {
       throw new IllegalArgumentException("SYNCFILESET " + ids(outside) + " of " + u.name()
           + " would fall outside its roots; alter or delete them first");
     }
+    UserConfig before = state.users.get(u.name());
+    String text = verb + " SYNCUSER " + u.name() + MonitorLog.by(who);
+    if (verb.equals("ALTER")) text += ": " + MonitorLog.changes(before.optionText(), u.optionText());
     return Decision.persist(Result.Done.ok("SYNCUSER " + u.name() + " " + past(verb)), u.name(),
-        MonitorLog.config(null, verb + " SYNCUSER " + u.name()), new Monitor.UserSaved(u));
+        MonitorLog.config(null, text), new Monitor.UserSaved(u));
   }
 
-  private Decision deleteUser(MonitorState state, Statement.DeleteUser c) {
+  private Decision deleteUser(MonitorState state, Statement.DeleteUser c, String who) {
     user(state, c.name());
     List<Long> owned = state.fileSetsOfUser(c.name());
     if (!owned.isEmpty()) {
@@ -183,30 +209,39 @@ final class MonitorCommands {
           + "; delete them first");
     }
     return Decision.persist(Result.Done.ok("SYNCUSER " + c.name() + " deleted"), c.name(),
-        MonitorLog.config(null, "DELETE SYNCUSER " + c.name()), new Monitor.UserDeleted(c.name()));
+        MonitorLog.config(null, "DELETE SYNCUSER " + c.name() + MonitorLog.by(who)), new Monitor.UserDeleted(c.name()));
   }
 
   // --- file sets ---
 
-  private Decision addFileSet(MonitorState state, FileSetConfig f) {
-    check(state, f, true);
+  private Decision addFileSet(MonitorState state, FileSetConfig f, String who) {
+    check(state, f, true, true);
     if (state.fileSetsOfUser(f.user()).size() >= settings.maxFileSetsPerUser()) {
       throw new IllegalArgumentException("SYNCUSER " + f.user() + " already has " + settings.maxFileSetsPerUser()
           + " file sets, the most allowed");
     }
     long id = state.nextFileSetId;
     return Decision.persist(new Result.FileSetAdded(id, "SYNCFILESET " + id + " added"), f.user(),
-        MonitorLog.config(id, "ADD SYNCFILESET " + id + " " + describe(f)), new Monitor.FileSetSaved(id, f));
+        MonitorLog.config(id, "ADD SYNCFILESET " + id + MonitorLog.by(who) + ": " + describe(f)),
+        new Monitor.FileSetSaved(id, f));
   }
 
-  private Decision saveFileSet(MonitorState state, long id, FileSetConfig f, String verb) {
-    check(state, f, !state.fileSets.get(id).user().equals(f.user()));
+  private Decision saveFileSet(MonitorState state, long id, FileSetConfig f, String verb, String who) {
+    FileSetConfig before = state.fileSets.get(id);
+    // SUSPEND and ACTIVATE must work whatever changed on disk; ALTER's new configuration is judged whole.
+    check(state, f, !before.user().equals(f.user()), verb.equals("ALTER"));
+    String text = verb + " SYNCFILESET " + id + MonitorLog.by(who);
+    if (verb.equals("ALTER")) text += ": " + MonitorLog.changes(before.optionText(), f.optionText());
     return Decision.persist(Result.Done.ok("SYNCFILESET " + id + " " + past(verb)), f.user(),
-        MonitorLog.config(id, verb + " SYNCFILESET " + id + " " + describe(f)), new Monitor.FileSetSaved(id, f));
+        MonitorLog.config(id, text), new Monitor.FileSetSaved(id, f));
   }
 
-  /** Refuses a file set whose user or batch is unknown, that leaves its user's roots, or one scheduler too many. */
-  private void check(MonitorState state, FileSetConfig f, boolean newOwner) {
+  /**
+   * Refuses a file set whose user or batch is unknown, whose paths nest or leave its user's roots,
+   * or that needs one scheduler too many. {@code onDisk}: also judge it where its paths really lead
+   * and by the accounts its options name (ADD and ALTER).
+   */
+  private void check(MonitorState state, FileSetConfig f, boolean newOwner, boolean onDisk) {
     UserConfig user = state.users.get(f.user());
     if (user == null) {
       throw new IllegalArgumentException("unknown SYNCUSER " + f.user() + "; ADD SYNCUSER " + f.user() + " first");
@@ -214,11 +249,17 @@ final class MonitorCommands {
     if (!f.batchId().isEmpty() && !state.batches.containsKey(f.batchId())) {
       throw new IllegalArgumentException("unknown BATCHID " + f.batchId() + "; ADD BATCHID " + f.batchId() + " first");
     }
-    requireApart(f.source(), f.destinationNode(), f.destination());
-    for (String path : List.of(f.source(), f.destination())) {
-      if (!user.allows(path)) {
-        throw new IllegalArgumentException(path + " is outside the roots of SYNCUSER " + f.user() + " "
-            + user.roots());
+    if (onDisk) {
+      requireApart(f.source(), f.destinationNode(), f.destination());
+      confine(user, f.source(), true);
+      confine(user, f.destination(), isHere(f.destinationNode()));
+      requireAccounts(f.sync(), isHere(f.destinationNode()));
+    } else {
+      for (String path : List.of(f.source(), f.destination())) {
+        if (!user.allows(path)) {
+          throw new IllegalArgumentException(path + " is outside the roots of SYNCUSER " + f.user() + " "
+              + user.roots());
+        }
       }
     }
     SchedulerKey key = MonitorState.keyOf(f, settings.localNode());
@@ -247,14 +288,75 @@ final class MonitorCommands {
   // --- status ---
 
   /**
-   * Refuses a source and destination on this node of which one lies inside the other (the source
-   * is always this node's). On different nodes the same path names different trees.
+   * Refuses {@code /} as a source or destination, and a source and destination on this node of
+   * which one lies inside the other, as written or where symbolic links lead (the source is always
+   * this node's: the monitor's node reads it). On different nodes the same path names different
+   * trees.
    */
   private void requireApart(String source, String destinationNode, String destination) {
-    if (destinationNode != null && !destinationNode.equals(settings.localNode())) return;
-    SyncPaths.nestingProblem(Path.of(source), Path.of(destination)).ifPresent(problem -> {
-      throw new IllegalArgumentException(problem);
+    Path s = Path.of(source);
+    Path d = Path.of(destination);
+    boolean here = isHere(destinationNode);
+    refuse(here ? SyncPaths.nestingProblem(s, d) : SyncPaths.rootProblem(s, d), "");
+    Path realSource = SyncPaths.real(s);
+    Path realDestination = here ? SyncPaths.real(d) : d;
+    if (!realSource.equals(s) || !realDestination.equals(d)) {
+      String how = " (" + source + " to " + destination + " once symbolic links are followed)";
+      refuse(here ? SyncPaths.nestingProblem(realSource, realDestination)
+          : SyncPaths.rootProblem(realSource, realDestination), how);
+    }
+  }
+
+  private static void refuse(java.util.Optional<String> problem, String suffix) {
+    problem.ifPresent(p -> {
+      throw new IllegalArgumentException(p + suffix);
     });
+  }
+
+  /** Whether a destination node names this node (null: the source's node, which is this one). */
+  private boolean isHere(String destinationNode) {
+    return destinationNode == null || destinationNode.equals(settings.localNode());
+  }
+
+  /** Refuses a path outside {@code user}'s roots, as written or, on this node, where it really leads. */
+  private static void confine(UserConfig user, String path, boolean here) {
+    String problem = rootsProblem(user, path, here);
+    if (problem != null) throw new IllegalArgumentException(problem);
+  }
+
+  /**
+   * What takes {@code path} outside {@code user}'s roots, or null. On this node a path must also
+   * stay inside a root's real path once every symbolic link along it is followed: a link inside a
+   * root that points elsewhere would otherwise let the sync read or write outside it.
+   */
+  private static String rootsProblem(UserConfig user, String path, boolean here) {
+    if (!user.allows(path)) return path + " is outside the roots of SYNCUSER " + user.name() + " " + user.roots();
+    if (!here || user.roots().isEmpty()) return null;
+    Path real = SyncPaths.real(Path.of(path));
+    for (String root : user.roots()) {
+      if (real.startsWith(SyncPaths.real(Path.of(root)))) return null;
+    }
+    return path + " leads to " + real + ", outside the roots of SYNCUSER " + user.name() + " " + user.roots();
+  }
+
+  /**
+   * Refuses accounts that the machine resolving them does not know: FROMOWNER is resolved at the
+   * source (here), OWNER and OWNERGROUP at the destination (checked when that is here too).
+   */
+  private static void requireAccounts(SyncOptions o, boolean destinationHere) {
+    account("FROMOWNER", o.fromOwner(), Ownership::user);
+    if (!destinationHere) return;
+    account("OWNER", o.owner(), Ownership::user);
+    account("OWNERGROUP", o.ownerGroup(), Ownership::group);
+  }
+
+  private static void account(String option, String name, Function<String, ?> lookup) {
+    if (name == null) return;
+    try {
+      lookup.apply(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " " + name + ": " + e.getMessage());
+    }
   }
 
   private Result status(MonitorState state, Statement.Status c, LiveView live) {

@@ -95,6 +95,12 @@ public final class SetSyncNode implements AutoCloseable {
       }
     }
     FileChannel lock = lockHome(home);
+    try {
+      requireFreePorts(config, clustered);
+    } catch (StartException e) {
+      closeQuietly(lock);
+      throw e;
+    }
     Config resolved =
         ConfigFactory.parseMap(
                 Map.of(
@@ -139,6 +145,35 @@ public final class SetSyncNode implements AutoCloseable {
       system.terminate();
       closeQuietly(lock);
       throw new StartException("interrupted while starting", e);
+    }
+  }
+
+  /**
+   * Refuses ports that something else holds before the ActorSystem tries them: its own bind
+   * failure is a logged stack trace, while an operator needs one line saying which setting names
+   * the port. (Something may still take a port between this probe and the bind; that rare case
+   * keeps the ActorSystem's own report.)
+   */
+  private static void requireFreePorts(Config config, boolean clustered) throws StartException {
+    if (clustered) {
+      probe(config.getString("setsync.node.host"), config.getInt("setsync.node.port"), "setsync.node.port",
+          "the cluster port");
+    }
+    probe(config.getString("setsync.endpoint.host"), config.getInt("setsync.endpoint.port"), "setsync.endpoint.port",
+        "the data endpoint's port");
+  }
+
+  private static void probe(String host, int port, String setting, String what) throws StartException {
+    if (port == 0) return;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.setReuseAddress(true); // as Akka binds: a port in TIME_WAIT is free
+      socket.bind(new InetSocketAddress(host, port));
+    } catch (java.net.BindException e) {
+      throw new StartException(what + " " + host + ":" + port + " is already in use (another node, or"
+          + " another program; choose another with " + setting + ")", e);
+    } catch (IOException e) {
+      throw new StartException("cannot listen on " + what + " " + host + ":" + port + " (" + setting + "): "
+          + e.getMessage(), e);
     }
   }
 

@@ -17,8 +17,10 @@ public enum ArgKind {
    * words are joined by one space.
    */
   WORDS,
-  /** One MAXRATE figure, whole MB per second: "N" or "N MB"; rendered bare. */
-  RATE;
+  /** One MAXRATE figure, whole MB per second: "N MB" (or "NMB", or a bare N, also in MB); rendered "N MB". */
+  RATE,
+  /** One RATE share of the link, "N%" with N from 1 to 100; rendered bare. */
+  PERCENT;
 
   /** Whether the option takes a value (always, or optionally when its spec says so). */
   public boolean takesValue() {
@@ -40,6 +42,7 @@ public enum ArgKind {
       case DURATION -> Durations.problem(value);
       case TIME_OF_DAY -> TimesOfDay.problem(value);
       case RATE -> MaxRate.problem(value);
+      case PERCENT -> MaxRate.percentProblem(value);
       default -> null;
     };
   }

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param trigger TRIGGER: shell command run after a sync that copied or purged; null for none
  * @param compress COMPRESS: file content travels zstd-compressed
  * @param maxRateMb MAXRATE in MB (2^20 bytes) per second; 0 when unlimited
+ * @param ratePercent RATE: send at most this share (1 to 100) of the link; 0 when unlimited. What
+ *     "the link" is belongs to the sending node (its {@code setsync.transfer.link-rate}), so a file
+ *     set keeps its share wherever it runs
  * @param noAllHardLinks NO ALLHARDLINKS: each name of a multiply-linked source file is copied as a
  *     file of its own; see {@link #allHardLinks()}. Kept as the negation so that options saved
  *     before ALLHARDLINKS existed (a monitor's journal) read back with it on, as the default is.
@@ -48,17 +51,35 @@ public record SyncOptions(
     String trigger,
     boolean compress,
     long maxRateMb,
-    boolean noAllHardLinks) {
+    boolean noAllHardLinks,
+    int ratePercent) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null, false, 0, false);
+          null, false, null, null, null, null, false, 0, false, 0);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
     excludePurges = List.copyOf(excludePurges);
     if (maxRateMb < 0) throw new IllegalArgumentException("negative MAXRATE " + maxRateMb);
+    if (ratePercent < 0 || ratePercent > 100) throw new IllegalArgumentException("RATE " + ratePercent + "% is not 1 to 100");
+  }
+
+  /** Whether MAXRATE or RATE holds the sending back. */
+  public boolean throttled() {
+    return maxRateMb > 0 || ratePercent > 0;
+  }
+
+  /**
+   * The most bytes per second a sync may send under MAXRATE and RATE together (the lower wins),
+   * RATE being a share of {@code linkBytesPerSecond}; 0 when neither is given.
+   */
+  public long rateLimitBytesPerSecond(long linkBytesPerSecond) {
+    long max = maxRateMb > 0 ? MaxRate.bytesPerSecond(maxRateMb) : Long.MAX_VALUE;
+    long share = ratePercent > 0 ? Math.max(1, linkBytesPerSecond / 100 * ratePercent) : Long.MAX_VALUE;
+    long limit = Math.min(max, share);
+    return limit == Long.MAX_VALUE ? 0 : limit;
   }
 
   /**
@@ -115,6 +136,7 @@ public record SyncOptions(
     private String trigger;
     private boolean compress;
     private long maxRateMb;
+    private int ratePercent;
     private boolean allHardLinks;
 
     private Builder(SyncOptions from) {
@@ -138,6 +160,7 @@ public record SyncOptions(
       trigger = from.trigger;
       compress = from.compress;
       maxRateMb = from.maxRateMb;
+      ratePercent = from.ratePercent;
       allHardLinks = from.allHardLinks();
     }
 
@@ -152,6 +175,11 @@ public record SyncOptions(
     }
 
     /** 0 removes the limit. */
+    public Builder ratePercent(int value) {
+      ratePercent = value;
+      return this;
+    }
+
     public Builder maxRateMb(long value) {
       maxRateMb = value;
       return this;
@@ -266,7 +294,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks, ratePercent);
     }
   }
 }

@@ -48,11 +48,12 @@ final class LaneSender implements AutoCloseable {
   }
 
   /**
-   * The lane carries a file's bytes as they are on disk, so not with COMPRESS or MAXRATE (which
-   * shape the session's stream) nor UNPROTECTED (whose checksum must be of the very bytes sent).
+   * The lane carries a file's bytes as they are on disk, so not with COMPRESS, MAXRATE or RATE
+   * (which shape the session's stream) nor UNPROTECTED (whose checksum must be of the very bytes
+   * sent).
    */
   static boolean usable(SyncOptions o, long laneMinBytes) {
-    return laneMinBytes > 0 && !o.compress() && o.maxRateMb() <= 0 && !o.unprotected();
+    return laneMinBytes > 0 && !o.compress() && !o.throttled() && !o.unprotected();
   }
 
   /** Opens the lane at once, so that a lane that cannot be reached costs nothing but speed. */

@@ -174,7 +174,9 @@ public final class SourceSession {
     this.outbox = FrameLink.connect(ctx,
         Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
         FrameLink.Messages.of(Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
-        io.setsync.options.MaxRate.bytesPerSecond(request.options().maxRateMb()), settings.idleTimeout());
+        request.options().rateLimitBytesPerSecond(
+            ctx.getSystem().settings().config().getBytes("setsync.transfer.link-rate")),
+        settings.idleTimeout());
     outbox.compressContent(request.options().compress());
     outbox.send(new Frame.Hello(Frame.PROTOCOL_VERSION, request.destinationRoot(),
         OptionText.render(request.options()), request.sourceRoot().toString()));

@@ -495,4 +495,42 @@ public class CommandParserTest {
     assertError("  'ADD' SYNCUSER a", "expected a command, got a quoted word at column 3", 3);
     assertError("SYNC /a TO /b", "unknown command \"SYNC\" at column 1", 1);
   }
+
+  @Test
+  public void sessionParametersAreSetAndReset() {
+    assertEquals(new Statement.SetParameter(Statement.Parameter.USER, "alice"), parse("set user alice"));
+    assertEquals(new Statement.SetParameter(Statement.Parameter.OUTPUT, "JSON"), parse("SET OUTPUT json"));
+    assertEquals(new Statement.SetParameter(Statement.Parameter.OUTPUT, "TEXT"), parse("Set Output Text"));
+    assertSame(Statement.Reset.INSTANCE, parse("reset"));
+    assertError("SET", "expected USER or OUTPUT after SET at column 4", 4);
+    assertError("SET COLOR red", "expected USER or OUTPUT after SET, got \"COLOR\" at column 5", 5);
+    assertError("SET OUTPUT XML", "expected TEXT or JSON after SET OUTPUT, got \"XML\" at column 12", 12);
+    assertError("SET USER 9lives", "bad user name \"9lives\" (a name is a letter followed by up to 63 letters,"
+        + " digits, '_', '.' or '-') at column 10", 10);
+    assertError("RESET ALL", "unexpected word \"ALL\" at column 7", 7);
+  }
+
+  @Test
+  public void maxRateWithoutAUnitIsInMbAndRateIsAShare() {
+    Statement.AddFileSet add = (Statement.AddFileSet) parse("ADD SYNCFILESET /a TO /b, MAXRATE 2, RATE 40%");
+    assertEquals(List.of(Setting.of("MAXRATE", "2"), Setting.of("RATE", "40%")), add.settings());
+    assertError("ADD SYNCFILESET /a TO /b, RATE 40",
+        "option RATE got bad value \"40\" (expected a share of the link from 1% to 100%, like 50%) at column 32", 32);
+  }
+
+  /** The verbs the parser lists are exactly the ones it reads: any other first word is unknown. */
+  @Test
+  public void theVerbListIsWhatTheParserReads() {
+    for (String verb : CommandParser.VERBS) {
+      try {
+        CommandParser.parse(verb.toLowerCase(java.util.Locale.ROOT));
+      } catch (CommandException e) {
+        assertTrue(verb + ": " + e.getMessage(), !e.getMessage().startsWith("unknown command"));
+      }
+    }
+    for (String other : List.of("SYNC", "UPDATE", "SHOW", "LIST", "SET2", "RESETS")) {
+      CommandException e = assertThrows(CommandException.class, () -> CommandParser.parse(other));
+      assertTrue(e.getMessage(), e.getMessage().startsWith("unknown command"));
+    }
+  }
 }

@@ -58,6 +58,8 @@ public class CommandSerializationTest {
           Statement.Env.INSTANCE,
           new Statement.Help("ADD SYNCFILESET"),
           new Statement.Help(null),
+          new Statement.SetParameter(Statement.Parameter.USER, "alice"),
+          Statement.Reset.INSTANCE,
           Statement.Exit.INSTANCE,
           Statement.Nothing.INSTANCE);
 

@@ -128,4 +128,57 @@ public class HelpTextTest {
     assertTrue(HelpText.knows("ADD SYNCFILESET"));
     assertTrue("no topic: the list of commands", HelpText.knows(null));
   }
+
+  /** Every keyword the parser reads and every option of every table has a HELP topic. */
+  @Test
+  public void helpKnowsEveryKeywordAndEveryOption() {
+    List<String> all = new java.util.ArrayList<>(CommandParser.keywords());
+    OptionRegistry.standard().specs().forEach(spec -> all.add(spec.keyword()));
+    for (String keyword : all) {
+      assertTrue("HELP " + keyword, HelpText.knows(keyword));
+      assertTrue("HELP " + keyword.toLowerCase(java.util.Locale.ROOT), HelpText.knows(keyword.toLowerCase(java.util.Locale.ROOT)));
+    }
+    assertContains(HelpText.forTopic("RATE"), "option RATE N%");
+    assertContains(HelpText.forTopic("maxrate"), "option MAXRATE N MB");
+    assertContains(HelpText.forTopic("DETAIL"), "STATUS AUTOSYNC | SYNC [user]");
+    assertContains(HelpText.forTopic("to"), "SYNCHRONIZE /src TO [node:]/dest");
+    assertContains(HelpText.forTopic("RESET"), "back to what the console started with");
+    assertFalse(HelpText.knows("FROBNICATE"));
+  }
+
+  /** HELP's list names every command the parser reads, and each option table's every option. */
+  @Test
+  public void theGeneralListNamesEveryVerb() {
+    String text = HelpText.general();
+    for (String verb : CommandParser.VERBS) {
+      assertTrue(verb, java.util.regex.Pattern.compile("\\b" + verb + "\\b").matcher(text).find());
+    }
+    String options = HelpText.forTopic("OPTIONS");
+    for (CommandOptions.Spec spec : CommandOptions.fileSet()) {
+      assertContains(options, spec.synopsis());
+    }
+  }
+
+  /**
+   * README's command reference (from "The command language" to the next section) names every verb
+   * the parser reads and every option of every command, as a word.
+   */
+  @Test
+  public void readmesCommandReferenceAgreesWithTheParser() throws Exception {
+    String readme = java.nio.file.Files.readString(
+        java.nio.file.Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+    int start = readme.indexOf("The command language (keywords");
+    int end = readme.indexOf("\n## ", start);
+    assertTrue("README has a command reference", start >= 0 && end > start);
+    String reference = readme.substring(start, end);
+    List<String> all = new java.util.ArrayList<>(CommandParser.keywords());
+    OptionRegistry.standard().specs().forEach(spec -> all.add(spec.keyword()));
+    List<String> missing = new java.util.ArrayList<>();
+    for (String keyword : all) {
+      if (!java.util.regex.Pattern.compile("(?<![A-Za-z])" + keyword + "(?![A-Za-z])").matcher(reference).find()) {
+        missing.add(keyword);
+      }
+    }
+    assertEquals("keywords the README's command reference does not name", List.of(), missing);
+  }
 }

@@ -154,6 +154,20 @@ public class TransferPathsTest {
   }
 
   @Test
+  public void rateHoldsTheTransferBackToAShareOfTheLink() throws Exception {
+    Path source = tmp.newFolder("share-src").toPath();
+    Files.write(source.resolve("eight.bin"), randomBytes(8 << 20));
+    long start = System.nanoTime();
+    // 1% of reference.conf's link-rate (125,000,000 bytes/s) is 1.25 MB/s.
+    syncWith(source, tmp.getRoot().toPath().resolve("share-dst"),
+        io.setsync.options.SyncOptions.builder().ratePercent(1).build());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue("took " + seconds + " s", seconds > 1.5);
+    assertArrayEquals(Files.readAllBytes(source.resolve("eight.bin")),
+        Files.readAllBytes(tmp.getRoot().toPath().resolve("share-dst/eight.bin")));
+  }
+
+  @Test
   public void largeFileWithoutOldCopyTravelsInChunks() throws Exception {
     Path source = tmp.newFolder("chunk-src").toPath();
     Path dest = tmp.getRoot().toPath().resolve("chunk-dst");

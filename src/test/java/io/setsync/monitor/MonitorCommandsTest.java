@@ -7,8 +7,13 @@ import static org.junit.Assert.fail;
 import io.setsync.command.CommandParser;
 import io.setsync.schedule.RetryPolicy;
 import io.setsync.schedule.SchedulerKey;
+import io.setsync.log.LogRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /** The monitor's rules for each command, applied to a state the way its event handler would. */
 public class MonitorCommandsTest {
@@ -17,6 +22,27 @@ public class MonitorCommandsTest {
       new Monitor.Settings("here", 3, 3, RetryPolicy.STANDARD, 100);
   private final MonitorCommands commands = new MonitorCommands(settings);
   private final MonitorState state = new MonitorState();
+
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  /** A directory under the test's folder, made with its parents. */
+  private Path dir(String name) throws Exception {
+    return Files.createDirectories(tmp.getRoot().toPath().resolve(name));
+  }
+
+  /** A symbolic link at {@code name} in the test's folder to {@code target}. */
+  private Path link(String name, Path target) throws Exception {
+    return Files.createSymbolicLink(tmp.getRoot().toPath().resolve(name), target);
+  }
+
+  /** The one CONFIG record a decision logs. */
+  private String logged(String line) {
+    MonitorCommands.Decision d = decide(line);
+    assertEquals(1, d.logRecords().size());
+    LogRecord r = d.logRecords().get(0);
+    apply(line);
+    return r.text();
+  }
 
   private MonitorCommands.Decision decide(String line) {
     return commands.decide(state, CommandParser.parse(line), "tester",
@@ -145,5 +171,81 @@ public class MonitorCommandsTest {
     org.junit.Assert.assertEquals(2, MonitorCommands.help("frobnicate").code());
     org.junit.Assert.assertEquals(0, MonitorCommands.help("PURGE").code());
     org.junit.Assert.assertEquals(0, MonitorCommands.help(null).code());
+  }
+
+  @Test
+  public void nestingThroughSymbolicLinksIsRefusedAndNothingIsSaved() throws Exception {
+    apply("ADD SYNCUSER tester");
+    Path app = dir("data/app");
+    Path toApp = link("toapp", app);
+    Path toData = link("todata", app.getParent());
+    refused("ADD SYNCFILESET " + toApp + " TO " + app + "/copy", "is inside the source " + app.toRealPath());
+    refused("ADD SYNCFILESET " + app + " TO " + toApp + "/copy", "once symbolic links are followed");
+    refused("SYNCHRONIZE " + app + " TO " + toData, "is inside the destination " + app.getParent().toRealPath());
+    refused("SYNCHRONIZE " + toApp + " TO here:" + app, "the same directory");
+    assertTrue(state.fileSets.isEmpty());
+  }
+
+  @Test
+  public void theWholeFileSystemIsNeverASourceNorADestination() {
+    apply("ADD SYNCUSER tester");
+    refused("ADD SYNCFILESET / TO other:/backup", "the source is /, the whole file system");
+    refused("SYNCHRONIZE / TO other:/backup", "the source is /, the whole file system");
+    refused("SYNCHRONIZE /data TO other:/", "the destination is /, the whole file system");
+    refused("ADD SYNCFILESET / TO /backup", "the source is /, the whole file system");
+    assertTrue(state.fileSets.isEmpty());
+  }
+
+  @Test
+  public void aLinkInsideARootThatLeadsOutsideIsRefused() throws Exception {
+    Path root = dir("root");
+    Path outside = dir("outside");
+    Path escape = link("root/escape", outside);
+    dir("root/dest");
+    apply("ADD SYNCUSER tester, ROOT " + root);
+    refused("ADD SYNCFILESET " + escape + " TO " + root + "/dest", escape + " leads to " + outside.toRealPath());
+    refused("ADD SYNCFILESET " + root + "/dest TO " + escape + "/copy", "outside the roots of SYNCUSER tester");
+    refused("SYNCHRONIZE " + escape + " TO " + root + "/dest", "outside the roots of SYNCUSER tester");
+    assertTrue(state.fileSets.isEmpty());
+    Path inside = dir("root/data");
+    apply("ADD SYNCFILESET " + link("root/fine", inside) + " TO " + root + "/dest");
+    // A destination on another node can only be judged by its text here.
+    apply("ADD SYNCFILESET " + inside + " TO other:" + root + "/copy");
+    assertEquals(2, state.fileSets.size());
+  }
+
+  @Test
+  public void ownersAreAccountsOfTheMachineThatResolvesThem() throws Exception {
+    apply("ADD SYNCUSER tester");
+    Path src = dir("src");
+    refused("ADD SYNCFILESET " + src + " TO /backup, OWNER nosuchuser", "OWNER nosuchuser: no user \"nosuchuser\"");
+    refused("ADD SYNCFILESET " + src + " TO /backup, OWNERGROUP nosuchgroup", "OWNERGROUP nosuchgroup: no group");
+    refused("ADD SYNCFILESET " + src + " TO other:/backup, FROMOWNER nosuchuser", "FROMOWNER nosuchuser");
+    refused("SYNCHRONIZE " + src + " TO /backup, OWNER nosuchuser", "OWNER nosuchuser: no user");
+    apply("ADD SYNCFILESET " + src + " TO /backup, OWNER root, OWNERGROUP 0");
+    refused("ALTER SYNCFILESET 1, OWNER nosuchuser", "OWNER nosuchuser: no user");
+    assertEquals("root", state.fileSets.get(1L).sync().owner());
+    // The destination node resolves its own accounts; this one cannot know them.
+    apply("ADD SYNCFILESET " + src + " TO other:/backup, OWNER someoneelsewhere");
+    // SUSPEND and ACTIVATE never fail on what changed outside the monitor.
+    apply("SUSPEND SYNCFILESET 2");
+    apply("ACTIVATE SYNCFILESET 2");
+  }
+
+  @Test
+  public void anAltersConfigRecordSaysWhoChangedWhat() throws Exception {
+    apply("ADD SYNCUSER tester");
+    Path src = dir("src");
+    assertEquals("ADD SYNCFILESET 1 by tester: " + src + " TO /backup, USER tester, PURGE, MAXRATE 1 MB",
+        logged("ADD SYNCFILESET " + src + " TO /backup, PURGE, MAXRATE 1 MB"));
+    assertEquals("ALTER SYNCFILESET 1 by tester: INTERVAL (none) -> 2 HOURS; MAXRATE 1 MB -> 2 MB; PURGE on -> off",
+        logged("ALTER SYNCFILESET 1, MAXRATE 2, NO PURGE, INTERVAL 2 HOURS"));
+    assertEquals("ALTER SYNCFILESET 1 by tester: EXCLUDE (none) -> *.tmp, *.bak; ALLHARDLINKS on -> off",
+        logged("ALTER SYNCFILESET 1, NO ALLHARDLINKS, EXCLUDE '*.tmp', EXCLUDE '*.bak'"));
+    assertEquals("ALTER SYNCFILESET 1 by tester: nothing changed", logged("ALTER SYNCFILESET 1, INTERVAL 2 HOURS"));
+    assertEquals("SUSPEND SYNCFILESET 1 by tester", logged("SUSPEND SYNCFILESET 1"));
+    assertEquals("ADD SYNCUSER other by tester: ROOT /data", logged("ADD SYNCUSER other, ROOT /data"));
+    assertEquals("ALTER SYNCUSER other by tester: ROOT /data -> /data, /backup; SUSPEND off -> on",
+        logged("ALTER SYNCUSER other, ROOT /data, ROOT /backup, SUSPEND"));
   }
 }

@@ -87,7 +87,9 @@ public class OptionTextTest {
     SyncOptions o = OptionText.parse("compress, maxrate 10");
     assertEquals(true, o.compress());
     assertEquals(10, o.maxRateMb());
-    assertEquals("COMPRESS, MAXRATE 10", OptionText.render(o));
+    // MB is MAXRATE's one unit: a bare number means MB, and the canonical text names it.
+    assertEquals("COMPRESS, MAXRATE 10 MB", OptionText.render(o));
+    assertEquals(o, OptionText.parse("COMPRESS, MAXRATE 10 MB"));
     assertEquals(o, OptionText.parse(OptionText.render(o)));
     assertEquals(25, OptionText.parse("MAXRATE 25MB").maxRateMb());
     for (String bad : new String[] {"MAXRATE 0", "MAXRATE -1", "MAXRATE ten", "MAXRATE 1.5", "MAXRATE 99999999"}) {
@@ -96,6 +98,28 @@ public class OptionTextTest {
         org.junit.Assert.fail("accepted " + bad);
       } catch (OptionException e) {
         org.junit.Assert.assertTrue(e.getMessage(), e.getMessage().contains("MAXRATE"));
+      }
+    }
+  }
+
+  @Test
+  public void rateIsAShareOfTheLinkBesideMaxRate() {
+    SyncOptions o = OptionText.parse("rate 25%, MAXRATE 3 MB");
+    assertEquals(25, o.ratePercent());
+    assertEquals("MAXRATE 3 MB, RATE 25%", OptionText.render(o));
+    assertEquals(o, OptionText.parse(OptionText.render(o)));
+    assertEquals("the lower limit wins", 1_000_000, o.rateLimitBytesPerSecond(4_000_000));
+    assertEquals(3L << 20, o.rateLimitBytesPerSecond(100_000_000));
+    assertEquals(500_000, OptionText.parse("RATE 50%").rateLimitBytesPerSecond(1_000_000));
+    assertEquals(0, SyncOptions.DEFAULTS.rateLimitBytesPerSecond(1_000_000));
+    assertTrue(OptionText.parse("RATE 1%").throttled());
+    for (String bad : new String[] {"RATE 0%", "RATE 101%", "RATE 50", "RATE ten%", "RATE 5.5%", "RATE -5%"}) {
+      try {
+        OptionText.parse(bad);
+        org.junit.Assert.fail("accepted " + bad);
+      } catch (OptionException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("option RATE got bad value"));
+        assertTrue(e.getMessage(), e.getMessage().contains("from 1% to 100%"));
       }
     }
   }
@@ -278,6 +302,9 @@ public class OptionTextTest {
         .fromOwner(names[random.nextInt(names.length)])
         .trigger(random.nextBoolean() ? null : "echo \"$1\", 'done' " + randomGlob(random))
         .allHardLinks(random.nextBoolean())
+        .compress(random.nextBoolean())
+        .maxRateMb(random.nextBoolean() ? 0 : 1 + random.nextInt(1000))
+        .ratePercent(random.nextBoolean() ? 0 : 1 + random.nextInt(100))
         .build();
   }
 

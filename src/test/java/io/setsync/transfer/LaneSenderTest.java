@@ -111,6 +111,7 @@ public class LaneSenderTest {
     assertFalse("no lane configured", LaneSender.usable(SyncOptions.DEFAULTS, 0));
     assertFalse("COMPRESS", LaneSender.usable(SyncOptions.builder().compress(true).build(), 1));
     assertFalse("MAXRATE", LaneSender.usable(SyncOptions.builder().maxRateMb(5).build(), 1));
+    assertFalse("RATE", LaneSender.usable(SyncOptions.builder().ratePercent(5).build(), 1));
     assertFalse("UNPROTECTED", LaneSender.usable(SyncOptions.builder().unprotected(true).build(), 1));
   }
 
