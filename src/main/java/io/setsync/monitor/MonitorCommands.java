@@ -291,7 +291,9 @@ final class MonitorCommands {
     else if (state.stopped) s = "monitor stopped";
     else s = live.schedulerStates().getOrDefault(MonitorState.keyOf(f, live.localNode()), "starting")
         .replace("idle", "scheduled");
-    return new Result.FileSetView(id, f, s, progress == null ? live.nextRuns().get(id) : null,
+    // A retired scheduler's last plan stays in the live view: only a file set that will run shows one.
+    boolean willRun = progress == null && inactive == null && !state.stopped;
+    return new Result.FileSetView(id, f, s, willRun ? live.nextRuns().get(id) : null,
         state.lastResults.get(id), progress);
   }
 
