@@ -57,6 +57,21 @@ public class MonitorSoakIT {
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
+  /**
+   * Defects known and being fixed under issue 11 elsewhere, which the soak steps around until the
+   * fixes land; {@code -Dsoak.known-defects=} (an empty list) checks everything. Each name says what
+   * it excuses:
+   *
+   * <ul>
+   *   <li>{@code stopped-sync-scratch}: a scheduled sync that ALTER, SUSPEND or DELETE stops may
+   *       leave a temporary file in its root's {@code .setsync/} (the receiver logs "aborted:
+   *       unexpected Abort frame"); such a root is exempt from the scratch check until a sync of
+   *       its own has ended since, and a deleted file set's root for good.
+   * </ul>
+   */
+  private static final Set<String> KNOWN_DEFECTS =
+      Set.of(System.getProperty("soak.known-defects", "stopped-sync-scratch").split(","));
+
   private static final String USER = "soak";
   private static final List<String> BATCHES = List.of("", "", "b1", "b2");
   private static final int MAX_FILE_SETS = 5;
@@ -73,14 +88,18 @@ public class MonitorSoakIT {
   private final SoakModel model = new SoakModel();
   /** Per file set: marker files written to its source while it was inactive, which must not reach its destination. */
   private final Map<Long, List<String>> markers = new HashMap<>();
-  /** Destination roots a SIGKILL may have left with scratch files, until a sync of theirs ends after the restart. */
-  private final Set<Path> maybeDirty = new HashSet<>();
+  /**
+   * Destination roots that may hold scratch files (a SIGKILL, or a known defect: see {@link
+   * #KNOWN_DEFECTS}), with the time from which a sync of their own that ended clears them.
+   */
+  private final Map<Path, Long> maybeDirty = new HashMap<>();
   /** Roots of deleted file sets: they must still become free. */
   private final Set<Path> formerRoots = new TreeSet<>();
   /** Passing oddities (a state that was briefly wrong, ...): counted, printed at the end. */
   private final Map<String, Integer> transients = new TreeMap<>();
 
   private Path root;
+  private final long startedMillis = System.currentTimeMillis();
   private SoakNode node;
   private long nodeStartedMillis;
   private Integer fdBaseline;
@@ -152,10 +171,76 @@ public class MonitorSoakIT {
       if (model.monitorStopped()) startMonitor();
       else stopMonitor();
     } else if (pick < 82) synchronize(pickFrom(ids));
-    else if (pick < 88) restart(true);
-    else if (pick < 92) restart(false);
+    else if (pick < 86) restart(true);
+    else if (pick < 89) restart(false);
     else if (model.monitorStopped()) startMonitor();
+    else if (!active.isEmpty()) actOnARunningSync(pickFrom(active));
     else alter(pickFrom(ids));
+  }
+
+  /**
+   * The commands that meet a sync under way: a file set gets a file that takes seconds at its
+   * MAXRATE, and once STATUS shows its sync running, it is altered, suspended, deleted, the monitor
+   * stopped, the node killed or stopped, or a one-time sync aimed at its destination.
+   */
+  private void actOnARunningSync(long id) throws Exception {
+    FileSet f = model.fileSet(id);
+    if (f.maxRateMb() == 0) {
+      String command = "ALTER SYNCFILESET " + id + ", MAXRATE 1 MB";
+      expectOk(node.run(command), command);
+      note(command);
+      f = f.withMaxRate(1);
+      model.replaced(f);
+    }
+    Path big = f.source().resolve("big-" + step + ".dat");
+    byte[] content = new byte[(2 << 20) + random.nextInt(1 << 20)];
+    random.nextBytes(content);
+    Files.write(big, content);
+    note("wrote " + content.length + " bytes to " + big + "; waiting for SYNCFILESET " + id + " to run");
+    if (!awaitRunning(id, model.convergenceDeadline(f, margin, 0))) {
+      note("SYNCFILESET " + id + " ran no sync to act on");
+      return;
+    }
+    int pick = random.nextInt(8);
+    switch (pick) {
+      case 0, 1 -> alter(id);
+      case 2 -> suspend(id);
+      case 3 -> delete(id);
+      case 4 -> stopMonitor();
+      case 5 -> restart(true);
+      case 6 -> restart(false);
+      default -> {
+        String command = "SYNCHRONIZE " + f.source() + " TO " + f.destination();
+        JsonNode answer = whileSourcesChange(() -> command, Set.of());
+        String message = answer.toString();
+        if (answer.path("code").asInt() == 2 && !message.contains("busy with another synchronization")) {
+          throw new AssertionError(command + " failed, not for a busy root: " + answer);
+        }
+      }
+    }
+  }
+
+  private boolean isRunning(long id) throws Exception {
+    return node.run("STATUS SYNCFILESET " + id).path("result").path("fileSets").path(0).hasNonNull("running");
+  }
+
+  /** The known defect stopped-sync-scratch: a root whose sync a command stopped is exempt from the scratch check for now. */
+  private void excuseStoppedSync(FileSet f, boolean wasRunning) throws Exception {
+    if (!KNOWN_DEFECTS.contains("stopped-sync-scratch")) return;
+    if (!wasRunning && !(model.fileSets().contains(f) && isRunning(f.id()))) return;
+    maybeDirty.put(f.destination(), System.currentTimeMillis());
+    note("known defect stopped-sync-scratch: " + f.destination() + " exempt from the scratch check until its next sync");
+  }
+
+  /** Polls STATUS until the file set's sync runs; false if none started in time (it may have been quick). */
+  private boolean awaitRunning(long id, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode view = node.run("STATUS SYNCFILESET " + id).path("result").path("fileSets").path(0);
+      if (view.hasNonNull("running")) return true;
+      Thread.sleep(100); // between polls
+    }
+    return false;
   }
 
   private long pickFrom(List<Long> ids) {
@@ -200,13 +285,17 @@ public class MonitorSoakIT {
       }
     }
     String command = "ALTER SYNCFILESET " + id + ", " + settings;
+    boolean wasRunning = isRunning(id);
     expectOk(whileSourcesChange(() -> command, Set.of()), command);
+    excuseStoppedSync(f, wasRunning);
     model.replaced(altered);
   }
 
   private void suspend(long id) throws Exception {
     String command = "SUSPEND SYNCFILESET " + id;
+    boolean wasRunning = isRunning(id);
     expectOk(whileSourcesChange(() -> command, Set.of()), command);
+    excuseStoppedSync(model.fileSet(id), wasRunning);
     FileSet f = model.fileSet(id).withSuspended(true);
     model.replaced(f);
     markInactive(f);
@@ -221,8 +310,10 @@ public class MonitorSoakIT {
 
   private void delete(long id) throws Exception {
     String command = "DELETE SYNCFILESET " + id;
-    expectOk(whileSourcesChange(() -> command, Set.of()), command);
     FileSet f = model.fileSet(id);
+    boolean wasRunning = isRunning(id);
+    expectOk(whileSourcesChange(() -> command, Set.of()), command);
+    excuseStoppedSync(f, wasRunning);
     model.deleted(id);
     markers.remove(id);
     formerRoots.add(f.destination());
@@ -260,8 +351,9 @@ public class MonitorSoakIT {
     note(kill ? "kill -9 the node, change sources, start it" : "SIGTERM the node, change sources, start it");
     if (kill) {
       node.kill();
-      for (FileSet f : model.fileSets()) maybeDirty.add(f.destination());
-      maybeDirty.addAll(formerRoots);
+      long now = System.currentTimeMillis();
+      for (FileSet f : model.fileSets()) maybeDirty.put(f.destination(), now);
+      for (Path former : formerRoots) maybeDirty.put(former, now);
     } else {
       node.stop();
       String log = Files.readString(node.log());
@@ -441,14 +533,14 @@ public class MonitorSoakIT {
   private void awaitScratchEmpty() throws Exception {
     JsonNode status = node.run("STATUS SYNCFILESET");
     for (JsonNode v : status.path("result").path("fileSets")) {
-      if (v.path("last").path("endedMillis").asLong(0) > nodeStartedMillis) {
-        maybeDirty.remove(Path.of(v.path("config").path("destination").asText()));
-      }
+      Path destination = Path.of(v.path("config").path("destination").asText());
+      Long since = maybeDirty.get(destination);
+      if (since != null && v.path("last").path("endedMillis").asLong(0) > since) maybeDirty.remove(destination);
     }
     List<Path> roots = new ArrayList<>();
     model.fileSets().forEach(f -> roots.add(f.destination()));
     roots.addAll(formerRoots);
-    roots.removeAll(maybeDirty);
+    roots.removeAll(maybeDirty.keySet());
     long deadline = System.nanoTime() + margin.toNanos();
     for (Path r : roots) {
       while (true) {
@@ -585,7 +677,7 @@ public class MonitorSoakIT {
   }
 
   private void note(String what) {
-    String line = "step " + step + ": " + what;
+    String line = "step " + step + " (" + (System.currentTimeMillis() - startedMillis) / 1000 + " s): " + what;
     history.add(line);
     say("soak " + line);
   }
