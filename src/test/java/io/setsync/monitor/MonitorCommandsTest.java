@@ -138,6 +138,26 @@ public class MonitorCommandsTest {
     assertEquals(Long.valueOf(2000L), nextRuns(live).get(2L));
   }
 
+  /**
+   * A scheduler runs its file sets one after another: while one runs, the others of that scheduler
+   * wait for their turn and are not "running" (STATUS showed them running, with no sync in
+   * progress; the soak test counted it).
+   */
+  @Test
+  public void onlyTheFileSetWhoseSyncRunsIsRunning() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO /d");
+    MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
+        Map.of(new SchedulerKey("tester", "here", ""), "running"), Map.of(1L, new Result.Progress(1, 2, 3, 4)),
+        Map.of(2L, 2000L));
+    Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
+        s -> live).result();
+    assertEquals("running", status.fileSets().get(0).state());
+    assertEquals("scheduled", status.fileSets().get(1).state());
+    assertEquals(Long.valueOf(2000L), status.fileSets().get(1).nextRunMillis());
+  }
+
   /** What STATUS SYNCFILESET shows as each file set's next run, given what the monitor knows live. */
   private Map<Long, Long> nextRuns(MonitorCommands.LiveView live) {
     Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
