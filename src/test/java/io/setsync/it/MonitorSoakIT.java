@@ -660,8 +660,27 @@ public class MonitorSoakIT {
     }
   }
 
+  /**
+   * The node keeps no socket whose peer has closed it (CLOSE_WAIT): a session's socket may sit
+   * there a moment while it ends, never longer than the margin. A socket leaked by a session that
+   * failed stays there for good.
+   */
+  private void awaitNoCloseWait() throws Exception {
+    long deadline = System.nanoTime() + margin.toNanos();
+    while (true) {
+      int closeWait = node.socketsInCloseWait();
+      if (closeWait == 0) return;
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the node holds " + closeWait + " sockets in CLOSE_WAIT (closed by their peer, never by"
+            + " the node) for more than " + margin.toSeconds() + " s: " + descriptors());
+      }
+      Thread.sleep(200); // between polls
+    }
+  }
+
   /** The node's descriptors and threads stay within their bound over each node lifetime. */
-  private void checkResources() throws IOException {
+  private void checkResources() throws Exception {
+    awaitNoCloseWait();
     int fds = node.openDescriptors();
     int threads = node.threads();
     maxFds = Math.max(maxFds, fds);

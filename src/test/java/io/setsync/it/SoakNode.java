@@ -103,6 +103,36 @@ final class SoakNode implements AutoCloseable {
     }
   }
 
+  /**
+   * How many of the node's sockets are in CLOSE_WAIT: the peer closed, the node did not. From the
+   * node's socket descriptors (socket:[inode]) and its network namespace's TCP tables.
+   */
+  int socketsInCloseWait() throws IOException {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    try (var fds = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) inodes.add(target.substring(8, target.length() - 1));
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+    }
+    int count = 0;
+    for (String table : List.of("tcp", "tcp6")) {
+      Path file = Path.of("/proc", String.valueOf(pid()), "net", table);
+      if (!Files.exists(file)) continue;
+      List<String> lines = Files.readAllLines(file);
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+        if (f.length > 9 && f[3].equals("08") && inodes.contains(f[9])) count++;
+      }
+    }
+    return count;
+  }
+
   /** How many threads the node runs now, from /proc. */
   int threads() throws IOException {
     try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid()), "task"))) {
