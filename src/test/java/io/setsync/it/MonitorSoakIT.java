@@ -69,10 +69,23 @@ public class MonitorSoakIT {
    *       leave a temporary file in its root's {@code .setsync/} (the receiver logs "aborted:
    *       unexpected Abort frame"); such a root is exempt from the scratch check until a sync of
    *       its own has ended since, and a deleted file set's root for good.
+   *   <li>{@code lane-opened-after-session-end}: a session that ends before its content lane is
+   *       connected (a quick or failed sync) leaks the lane's socket at the source: the receiver
+   *       withdraws its offer and closes its end (or refuses the late connection, "refused a
+   *       connection ... without a valid token"), and the source's end stays in CLOSE_WAIT for
+   *       good. CLOSE_WAIT sockets to the node's own lane port are excused (and as many
+   *       descriptors).
+   *   <li>{@code failed-sync-socket-leak}: a sync that fails (its source gone) leaks its session's
+   *       socket (issue 11, "each failed sync leaks a socket"): CLOSE_WAIT sockets to the node's
+   *       own data endpoint port are excused (and as many descriptors).
    * </ul>
+   *
+   * <p>Any other CLOSE_WAIT still fails.
    */
-  private static final Set<String> KNOWN_DEFECTS =
-      Set.of(System.getProperty("soak.known-defects", "stopped-sync-scratch").split(","));
+  private static final Set<String> KNOWN_DEFECTS = Set.of(
+      System.getProperty("soak.known-defects",
+          "stopped-sync-scratch,lane-opened-after-session-end,failed-sync-socket-leak").split(","));
+
 
   private static final String USER = "soak";
   private static final List<String> BATCHES = List.of("", "", "b1", "b2");
@@ -111,6 +124,10 @@ public class MonitorSoakIT {
   private int maxThreads;
   private int lifetimeFds;
   private int lifetimeThreads;
+  /** The most CLOSE_WAIT sockets excused at once in this node lifetime (known defects). */
+  private int excusedSockets;
+  private int excusedLane;
+  private int excusedSession;
   private int step;
   private int stepsRun;
   private final List<String> history = new ArrayList<>();
@@ -429,8 +446,13 @@ public class MonitorSoakIT {
       say("soak: node lifetime ended: descriptors " + fdBaseline + " warm, at most " + lifetimeFds + "; threads "
           + threadBaseline + " warm, at most " + lifetimeThreads);
     }
+    if (excusedSockets > 0) say("soak: known defects excused up to " + excusedSockets + " sockets in CLOSE_WAIT (lane "
+        + excusedLane + ", session " + excusedSession + ")");
     lifetimeFds = 0;
     lifetimeThreads = 0;
+    excusedSockets = 0;
+    excusedLane = 0;
+    excusedSession = 0;
     node.start();
     nodeStartedMillis = System.currentTimeMillis();
     fdBaseline = null;
@@ -662,17 +684,35 @@ public class MonitorSoakIT {
 
   /**
    * The node keeps no socket whose peer has closed it (CLOSE_WAIT): a session's socket may sit
-   * there a moment while it ends, never longer than the margin. A socket leaked by a session that
-   * failed stays there for good.
+   * there a moment while it ends, never longer than the margin. A socket leaked by a session stays
+   * there for good. The known defects lane-opened-after-session-end and failed-sync-socket-leak
+   * excuse sockets to the node's own content lane and data endpoint ports (counted and printed).
    */
   private void awaitNoCloseWait() throws Exception {
     long deadline = System.nanoTime() + margin.toNanos();
     while (true) {
-      int closeWait = node.socketsInCloseWait();
-      if (closeWait == 0) return;
+      List<int[]> ports = node.closeWaitPorts();
+      int excused = 0;
+      if (KNOWN_DEFECTS.contains("lane-opened-after-session-end")) {
+        int lanePort = node.port("content lane listening on");
+        int lane = (int) ports.stream().filter(p -> p[0] == lanePort || p[1] == lanePort).count();
+        excusedLane = Math.max(excusedLane, lane);
+        excused += lane;
+      }
+      if (KNOWN_DEFECTS.contains("failed-sync-socket-leak")) {
+        int endpointPort = node.port("data endpoint listening on");
+        int session = (int) ports.stream().filter(p -> p[0] == endpointPort || p[1] == endpointPort).count();
+        excusedSession = Math.max(excusedSession, session);
+        excused += session;
+      }
+      excusedSockets = Math.max(excusedSockets, excused);
+      if (ports.size() <= excused) return;
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the node holds " + closeWait + " sockets in CLOSE_WAIT (closed by their peer, never by"
-            + " the node) for more than " + margin.toSeconds() + " s: " + descriptors());
+        throw new AssertionError("the node holds " + ports.size() + " sockets in CLOSE_WAIT (closed by their peer, never"
+            + " by the node) for more than " + margin.toSeconds() + " s, local:remote ports "
+            + ports.stream().map(p -> p[0] + ":" + p[1]).toList() + " (its content lane: "
+            + node.port("content lane listening on") + ", its data endpoint: " + node.port("data endpoint listening on")
+            + "): " + descriptors());
       }
       Thread.sleep(200); // between polls
     }
@@ -692,7 +732,7 @@ public class MonitorSoakIT {
       threadBaseline = threads;
       return;
     }
-    String fdProblem = SoakModel.growth("the node's open descriptors", fdBaseline, fds, fdSlack);
+    String fdProblem = SoakModel.growth("the node's open descriptors", fdBaseline, fds, fdSlack + excusedSockets);
     String threadProblem = SoakModel.growth("the node's threads", threadBaseline, threads, threadSlack);
     if (fdProblem != null) throw new AssertionError(fdProblem + ": " + descriptors());
     if (threadProblem != null) throw new AssertionError(threadProblem + ": " + threadNames());

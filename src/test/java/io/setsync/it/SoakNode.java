@@ -104,10 +104,10 @@ final class SoakNode implements AutoCloseable {
   }
 
   /**
-   * How many of the node's sockets are in CLOSE_WAIT: the peer closed, the node did not. From the
-   * node's socket descriptors (socket:[inode]) and its network namespace's TCP tables.
+   * The local and remote ports of the node's sockets in CLOSE_WAIT: the peer closed, the node did not. From
+   * the node's socket descriptors (socket:[inode]) and its network namespace's TCP tables.
    */
-  int socketsInCloseWait() throws IOException {
+  List<int[]> closeWaitPorts() throws IOException {
     java.util.Set<String> inodes = new java.util.HashSet<>();
     try (var fds = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
       for (Path fd : fds.toList()) {
@@ -119,7 +119,7 @@ final class SoakNode implements AutoCloseable {
         }
       }
     }
-    int count = 0;
+    List<int[]> ports = new java.util.ArrayList<>();
     for (String table : List.of("tcp", "tcp6")) {
       Path file = Path.of("/proc", String.valueOf(pid()), "net", table);
       if (!Files.exists(file)) continue;
@@ -127,10 +127,28 @@ final class SoakNode implements AutoCloseable {
       for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
         String[] f = line.trim().split("\\s+");
         // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-        if (f.length > 9 && f[3].equals("08") && inodes.contains(f[9])) count++;
+        if (f.length > 9 && f[3].equals("08") && inodes.contains(f[9])) {
+          ports.add(new int[] {portOf(f[1]), portOf(f[2])});
+        }
       }
     }
-    return count;
+    return ports;
+  }
+
+  private static int portOf(String hexAddress) {
+    return Integer.parseInt(hexAddress.substring(hexAddress.indexOf(':') + 1), 16);
+  }
+
+  /**
+   * The port the node (since its last start) printed after {@code what}, e.g. "content lane
+   * listening on" or "data endpoint listening on".
+   */
+  int port(String what) throws IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(what) + " [^ ]*:([0-9]+)")
+        .matcher(Files.readString(home.resolve("node.out"), StandardCharsets.UTF_8));
+    int port = -1;
+    while (m.find()) port = Integer.parseInt(m.group(1));
+    return port;
   }
 
   /** How many threads the node runs now, from /proc. */
