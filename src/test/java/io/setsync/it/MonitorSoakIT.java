@@ -61,7 +61,7 @@ public class MonitorSoakIT {
 
   /**
    * Defects known and being fixed under issue 11 elsewhere, which the soak steps around until the
-   * fixes land; {@code -Dsoak.known-defects=} (an empty list) checks everything. Each name says what
+   * fixes land; {@code -Dsoak.known-defects=none} checks everything. Each name says what
    * it excuses:
    *
    * <ul>
