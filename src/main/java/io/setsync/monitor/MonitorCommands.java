@@ -399,10 +399,19 @@ final class MonitorCommands {
     if (progress != null) s = "running";
     else if (inactive != null) s = inactive;
     else if (state.stopped) s = "monitor stopped";
-    else s = live.schedulerStates().getOrDefault(MonitorState.keyOf(f, live.localNode()), "starting")
-        .replace("idle", "scheduled");
-    return new Result.FileSetView(id, f, s, progress == null ? live.nextRuns().get(id) : null,
+    else s = fileSetState(live.schedulerStates().getOrDefault(MonitorState.keyOf(f, live.localNode()), "starting"));
+    // A retired scheduler's last plan stays in the live view: only a file set that will run shows one.
+    boolean willRun = progress == null && inactive == null && !state.stopped;
+    return new Result.FileSetView(id, f, s, willRun ? live.nextRuns().get(id) : null,
         state.lastResults.get(id), progress);
+  }
+
+  /**
+   * An active file set's state, from its scheduler's, when no sync of its own runs: a scheduler
+   * that is idle, or running another of its file sets, has it scheduled.
+   */
+  private static String fileSetState(String schedulerState) {
+    return schedulerState.equals("idle") || schedulerState.equals("running") ? "scheduled" : schedulerState;
   }
 
   // --- helpers ---

@@ -141,6 +141,58 @@ public class MonitorCommandsTest {
     assertEquals(3, state.wantedSchedulers("here").size());
   }
 
+  /**
+   * A next run the monitor still remembers for a file set that will not run (its scheduler was
+   * retired when it was suspended, or the monitor stopped) is not shown: STATUS would promise a run
+   * that never comes. The soak test found it (MonitorSoakIT, seed 1, step 9).
+   */
+  @Test
+  public void onlyAFileSetThatWillRunShowsANextRun() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO /d");
+    MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
+        Map.of(new SchedulerKey("tester", "here", ""), "idle"), Map.of(), Map.of(1L, 1000L, 2L, 2000L));
+    assertEquals(Long.valueOf(2000L), nextRuns(live).get(2L));
+    apply("SUSPEND SYNCFILESET 1");
+    Map<Long, Long> afterSuspend = nextRuns(live);
+    assertEquals(null, afterSuspend.get(1L));
+    assertEquals(Long.valueOf(2000L), afterSuspend.get(2L));
+    apply("STOP MONITOR");
+    assertEquals(null, nextRuns(live).get(2L));
+    apply("START MONITOR");
+    assertEquals(Long.valueOf(2000L), nextRuns(live).get(2L));
+  }
+
+  /**
+   * A scheduler runs its file sets one after another: while one runs, the others of that scheduler
+   * wait for their turn and are not "running" (STATUS showed them running, with no sync in
+   * progress; the soak test counted it).
+   */
+  @Test
+  public void onlyTheFileSetWhoseSyncRunsIsRunning() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO /d");
+    MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
+        Map.of(new SchedulerKey("tester", "here", ""), "running"), Map.of(1L, new Result.Progress(1, 2, 3, 4)),
+        Map.of(2L, 2000L));
+    Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
+        s -> live).result();
+    assertEquals("running", status.fileSets().get(0).state());
+    assertEquals("scheduled", status.fileSets().get(1).state());
+    assertEquals(Long.valueOf(2000L), status.fileSets().get(1).nextRunMillis());
+  }
+
+  /** What STATUS SYNCFILESET shows as each file set's next run, given what the monitor knows live. */
+  private Map<Long, Long> nextRuns(MonitorCommands.LiveView live) {
+    Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
+        s -> live).result();
+    Map<Long, Long> next = new java.util.HashMap<>();
+    status.fileSets().forEach(f -> next.put(f.id(), f.nextRunMillis()));
+    return next;
+  }
+
   @Test
   public void limitsAreClearErrors() {
     apply("ADD SYNCUSER tester");
