@@ -28,6 +28,9 @@ final class LaneSender implements AutoCloseable {
   private Frame.LaneOffer offer;
   private SocketChannel lane;
   private boolean opening;
+  /** The connection being opened: the session may end before it completes, and it must not leak. */
+  private CompletableFuture<SocketChannel> pending;
+  private boolean closed;
   private long bytesSent;
 
   /** {@code minBytes}: files at least this big take the lane once it is open. */
@@ -60,13 +63,16 @@ final class LaneSender implements AutoCloseable {
   CompletableFuture<SocketChannel> open(Frame.LaneOffer offered) {
     offer = offered;
     opening = true;
-    return ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token()));
+    pending = ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token()));
+    return pending;
   }
 
   /** The lane is open, or (with {@code failure}) large files go on through the session's connection. */
   void opened(SocketChannel channel, Throwable failure) {
     opening = false;
-    if (failure == null) lane = channel;
+    if (failure != null) return;
+    if (closed) ContentLanes.closeQuietly(channel);
+    else lane = channel;
   }
 
   /** Large files wait while the lane is being opened (a few milliseconds on a reachable host). */
@@ -106,7 +112,10 @@ final class LaneSender implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     ContentLanes.closeQuietly(lane);
+    // Its answer goes to a session that is gone: whenever it connects, the connection is closed.
+    if (pending != null) pending.thenAccept(ContentLanes::closeQuietly);
     if (slot) {
       slot = false;
       pool.give();

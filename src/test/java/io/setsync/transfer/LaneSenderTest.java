@@ -73,6 +73,24 @@ public class LaneSenderTest {
     }
   }
 
+  /** The session may end while its lane is still being opened; the late connection must not outlive it. */
+  @Test
+  public void aLaneThatOpensAfterTheSessionClosedIsClosedToo() throws Exception {
+    try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+      LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
+      assertTrue(sender.takeSlot());
+      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      java.util.concurrent.CompletableFuture<SocketChannel> opening = sender.open(new Frame.LaneOffer(port, "t".repeat(32)));
+      sender.close(); // the session ended; its LaneOpened message would go to dead letters
+      SocketChannel lane = opening.get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MARGIN_SECONDS);
+      while (lane.isOpen() && System.nanoTime() < deadline) Thread.sleep(10);
+      assertFalse("the lane opened after the session's end is closed", lane.isOpen());
+      sender.opened(lane, null); // a late answer changes nothing
+      assertFalse(sender.takes(open(sparseFile(4))));
+    }
+  }
+
   @Test
   public void aPeerThatReadsGetsEveryByteAndTheChecksum() throws Exception {
     byte[] content = new byte[3 << 20];
