@@ -1,5 +1,6 @@
 package io.setsync.destination;
 
+import io.setsync.fs.RawNames;
 import static io.setsync.sync.Failures.describe;
 
 import io.setsync.fs.EntryType;
@@ -66,7 +67,8 @@ final class Staging {
     String temp = names.temp();
     try {
       Path tempPath = root.resolve(temp);
-      Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
+      // The target text as bytes, exactly: Paths.get would drop a trailing or doubled '/'.
+      Files.createSymbolicLink(tempPath, RawNames.path(tempPath, source.linkTarget()));
       if (security.changesOwners()) security.apply(tempPath, EntryType.SYMLINK, 0);
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {

@@ -38,9 +38,11 @@ import java.util.function.Consumer;
  * <p>Trouble below the root does not stop the walk, because one unreadable directory must not
  * prevent the rest of the set from being replicated: it is reported to {@code onWarning} and the
  * name is left out. That covers a directory that cannot be read, a name that vanishes between
- * listing and stat, a name that is not valid UTF-8, and a name the receiving side would refuse
+ * listing and stat, and a name the receiving side would refuse
  * (see {@link PathGuard#checkRelativePath}) — better said once at the source than failed at the
  * destination.
+ *
+ * <p>Names are {@link RawNames} text: a name that is not UTF-8 is listed with its bytes.
  *
  * <p>Not thread-safe. The file system is live, so the listing is a best effort, not a snapshot.
  */
@@ -104,7 +106,7 @@ public final class TreeScanner implements Walk {
     try {
       scanner.stack.push(new Frame("", root, scanner.readNames(root)));
     } catch (IOException e) {
-      throw new IOException("cannot read root " + root + ": " + reason(e), e);
+      throw new IOException("cannot read root " + RawNames.display(root) + ": " + reason(e), e);
     }
     return scanner;
   }
@@ -186,7 +188,7 @@ public final class TreeScanner implements Walk {
         continue;
       }
       String rel = top.rel.isEmpty() ? name : top.rel + '/' + name;
-      FileEntry entry = stat(top.dir.resolve(name), rel, rel.length() - name.length());
+      FileEntry entry = stat(RawNames.resolve(top.dir, name), rel, rel.length() - name.length());
       if (entry != null && !excluded.matches(rel, entry.type() == EntryType.DIRECTORY)) {
         return entry;
       }
@@ -195,11 +197,11 @@ public final class TreeScanner implements Walk {
   }
 
   private void enter(String rel) {
-    Path dir = root.resolve(rel);
+    Path dir = RawNames.resolve(root, rel);
     try {
       stack.push(new Frame(rel, dir, readNames(dir)));
     } catch (IOException e) {
-      onWarning.accept("cannot read directory " + dir + ": " + reason(e) + "; left out");
+      onWarning.accept("cannot read directory " + RawNames.display(dir) + ": " + reason(e) + "; left out");
     }
   }
 
@@ -209,7 +211,7 @@ public final class TreeScanner implements Walk {
       // The directories above were checked when they were listed.
       PathGuard.checkChildPath(rel, nameStart);
     } catch (UnsafeNameException e) {
-      onWarning.accept(e.getMessage() + " at " + p + "; left out");
+      onWarning.accept(e.getMessage() + " at " + RawNames.display(p) + "; left out");
       return null;
     }
     statKey = null;
@@ -227,12 +229,13 @@ public final class TreeScanner implements Walk {
         return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p));
       }
       if (a.isSymbolicLink()) {
-        String target = Files.readSymbolicLink(p).toString();
+        // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
+        String target = RawNames.text(Files.readSymbolicLink(p));
         return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null);
       }
       return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null);
     } catch (IOException e) {
-      onWarning.accept("cannot stat " + p + ": " + reason(e) + "; left out");
+      onWarning.accept("cannot stat " + RawNames.display(p) + ": " + reason(e) + "; left out");
       return null;
     }
   }
@@ -287,10 +290,11 @@ public final class TreeScanner implements Walk {
     return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
   }
 
-  /** The child names of {@code dir}, sorted; names that do not survive decoding are warned. */
+  /** The child names of {@code dir} as {@link RawNames} text, in {@link PathOrder}. */
   private String[] readNames(Path dir) throws IOException {
     // File.list reads the names without a Path per child; a directory it cannot read, or one
-    // with a name that did not decode, is read again the slow way for the exact reason.
+    // with a name that did not decode (a replacement char, which may also be a real one), is
+    // read again the slow way, for the exact reason or for every name's bytes.
     String[] listed = dir.toFile().list();
     if (listed != null) {
       boolean clean = true;
@@ -301,31 +305,19 @@ public final class TreeScanner implements Walk {
         }
       }
       if (clean) {
-        Arrays.sort(listed);
+        Arrays.sort(listed, PathOrder.INSTANCE);
         return listed;
       }
     }
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
-        String name = child.getFileName().toString();
-        // Java decodes file names with the platform's file name encoding (UTF-8 under a UTF-8
-        // locale); undecodable bytes come back as replacement chars, and the decoded name would
-        // then refer to a different file, or none. Only a name with such a char needs the check.
-        if (name.indexOf('\uFFFD') < 0 || dir.resolve(name).equals(child)) {
-          names.add(name);
-        } else {
-          onWarning.accept(
-              "name "
-                  + child
-                  + " is not valid in file name encoding "
-                  + System.getProperty("sun.jnu.encoding")
-                  + "; left out");
-        }
+        // A listed Path keeps the name's bytes, even where the JVM's decoding would lose them.
+        names.add(RawNames.name(child));
       }
     }
     String[] sorted = names.toArray(String[]::new);
-    Arrays.sort(sorted);
+    Arrays.sort(sorted, PathOrder.INSTANCE);
     return sorted;
   }
 

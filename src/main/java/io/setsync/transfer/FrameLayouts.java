@@ -59,12 +59,12 @@ final class FrameLayouts {
     List<FileEntry> entries = frame.entries();
     w.putInt(entries.size());
     for (FileEntry e : entries) {
-      w.putString(e.path(), "entry path");
+      w.putName(e.path(), "entry path");
       w.putEnum(FrameCodec.ENTRY_TYPES, e.type(), "entry type");
       w.putLong(e.size());
       w.putLong(e.mtimeNanos());
       w.putInt(e.mode());
-      w.putNullableString(e.linkTarget(), "entry linkTarget");
+      w.putNullableName(e.linkTarget(), "entry linkTarget");
       w.putNullableString(e.contentHash(), "entry contentHash");
       w.putInt(e.linkCount());
     }
@@ -75,12 +75,12 @@ final class FrameLayouts {
     List<FileEntry> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       r.item("entry", i);
-      String path = r.getString("path");
+      String path = r.getName("path", false);
       EntryType type = r.getEnum(FrameCodec.ENTRY_TYPES, "type");
       long size = r.getLong("size");
       long mtime = r.getLong("mtimeNanos");
       int mode = r.getInt("mode");
-      String linkTarget = r.getNullableString("linkTarget");
+      String linkTarget = r.getName("linkTarget", true);
       String contentHash = r.getNullableString("contentHash");
       int linkCount = r.getInt("linkCount");
       if (linkCount < 1) throw r.malformed("linkCount", "not positive: " + linkCount);
@@ -94,7 +94,7 @@ final class FrameLayouts {
     w.putInt(frame.needs().size());
     for (Frame.Need need : frame.needs()) {
       w.putInt(need.id());
-      w.putString(need.path(), "need path");
+      w.putName(need.path(), "need path");
     }
   }
 
@@ -103,7 +103,7 @@ final class FrameLayouts {
     List<Frame.Need> needs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       r.item("need", i);
-      needs.add(new Frame.Need(r.getInt("id"), r.getString("path")));
+      needs.add(new Frame.Need(r.getInt("id"), r.getName("path", false)));
     }
     r.noItem();
     return new Frame.Needs(needs);
@@ -117,7 +117,7 @@ final class FrameLayouts {
     FrameWriter w = new FrameWriter(type.name, 32 + sig.blockCount() * FrameCodec.SIGNATURE_BYTES);
     w.putByte(type.tag);
     w.putInt(d.id());
-    w.putString(d.path(), "path");
+    w.putName(d.path(), "path");
     w.putInt(sig.blockSize());
     w.putLong(sig.length());
     w.putInt(sig.blockCount());
@@ -130,7 +130,7 @@ final class FrameLayouts {
 
   static Frame readNeedDelta(FrameReader r) {
     int id = r.getInt("id");
-    String path = r.getString("path");
+    String path = r.getName("path", false);
     int blockSize = r.getInt("blockSize");
     long length = r.getLong("length");
     if (blockSize <= 0) throw r.malformed("blockSize", "not positive: " + blockSize);

@@ -1,5 +1,6 @@
 package io.setsync.transfer;
 
+import io.setsync.fs.RawNames;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
@@ -101,7 +102,7 @@ final class SourceListing implements AutoCloseable {
   /** FROMOWNER: whether the source name belongs to that user (an unreadable owner does not). */
   private boolean ownedByFromOwner(FileEntry entry) {
     try {
-      return Ownership.ownedBy(root.resolve(entry.path()), fromOwner);
+      return Ownership.ownedBy(RawNames.resolve(root, entry.path()), fromOwner);
     } catch (IOException e) {
       return false;
     }
@@ -109,7 +110,7 @@ final class SourceListing implements AutoCloseable {
 
   private FileEntry withHash(FileEntry entry) {
     try {
-      return entry.withContentHash(ContentHash.of(root.resolve(entry.path())));
+      return entry.withContentHash(ContentHash.of(RawNames.resolve(root, entry.path())));
     } catch (IOException e) {
       return entry; // no hash: the receiver sees a difference and asks for the file
     }
