@@ -4,6 +4,7 @@ import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.PathGuard;
 import io.setsync.fs.PathOrder;
+import io.setsync.fs.RawNames;
 import io.setsync.fs.Walk;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.Comparison;
@@ -58,6 +59,9 @@ public final class ListingMerge {
      * was created, replaced or purged directly in it (its mtime must then be set again).
      */
     void leaveDirectory(FileEntry source, FileEntry existing, boolean changedInside);
+
+    /** The source root itself (the listing's first entry, named ""): its mode, time and owner. */
+    default void root(FileEntry source) {}
   }
 
   private record OpenDirectory(FileEntry source, FileEntry existing, boolean[] changed) {}
@@ -78,6 +82,7 @@ public final class ListingMerge {
   private String previous;
   private String blockedPrefix;
   private boolean rootChanged;
+  private boolean rootListed;
   private long destinationNames;
 
   /**
@@ -109,6 +114,14 @@ public final class ListingMerge {
 
   /** Judges the next source entry. @throws ProtocolException if the source broke a promise */
   public void accept(FileEntry source) {
+    if (source.path().isEmpty() && previous == null && !rootListed) {
+      if (source.type() != EntryType.DIRECTORY) {
+        throw new ProtocolException("refused root entry: a " + source.type() + ", not a directory");
+      }
+      rootListed = true;
+      actions.root(source);
+      return;
+    }
     checkPromises(source);
     drainExtrasBefore(source.path());
     closeDirectoriesNotContaining(source.path());
@@ -252,27 +265,27 @@ public final class ListingMerge {
     String path = source.path();
     PathGuard.checkRelativePath(path);
     if (PathGuard.isReserved(path)) {
-      throw new ProtocolException("refused name \"" + path + "\": reserved for setsync's own metadata");
+      throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": reserved for setsync's own metadata");
     }
     if (previous != null) {
       int order = PathOrder.comparePaths(previous, path);
-      if (order == 0) throw new ProtocolException("refused name \"" + path + "\": listed twice");
+      if (order == 0) throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": listed twice");
       if (order > 0) {
         throw new ProtocolException(
-            "refused name \"" + path + "\": out of order after \"" + previous + "\"");
+            "refused name \"" + RawNames.display(path) + "\": out of order after \"" + RawNames.display(previous) + "\"");
       }
     }
     String parent = source.parent();
     if (!parent.isEmpty() && !parentIsListedDirectory(parent)) {
       throw new ProtocolException(
-          "refused name \"" + path + "\": its parent was not listed as a directory");
+          "refused name \"" + RawNames.display(path) + "\": its parent was not listed as a directory");
     }
     if (source.type() == EntryType.SYMLINK && source.linkTarget() == null) {
-      throw new ProtocolException("refused name \"" + path + "\": symbolic link without a target");
+      throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": symbolic link without a target");
     }
     if (source.linkCount() < 1 || (source.linkCount() > 1 && source.type() != EntryType.FILE)) {
       throw new ProtocolException(
-          "refused name \"" + path + "\": link count " + source.linkCount() + " for a " + source.type());
+          "refused name \"" + RawNames.display(path) + "\": link count " + source.linkCount() + " for a " + source.type());
     }
     currentTarget = source.type() == EntryType.HARDLINK ? linkTargets.claim(source) : null;
     linkTargets.listed(source);

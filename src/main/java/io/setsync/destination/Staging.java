@@ -69,7 +69,7 @@ final class Staging {
       Path tempPath = root.resolve(temp);
       // The target text as bytes, exactly: Paths.get would drop a trailing or doubled '/'.
       Files.createSymbolicLink(tempPath, RawNames.path(tempPath, source.linkTarget()));
-      if (security.changesOwners()) security.apply(tempPath, EntryType.SYMLINK, 0);
+      security.apply(tempPath, source);
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {
       tally.error(source.path(), "cannot create link: " + describe(e));

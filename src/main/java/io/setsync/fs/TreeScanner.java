@@ -219,26 +219,73 @@ public final class TreeScanner implements Walk {
       // The typed view: one lstat, no attribute-name parsing (which cost a quarter of a no-op
       // scan with the "unix:..." string form).
       PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      int mode = fullMode(a, p);
-      long mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-      if (a.isDirectory()) {
-        return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null);
-      }
-      if (a.isRegularFile()) {
-        statKey = a.fileKey();
-        return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p));
-      }
-      if (a.isSymbolicLink()) {
-        // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
-        String target = RawNames.text(Files.readSymbolicLink(p));
-        return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null);
-      }
-      return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null);
+      if (a.isRegularFile()) statKey = a.fileKey();
+      return describe(p, rel, a, owners);
     } catch (IOException e) {
       onWarning.accept("cannot stat " + RawNames.display(p) + ": " + reason(e) + "; left out");
       return null;
     }
   }
+
+  /**
+   * The root itself, as an entry named "" (a link to a directory is followed, as the walk does).
+   *
+   * @throws IOException it cannot be read
+   */
+  public static FileEntry describeRoot(Path root) throws IOException {
+    return describe(root, "", Files.readAttributes(root, PosixFileAttributes.class), new OwnerNames());
+  }
+
+  private static FileEntry describe(Path p, String rel, PosixFileAttributes a, OwnerNames owners) throws IOException {
+    int mode = fullMode(a, p);
+    long mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    Owner owner = owners.of(a);
+    if (a.isDirectory()) {
+      return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null, 1, owner);
+    }
+    if (a.isRegularFile()) {
+      return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p), owner);
+    }
+    if (a.isSymbolicLink()) {
+      // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
+      String target = RawNames.text(Files.readSymbolicLink(p));
+      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, 1, owner);
+    }
+    return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null, 1, owner);
+  }
+
+  /** Numbers of owners and groups with their names, each name looked up once per walk. */
+  private static final class OwnerNames {
+    private final java.util.Map<Integer, String> users = new java.util.HashMap<>();
+    private final java.util.Map<Integer, String> groups = new java.util.HashMap<>();
+
+    Owner of(PosixFileAttributes a) {
+      if (UNIX_UID == null || UNIX_GID == null) return null;
+      int uid;
+      int gid;
+      try {
+        uid = (int) UNIX_UID.invokeExact((Object) a);
+        gid = (int) UNIX_GID.invokeExact((Object) a);
+      } catch (ClassCastException notUnix) {
+        return null;
+      } catch (Throwable t) {
+        throw new IllegalStateException("reading st_uid failed", t);
+      }
+      String user = users.computeIfAbsent(uid, n -> named(a.owner().getName(), n));
+      String group = groups.computeIfAbsent(gid, n -> named(a.group().getName(), n));
+      return new Owner(uid, gid, user.isEmpty() ? null : user, group.isEmpty() ? null : group);
+    }
+
+    /** The JDK gives the number as the name of a number that has none. */
+    private static String named(String name, int number) {
+      return name.equals(Integer.toString(number)) ? "" : name;
+    }
+  }
+
+  private final OwnerNames owners = new OwnerNames();
+
+  private static final MethodHandle UNIX_UID = unixAccessor("uid");
+  private static final MethodHandle UNIX_GID = unixAccessor("gid");
 
   /**
    * The JDK's own accessor of the whole st_mode behind {@link PosixFileAttributes} (which shows

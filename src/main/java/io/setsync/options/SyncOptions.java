@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param noAllHardLinks NO ALLHARDLINKS: each name of a multiply-linked source file is copied as a
  *     file of its own; see {@link #allHardLinks()}. Kept as the negation so that options saved
  *     before ALLHARDLINKS existed (a monitor's journal) read back with it on, as the default is.
+ * @param numericIds NUMERICIDS: a destination that keeps the source's owners (run as root) gives
+ *     each name the source's numbers, instead of the destination's numbers for the source's names
  */
 public record SyncOptions(
     boolean purge,
@@ -48,12 +50,13 @@ public record SyncOptions(
     String trigger,
     boolean compress,
     long maxRateMb,
-    boolean noAllHardLinks) {
+    boolean noAllHardLinks,
+    boolean numericIds) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null, false, 0, false);
+          null, false, null, null, null, null, false, 0, false, false);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
@@ -116,6 +119,7 @@ public record SyncOptions(
     private boolean compress;
     private long maxRateMb;
     private boolean allHardLinks;
+    private boolean numericIds;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -139,6 +143,12 @@ public record SyncOptions(
       compress = from.compress;
       maxRateMb = from.maxRateMb;
       allHardLinks = from.allHardLinks();
+      numericIds = from.numericIds;
+    }
+
+    public Builder numericIds(boolean value) {
+      numericIds = value;
+      return this;
     }
 
     public Builder allHardLinks(boolean value) {
@@ -266,7 +276,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks, numericIds);
     }
   }
 }

@@ -30,7 +30,9 @@ public sealed interface Frame {
   // 4: the content lane (LaneOffer, FileOnLane), a companion connection for large files' bytes
   // 5: keep-alives (frames of length zero) while a side has nothing to send, so the idle timeout
   // ends only sessions whose peer went silent; a version 4 peer would take one for a bad frame
-  int PROTOCOL_VERSION = 5;
+  // 6: names and link texts are bytes, not UTF-8; every entry carries its owner and group (numbers
+  // and names); the listing starts with the source root itself, an entry named ""
+  int PROTOCOL_VERSION = 6;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}

@@ -75,9 +75,9 @@ public final class FrameCodec {
 
   /**
    * Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths, link
-   * count.
+   * count, uid, gid, two lengths.
    */
-  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4;
+  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
 
   /** Smallest encoding of one Need: id and path length. */
   static final int MIN_NEED_BYTES = 4 + 4;

@@ -4,6 +4,7 @@ import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.Owner;
 import io.setsync.sync.SyncCounts;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,11 @@ final class FrameLayouts {
       w.putNullableName(e.linkTarget(), "entry linkTarget");
       w.putNullableString(e.contentHash(), "entry contentHash");
       w.putInt(e.linkCount());
+      Owner owner = e.owner();
+      w.putInt(owner == null ? -1 : owner.uid());
+      w.putInt(owner == null ? -1 : owner.gid());
+      w.putNullableString(owner == null ? null : owner.user(), "entry user");
+      w.putNullableString(owner == null ? null : owner.group(), "entry group");
     }
   }
 
@@ -84,7 +90,15 @@ final class FrameLayouts {
       String contentHash = r.getNullableString("contentHash");
       int linkCount = r.getInt("linkCount");
       if (linkCount < 1) throw r.malformed("linkCount", "not positive: " + linkCount);
-      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash, linkCount));
+      int uid = r.getInt("uid");
+      int gid = r.getInt("gid");
+      String user = r.getNullableString("user");
+      String group = r.getNullableString("group");
+      if (uid < -1 || gid < -1 || (uid == -1) != (gid == -1)) {
+        throw r.malformed("uid", "uid " + uid + " and gid " + gid + " are not both numbers or both -1");
+      }
+      Owner owner = uid == -1 ? null : new Owner(uid, gid, user, group);
+      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash, linkCount, owner));
     }
     r.noItem();
     return new Frame.Entries(entries);

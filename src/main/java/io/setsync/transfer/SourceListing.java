@@ -7,6 +7,8 @@ import io.setsync.fs.FileEntry;
 import io.setsync.fs.HardLinks;
 import io.setsync.fs.Ownership;
 import io.setsync.fs.PrefetchingWalk;
+import io.setsync.fs.RawNames;
+import io.setsync.fs.TreeScanner;
 import io.setsync.fs.Walk;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
@@ -32,10 +34,14 @@ final class SourceListing implements AutoCloseable {
   /** ALLHARDLINKS: finds the later names of multiply-linked files; null when it is off. */
   private final HardLinks hardLinks;
   private final boolean checksum;
+  /** The root itself, listed first as the entry "" so that it gets the source root's mode and time; null once sent. */
+  private FileEntry rootEntry;
   private boolean ended;
 
-  SourceListing(Path root, Walk walk, UserPrincipal fromOwner, boolean allHardLinks, boolean checksum) {
+  SourceListing(Path root, FileEntry rootEntry, Walk walk, UserPrincipal fromOwner, boolean allHardLinks,
+      boolean checksum) {
     this.root = root;
+    this.rootEntry = rootEntry;
     this.walk = walk;
     this.fromOwner = fromOwner;
     this.hardLinks = allHardLinks ? new HardLinks() : null;
@@ -59,13 +65,22 @@ final class SourceListing implements AutoCloseable {
    */
   static SourceListing open(Path root, SyncOptions options, UserPrincipal fromOwner, Consumer<String> warnings,
       Executor walkers) throws IOException {
-    Walk walk = PrefetchingWalk.open(root, ExcludeFilter.of(options.excludes()), warnings, walkers);
-    return new SourceListing(root, walk, fromOwner, options.allHardLinks(), options.checksum());
+    try {
+      FileEntry rootEntry = TreeScanner.describeRoot(root);
+      Walk walk = PrefetchingWalk.open(root, ExcludeFilter.of(options.excludes()), warnings, walkers);
+      return new SourceListing(root, rootEntry, walk, fromOwner, options.allHardLinks(), options.checksum());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list " + RawNames.display(root) + ": " + e, e);
+    }
   }
 
   /** The next run of at most {@code max} entries; empty once the whole tree was listed (then closed). */
   List<FileEntry> next(int max) {
     List<FileEntry> batch = new ArrayList<>(max);
+    if (rootEntry != null) {
+      batch.add(rootEntry);
+      rootEntry = null;
+    }
     while (batch.size() < max && walk.hasNext()) {
       FileEntry entry = walk.next();
       if (fromOwner != null && entry.type() != EntryType.DIRECTORY && !ownedByFromOwner(entry)) {
