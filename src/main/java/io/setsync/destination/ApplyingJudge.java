@@ -48,7 +48,7 @@ final class ApplyingJudge extends ListingJudge {
       return;
     }
     if (links != null) links.pending();
-    if (source.type() == EntryType.SYMLINK) staging.symlink(source, existing);
+    if (source.type() == EntryType.SYMLINK) staging.symlink(source, existing, links);
     else intake.ask(source, existing, links);
   }
 

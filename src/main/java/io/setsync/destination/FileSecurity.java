@@ -153,6 +153,11 @@ public final class FileSecurity {
         uidFor(source), gidFor(source));
   }
 
+  /** As {@link #apply(Path, EntryType, int, int, int)} with OWNER's and OWNERGROUP's numbers only. */
+  public void apply(Path path, EntryType type, int sourceMode) throws IOException {
+    apply(path, type, sourceMode, ownerUid, groupGid);
+  }
+
   /**
    * Gives {@code path} (never followed if a link) these owner and group numbers (-1: left as they
    * are) and its mode. Owner first: changing it clears setuid/setgid bits. A link gets only its

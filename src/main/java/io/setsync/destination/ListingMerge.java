@@ -114,10 +114,7 @@ public final class ListingMerge {
 
   /** Judges the next source entry. @throws ProtocolException if the source broke a promise */
   public void accept(FileEntry source) {
-    if (source.path().isEmpty() && previous == null && !rootListed) {
-      if (source.type() != EntryType.DIRECTORY) {
-        throw new ProtocolException("refused root entry: a " + source.type() + ", not a directory");
-      }
+    if (source.path().isEmpty() && source.type() == EntryType.DIRECTORY && previous == null && !rootListed) {
       rootListed = true;
       actions.root(source);
       return;
@@ -156,6 +153,12 @@ public final class ListingMerge {
   }
 
   private void judge(FileEntry source, FileEntry existing) {
+    if (source.type() == EntryType.HARDLINK && !currentTarget.usable()) {
+      // Linking to a file that is not the source's would change this name's content for another
+      // name's verdict: it is judged on its own instead, and carries the file from here on.
+      linkTargets.carry(currentTarget, source);
+      source = carrierOf(source);
+    }
     Verdict verdict = Comparison.judge(source, existing, options, destinationHash, this::alreadyLinked);
     boolean directory = source.type() == EntryType.DIRECTORY;
     switch (verdict) {
@@ -186,6 +189,13 @@ public final class ListingMerge {
     if (directory) {
       open.push(new OpenDirectory(source, verdict == Verdict.SAME ? existing : null, new boolean[1]));
     }
+  }
+
+  /** A later name as the file (or link) it is; what the source's file is shows in its size. */
+  private FileEntry carrierOf(FileEntry link) {
+    FileEntry first = currentTarget.first();
+    return new FileEntry(link.path(), first.type(), link.size(), link.mtimeNanos(), link.mode(), first.linkTarget(),
+        first.contentHash(), 1, link.owner());
   }
 
   /**
@@ -283,7 +293,8 @@ public final class ListingMerge {
     if (source.type() == EntryType.SYMLINK && source.linkTarget() == null) {
       throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": symbolic link without a target");
     }
-    if (source.linkCount() < 1 || (source.linkCount() > 1 && source.type() != EntryType.FILE)) {
+    if (source.linkCount() < 1
+        || (source.linkCount() > 1 && source.type() != EntryType.FILE && source.type() != EntryType.SYMLINK)) {
       throw new ProtocolException(
           "refused name \"" + RawNames.display(path) + "\": link count " + source.linkCount() + " for a " + source.type());
     }

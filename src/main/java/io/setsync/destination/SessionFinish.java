@@ -80,11 +80,13 @@ final class SessionFinish {
     }
     purges.forEach(
         options.report(),
-        (path, outcome) -> {
+        (path, directory, outcome) -> {
           switch (outcome) {
             case PURGED -> {
               tally.purged();
-              tally.notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED, path, "");
+              // Directories end in '/', as in what is copied.
+              tally.notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED,
+                  directory ? path + "/" : path, "");
             }
             case KEPT -> { }
             case FAILED -> tally.error(path, "cannot purge");

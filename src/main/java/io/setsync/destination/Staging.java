@@ -63,7 +63,8 @@ final class Staging {
     targetDone(need.links(), null, "its first name " + need.path() + " was not copied");
   }
 
-  void symlink(FileEntry source, FileEntry existing) {
+  /** A symbolic link to create; {@code links}, when it has further names, hears when it is staged. */
+  void symlink(FileEntry source, FileEntry existing, LinkTargets.Target links) {
     String temp = names.temp();
     try {
       Path tempPath = root.resolve(temp);
@@ -73,9 +74,11 @@ final class Staging {
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {
       tally.error(source.path(), "cannot create link: " + describe(e));
+      targetDone(links, null, "its first name " + source.path() + " could not be created");
       return;
     }
-    stage(source.path(), temp, existing, 0);
+    boolean staged = stage(source.path(), temp, existing, 0);
+    targetDone(links, temp, staged ? null : "its first name " + source.path() + " was not replaced");
   }
 
   /**
@@ -86,8 +89,9 @@ final class Staging {
     String temp = names.temp();
     try {
       Path file = root.resolve(fileName);
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IOException(fileName + " is not a regular file");
+      // A symbolic link with several names is linked itself: link(2) does not follow it.
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(file)) {
+        throw new IOException(fileName + " is not a regular file or a symbolic link");
       }
       Files.createLink(root.resolve(temp), file);
     } catch (IOException e) {

@@ -11,7 +11,7 @@ package io.setsync.fs;
  * @param linkTarget the target of a symbolic link, exactly as stored; for a {@link
  *     EntryType#HARDLINK}, the relative path of the earlier name it links to; null for other types
  * @param contentHash hex content hash when the CHECKSUM option asks for one; null otherwise
- * @param linkCount for a {@link EntryType#FILE}, how many names the file has ({@code st_nlink});
+ * @param linkCount for a {@link EntryType#FILE} or {@link EntryType#SYMLINK}, how many names it has ({@code st_nlink});
  *     only above 1 may later names follow in the listing as {@link EntryType#HARDLINK}s to it, and
  *     the receiver remembers such a file until that many names were listed. 1 for other types.
  * @param owner the name's owner and group as the side that listed it sees them; null when not read

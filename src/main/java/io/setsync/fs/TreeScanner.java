@@ -161,7 +161,8 @@ public final class TreeScanner implements Walk {
    */
   @Override
   public Object fileKey() {
-    return lastReturned != null && lastReturned.type() == EntryType.FILE ? lastKey : null;
+    return lastReturned != null && (lastReturned.type() == EntryType.FILE || lastReturned.type() == EntryType.SYMLINK)
+        ? lastKey : null;
   }
 
   /** Drops the remaining walk. No directory stream is held open between calls. */
@@ -219,7 +220,7 @@ public final class TreeScanner implements Walk {
       // The typed view: one lstat, no attribute-name parsing (which cost a quarter of a no-op
       // scan with the "unix:..." string form).
       PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (a.isRegularFile()) statKey = a.fileKey();
+      if (a.isRegularFile() || a.isSymbolicLink()) statKey = a.fileKey();
       return describe(p, rel, a, owners);
     } catch (IOException e) {
       onWarning.accept("cannot stat " + RawNames.display(p) + ": " + reason(e) + "; left out");
@@ -249,7 +250,7 @@ public final class TreeScanner implements Walk {
     if (a.isSymbolicLink()) {
       // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
       String target = RawNames.text(Files.readSymbolicLink(p));
-      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, 1, owner);
+      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, linkCount(a, p), owner);
     }
     return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null, 1, owner);
   }

@@ -201,7 +201,7 @@ final class OutgoingFile implements AutoCloseable {
     boolean changed = changed(after) || laneShrank;
     SyncNotice notice = null;
     if (changed && unprotected && read == before.size() && delta == null) {
-      notice = SyncNotice.sourceWarning(RawNames.text(root.relativize(path)),
+      notice = SyncNotice.sourceWarning(RawNames.display(root.relativize(path)),
           "changed while being copied; copied anyway (UNPROTECTED)");
     } else if (changed) {
       return new Step(new Frame.FileUnavailable(id, CHANGED), contentBytes, true, null);

@@ -107,7 +107,7 @@ final class SourceListing implements AutoCloseable {
    * independent file. Only names that made it into the listing count (EXCLUDE, FROMOWNER).
    */
   private FileEntry withHardLinks(FileEntry entry) {
-    if (entry.type() != EntryType.FILE || entry.linkCount() == 1) return entry;
+    if ((entry.type() != EntryType.FILE && entry.type() != EntryType.SYMLINK) || entry.linkCount() == 1) return entry;
     Object key = walk.fileKey();
     if (hardLinks == null || key == null) return entry.withLinkCount(1); // off, or no identity to group by
     String first = hardLinks.earlierName(key, entry.linkCount(), entry.path());

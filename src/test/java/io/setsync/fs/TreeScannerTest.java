@@ -113,17 +113,17 @@ public class TreeScannerTest {
   }
 
   @Test
-  public void regularFilesCarryTheirLinkCountAndIdentity() throws IOException {
+  public void filesAndLinksCarryTheirLinkCountAndIdentity() throws IOException {
     files("a", "d/single");
     Files.createLink(root.resolve("b"), root.resolve("a"));
     Files.createLink(root.resolve("d/c"), root.resolve("a"));
     Files.createSymbolicLink(root.resolve("s"), Path.of("a"));
-    assertEquals(List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+    assertEquals(List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 own"),
         linksSeen(open(ExcludeFilter.NONE)));
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       assertEquals("the prefetching walk hands the keys on",
-          List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+          List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 own"),
           linksSeen(PrefetchingWalk.open(root, ExcludeFilter.NONE, warnings::add, pool)));
     } finally {
       pool.shutdown();
