@@ -25,7 +25,7 @@ final class FindListing {
     /** The entry without its inode number, which differs between trees. */
     String described() {
       return type + " " + mode + " " + owner + ":" + group + " size " + (type.equals("d") ? "-" : size) + " mtime " + mtime
-          + (type.equals("l") ? " -> " + shown(linkText) : "") + " links " + links;
+          + (type.equals("l") ? " -> " + shown(linkText) : "") + (type.equals("d") ? "" : " links " + links);
     }
   }
 
