@@ -103,7 +103,10 @@ final class ApplyingJudge extends ListingJudge {
     // Same content by CHECKSUM, or a link of the same text: the time is the source's all the same.
     if (source.type() != EntryType.DIRECTORY && !Comparison.sameTime(existing, source)) {
       try {
-        Modes.setLinkTime(path, source.mtimeNanos());
+        // A link's time only to the microsecond (lutimes); a file's to the nanosecond.
+        if (source.type() == EntryType.SYMLINK) Modes.setLinkTime(path, source.mtimeNanos());
+        else Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(source.mtimeNanos(),
+            java.util.concurrent.TimeUnit.NANOSECONDS));
       } catch (IOException e) {
         tally.warning(source.path(), "cannot set time: " + describe(e));
       }

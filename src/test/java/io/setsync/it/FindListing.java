@@ -24,7 +24,9 @@ final class FindListing {
 
     /** The entry without its inode number, which differs between trees. */
     String described() {
-      return type + " " + mode + " " + owner + ":" + group + " size " + (type.equals("d") ? "-" : size) + " mtime " + mtime
+      // A symbolic link's time is set through lutimes, to the microsecond (as the JDK can).
+      String time = type.equals("l") && mtime.indexOf('.') > 0 ? mtime.substring(0, mtime.indexOf('.') + 7) : mtime;
+      return type + " " + mode + " " + owner + ":" + group + " size " + (type.equals("d") ? "-" : size) + " mtime " + time
           + (type.equals("l") ? " -> " + shown(linkText) : "") + (type.equals("d") ? "" : " links " + links);
     }
   }
