@@ -65,7 +65,7 @@ public class FaithfulCopyIT extends SyncFixture {
     // Used to hang for ever (a NullPointerException in the prefetching walk).
     sh("printf 'x' > \"$S/$(printf 'caf\\351')\"; mkdir \"$S/$(printf 'd\\377')\"; printf 'y' > \"$S/$(printf 'd\\377/\\351t\\351')\"");
     JsonNode first = sync(0);
-    assertEquals(first.toString(), 4, first.get("copied").asLong());
+    assertEquals(first.toString(), 3, first.get("copied").asLong());
     assertSameTrees();
     assertEquals(0, sync(0).get("copied").asLong());
   }
@@ -173,7 +173,9 @@ public class FaithfulCopyIT extends SyncFixture {
     sh("cd \"$S\"; ln -s 'target//' l1; ln -P l1 l2; mkdir d; ln -P l1 d/l3");
     sync(0);
     assertSameTrees();
-    sh("test \"$D/l1\" -ef \"$D/l2\"; test \"$D/l1\" -ef \"$D/d/l3\"; test \"$(stat -c %h \"$D/l1\")\" = 3");
+    // (test -ef would follow the links)
+    sh("i=$(stat -c %i \"$D/l1\"); test \"$(stat -c %i \"$D/l2\")\" = $i; test \"$(stat -c %i \"$D/d/l3\")\" = $i;"
+        + " test \"$(stat -c %h \"$D/l1\")\" = 3");
     assertEquals("nothing to do again", 0, sync(0).get("copied").asLong());
   }
 

@@ -96,6 +96,8 @@ public class RsyncComparisonIT {
    * A model of the source tree (relative paths as ISO-8859-1 text, one char a byte) and the
    * shell scripts that make it and change it. Every byte goes to the shell as an octal escape.
    */
+  private static final String PUNCTUATION = " -_.~#%'\"\\*?[]";
+
   private static final class RandomTree {
     private final Random random;
     private final int size;
@@ -263,7 +265,7 @@ public class RsyncComparisonIT {
         int r = random.nextInt(10);
         if (r < 4) out.append((char) ('a' + random.nextInt(26)));
         else if (r < 5) out.append((char) ('0' + random.nextInt(10)));
-        else if (r < 6) out.append(" -_.~#%'\"\\*?[]".charAt(random.nextInt(15)));
+        else if (r < 6) out.append(PUNCTUATION.charAt(random.nextInt(PUNCTUATION.length())));
         else if (r < 8) out.append((char) (0x80 + random.nextInt(0x80))); // not UTF-8 (mostly)
         else out.append(new String("é日ü".substring(random.nextInt(3)).substring(0, 1).getBytes(StandardCharsets.UTF_8),
             StandardCharsets.ISO_8859_1));
