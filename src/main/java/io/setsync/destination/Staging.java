@@ -1,17 +1,16 @@
 package io.setsync.destination;
 
-import io.setsync.fs.RawNames;
 import static io.setsync.sync.Failures.describe;
 
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.RawNames;
 import io.setsync.transfer.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

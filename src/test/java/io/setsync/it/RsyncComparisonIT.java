@@ -63,7 +63,9 @@ public class RsyncComparisonIT {
     int rounds = LONG ? 8 : 3;
     for (int round = 0; round < rounds; round++) {
       String script = round == 0 ? tree.create() : tree.mutate();
-      run(List.of("bash", "-c", "set -e\ncd \"$1\"\n" + script, "tree", src.toString()), "seed " + seed + " round " + round);
+      Path file = base.resolve("round-" + round + ".sh");
+      Files.writeString(file, "set -e\ncd \"$1\"\n" + script, StandardCharsets.ISO_8859_1);
+      run(List.of("bash", file.toString(), src.toString()), "seed " + seed + " round " + round + " (" + file + ")");
       Launcher.Result result = setsync.run("sync", src.toString(), bySetsync.toString(), "--purge", "--subvolpurge",
           "--timeexact", "--quiet");
       if (result.exitCode() != 0) fail("seed " + seed + " round " + round + ": setsync " + result);
@@ -143,7 +145,7 @@ public class RsyncComparisonIT {
       for (String l : pick(links.keySet(), 0.1)) {
         s.append("rm ").append(q(l)).append('\n');
         links.put(l, ++inodes);
-        s.append("ln -s ").append(q(linkText(), "")).append(' ').append(q(l)).append('\n');
+        s.append("ln -s -- ").append(q(linkText(), "")).append(' ').append(q(l)).append('\n');
         s.append("touch -h -d @").append(time()).append(' ').append(q(l)).append('\n');
       }
       for (String f : pick(all(), 0.08)) {
@@ -181,7 +183,7 @@ public class RsyncComparisonIT {
         s.append("chmod ").append(Integer.toOctalString(0700 | random.nextInt(0100))).append(' ').append(q(path)).append('\n');
       } else if (kind < 7) {
         links.put(path, ++inodes);
-        s.append("ln -s ").append(q(linkText(), "")).append(' ').append(q(path)).append('\n');
+        s.append("ln -s -- ").append(q(linkText(), "")).append(' ').append(q(path)).append('\n');
         s.append("touch -h -d @").append(time()).append(' ').append(q(path)).append('\n');
       } else if (kind < 10 && !files.isEmpty()) {
         String other = List.copyOf(files.keySet()).get(random.nextInt(files.size()));
