@@ -160,6 +160,7 @@ public final class ListingMerge {
       source = carrierOf(source);
     }
     Verdict verdict = Comparison.judge(source, existing, options, destinationHash, this::alreadyLinked);
+    if (verdict == Verdict.SAME && leftAGroup(source, existing)) verdict = Verdict.COPY;
     boolean directory = source.type() == EntryType.DIRECTORY;
     switch (verdict) {
       case COPY -> {
@@ -189,6 +190,15 @@ public final class ListingMerge {
     if (directory) {
       open.push(new OpenDirectory(source, verdict == Verdict.SAME ? existing : null, new boolean[1]));
     }
+  }
+
+  /**
+   * A name that is a file (or link) of its own at the source but shares its inode with other
+   * names at the destination: unchanged, it would still change with them. It is made again, alone.
+   */
+  private static boolean leftAGroup(FileEntry source, FileEntry existing) {
+    return (source.type() == EntryType.FILE || source.type() == EntryType.SYMLINK) && source.linkCount() == 1
+        && existing.linkCount() > 1;
   }
 
   /** A later name as the file (or link) it is; what the source's file is shows in its size. */

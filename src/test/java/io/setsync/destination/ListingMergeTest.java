@@ -656,6 +656,17 @@ public class ListingMergeTest {
   }
 
   @Test
+  public void aNameThatLeftItsGroupAtTheSourceIsMadeAgainAlone() throws IOException {
+    destFile("a", "shared");
+    destHardLink("b", "a");
+    destLink("l", "t");
+    destHardLink("m", "l");
+    // Unchanged by time, size and text, but no longer linked to the others at the source.
+    List<String> log = merge(SyncOptions.DEFAULTS, like("a"), like("b"), like("l"), like("m"));
+    assertEquals(List.of("copy a over FILE", "copy b over FILE", "copy l over SYMLINK", "copy m over SYMLINK"), log);
+  }
+
+  @Test
   public void aSymbolicLinkWithSeveralNamesIsATargetForHardLinks() throws IOException {
     List<String> log = merge(SyncOptions.DEFAULTS, link("a", "t//").withLinkCount(2), link("b", "t//").asHardLinkTo("a"));
     assertEquals(List.of("copy a", "link b to a PENDING"), log);

@@ -54,7 +54,10 @@ public class RsyncComparisonIT {
   }
 
   private void compare(long seed) throws Exception {
-    Path base = tmp.newFolder("seed-" + seed).toPath();
+    // -Dsetsync.compare.dir=DIR keeps the trees and each round's script there, to look at a difference.
+    String keep = System.getProperty("setsync.compare.dir");
+    Path base = keep == null ? tmp.newFolder("seed-" + seed).toPath()
+        : Files.createDirectories(Path.of(keep).resolve("seed-" + seed));
     Path src = Files.createDirectory(base.resolve("src"));
     Path bySetsync = base.resolve("setsync");
     Path byRsync = base.resolve("rsync");
@@ -107,6 +110,7 @@ public class RsyncComparisonIT {
     /** Regular files and symbolic links, each with its inode group (a number). */
     private final Map<String, Integer> files = new TreeMap<>();
     private final Map<String, Integer> links = new TreeMap<>();
+    private final Map<String, String> texts = new TreeMap<>();
     private int inodes;
     private final Set<String> used = new HashSet<>();
     private long clock = 1_500_000_000L;
@@ -145,7 +149,13 @@ public class RsyncComparisonIT {
       for (String l : pick(links.keySet(), 0.1)) {
         s.append("rm ").append(q(l)).append('\n');
         links.put(l, ++inodes);
-        s.append("ln -s -- ").append(q(linkText(), "")).append(' ').append(q(l)).append('\n');
+        // Another text: rsync leaves an unchanged name in its old hard-link group (setsync does not).
+        String text;
+        do {
+          text = linkText();
+        } while (text.equals(texts.get(l)));
+        texts.put(l, text);
+        s.append("ln -s -- ").append(q(text, "")).append(' ').append(q(l)).append('\n');
         s.append("touch -h -d @").append(time()).append(' ').append(q(l)).append('\n');
       }
       for (String f : pick(all(), 0.08)) {
@@ -183,7 +193,9 @@ public class RsyncComparisonIT {
         s.append("chmod ").append(Integer.toOctalString(0700 | random.nextInt(0100))).append(' ').append(q(path)).append('\n');
       } else if (kind < 7) {
         links.put(path, ++inodes);
-        s.append("ln -s -- ").append(q(linkText(), "")).append(' ').append(q(path)).append('\n');
+        String text = linkText();
+        texts.put(path, text);
+        s.append("ln -s -- ").append(q(text, "")).append(' ').append(q(path)).append('\n');
         s.append("touch -h -d @").append(time()).append(' ').append(q(path)).append('\n');
       } else if (kind < 10 && !files.isEmpty()) {
         String other = List.copyOf(files.keySet()).get(random.nextInt(files.size()));
@@ -192,6 +204,7 @@ public class RsyncComparisonIT {
       } else if (kind < 11 && !links.isEmpty()) {
         String other = List.copyOf(links.keySet()).get(random.nextInt(links.size()));
         links.put(path, links.get(other));
+        texts.put(path, texts.get(other));
         s.append("ln -P ").append(q(other)).append(' ').append(q(path)).append('\n');
       } else {
         files.put(path, ++inodes);
