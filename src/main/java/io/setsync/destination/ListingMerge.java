@@ -112,19 +112,23 @@ public final class ListingMerge {
     return linkTargets;
   }
 
-  /** Judges the next source entry. @throws ProtocolException if the source broke a promise */
-  public void accept(FileEntry source) {
+  /**
+   * Judges the next source entry: false for the root's own entry, true for a name of the set.
+   *
+   * @throws ProtocolException if the source broke a promise
+   */
+  public boolean accept(FileEntry source) {
     if (source.path().isEmpty() && source.type() == EntryType.DIRECTORY && previous == null && !rootListed) {
       rootListed = true;
       actions.root(source);
-      return;
+      return false;
     }
     checkPromises(source);
     drainExtrasBefore(source.path());
     closeDirectoriesNotContaining(source.path());
     if (blockedPrefix != null && source.path().startsWith(blockedPrefix)) {
       actions.skippedBeneathConflict(source);
-      return;
+      return true;
     }
     blockedPrefix = null;
     FileEntry existing = null;
@@ -134,6 +138,7 @@ public final class ListingMerge {
       existingConsumed = true;
     }
     judge(source, existing);
+    return true;
   }
 
   /** The listing is complete: whatever the destination has left is extra. */
