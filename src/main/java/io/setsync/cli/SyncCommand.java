@@ -115,13 +115,15 @@ public final class SyncCommand {
     spec.addPositional(PositionalParamSpec.builder().index("1").paramLabel("DEST").type(String.class)
         .required(true).description("destination directory (absolute path; created if missing)").build());
     for (io.setsync.options.OptionSpec option : REGISTRY.specs()) {
-      OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(option.description());
+      // picocli formats descriptions with String.format: a '%' of the text must be doubled.
+      String description = option.description().replace("%", "%%");
+      OptionSpec.Builder b = OptionSpec.builder(option.cliName()).description(description);
       if (option.onByDefault()) {
-        b.arity("0").type(boolean.class).description("Turn off " + option.keyword() + " (" + option.description() + ")");
+        b.arity("0").type(boolean.class).description("Turn off " + option.keyword() + " (" + description + ")");
       } else if (option.valueOptional()) {
         // Only the attached form --name=VALUE carries a value, so SRC is never taken for one.
         b.arity("0").type(boolean.class).paramLabel(option.argLabel())
-            .description(option.description() + " (value given as " + option.cliName() + "=VALUE)");
+            .description(description + " (value given as " + option.cliName() + "=VALUE)");
       } else if (option.argKind().takesValue()) {
         b.paramLabel(option.argLabel()).arity("1");
         if (option.repeatable()) b.type(List.class).auxiliaryTypes(String.class);

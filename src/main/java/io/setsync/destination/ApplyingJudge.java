@@ -48,7 +48,7 @@ final class ApplyingJudge extends ListingJudge {
       return;
     }
     if (links != null) links.pending();
-    if (source.type() == EntryType.SYMLINK) staging.symlink(source, existing);
+    if (source.type() == EntryType.SYMLINK) staging.symlink(source, existing, links);
     else intake.ask(source, existing, links);
   }
 
@@ -75,7 +75,7 @@ final class ApplyingJudge extends ListingJudge {
       Files.createDirectory(dir);
       tally.copied(0);
       if (trigger) tally.notice(Frame.NoticeKind.COPIED, source.path() + "/", "");
-      if (security.changesOwners()) security.apply(dir, EntryType.DIRECTORY, source.mode());
+      security.apply(dir, source);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -84,13 +84,38 @@ final class ApplyingJudge extends ListingJudge {
   @Override
   public void same(FileEntry source, FileEntry existing) {
     keptInPlace(source);
-    if (source.type() == EntryType.FILE && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
+    if (source.type() == EntryType.HARDLINK) return; // its file's own name settles owner, mode and time
+    Path path = root.resolve(source.path());
+    if (security.ownerDiffers(source, existing)) {
       try {
-        security.applyMode(root.resolve(source.path()), EntryType.FILE, source.mode());
+        // The owner change clears setuid/setgid bits: the mode follows it.
+        security.apply(path, source);
+      } catch (IOException e) {
+        tally.warning(source.path(), "cannot set owner: " + describe(e));
+      }
+    } else if (source.type() == EntryType.FILE && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
+      try {
+        security.applyMode(path, EntryType.FILE, source.mode());
       } catch (IOException e) {
         tally.warning(source.path(), "cannot set mode: " + describe(e));
       }
     }
+    // Same content by CHECKSUM, or a link of the same text: the time is the source's all the same.
+    if (source.type() != EntryType.DIRECTORY && !Comparison.sameTime(existing, source)) {
+      try {
+        // A link's time only to the microsecond (lutimes); a file's to the nanosecond.
+        if (source.type() == EntryType.SYMLINK) Modes.setLinkTime(path, source.mtimeNanos());
+        else Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(source.mtimeNanos(),
+            java.util.concurrent.TimeUnit.NANOSECONDS));
+      } catch (IOException e) {
+        tally.warning(source.path(), "cannot set time: " + describe(e));
+      }
+    }
+  }
+
+  @Override
+  public void root(FileEntry source) {
+    finish.setRootLater(source);
   }
 
   @Override

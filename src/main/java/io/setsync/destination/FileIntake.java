@@ -228,7 +228,7 @@ final class FileIntake {
 
   private IncomingFile create(int id, Needed file, long mtimeNanos) throws IOException {
     String temp = names.temp();
-    return IncomingFile.create(id, file.source().mode(), mtimeNanos, root.resolve(temp), temp);
+    return IncomingFile.create(id, file.source(), mtimeNanos, root.resolve(temp), temp);
   }
 
   void data(Frame.FileData data) throws IOException {
@@ -287,7 +287,7 @@ final class FileIntake {
     }
     String temp = names.temp();
     writing.add(whole.id());
-    group.add(new WholeFileGroup.Write(whole, file.source().mode(), root.resolve(temp), temp));
+    group.add(new WholeFileGroup.Write(whole, file.source(), root.resolve(temp), temp));
     groupBytes += whole.bytes().length();
     return groupFull();
   }

@@ -1,5 +1,6 @@
 package io.setsync.destination;
 
+import io.setsync.fs.FileEntry;
 import io.setsync.transfer.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.zip.CRC32C;
 final class IncomingFile {
 
   private final int id;
-  private final int mode;
+  /** What the source listed for this file: its mode and owner. */
+  private final FileEntry source;
   private final long mtimeNanos;
   private final Path path;
   private final String tempName;
@@ -27,29 +29,29 @@ final class IncomingFile {
   private final CRC32C crc = new CRC32C();
   private long written;
 
-  private IncomingFile(int id, int mode, long mtimeNanos, Path path, String tempName, FileChannel channel) {
+  private IncomingFile(int id, FileEntry source, long mtimeNanos, Path path, String tempName, FileChannel channel) {
     this.id = id;
-    this.mode = mode;
+    this.source = source;
     this.mtimeNanos = mtimeNanos;
     this.path = path;
     this.tempName = tempName;
     this.channel = channel;
   }
 
-  static IncomingFile create(int id, int mode, long mtimeNanos, Path path, String tempName)
+  static IncomingFile create(int id, FileEntry source, long mtimeNanos, Path path, String tempName)
       throws IOException {
     FileChannel channel =
         FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new IncomingFile(id, mode, mtimeNanos, path, tempName, channel);
+    return new IncomingFile(id, source, mtimeNanos, path, tempName, channel);
   }
 
   /**
    * Writes a whole small file into its temp name, checks it and makes it durable: the bytes
    * written, or -1 (and no temp) on a checksum mismatch. Runs on a writer thread.
    */
-  static long writeWhole(Frame.FileWhole whole, int mode, Path path, String tempName, FileSecurity security) {
+  static long writeWhole(Frame.FileWhole whole, FileEntry source, Path path, String tempName, FileSecurity security) {
     try {
-      IncomingFile file = create(whole.id(), mode, whole.mtimeNanos(), path, tempName);
+      IncomingFile file = create(whole.id(), source, whole.mtimeNanos(), path, tempName);
       try {
         for (ByteBuffer buffer : whole.bytes().getByteBuffers()) file.write(buffer);
       } catch (IOException e) {
@@ -92,10 +94,12 @@ final class IncomingFile {
     }
     try {
       // Through the open descriptor where possible; an owner change must come before the mode
-      // (it clears setuid/setgid), and goes by name.
-      if (security.changesOwners() || !OpenFileAttributes.setModeAndTimes(
-          channel, security.modeFor(io.setsync.fs.EntryType.FILE, mode), mtimeNanos)) {
-        security.apply(path, io.setsync.fs.EntryType.FILE, mode);
+      // (it clears setuid/setgid).
+      int uid = security.uidFor(source);
+      int gid = security.gidFor(source);
+      if (uid >= 0 || gid >= 0 || !OpenFileAttributes.setModeAndTimes(
+          channel, security.modeFor(io.setsync.fs.EntryType.FILE, source.mode()), mtimeNanos)) {
+        security.apply(path, io.setsync.fs.EntryType.FILE, source.mode(), uid, gid);
         // Both times at once: given only one, the JDK first stats the file to keep the other.
         Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)
             .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.fromMillis(System.currentTimeMillis()), null);

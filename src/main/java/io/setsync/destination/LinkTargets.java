@@ -23,6 +23,8 @@ public final class LinkTargets {
   public enum State {
     /** No file to link to: the name was not replaced (conflict, beneath a conflict). */
     ABSENT,
+    /** The destination's file under the name was kept, newer than the source's: not the source's content. */
+    KEPT,
     /** The destination's file under the name is the one: it was kept, or committed this sync. */
     IN_PLACE,
     /** The file is being transferred; hard links to it wait. */
@@ -38,16 +40,26 @@ public final class LinkTargets {
 
   /** One multiply-linked file of the listing, under its first name. Changed by the receiver. */
   public static final class Target {
-    private final String path;
+    /** The name that carries the file: the first name, or a later one when that was unusable. */
+    private String path;
     private int remaining;
     private State state = State.ABSENT;
     private String temp;
     private String reason;
     private final List<Waiting> waiting = new ArrayList<>();
 
-    private Target(String path, int remaining) {
-      this.path = path;
+    /** The first name's entry: its type, link text and content hash are every name's. */
+    private final FileEntry first;
+
+    private Target(FileEntry first, int remaining) {
+      this.first = first;
+      this.path = first.path();
       this.remaining = remaining;
+    }
+
+    /** The first name as listed. */
+    public FileEntry first() {
+      return first;
     }
 
     /** The first name, relative to the root. */
@@ -66,9 +78,25 @@ public final class LinkTargets {
 
     /** Why nothing can be linked to it, for {@link State#ABSENT} and {@link State#FAILED}. */
     public String reason() {
-      return state == State.ABSENT
-          ? "its first name " + path + " is not a file that this sync keeps or replaces"
-          : reason;
+      return switch (state) {
+        case ABSENT -> "its first name " + path + " is not a file that this sync keeps or replaces";
+        case KEPT -> "its first name " + path + " was kept, newer than the source's";
+        default -> reason;
+      };
+    }
+
+    /**
+     * Whether names linked to it would get the source's content: no when its name was not
+     * replaced (conflict), kept newer, or refused. Such a file's later names are synchronized on
+     * their own, and the next of them carries the file for the rest.
+     */
+    public boolean usable() {
+      return state != State.ABSENT && state != State.KEPT && state != State.FAILED;
+    }
+
+    public void kept() {
+      state = State.KEPT;
+      temp = null;
     }
 
     public void inPlace() {
@@ -107,8 +135,8 @@ public final class LinkTargets {
 
   /** Remembers {@code file} when later names of it may follow; a file with one name is not kept. */
   public void listed(FileEntry file) {
-    if (file.type() == EntryType.FILE && file.linkCount() > 1) {
-      byPath.put(file.path(), new Target(file.path(), file.linkCount() - 1));
+    if ((file.type() == EntryType.FILE || file.type() == EntryType.SYMLINK) && file.linkCount() > 1) {
+      byPath.put(file.path(), new Target(file, file.linkCount() - 1));
     }
   }
 
@@ -129,8 +157,24 @@ public final class LinkTargets {
           "refused name \"" + link.path() + "\": hard link to \"" + target
               + "\", which is not an earlier file with further names in this listing");
     }
-    if (--t.remaining == 0) byPath.remove(target);
+    if (--t.remaining == 0) {
+      byPath.remove(target);
+      byPath.remove(t.path);
+    }
     return t;
+  }
+
+  /**
+   * {@code link}'s file was unusable under its earlier name: {@code link}, now judged as a file or
+   * link of its own, carries it for the names still to come.
+   */
+  public void carry(Target t, FileEntry link) {
+    if (!t.path.equals(link.linkTarget())) byPath.remove(t.path);
+    t.path = link.path();
+    t.state = State.ABSENT;
+    t.temp = null;
+    t.reason = null;
+    if (t.remaining > 0) byPath.put(link.path(), t);
   }
 
   /** The remembered file under this first name, or null. */

@@ -34,7 +34,9 @@ abstract class ListingJudge implements ListingMerge.Actions {
 
   @Override
   public void keptNewer(FileEntry source, FileEntry existing) {
-    keptInPlace(source);
+    // Not the source's content: the file's other names must not be linked to it.
+    LinkTargets.Target target = linksOf(source);
+    if (target != null) target.kept();
     tally.keptNewer();
   }
 

@@ -4,6 +4,7 @@ import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.PathGuard;
 import io.setsync.fs.PathOrder;
+import io.setsync.fs.RawNames;
 import io.setsync.fs.Walk;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.Comparison;
@@ -58,6 +59,9 @@ public final class ListingMerge {
      * was created, replaced or purged directly in it (its mtime must then be set again).
      */
     void leaveDirectory(FileEntry source, FileEntry existing, boolean changedInside);
+
+    /** The source root itself (the listing's first entry, named ""): its mode, time and owner. */
+    default void root(FileEntry source) {}
   }
 
   private record OpenDirectory(FileEntry source, FileEntry existing, boolean[] changed) {}
@@ -78,6 +82,7 @@ public final class ListingMerge {
   private String previous;
   private String blockedPrefix;
   private boolean rootChanged;
+  private boolean rootListed;
   private long destinationNames;
 
   /**
@@ -107,14 +112,23 @@ public final class ListingMerge {
     return linkTargets;
   }
 
-  /** Judges the next source entry. @throws ProtocolException if the source broke a promise */
-  public void accept(FileEntry source) {
+  /**
+   * Judges the next source entry: false for the root's own entry, true for a name of the set.
+   *
+   * @throws ProtocolException if the source broke a promise
+   */
+  public boolean accept(FileEntry source) {
+    if (source.path().isEmpty() && source.type() == EntryType.DIRECTORY && previous == null && !rootListed) {
+      rootListed = true;
+      actions.root(source);
+      return false;
+    }
     checkPromises(source);
     drainExtrasBefore(source.path());
     closeDirectoriesNotContaining(source.path());
     if (blockedPrefix != null && source.path().startsWith(blockedPrefix)) {
       actions.skippedBeneathConflict(source);
-      return;
+      return true;
     }
     blockedPrefix = null;
     FileEntry existing = null;
@@ -124,6 +138,7 @@ public final class ListingMerge {
       existingConsumed = true;
     }
     judge(source, existing);
+    return true;
   }
 
   /** The listing is complete: whatever the destination has left is extra. */
@@ -143,7 +158,14 @@ public final class ListingMerge {
   }
 
   private void judge(FileEntry source, FileEntry existing) {
+    if (source.type() == EntryType.HARDLINK && !currentTarget.usable()) {
+      // Linking to a file that is not the source's would change this name's content for another
+      // name's verdict: it is judged on its own instead, and carries the file from here on.
+      linkTargets.carry(currentTarget, source);
+      source = carrierOf(source);
+    }
     Verdict verdict = Comparison.judge(source, existing, options, destinationHash, this::alreadyLinked);
+    if (verdict == Verdict.SAME && leftAGroup(source, existing)) verdict = Verdict.COPY;
     boolean directory = source.type() == EntryType.DIRECTORY;
     switch (verdict) {
       case COPY -> {
@@ -173,6 +195,22 @@ public final class ListingMerge {
     if (directory) {
       open.push(new OpenDirectory(source, verdict == Verdict.SAME ? existing : null, new boolean[1]));
     }
+  }
+
+  /**
+   * A name that is a file (or link) of its own at the source but shares its inode with other
+   * names at the destination: unchanged, it would still change with them. It is made again, alone.
+   */
+  private static boolean leftAGroup(FileEntry source, FileEntry existing) {
+    return (source.type() == EntryType.FILE || source.type() == EntryType.SYMLINK) && source.linkCount() == 1
+        && existing.linkCount() > 1;
+  }
+
+  /** A later name as the file (or link) it is; what the source's file is shows in its size. */
+  private FileEntry carrierOf(FileEntry link) {
+    FileEntry first = currentTarget.first();
+    return new FileEntry(link.path(), first.type(), link.size(), link.mtimeNanos(), link.mode(), first.linkTarget(),
+        first.contentHash(), 1, link.owner());
   }
 
   /**
@@ -252,27 +290,28 @@ public final class ListingMerge {
     String path = source.path();
     PathGuard.checkRelativePath(path);
     if (PathGuard.isReserved(path)) {
-      throw new ProtocolException("refused name \"" + path + "\": reserved for setsync's own metadata");
+      throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": reserved for setsync's own metadata");
     }
     if (previous != null) {
       int order = PathOrder.comparePaths(previous, path);
-      if (order == 0) throw new ProtocolException("refused name \"" + path + "\": listed twice");
+      if (order == 0) throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": listed twice");
       if (order > 0) {
         throw new ProtocolException(
-            "refused name \"" + path + "\": out of order after \"" + previous + "\"");
+            "refused name \"" + RawNames.display(path) + "\": out of order after \"" + RawNames.display(previous) + "\"");
       }
     }
     String parent = source.parent();
     if (!parent.isEmpty() && !parentIsListedDirectory(parent)) {
       throw new ProtocolException(
-          "refused name \"" + path + "\": its parent was not listed as a directory");
+          "refused name \"" + RawNames.display(path) + "\": its parent was not listed as a directory");
     }
     if (source.type() == EntryType.SYMLINK && source.linkTarget() == null) {
-      throw new ProtocolException("refused name \"" + path + "\": symbolic link without a target");
+      throw new ProtocolException("refused name \"" + RawNames.display(path) + "\": symbolic link without a target");
     }
-    if (source.linkCount() < 1 || (source.linkCount() > 1 && source.type() != EntryType.FILE)) {
+    if (source.linkCount() < 1
+        || (source.linkCount() > 1 && source.type() != EntryType.FILE && source.type() != EntryType.SYMLINK)) {
       throw new ProtocolException(
-          "refused name \"" + path + "\": link count " + source.linkCount() + " for a " + source.type());
+          "refused name \"" + RawNames.display(path) + "\": link count " + source.linkCount() + " for a " + source.type());
     }
     currentTarget = source.type() == EntryType.HARDLINK ? linkTargets.claim(source) : null;
     linkTargets.listed(source);

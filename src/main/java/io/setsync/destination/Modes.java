@@ -36,6 +36,7 @@ final class Modes {
     return set;
   }
 
+  /** Sets the modification time of {@code link} itself, a link or not (never through a link). */
   static void setLinkTime(Path link, long mtimeNanos) throws IOException {
     FileTime time = FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS);
     Files.getFileAttributeView(link, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)

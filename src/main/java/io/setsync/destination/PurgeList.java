@@ -26,7 +26,7 @@ final class PurgeList {
   enum Outcome { PURGED, KEPT, FAILED }
 
   interface Listener {
-    void on(String path, Outcome outcome);
+    void on(String path, boolean directory, Outcome outcome);
   }
 
   private final Path spool;
@@ -83,18 +83,18 @@ final class PurgeList {
         boolean directory = in.readBoolean();
         String path = in.readUTF();
         if (reportOnly) {
-          listener.on(path, Outcome.PURGED);
+          listener.on(path, directory, Outcome.PURGED);
         } else if (directory) {
           directories.add(path);
         } else {
-          listener.on(path, delete(root.resolve(path)));
+          listener.on(path, false, delete(root.resolve(path)));
         }
       }
     } catch (EOFException e) {
       throw new IOException("purge list " + spool + " is truncated", e);
     }
     for (int i = directories.size() - 1; i >= 0; i--) {
-      listener.on(directories.get(i), delete(root.resolve(directories.get(i))));
+      listener.on(directories.get(i), true, delete(root.resolve(directories.get(i))));
     }
   }
 

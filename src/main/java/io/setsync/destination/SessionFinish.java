@@ -33,6 +33,7 @@ final class SessionFinish {
   private final Tally tally;
   private final Supplier<OpenFiles> scan;
   private final List<DirectoryFinish> directories = new ArrayList<>();
+  private FileEntry rootFinish;
 
   SessionFinish(DestinationRoot root, SyncOptions options, FileSecurity security, PurgeList purges, Tally tally,
       Supplier<OpenFiles> scan) {
@@ -49,11 +50,20 @@ final class SessionFinish {
     directories.add(new DirectoryFinish(source.path(), source.mode(), source.mtimeNanos()));
   }
 
+  /**
+   * The root gets the source root's mode, time and (as for any directory written) owner at the
+   * very end, after everything directly in it changed.
+   */
+  void setRootLater(FileEntry source) {
+    rootFinish = source;
+  }
+
   /** @param destinationNames how many names the destination had, for MAXPURGE */
   void run(long destinationNames) {
     try {
       purge(destinationNames);
       finishDirectories();
+      if (!options.report()) finishRoot();
       purges.delete();
       if (!options.report()) root.sweepOpenArea(scan);
     } catch (IOException | UncheckedIOException e) {
@@ -70,17 +80,30 @@ final class SessionFinish {
     }
     purges.forEach(
         options.report(),
-        (path, outcome) -> {
+        (path, directory, outcome) -> {
           switch (outcome) {
             case PURGED -> {
               tally.purged();
-              tally.notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED, path, "");
+              // Directories end in '/', as in what is copied.
+              tally.notice(options.report() ? Frame.NoticeKind.WOULD_PURGE : Frame.NoticeKind.PURGED,
+                  directory ? path + "/" : path, "");
             }
             case KEPT -> { }
             case FAILED -> tally.error(path, "cannot purge");
           }
         },
         root);
+  }
+
+  private void finishRoot() {
+    if (rootFinish == null) return;
+    Path path = root.path();
+    try {
+      security.apply(path, EntryType.DIRECTORY, rootFinish.mode(), security.uidFor(rootFinish), security.gidFor(rootFinish));
+      Files.setLastModifiedTime(path, FileTime.from(rootFinish.mtimeNanos(), TimeUnit.NANOSECONDS));
+    } catch (IOException e) {
+      tally.warning("", "cannot set the root's owner, mode or time: " + describe(e));
+    }
   }
 
   private void finishDirectories() {

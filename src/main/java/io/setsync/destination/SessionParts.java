@@ -127,8 +127,9 @@ final class SessionParts {
   private void listed(Frame.Entries entries) {
     if (listingEnded) throw new ProtocolException("listing entries after the end of the listing");
     for (FileEntry entry : entries.entries()) {
-      tally.listed();
-      merge.accept(entry);
+      // The root's own entry is no name of the set: it counts neither as scanned nor against the
+      // empty-source guard.
+      if (merge.accept(entry)) tally.listed();
     }
   }
 

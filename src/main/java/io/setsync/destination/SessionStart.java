@@ -31,7 +31,8 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
     try {
       // Refused before the root is even created: nothing is written for a sync that cannot be done.
       security = FileSecurity.of(
-          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), Ownership.runningAsRoot());
+          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), Ownership.runningAsRoot(),
+          options.numericIds());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());
     }

@@ -4,13 +4,13 @@ import static io.setsync.sync.Failures.describe;
 
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.RawNames;
 import io.setsync.transfer.Frame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,18 +62,22 @@ final class Staging {
     targetDone(need.links(), null, "its first name " + need.path() + " was not copied");
   }
 
-  void symlink(FileEntry source, FileEntry existing) {
+  /** A symbolic link to create; {@code links}, when it has further names, hears when it is staged. */
+  void symlink(FileEntry source, FileEntry existing, LinkTargets.Target links) {
     String temp = names.temp();
     try {
       Path tempPath = root.resolve(temp);
-      Files.createSymbolicLink(tempPath, Paths.get(source.linkTarget()));
-      if (security.changesOwners()) security.apply(tempPath, EntryType.SYMLINK, 0);
+      // The target text as bytes, exactly: Paths.get would drop a trailing or doubled '/'.
+      Files.createSymbolicLink(tempPath, RawNames.path(tempPath, source.linkTarget()));
+      security.apply(tempPath, source);
       Modes.setLinkTime(tempPath, source.mtimeNanos());
     } catch (IOException e) {
       tally.error(source.path(), "cannot create link: " + describe(e));
+      targetDone(links, null, "its first name " + source.path() + " could not be created");
       return;
     }
-    stage(source.path(), temp, existing, 0);
+    boolean staged = stage(source.path(), temp, existing, 0);
+    targetDone(links, temp, staged ? null : "its first name " + source.path() + " was not replaced");
   }
 
   /**
@@ -84,8 +88,9 @@ final class Staging {
     String temp = names.temp();
     try {
       Path file = root.resolve(fileName);
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IOException(fileName + " is not a regular file");
+      // A symbolic link with several names is linked itself: link(2) does not follow it.
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(file)) {
+        throw new IOException(fileName + " is not a regular file or a symbolic link");
       }
       Files.createLink(root.resolve(temp), file);
     } catch (IOException e) {

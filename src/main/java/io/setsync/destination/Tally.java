@@ -1,5 +1,6 @@
 package io.setsync.destination;
 
+import io.setsync.fs.RawNames;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.Frame;
@@ -62,7 +63,9 @@ final class Tally {
 
   /** A notice that counts nothing by itself. */
   void notice(Frame.NoticeKind kind, String path, String text) {
-    notices.accept(new Frame.Notice(kind, path, text));
+    // Notices are for people and logs (and TRIGGER's lists): a name that is not UTF-8 is shown
+    // with its odd bytes escaped, so that no log, journal or terminal has to carry raw bytes.
+    notices.accept(new Frame.Notice(kind, RawNames.display(path), RawNames.display(text)));
   }
 
   SyncCounts counts() {

@@ -89,6 +89,54 @@ public final class Ownership {
     }
   }
 
+  private static final java.lang.invoke.MethodHandle PRINCIPAL_UID = principalId("uid");
+  private static final java.lang.invoke.MethodHandle PRINCIPAL_GID = principalId("gid");
+
+  /** The JDK's number behind a user or group principal; null when sun.nio.fs is closed. */
+  private static java.lang.invoke.MethodHandle principalId(String name) {
+    try {
+      Class<?> user = Class.forName("sun.nio.fs.UnixUserPrincipals$User");
+      java.lang.reflect.Method m = user.getDeclaredMethod(name);
+      m.setAccessible(true);
+      return java.lang.invoke.MethodHandles.lookup().unreflect(m)
+          .asType(java.lang.invoke.MethodType.methodType(int.class, Object.class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The number of this machine's user of that name, or -1 when it has none (or cannot tell). */
+  public static int uidOf(String name) {
+    return idOf(name, false);
+  }
+
+  /** The number of this machine's group of that name, or -1 when it has none (or cannot tell). */
+  public static int gidOf(String name) {
+    return idOf(name, true);
+  }
+
+  private static int idOf(String name, boolean group) {
+    java.lang.invoke.MethodHandle id = group ? PRINCIPAL_GID : PRINCIPAL_UID;
+    if (id == null || nameProblem(name) != null) return -1;
+    try {
+      Object principal = group ? LOOKUP.lookupPrincipalByGroupName(name) : LOOKUP.lookupPrincipalByName(name);
+      return (int) id.invokeExact(principal);
+    } catch (IOException e) {
+      return -1;
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  /**
+   * Gives {@code path} itself (never a link's target) these numbers; -1 leaves that part as it
+   * is. Changing the owner clears setuid/setgid bits, so set modes after.
+   */
+  public static void setOwnerIds(Path path, int uid, int gid) throws IOException {
+    if (uid >= 0) Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    if (gid >= 0) Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** Whether {@code user} owns {@code path} itself (a link's own owner, not its target's). */
   public static boolean ownedBy(Path path, UserPrincipal user) throws IOException {
     return user.equals(Files.getOwner(path, LinkOption.NOFOLLOW_LINKS));

@@ -1,6 +1,5 @@
 package io.setsync.fs;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -25,7 +24,8 @@ public final class PathGuard {
   /**
    * Refuses a relative path that is empty, absolute, ends with '/', has an empty, "." or ".."
    * component, contains a control character (below 0x20, or 0x7F), is longer than 4096 chars, or
-   * has a component longer than 255 UTF-8 bytes.
+   * has a component longer than 255 bytes, or holds a surrogate that stands for no byte ({@link
+   * RawNames}).
    *
    * @throws UnsafeNameException naming the path and the reason
    */
@@ -50,6 +50,7 @@ public final class PathGuard {
             rel, String.format("control character \\u%04x at index %d", (int) c, i));
       }
     }
+    checkSurrogates(rel, 0);
     int start = 0;
     while (start <= rel.length()) {
       int slash = rel.indexOf('/', start);
@@ -81,7 +82,20 @@ public final class PathGuard {
         throw new UnsafeNameException(rel, i == rel.length() - 1 ? "trailing '/'" : "'/' inside a name");
       }
     }
+    checkSurrogates(rel, nameStart);
     checkComponent(rel, nameStart, rel.length());
+  }
+
+  /**
+   * A name is bytes ({@link RawNames}): a surrogate that is neither half of a pair nor an escaped
+   * byte stands for no bytes at all.
+   */
+  private static void checkSurrogates(String rel, int from) {
+    int bad = RawNames.badSurrogate(rel.substring(from));
+    if (bad >= 0) {
+      throw new UnsafeNameException(
+          rel, String.format("unpaired surrogate \\u%04x at index %d", (int) rel.charAt(from + bad), from + bad));
+    }
   }
 
   /** Checks {@code rel[start, end)} without copying it: every listed name passes here. */
@@ -94,10 +108,10 @@ public final class PathGuard {
       throw new UnsafeNameException(rel, "component '" + rel.substring(start, end) + "'");
     }
     if (length * 3 > MAX_NAME_BYTES) {
-      int bytes = rel.substring(start, end).getBytes(StandardCharsets.UTF_8).length;
+      int bytes = RawNames.bytes(rel.substring(start, end)).length;
       if (bytes > MAX_NAME_BYTES) {
         throw new UnsafeNameException(
-            rel, "component longer than " + MAX_NAME_BYTES + " UTF-8 bytes (" + bytes + ")");
+            rel, "component longer than " + MAX_NAME_BYTES + " bytes (" + bytes + ")");
       }
     }
   }
@@ -111,7 +125,7 @@ public final class PathGuard {
   public static Path resolve(Path root, String rel) {
     checkRelativePath(rel);
     Path base = root.normalize();
-    Path resolved = base.resolve(rel).normalize();
+    Path resolved = RawNames.resolve(base, rel).normalize();
     if (!resolved.startsWith(base) || resolved.equals(base)) {
       throw new UnsafeNameException(rel, "resolves outside the root " + root);
     }

@@ -51,11 +51,14 @@ public final class PrefetchingWalk implements Walk {
   /** As {@link TreeScanner#open}; the root is read at once, on the calling thread. */
   public static PrefetchingWalk open(Path root, ExcludeFilter excluded, Consumer<String> onWarning, Executor executor)
       throws IOException {
+    // The scanner warns while it reads the root, before the walk exists: those warnings are
+    // collected here and given at once; later ones go with the chunk whose read gave them.
     PrefetchingWalk[] self = new PrefetchingWalk[1];
-    TreeScanner scanner = TreeScanner.open(root, excluded, text -> self[0].pendingWarnings.add(text));
+    List<String> rootWarnings = new ArrayList<>();
+    TreeScanner scanner = TreeScanner.open(root, excluded,
+        text -> (self[0] == null ? rootWarnings : self[0].pendingWarnings).add(text));
     self[0] = new PrefetchingWalk(scanner, executor, onWarning);
-    self[0].deliverWarnings(self[0].pendingWarnings);
-    self[0].pendingWarnings = new ArrayList<>();
+    self[0].deliverWarnings(rootWarnings);
     self[0].ahead = self[0].readAhead();
     return self[0];
   }

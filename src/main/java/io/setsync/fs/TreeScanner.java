@@ -38,9 +38,11 @@ import java.util.function.Consumer;
  * <p>Trouble below the root does not stop the walk, because one unreadable directory must not
  * prevent the rest of the set from being replicated: it is reported to {@code onWarning} and the
  * name is left out. That covers a directory that cannot be read, a name that vanishes between
- * listing and stat, a name that is not valid UTF-8, and a name the receiving side would refuse
+ * listing and stat, and a name the receiving side would refuse
  * (see {@link PathGuard#checkRelativePath}) — better said once at the source than failed at the
  * destination.
+ *
+ * <p>Names are {@link RawNames} text: a name that is not UTF-8 is listed with its bytes.
  *
  * <p>Not thread-safe. The file system is live, so the listing is a best effort, not a snapshot.
  */
@@ -104,7 +106,7 @@ public final class TreeScanner implements Walk {
     try {
       scanner.stack.push(new Frame("", root, scanner.readNames(root)));
     } catch (IOException e) {
-      throw new IOException("cannot read root " + root + ": " + reason(e), e);
+      throw new IOException("cannot read root " + RawNames.display(root) + ": " + reason(e), e);
     }
     return scanner;
   }
@@ -159,7 +161,8 @@ public final class TreeScanner implements Walk {
    */
   @Override
   public Object fileKey() {
-    return lastReturned != null && lastReturned.type() == EntryType.FILE ? lastKey : null;
+    return lastReturned != null && (lastReturned.type() == EntryType.FILE || lastReturned.type() == EntryType.SYMLINK)
+        ? lastKey : null;
   }
 
   /** Drops the remaining walk. No directory stream is held open between calls. */
@@ -186,7 +189,7 @@ public final class TreeScanner implements Walk {
         continue;
       }
       String rel = top.rel.isEmpty() ? name : top.rel + '/' + name;
-      FileEntry entry = stat(top.dir.resolve(name), rel, rel.length() - name.length());
+      FileEntry entry = stat(RawNames.resolve(top.dir, name), rel, rel.length() - name.length());
       if (entry != null && !excluded.matches(rel, entry.type() == EntryType.DIRECTORY)) {
         return entry;
       }
@@ -195,11 +198,11 @@ public final class TreeScanner implements Walk {
   }
 
   private void enter(String rel) {
-    Path dir = root.resolve(rel);
+    Path dir = RawNames.resolve(root, rel);
     try {
       stack.push(new Frame(rel, dir, readNames(dir)));
     } catch (IOException e) {
-      onWarning.accept("cannot read directory " + dir + ": " + reason(e) + "; left out");
+      onWarning.accept("cannot read directory " + RawNames.display(dir) + ": " + reason(e) + "; left out");
     }
   }
 
@@ -209,7 +212,7 @@ public final class TreeScanner implements Walk {
       // The directories above were checked when they were listed.
       PathGuard.checkChildPath(rel, nameStart);
     } catch (UnsafeNameException e) {
-      onWarning.accept(e.getMessage() + " at " + p + "; left out");
+      onWarning.accept(e.getMessage() + " at " + RawNames.display(p) + "; left out");
       return null;
     }
     statKey = null;
@@ -217,25 +220,73 @@ public final class TreeScanner implements Walk {
       // The typed view: one lstat, no attribute-name parsing (which cost a quarter of a no-op
       // scan with the "unix:..." string form).
       PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      int mode = fullMode(a, p);
-      long mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-      if (a.isDirectory()) {
-        return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null);
-      }
-      if (a.isRegularFile()) {
-        statKey = a.fileKey();
-        return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p));
-      }
-      if (a.isSymbolicLink()) {
-        String target = Files.readSymbolicLink(p).toString();
-        return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null);
-      }
-      return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null);
+      if (a.isRegularFile() || a.isSymbolicLink()) statKey = a.fileKey();
+      return describe(p, rel, a, owners);
     } catch (IOException e) {
-      onWarning.accept("cannot stat " + p + ": " + reason(e) + "; left out");
+      onWarning.accept("cannot stat " + RawNames.display(p) + ": " + reason(e) + "; left out");
       return null;
     }
   }
+
+  /**
+   * The root itself, as an entry named "" (a link to a directory is followed, as the walk does).
+   *
+   * @throws IOException it cannot be read
+   */
+  public static FileEntry describeRoot(Path root) throws IOException {
+    return describe(root, "", Files.readAttributes(root, PosixFileAttributes.class), new OwnerNames());
+  }
+
+  private static FileEntry describe(Path p, String rel, PosixFileAttributes a, OwnerNames owners) throws IOException {
+    int mode = fullMode(a, p);
+    long mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    Owner owner = owners.of(a);
+    if (a.isDirectory()) {
+      return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null, 1, owner);
+    }
+    if (a.isRegularFile()) {
+      return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p), owner);
+    }
+    if (a.isSymbolicLink()) {
+      // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
+      String target = RawNames.text(Files.readSymbolicLink(p));
+      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, linkCount(a, p), owner);
+    }
+    return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null, 1, owner);
+  }
+
+  /** Numbers of owners and groups with their names, each name looked up once per walk. */
+  private static final class OwnerNames {
+    private final java.util.Map<Integer, String> users = new java.util.HashMap<>();
+    private final java.util.Map<Integer, String> groups = new java.util.HashMap<>();
+
+    Owner of(PosixFileAttributes a) {
+      if (UNIX_UID == null || UNIX_GID == null) return null;
+      int uid;
+      int gid;
+      try {
+        uid = (int) UNIX_UID.invokeExact((Object) a);
+        gid = (int) UNIX_GID.invokeExact((Object) a);
+      } catch (ClassCastException notUnix) {
+        return null;
+      } catch (Throwable t) {
+        throw new IllegalStateException("reading st_uid failed", t);
+      }
+      String user = users.computeIfAbsent(uid, n -> named(a.owner().getName(), n));
+      String group = groups.computeIfAbsent(gid, n -> named(a.group().getName(), n));
+      return new Owner(uid, gid, user.isEmpty() ? null : user, group.isEmpty() ? null : group);
+    }
+
+    /** The JDK gives the number as the name of a number that has none. */
+    private static String named(String name, int number) {
+      return name.equals(Integer.toString(number)) ? "" : name;
+    }
+  }
+
+  private final OwnerNames owners = new OwnerNames();
+
+  private static final MethodHandle UNIX_UID = unixAccessor("uid");
+  private static final MethodHandle UNIX_GID = unixAccessor("gid");
 
   /**
    * The JDK's own accessor of the whole st_mode behind {@link PosixFileAttributes} (which shows
@@ -287,10 +338,11 @@ public final class TreeScanner implements Walk {
     return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
   }
 
-  /** The child names of {@code dir}, sorted; names that do not survive decoding are warned. */
+  /** The child names of {@code dir} as {@link RawNames} text, in {@link PathOrder}. */
   private String[] readNames(Path dir) throws IOException {
     // File.list reads the names without a Path per child; a directory it cannot read, or one
-    // with a name that did not decode, is read again the slow way for the exact reason.
+    // with a name that did not decode (a replacement char, which may also be a real one), is
+    // read again the slow way, for the exact reason or for every name's bytes.
     String[] listed = dir.toFile().list();
     if (listed != null) {
       boolean clean = true;
@@ -301,31 +353,19 @@ public final class TreeScanner implements Walk {
         }
       }
       if (clean) {
-        Arrays.sort(listed);
+        Arrays.sort(listed, PathOrder.INSTANCE);
         return listed;
       }
     }
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
-        String name = child.getFileName().toString();
-        // Java decodes file names with the platform's file name encoding (UTF-8 under a UTF-8
-        // locale); undecodable bytes come back as replacement chars, and the decoded name would
-        // then refer to a different file, or none. Only a name with such a char needs the check.
-        if (name.indexOf('\uFFFD') < 0 || dir.resolve(name).equals(child)) {
-          names.add(name);
-        } else {
-          onWarning.accept(
-              "name "
-                  + child
-                  + " is not valid in file name encoding "
-                  + System.getProperty("sun.jnu.encoding")
-                  + "; left out");
-        }
+        // A listed Path keeps the name's bytes, even where the JVM's decoding would lose them.
+        names.add(RawNames.name(child));
       }
     }
     String[] sorted = names.toArray(String[]::new);
-    Arrays.sort(sorted);
+    Arrays.sort(sorted, PathOrder.INSTANCE);
     return sorted;
   }
 

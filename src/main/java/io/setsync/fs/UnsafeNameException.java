@@ -15,21 +15,10 @@ public final class UnsafeNameException extends RuntimeException {
     return path;
   }
 
-  // The refused name may itself contain control characters or be huge; keep log lines readable.
+  // The refused name may itself contain control characters or bytes that are not UTF-8, or be
+  // huge; keep log lines readable.
   private static String printable(String path) {
-    StringBuilder out = new StringBuilder("\"");
-    int limit = Math.min(path.length(), 200);
-    for (int i = 0; i < limit; i++) {
-      char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7F) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    if (limit < path.length()) {
-      out.append("...");
-    }
-    return out.append('"').toString();
+    String shown = RawNames.display(path.length() > 200 ? path.substring(0, 200) : path);
+    return "\"" + shown + (path.length() > 200 ? "..." : "") + "\"";
   }
 }

@@ -116,6 +116,11 @@ public final class OptionRegistry {
                   Ownership::nameProblem,
                   SyncOptions.Builder::ownerGroup,
                   o -> o.ownerGroup() == null ? List.of() : List.of(o.ownerGroup())),
+              OptionSpec.flag(
+                  "NUMERICIDS",
+                  "Keep the source's owner and group numbers rather than mapping them by name (as root)",
+                  b -> b.numericIds(true),
+                  SyncOptions::numericIds),
               OptionSpec.text(
                   "FROMOWNER",
                   "USER",

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param noAllHardLinks NO ALLHARDLINKS: each name of a multiply-linked source file is copied as a
  *     file of its own; see {@link #allHardLinks()}. Kept as the negation so that options saved
  *     before ALLHARDLINKS existed (a monitor's journal) read back with it on, as the default is.
+ * @param numericIds NUMERICIDS: a destination that keeps the source's owners (run as root) gives
+ *     each name the source's numbers, instead of the destination's numbers for the source's names
  */
 public record SyncOptions(
     boolean purge,
@@ -52,12 +54,13 @@ public record SyncOptions(
     boolean compress,
     long maxRateMb,
     boolean noAllHardLinks,
-    int ratePercent) {
+    int ratePercent,
+    boolean numericIds) {
 
   public static final SyncOptions DEFAULTS =
       new SyncOptions(
           false, false, List.of(), List.of(), false, false, false, null, false, null, false, false,
-          null, false, null, null, null, null, false, 0, false, 0);
+          null, false, null, null, null, null, false, 0, false, 0, false);
 
   public SyncOptions {
     excludes = List.copyOf(excludes);
@@ -138,6 +141,7 @@ public record SyncOptions(
     private long maxRateMb;
     private int ratePercent;
     private boolean allHardLinks;
+    private boolean numericIds;
 
     private Builder(SyncOptions from) {
       purge = from.purge;
@@ -162,6 +166,12 @@ public record SyncOptions(
       maxRateMb = from.maxRateMb;
       ratePercent = from.ratePercent;
       allHardLinks = from.allHardLinks();
+      numericIds = from.numericIds;
+    }
+
+    public Builder numericIds(boolean value) {
+      numericIds = value;
+      return this;
     }
 
     public Builder allHardLinks(boolean value) {
@@ -294,7 +304,7 @@ public record SyncOptions(
       return new SyncOptions(
           purge, subvolPurge, excludes, excludePurges, timeExact, checksum, report, maxPurge,
           openUpdate, openUpdateQuiet, unprotected, renameOpen, secure, keepSecurity, owner,
-          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks, ratePercent);
+          ownerGroup, fromOwner, trigger, compress, maxRateMb, !allHardLinks, ratePercent, numericIds);
     }
   }
 }

@@ -73,8 +73,7 @@ public final class Comparison {
           ? Verdict.CONFLICT
           : Objects.equals(source.linkTarget(), existing.linkTarget()) ? Verdict.SAME : Verdict.COPY;
       case HARDLINK -> switch (existing.type()) {
-        case FILE -> alreadyLinked.test(source) ? Verdict.SAME : Verdict.COPY;
-        case SYMLINK -> Verdict.COPY;
+        case FILE, SYMLINK -> alreadyLinked.test(source) ? Verdict.SAME : Verdict.COPY;
         default -> Verdict.CONFLICT;
       };
       case OTHER -> Verdict.UNSUPPORTED;

@@ -32,7 +32,9 @@ public sealed interface Frame {
   // ends only sessions whose peer went silent; a version 4 peer would take one for a bad frame
   // 6: Stop, the source's end of the data at a file boundary before the listing or the needs
   // ended (SUSPEND, ALTER, a stopping node); a version 5 receiver would take it for a bad frame
-  int PROTOCOL_VERSION = 6;
+  // 7: names and link texts are bytes, not UTF-8; every entry carries its owner and group (numbers
+  // and names); the listing starts with the source root itself, an entry named ""
+  int PROTOCOL_VERSION = 7;
 
   /** Opens a session: which destination root, with which options (command-language text). */
   record Hello(int version, String destinationRoot, String options, String source) implements Frame {}

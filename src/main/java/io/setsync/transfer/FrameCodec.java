@@ -15,7 +15,8 @@ import java.util.function.ToIntFunction;
  * <p>Wire format: one tag byte naming the frame type, then the fields in declaration order, big
  * endian: {@code int} as 4 bytes, {@code long} as 8, enums as one unsigned byte (their numbers in
  * {@link #ENTRY_TYPES} and {@link #NOTICE_KINDS}), strings as an {@code int} byte length followed
- * by that many UTF-8 bytes (length -1 for null where a field may be null), lists as an {@code int}
+ * by that many UTF-8 bytes (length -1 for null where a field may be null), file names and link
+ * texts likewise but as their own bytes, which need not be UTF-8, lists as an {@code int}
  * count followed by the items. {@link Frame.FileData} is the tag followed directly by the content
  * bytes, which are neither copied on encode nor on decode. {@link Frame.FileWhole} is likewise its
  * fixed fields followed directly by the content. Nothing may follow the last field.
@@ -75,9 +76,9 @@ public final class FrameCodec {
 
   /**
    * Smallest encoding of one FileEntry: path length, type, size, mtime, mode, two lengths, link
-   * count.
+   * count, uid, gid, two lengths.
    */
-  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4;
+  static final int MIN_ENTRY_BYTES = 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
 
   /** Smallest encoding of one Need: id and path length. */
   static final int MIN_NEED_BYTES = 4 + 4;
@@ -165,10 +166,10 @@ public final class FrameCodec {
       type(NOTICE, Frame.Notice.class,
           fields(f -> 128, (f, w) -> {
             w.putEnum(NOTICE_KINDS, f.kind(), "kind");
-            w.putString(f.path(), "path");
+            w.putName(f.path(), "path");
             w.putString(f.text(), "text");
           }),
-          fields(r -> new Frame.Notice(r.getEnum(NOTICE_KINDS, "kind"), r.getString("path"), r.getString("text")))),
+          fields(r -> new Frame.Notice(r.getEnum(NOTICE_KINDS, "kind"), r.getName("path", false), r.getString("text")))),
       type(DONE, Frame.Done.class, fields(f -> 1 + 7 * 8 + 4, FrameLayouts::writeDone), fields(FrameLayouts::readDone)),
       type(FILE_WHOLE, Frame.FileWhole.class, FrameLayouts::encodeFileWhole, FrameLayouts::decodeFileWhole),
       type(NEED_DELTA, Frame.NeedDelta.class, FrameLayouts::encodeNeedDelta, fields(FrameLayouts::readNeedDelta)),

@@ -4,6 +4,7 @@ import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.Owner;
 import io.setsync.sync.SyncCounts;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,14 +60,19 @@ final class FrameLayouts {
     List<FileEntry> entries = frame.entries();
     w.putInt(entries.size());
     for (FileEntry e : entries) {
-      w.putString(e.path(), "entry path");
+      w.putName(e.path(), "entry path");
       w.putEnum(FrameCodec.ENTRY_TYPES, e.type(), "entry type");
       w.putLong(e.size());
       w.putLong(e.mtimeNanos());
       w.putInt(e.mode());
-      w.putNullableString(e.linkTarget(), "entry linkTarget");
+      w.putNullableName(e.linkTarget(), "entry linkTarget");
       w.putNullableString(e.contentHash(), "entry contentHash");
       w.putInt(e.linkCount());
+      Owner owner = e.owner();
+      w.putInt(owner == null ? -1 : owner.uid());
+      w.putInt(owner == null ? -1 : owner.gid());
+      w.putNullableString(owner == null ? null : owner.user(), "entry user");
+      w.putNullableString(owner == null ? null : owner.group(), "entry group");
     }
   }
 
@@ -75,16 +81,24 @@ final class FrameLayouts {
     List<FileEntry> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       r.item("entry", i);
-      String path = r.getString("path");
+      String path = r.getName("path", false);
       EntryType type = r.getEnum(FrameCodec.ENTRY_TYPES, "type");
       long size = r.getLong("size");
       long mtime = r.getLong("mtimeNanos");
       int mode = r.getInt("mode");
-      String linkTarget = r.getNullableString("linkTarget");
+      String linkTarget = r.getName("linkTarget", true);
       String contentHash = r.getNullableString("contentHash");
       int linkCount = r.getInt("linkCount");
       if (linkCount < 1) throw r.malformed("linkCount", "not positive: " + linkCount);
-      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash, linkCount));
+      int uid = r.getInt("uid");
+      int gid = r.getInt("gid");
+      String user = r.getNullableString("user");
+      String group = r.getNullableString("group");
+      if (uid < -1 || gid < -1 || (uid == -1) != (gid == -1)) {
+        throw r.malformed("uid", "uid " + uid + " and gid " + gid + " are not both numbers or both -1");
+      }
+      Owner owner = uid == -1 ? null : new Owner(uid, gid, user, group);
+      entries.add(new FileEntry(path, type, size, mtime, mode, linkTarget, contentHash, linkCount, owner));
     }
     r.noItem();
     return new Frame.Entries(entries);
@@ -94,7 +108,7 @@ final class FrameLayouts {
     w.putInt(frame.needs().size());
     for (Frame.Need need : frame.needs()) {
       w.putInt(need.id());
-      w.putString(need.path(), "need path");
+      w.putName(need.path(), "need path");
     }
   }
 
@@ -103,7 +117,7 @@ final class FrameLayouts {
     List<Frame.Need> needs = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       r.item("need", i);
-      needs.add(new Frame.Need(r.getInt("id"), r.getString("path")));
+      needs.add(new Frame.Need(r.getInt("id"), r.getName("path", false)));
     }
     r.noItem();
     return new Frame.Needs(needs);
@@ -117,7 +131,7 @@ final class FrameLayouts {
     FrameWriter w = new FrameWriter(type.name, 32 + sig.blockCount() * FrameCodec.SIGNATURE_BYTES);
     w.putByte(type.tag);
     w.putInt(d.id());
-    w.putString(d.path(), "path");
+    w.putName(d.path(), "path");
     w.putInt(sig.blockSize());
     w.putLong(sig.length());
     w.putInt(sig.blockCount());
@@ -130,7 +144,7 @@ final class FrameLayouts {
 
   static Frame readNeedDelta(FrameReader r) {
     int id = r.getInt("id");
-    String path = r.getString("path");
+    String path = r.getName("path", false);
     int blockSize = r.getInt("blockSize");
     long length = r.getLong("length");
     if (blockSize <= 0) throw r.malformed("blockSize", "not positive: " + blockSize);

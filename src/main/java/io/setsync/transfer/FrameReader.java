@@ -1,5 +1,6 @@
 package io.setsync.transfer;
 
+import io.setsync.fs.RawNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -88,6 +89,24 @@ final class FrameReader {
   String getNullableString(String field) {
     int len = getInt(field);
     return len == -1 ? null : utf8(len, field);
+  }
+
+  /** A name {@link FrameWriter#putName} wrote: any bytes, decoded losslessly; null for -1. */
+  String getName(String field, boolean nullable) {
+    int len = getInt(field);
+    if (len == -1) {
+      if (nullable) return null;
+      throw malformed(field, "null (length -1) is not allowed");
+    }
+    if (len < 0) {
+      throw malformed(field, "negative length " + len);
+    }
+    if (len > buf.length - pos) {
+      throw malformed(field, "length " + len + " exceeds remaining " + (buf.length - pos) + " bytes");
+    }
+    String name = RawNames.decode(buf, pos, len);
+    pos += len;
+    return name;
   }
 
   private String utf8(int len, String field) {

@@ -1,6 +1,7 @@
 package io.setsync.transfer;
 
 import akka.util.ByteString;
+import io.setsync.fs.RawNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -78,6 +79,32 @@ final class FrameWriter {
     ensure(utf8.length);
     System.arraycopy(utf8, 0, buf, pos, utf8.length);
     pos += utf8.length;
+  }
+
+  /** A file name that must be present: int length then the name's own bytes ({@link RawNames}). */
+  void putName(String name, String field) {
+    if (name == null) {
+      throw new ProtocolException("cannot encode " + frameName + " frame: " + field + " is null");
+    }
+    putNullableName(name, field);
+  }
+
+  /** A file name or link text that may be null (length -1), else as {@link #putName}: not UTF-8 perhaps. */
+  void putNullableName(String name, String field) {
+    if (name == null) {
+      putInt(-1);
+      return;
+    }
+    int bad = RawNames.badSurrogate(name);
+    if (bad >= 0) {
+      throw new ProtocolException("cannot encode " + frameName + " frame: " + field
+          + " has an unpaired surrogate at index " + bad);
+    }
+    byte[] bytes = RawNames.bytes(name);
+    putInt(bytes.length);
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, pos, bytes.length);
+    pos += bytes.length;
   }
 
   /** String.getBytes silently replaces unpaired surrogates with '?'; refuse them instead. */

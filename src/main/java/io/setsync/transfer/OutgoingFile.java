@@ -1,5 +1,6 @@
 package io.setsync.transfer;
 
+import io.setsync.fs.RawNames;
 import static io.setsync.sync.Failures.describe;
 
 import akka.util.ByteString;
@@ -200,7 +201,7 @@ final class OutgoingFile implements AutoCloseable {
     boolean changed = changed(after) || laneShrank;
     SyncNotice notice = null;
     if (changed && unprotected && read == before.size() && delta == null) {
-      notice = SyncNotice.sourceWarning(root.relativize(path).toString(),
+      notice = SyncNotice.sourceWarning(RawNames.display(root.relativize(path)),
           "changed while being copied; copied anyway (UNPROTECTED)");
     } else if (changed) {
       return new Step(new Frame.FileUnavailable(id, CHANGED), contentBytes, true, null);

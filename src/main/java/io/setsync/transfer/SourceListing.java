@@ -1,11 +1,14 @@
 package io.setsync.transfer;
 
+import io.setsync.fs.RawNames;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.ExcludeFilter;
 import io.setsync.fs.FileEntry;
 import io.setsync.fs.HardLinks;
 import io.setsync.fs.Ownership;
 import io.setsync.fs.PrefetchingWalk;
+import io.setsync.fs.RawNames;
+import io.setsync.fs.TreeScanner;
 import io.setsync.fs.Walk;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.ContentHash;
@@ -31,10 +34,14 @@ final class SourceListing implements AutoCloseable {
   /** ALLHARDLINKS: finds the later names of multiply-linked files; null when it is off. */
   private final HardLinks hardLinks;
   private final boolean checksum;
+  /** The root itself, listed first as the entry "" so that it gets the source root's mode and time; null once sent. */
+  private FileEntry rootEntry;
   private boolean ended;
 
-  SourceListing(Path root, Walk walk, UserPrincipal fromOwner, boolean allHardLinks, boolean checksum) {
+  SourceListing(Path root, FileEntry rootEntry, Walk walk, UserPrincipal fromOwner, boolean allHardLinks,
+      boolean checksum) {
     this.root = root;
+    this.rootEntry = rootEntry;
     this.walk = walk;
     this.fromOwner = fromOwner;
     this.hardLinks = allHardLinks ? new HardLinks() : null;
@@ -58,13 +65,22 @@ final class SourceListing implements AutoCloseable {
    */
   static SourceListing open(Path root, SyncOptions options, UserPrincipal fromOwner, Consumer<String> warnings,
       Executor walkers) throws IOException {
-    Walk walk = PrefetchingWalk.open(root, ExcludeFilter.of(options.excludes()), warnings, walkers);
-    return new SourceListing(root, walk, fromOwner, options.allHardLinks(), options.checksum());
+    try {
+      FileEntry rootEntry = TreeScanner.describeRoot(root);
+      Walk walk = PrefetchingWalk.open(root, ExcludeFilter.of(options.excludes()), warnings, walkers);
+      return new SourceListing(root, rootEntry, walk, fromOwner, options.allHardLinks(), options.checksum());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot list " + RawNames.display(root) + ": " + e, e);
+    }
   }
 
   /** The next run of at most {@code max} entries; empty once the whole tree was listed (then closed). */
   List<FileEntry> next(int max) {
     List<FileEntry> batch = new ArrayList<>(max);
+    if (rootEntry != null) {
+      batch.add(rootEntry);
+      rootEntry = null;
+    }
     while (batch.size() < max && walk.hasNext()) {
       FileEntry entry = walk.next();
       if (fromOwner != null && entry.type() != EntryType.DIRECTORY && !ownedByFromOwner(entry)) {
@@ -91,7 +107,7 @@ final class SourceListing implements AutoCloseable {
    * independent file. Only names that made it into the listing count (EXCLUDE, FROMOWNER).
    */
   private FileEntry withHardLinks(FileEntry entry) {
-    if (entry.type() != EntryType.FILE || entry.linkCount() == 1) return entry;
+    if ((entry.type() != EntryType.FILE && entry.type() != EntryType.SYMLINK) || entry.linkCount() == 1) return entry;
     Object key = walk.fileKey();
     if (hardLinks == null || key == null) return entry.withLinkCount(1); // off, or no identity to group by
     String first = hardLinks.earlierName(key, entry.linkCount(), entry.path());
@@ -101,7 +117,7 @@ final class SourceListing implements AutoCloseable {
   /** FROMOWNER: whether the source name belongs to that user (an unreadable owner does not). */
   private boolean ownedByFromOwner(FileEntry entry) {
     try {
-      return Ownership.ownedBy(root.resolve(entry.path()), fromOwner);
+      return Ownership.ownedBy(RawNames.resolve(root, entry.path()), fromOwner);
     } catch (IOException e) {
       return false;
     }
@@ -109,7 +125,7 @@ final class SourceListing implements AutoCloseable {
 
   private FileEntry withHash(FileEntry entry) {
     try {
-      return entry.withContentHash(ContentHash.of(root.resolve(entry.path())));
+      return entry.withContentHash(ContentHash.of(RawNames.resolve(root, entry.path())));
     } catch (IOException e) {
       return entry; // no hash: the receiver sees a difference and asks for the file
     }

@@ -106,4 +106,38 @@ public class FileSecurityTest {
     assertEquals(0, Files.getAttribute(target, "unix:uid"));
     assertEquals(0600, mode(target));
   }
+
+  private static io.setsync.fs.FileEntry ownedBy(int uid, int gid, String user, String group) {
+    return new io.setsync.fs.FileEntry("f", EntryType.FILE, 0, 0, 0644, null, null, 1,
+        new io.setsync.fs.Owner(uid, gid, user, group));
+  }
+
+  @Test
+  public void aRootDestinationKeepsSourceOwnersByNameWithTheNumberAsFallback() {
+    FileSecurity root = FileSecurity.of(null, false, null, null, true, false);
+    // "root" and "daemon" are names here: their numbers here count, whatever the source's were
+    assertEquals(0, root.uidFor(ownedBy(4242, 4343, "root", "root")));
+    assertEquals(Ownership.uidOf("daemon"), root.uidFor(ownedBy(4242, 4343, "daemon", null)));
+    // a name this machine lacks, or none at all: the source's number
+    assertEquals(4242, root.uidFor(ownedBy(4242, 4343, "no-such-user-here", "no-such-group-here")));
+    assertEquals(4343, root.gidFor(ownedBy(4242, 4343, "no-such-user-here", "no-such-group-here")));
+    assertEquals(4242, root.uidFor(ownedBy(4242, 4343, null, null)));
+    // NUMERICIDS: always the number
+    FileSecurity numeric = FileSecurity.of(null, false, null, null, true, true);
+    assertEquals(4242, numeric.uidFor(ownedBy(4242, 4343, "root", "root")));
+    assertEquals(4343, numeric.gidFor(ownedBy(4242, 4343, "root", "root")));
+  }
+
+  @Test
+  public void ownerAndOwnerGroupOverrideAndANonRootDestinationKeepsItsOwn() {
+    FileSecurity given = FileSecurity.of(null, false, "0", "0", true, false);
+    assertEquals(0, given.uidFor(ownedBy(4242, 4343, "daemon", "bin")));
+    assertEquals(0, given.gidFor(ownedBy(4242, 4343, "daemon", "bin")));
+    FileSecurity notRoot = FileSecurity.of(null, false, null, null, false, false);
+    assertEquals(-1, notRoot.uidFor(ownedBy(4242, 4343, "daemon", "bin")));
+    assertEquals(-1, notRoot.gidFor(ownedBy(4242, 4343, "daemon", "bin")));
+    assertFalse(notRoot.ownerDiffers(ownedBy(4242, 4343, "daemon", "bin"), ownedBy(0, 0, "root", "root")));
+    assertTrue(FileSecurity.of(null, false, null, null, true, true)
+        .ownerDiffers(ownedBy(4242, 4343, null, null), ownedBy(0, 0, "root", "root")));
+  }
 }

@@ -146,7 +146,8 @@ public class ListingMergeTest {
 
     @Override
     public void keptNewer(FileEntry source, FileEntry existing) {
-      target(source, false);
+      LinkTargets.Target t = lastMerge.linkTargets().get(source.path());
+      if (t != null) t.kept();
       log.add("newer " + source.path());
     }
 
@@ -629,6 +630,46 @@ public class ListingMergeTest {
             "link h to e IN_PLACE"),
         log);
     assertEquals("e has one more name to come", 1, lastMerge.linkTargets().remembered());
+  }
+
+  @Test
+  public void aNameIsNotLinkedToAFileKeptNewerThanTheSources() throws IOException {
+    // The destination's a is newer than the source's: kept. b is the source's file, current at
+    // the destination: linking it to a would give it content the source never had for b.
+    destFile("a", "A");
+    destFile("b", "B");
+    List<String> log =
+        merge(SyncOptions.DEFAULTS, olderThan("a").withLinkCount(3), like("b").asHardLinkTo("a"),
+            file("c").asHardLinkTo("a"));
+    assertEquals(List.of("newer a", "same b", "link c to b IN_PLACE"), log);
+  }
+
+  @Test
+  public void aBlockedFirstNameHandsItsFileToTheNextUsableName() throws IOException {
+    destDir("a");
+    List<String> log =
+        merge(SyncOptions.DEFAULTS, file("a").withLinkCount(4), hardLink("b", "a"), hardLink("c", "a"),
+            hardLink("d", "a"));
+    assertEquals(
+        List.of("conflict a FILE/DIRECTORY", "copy b", "link c to b PENDING", "link d to b PENDING"), log);
+    assertEquals(0, lastMerge.linkTargets().remembered());
+  }
+
+  @Test
+  public void aNameThatLeftItsGroupAtTheSourceIsMadeAgainAlone() throws IOException {
+    destFile("a", "shared");
+    destHardLink("b", "a");
+    destLink("l", "t");
+    destHardLink("m", "l");
+    // Unchanged by time, size and text, but no longer linked to the others at the source.
+    List<String> log = merge(SyncOptions.DEFAULTS, like("a"), like("b"), like("l"), like("m"));
+    assertEquals(List.of("copy a over FILE", "copy b over FILE", "copy l over SYMLINK", "copy m over SYMLINK"), log);
+  }
+
+  @Test
+  public void aSymbolicLinkWithSeveralNamesIsATargetForHardLinks() throws IOException {
+    List<String> log = merge(SyncOptions.DEFAULTS, link("a", "t//").withLinkCount(2), link("b", "t//").asHardLinkTo("a"));
+    assertEquals(List.of("copy a", "link b to a PENDING"), log);
   }
 
   @Test

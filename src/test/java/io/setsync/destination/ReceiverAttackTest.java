@@ -145,12 +145,12 @@ public class ReceiverAttackTest {
 
   @Test
   public void nulInNameIsRefused() throws Exception {
-    refusedListing(List.of("unsafe name", "a\\u0000b", "control character"), file("a\u0000b", 5));
+    refusedListing(List.of("unsafe name", "a\\x00b", "control character"), file("a\u0000b", 5));
   }
 
   @Test
   public void newlineInNameIsRefused() throws Exception {
-    refusedListing(List.of("unsafe name", "new\\u000aline", "control character"), file("new\nline", 5));
+    refusedListing(List.of("unsafe name", "new\\x0aline", "control character"), file("new\nline", 5));
   }
 
   @Test

@@ -80,6 +80,17 @@ public class RenameJournalTest {
   }
 
   @Test
+  public void aNameThatIsNotUtf8IsJournaledAndRecoveredWithItsBytes() {
+    // CBOR text cannot carry such a name; the event was rejected and the sync failed.
+    String name = io.setsync.fs.RawNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xe9});
+    var kit = journal(newRoot());
+    var begun = kit.<Done>runCommand(replyTo -> new Begin(1, batch(name), replyTo));
+    assertEquals(new BatchBegun(1, batch(name)), begun.event());
+    kit.restart();
+    assertEquals(Map.of(1L, batch(name)), kit.getState().open);
+  }
+
+  @Test
   public void committingABatchThatIsNotOpenWritesNothingButIsAnswered() {
     var kit = journal(newRoot());
     var unknown = kit.<Done>runCommand(replyTo -> new Commit(7, replyTo));

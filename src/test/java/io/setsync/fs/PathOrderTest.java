@@ -35,6 +35,48 @@ public class PathOrderTest {
   }
 
   @Test
+  public void componentsCompareAsTheirBytesEvenWhereCharsDisagree() {
+    // U+1F600 is F0 9F 98 80 in UTF-8 but D83D DE00 in UTF-16, below U+E000 (EE 80 80).
+    assertTrue(PathOrder.comparePaths("\uE000", "\uD83D\uDE00") < 0);
+    assertTrue(PathOrder.comparePaths("d/\uE000/x", "d/\uD83D\uDE00") < 0);
+    // The escaped byte 0xE9 sorts after any ASCII char and after é (C3 A9).
+    String latin1 = RawNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xE9});
+    assertTrue(PathOrder.comparePaths("cafz", latin1) < 0);
+    assertTrue(PathOrder.comparePaths("caf\u00e9", latin1) < 0);
+    assertTrue(PathOrder.comparePaths(latin1, latin1 + "/a") < 0);
+    assertTrue(PathOrder.comparePaths(latin1 + "/a", latin1 + "a") < 0);
+    // The escaped byte 0xE9 against a valid char starting with the same byte (U+9000 = E9 80 80).
+    String e9x = RawNames.decode(new byte[] {(byte) 0xE9, 'x'});
+    assertTrue(PathOrder.comparePaths(e9x, "\u9000") < 0);
+    assertTrue(PathOrder.comparePaths("\u9000", e9x) > 0);
+  }
+
+  @Test
+  public void randomNamesSortAsTheirBytes() {
+    Random random = new Random(7);
+    List<byte[]> names = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      byte[] b = new byte[1 + random.nextInt(6)];
+      for (int k = 0; k < b.length; k++) {
+        int v;
+        do {
+          v = random.nextInt(4) == 0 ? 0x20 + random.nextInt(0x60) : 0x80 + random.nextInt(0x80);
+        } while (v == '/');
+        b[k] = (byte) v;
+      }
+      names.add(b);
+    }
+    List<String> byChars = new ArrayList<>();
+    for (byte[] b : names) byChars.add(RawNames.decode(b));
+    byChars.sort(PathOrder.INSTANCE);
+    names.sort(java.util.Arrays::compareUnsigned);
+    for (int i = 0; i < names.size(); i++) {
+      assertTrue(i + ": " + RawNames.display(byChars.get(i)),
+          java.util.Arrays.equals(names.get(i), RawNames.bytes(byChars.get(i))));
+    }
+  }
+
+  @Test
   public void basicCases() {
     assertEquals(0, PathOrder.comparePaths("a/b", "a/b"));
     assertTrue(PathOrder.comparePaths("a", "a/b") < 0);

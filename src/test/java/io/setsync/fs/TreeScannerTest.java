@@ -113,17 +113,17 @@ public class TreeScannerTest {
   }
 
   @Test
-  public void regularFilesCarryTheirLinkCountAndIdentity() throws IOException {
+  public void filesAndLinksCarryTheirLinkCountAndIdentity() throws IOException {
     files("a", "d/single");
     Files.createLink(root.resolve("b"), root.resolve("a"));
     Files.createLink(root.resolve("d/c"), root.resolve("a"));
     Files.createSymbolicLink(root.resolve("s"), Path.of("a"));
-    assertEquals(List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+    assertEquals(List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 own"),
         linksSeen(open(ExcludeFilter.NONE)));
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       assertEquals("the prefetching walk hands the keys on",
-          List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 -"),
+          List.of("a 3 shared", "b 3 shared", "d 1 -", "d/c 3 shared", "d/single 1 own", "s 1 own"),
           linksSeen(PrefetchingWalk.open(root, ExcludeFilter.NONE, warnings::add, pool)));
     } finally {
       pool.shutdown();
@@ -313,21 +313,70 @@ public class TreeScannerTest {
     assertTrue(warnings.get(0), warnings.get(0).contains("control character"));
   }
 
-  @Test
-  public void nameNotValidInTheFileNameEncodingIsWarned() throws Exception {
-    assumeTrue("UTF-8 file names", "UTF-8".equals(System.getProperty("sun.jnu.encoding")));
-    Process touch =
-        new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377')\" ok")
-            .directory(root.toFile())
-            .start();
-    assumeTrue("sh and touch available", touch.waitFor() == 0);
-    List<String> seen = new ArrayList<>();
-    try (TreeScanner s = open(ExcludeFilter.NONE)) {
-      s.forEachRemaining(e -> seen.add(e.path()));
+  /** Runs {@code script} with sh in the root: the test makes names and links Java could not. */
+  private void shell(String script) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", script).directory(root.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(out, 0, p.waitFor());
+  }
+
+  /** The bytes of each listed name, as a shell would print them with od. */
+  private static List<String> hexNames(List<FileEntry> entries) {
+    List<String> out = new ArrayList<>();
+    for (FileEntry e : entries) {
+      StringBuilder hex = new StringBuilder();
+      for (byte b : RawNames.bytes(e.path())) hex.append(String.format("%02x", b & 0xff));
+      out.add(hex.toString());
     }
-    assertEquals(List.of("ok"), seen);
+    return out;
+  }
+
+  @Test
+  public void nameThatIsNotUtf8IsListedWithItsBytesAtAnyDepth() throws Exception {
+    shell("mkdir d && touch \"$(printf 'caf\\351')\" ok \"d/$(printf 'x\\377y')\" \"$(printf 'd/\\303\\251t\\351')\"");
+    List<FileEntry> entries = new ArrayList<>();
+    try (TreeScanner s = open(ExcludeFilter.NONE)) {
+      s.forEachRemaining(entries::add);
+    }
+    assertEquals(List.of(), warnings);
+    // In byte order: "caf\xe9" < "d" < "d/x\xffy" < "d/\xc3\xa9t\xe9" < "ok".
+    assertEquals(List.of("636166e9", "64", "642f78ff79", "642fc3a974e9", "6f6b"), hexNames(entries));
+    for (FileEntry e : entries) {
+      assertTrue(e.path(), Files.exists(RawNames.resolve(root, e.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+  }
+
+  @Test
+  public void prefetchingWalkOfARootHoldingANameThatIsNotUtf8DoesNotFail() throws Exception {
+    // The root's names are read while the walk is being built; a warning then, or a name that
+    // is not UTF-8, used to fail with a NullPointerException, and the sync hung.
+    shell("touch \"$(printf 'caf\\351')\" ok \"$(printf 'bad\\nname')\"");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    List<String> seen = new ArrayList<>();
+    try (PrefetchingWalk walk = PrefetchingWalk.open(root, ExcludeFilter.NONE, warnings::add, pool)) {
+      walk.forEachRemaining(e -> seen.add(e.path()));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(2, seen.size());
+    assertEquals("ok", seen.get(1));
     assertEquals(1, warnings.size());
-    assertTrue(warnings.get(0), warnings.get(0).contains("not valid in file name encoding"));
+    assertTrue(warnings.get(0), warnings.get(0).contains("control character"));
+  }
+
+  @Test
+  public void linkTargetTextIsKeptExactlyAsStored() throws Exception {
+    shell("ln -s realdir/ l1 && ln -s realdir// l2 && ln -s //etc/passwd l3 && ln -s a//b/./c/../d l4"
+        + " && ln -s \"$(printf 'caf\\351/')\" l5");
+    List<FileEntry> entries = new ArrayList<>();
+    try (TreeScanner s = open(ExcludeFilter.NONE)) {
+      s.forEachRemaining(entries::add);
+    }
+    assertEquals("realdir/", find(entries, "l1").linkTarget());
+    assertEquals("realdir//", find(entries, "l2").linkTarget());
+    assertEquals("//etc/passwd", find(entries, "l3").linkTarget());
+    assertEquals("a//b/./c/../d", find(entries, "l4").linkTarget());
+    assertEquals("636166e92f", hexNames(List.of(new FileEntry(find(entries, "l5").linkTarget(), EntryType.FILE, 0, 0, 0, null, null))).get(0));
   }
 
   @Test

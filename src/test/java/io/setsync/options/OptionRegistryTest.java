@@ -39,7 +39,7 @@ public class OptionRegistryTest {
         List.of(
             "PURGE", "SUBVOLPURGE", "EXCLUDE", "EXCLUDEPURGE", "TIMEEXACT", "CHECKSUM", "REPORT",
             "MAXPURGE", "OPENUPDATE", "UNPROTECTED", "RENAMEOPEN", "SECURE", "KEEPSECURITY",
-            "OWNER", "OWNERGROUP", "FROMOWNER", "TRIGGER", "COMPRESS", "MAXRATE", "RATE",
+            "OWNER", "OWNERGROUP", "NUMERICIDS", "FROMOWNER", "TRIGGER", "COMPRESS", "MAXRATE", "RATE",
             "ALLHARDLINKS"),
         registry.specs().stream().map(OptionSpec::keyword).collect(Collectors.toList()));
     assertSame(registry, OptionRegistry.standard());

@@ -308,7 +308,7 @@ public class FrameCodecTest {
     }
 
     Raw entry(String path) {
-      return s(path).b(0).l(1).l(2).i(0644).i(-1).i(-1).i(1);
+      return s(path).b(0).l(1).l(2).i(0644).i(-1).i(-1).i(1).i(-1).i(-1).i(-1).i(-1);
     }
 
     ByteString get() {
@@ -361,7 +361,7 @@ public class FrameCodecTest {
     expectMalformed(new Raw(FrameCodec.FILE_UNAVAILABLE).i(1).raw((byte) 0, (byte) 0).get(), "FileUnavailable", "reason");
     // truncation inside a list item names the item
     ByteString entries = new Raw(FrameCodec.ENTRIES).i(2).entry("a").entry("b").get();
-    expectMalformed(entries.dropRight(1), "Entries", "entry 1 linkCount");
+    expectMalformed(entries.dropRight(1), "Entries", "entry 1 group");
     expectMalformed(
         new Raw(FrameCodec.NEEDS).i(2).i(1).s("a").i(2).i(5).raw((byte) 'x').get(),
         "Needs",
@@ -378,18 +378,18 @@ public class FrameCodecTest {
         new Raw(FrameCodec.ABORT).i(99999).raw("hello world!".getBytes(StandardCharsets.US_ASCII)).get(),
         "malformed Abort frame: reason: length 99999 exceeds remaining 12 bytes");
     expectMalformed(new Raw(FrameCodec.ABORT).i(Integer.MAX_VALUE).get(), "Abort", "reason", "exceeds");
-    // the example from the design: entry 3 path. Each entry "a" takes 34 bytes, so with only
+    // the example from the design: entry 3 path. Each entry "a" takes 54 bytes, so with only
     // 12 bytes after the bad length the 4-entry count itself is already refused ...
     ByteString short12 =
         new Raw(FrameCodec.ENTRIES).i(4).entry("a").entry("b").entry("c").i(99999).raw(new byte[12]).get();
-    expectMalformed(short12, "Entries", "entry count", "exceed remaining 130 bytes");
+    expectMalformed(short12, "Entries", "entry count", "exceed remaining 178 bytes");
     // ... and with enough padding for the count check, the path length is what fails
     ByteString padded =
-        new Raw(FrameCodec.ENTRIES).i(4).entry("a").entry("b").entry("c").i(99999).raw(new byte[40]).get();
-    expectMalformed(padded, "malformed Entries frame: entry 3 path: length 99999 exceeds remaining 40 bytes");
+        new Raw(FrameCodec.ENTRIES).i(4).entry("a").entry("b").entry("c").i(99999).raw(new byte[60]).get();
+    expectMalformed(padded, "malformed Entries frame: entry 3 path: length 99999 exceeds remaining 60 bytes");
     // nullable strings accept -1 but not other negatives
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-7).i(-1).i(1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-7).i(-1).i(1).i(-1).i(-1).i(-1).i(-1).get(),
         "entry 0 linkTarget",
         "negative length -7");
   }
@@ -409,11 +409,12 @@ public class FrameCodecTest {
     }
     expectMalformed(
         new Raw(FrameCodec.NOTICE).b(0).s("ok").i(1).raw((byte) 0xfe).get(), "Notice", "text", "invalid UTF-8");
-    expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).i(1).raw((byte) 0x80).b(0).l(1).l(2).i(0).i(-1).i(-1).i(1).get(),
-        "Entries",
-        "entry 0 path",
-        "invalid UTF-8");
+    // A name is bytes, not text: one that is not UTF-8 arrives with its bytes.
+    Frame.Entries entries = (Frame.Entries) FrameCodec.decode(
+        new Raw(FrameCodec.ENTRIES).i(1).i(1).raw((byte) 0x80).b(0).l(1).l(2).i(0).i(-1).i(-1).i(1).i(-1).i(-1).i(-1).i(-1).get());
+    org.junit.Assert.assertArrayEquals(new byte[] {(byte) 0x80},
+        io.setsync.fs.RawNames.bytes(entries.entries().get(0).path()));
+    assertEquals(entries, FrameCodec.decode(FrameCodec.encode(entries)));
   }
 
   @Test
@@ -422,7 +423,7 @@ public class FrameCodecTest {
         new Raw(FrameCodec.NOTICE).b(6).s("p").s("t").get(), "Notice", "kind", "ordinal 6 out of range 0..5");
     expectMalformed(new Raw(FrameCodec.NOTICE).b(0xff).s("p").s("t").get(), "Notice", "kind", "ordinal 255");
     expectMalformed(
-        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(6).l(1).l(2).i(0).i(-1).i(-1).i(1).get(),
+        new Raw(FrameCodec.ENTRIES).i(1).s("a").b(6).l(1).l(2).i(0).i(-1).i(-1).i(1).i(-1).i(-1).i(-1).i(-1).get(),
         "Entries",
         "entry 0 type",
         "ordinal 6 out of range 0..5");
@@ -432,7 +433,7 @@ public class FrameCodecTest {
   public void linkCountBelowOneIsRefused() {
     for (int count : new int[] {0, -1, Integer.MIN_VALUE}) {
       expectMalformed(
-          new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-1).i(-1).i(count).get(),
+          new Raw(FrameCodec.ENTRIES).i(1).s("a").b(0).l(1).l(2).i(0).i(-1).i(-1).i(count).i(-1).i(-1).i(-1).i(-1).get(),
           "Entries", "entry 0 linkCount", "not positive: " + count);
     }
   }

@@ -7,6 +7,7 @@ import akka.util.ByteString;
 import io.setsync.delta.BlockSignatures;
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.Owner;
 import io.setsync.sync.SyncCounts;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,7 +17,8 @@ import org.junit.Test;
 
 /**
  * The wire format pinned byte for byte: one example of every frame type with the bytes the
- * encoder of protocol version 4 produced (captured before the codec became a table), and the
+ * encoder of protocol version 4 produced (captured before the codec became a table; entries
+ * and names as version 7 changed them), and the
  * wire numbers of the enums that travel. A change here is a protocol change: bump {@link
  * Frame#PROTOCOL_VERSION} and say why there.
  */
@@ -35,19 +37,26 @@ public class FrameWireTest {
     golden(new Frame.Ready("s1"), "02000000027331");
     golden(new Frame.LaneOffer(40123, "ab"), "1300009cbb000000026162");
     golden(new Frame.Abort("no"), "03000000026e6f");
+    golden(new Frame.Stop("no"), "15000000026e6f"); // version 6
     golden(new Frame.Entries(List.of(
             new FileEntry("a", EntryType.FILE, 5, 7, 0644, null, "h"),
             new FileEntry("d", EntryType.DIRECTORY, 0, 1, 0755, null, null),
             new FileEntry("l", EntryType.SYMLINK, 0, 2, 0777, "a", null),
             new FileEntry("o", EntryType.OTHER, 0, 3, 0600, null, null),
             new FileEntry("x", EntryType.LEFT_OUT, 0, 4, 0, null, null),
-            new FileEntry("y", EntryType.HARDLINK, 5, 7, 0644, "a", null, 2))),
-        "040000000600000001610000000000000000050000000000000007000001a4ffffffff0000000168"
-            + "0000000100000001640100000000000000000000000000000001000001edffffffffffffffff0000"
-            + "0001000000016c0200000000000000000000000000000002000001ff0000000161ffffffff000000"
-            + "01000000016f030000000000000000000000000000000300000180ffffffffffffffff0000000100"
-            + "00000178040000000000000000000000000000000400000000ffffffffffffffff00000001000000"
-            + "01790500000000000000050000000000000007000001a40000000161ffffffff00000002");
+            new FileEntry("y", EntryType.HARDLINK, 5, 7, 0644, "a", null, 2),
+            new FileEntry("b", EntryType.FILE, 5, 7, 0644, null, null, 1, new Owner(1000, 100, "u", null)))),
+        "04" + "00000007"
+            + "00000001610000000000000000050000000000000007000001a4ffffffff000000016800000001" + "ffffffffffffffffffffffffffffffff"
+            + "00000001640100000000000000000000000000000001000001edffffffffffffffff00000001" + "ffffffffffffffffffffffffffffffff"
+            + "000000016c0200000000000000000000000000000002000001ff0000000161ffffffff00000001" + "ffffffffffffffffffffffffffffffff"
+            + "000000016f030000000000000000000000000000000300000180ffffffffffffffff00000001" + "ffffffffffffffffffffffffffffffff"
+            + "0000000178040000000000000000000000000000000400000000ffffffffffffffff00000001" + "ffffffffffffffffffffffffffffffff"
+            + "00000001790500000000000000050000000000000007000001a40000000161ffffffff00000002" + "ffffffffffffffffffffffffffffffff"
+            + "00000001620000000000000000050000000000000007000001a4ffffffffffffffff00000001" + "000003e8000000640000000175ffffffff");
+    // A name that is not UTF-8 travels as its own bytes (version 7).
+    golden(new Frame.Needs(List.of(new Frame.Need(3, io.setsync.fs.RawNames.decode(new byte[] {'c', (byte) 0xe9})))),
+        "0600000001000000030000000263e9");
     golden(Frame.ListingEnd.INSTANCE, "05");
     golden(new Frame.Needs(List.of(new Frame.Need(1, "a"), new Frame.Need(2, "é"))),
         "06000000020000000100000001610000000200000002c3a9");

@@ -47,7 +47,7 @@ public class OutgoingTest {
         },
         need -> NeededFiles.Opened.unavailable(need.id(), "no delta here")),
         new LaneSender("127.0.0.1", 0, Duration.ZERO, new io.setsync.sync.SessionPools.Lanes(1)));
-    outgoing.listFrom(new SourceListing(tmp.getRoot().toPath(), walkOf(names), null, false, false));
+    outgoing.listFrom(new SourceListing(tmp.getRoot().toPath(), null, walkOf(names), null, false, false));
     return outgoing;
   }
 
