@@ -56,9 +56,22 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   public interface Command extends CborSerializable {}
 
   /** Runs one command of the command language for {@code defaultUser} (the console's user). */
+  /**
+   * A statement from {@code caller} (as the node knows it), acting for sync user {@code
+   * defaultUser} where the statement names none.
+   */
   public record Execute(
-      io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo)
-      implements Command {}
+      io.setsync.command.Statement command, io.setsync.command.Caller caller, String defaultUser,
+      ActorRef<Result> replyTo) implements Command {
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Execute {}
+
+    /** From the node's own process (the Java API, tests). */
+    public Execute(io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo) {
+      this(command, io.setsync.command.Caller.thisProcess(), defaultUser, replyTo);
+    }
+  }
 
   /**
    * Node {@code node} is stopping. The schedulers run on the monitor's node: when that is the one
