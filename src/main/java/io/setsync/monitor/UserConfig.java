@@ -24,6 +24,7 @@ import java.util.Set;
 public record UserConfig(String name, String account, List<String> roots, boolean suspended)
     implements CborSerializable {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public UserConfig {
     Objects.requireNonNull(name, "name");
     String problem = CommandOptions.nameProblem(name);
