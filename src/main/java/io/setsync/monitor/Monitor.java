@@ -428,8 +428,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     } catch (Roles.Refused e) {
       // One line per refusal, naming the caller as the node knows it; the sync logs belong to
       // their users, and a refused caller gets no line into another user's log.
-      ctx.getLog().warn("refused {} from {} (for user {}): {}", execute.command().getClass().getSimpleName(),
-          caller, execute.defaultUser(), e.getMessage());
+      ctx.getLog().warn("refused {} from {}{}: {}", execute.command().getClass().getSimpleName(), caller,
+          chosenUser(execute.defaultUser()), e.getMessage());
       return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
     } catch (IllegalArgumentException e) {
       return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
@@ -458,6 +458,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
     };
+  }
+
+  /** The sync user a refused caller chose, for the log line: " for alice"; a name that is not one is left out. */
+  private static String chosenUser(String user) {
+    if (user == null) return "";
+    return io.setsync.command.CommandOptions.nameProblem(user) == null ? " for " + user : " for a bad user name";
   }
 
   private static Set<Long> activeIds(MonitorState state) {

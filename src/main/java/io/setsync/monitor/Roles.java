@@ -92,6 +92,10 @@ final class Roles {
    * @throws Refused when the caller may not act for {@code chosen}, or a user has no sync user
    */
   String actingUser(MonitorState state, Caller caller, String chosen) {
+    if (chosen != null && io.setsync.command.CommandOptions.nameProblem(chosen) != null) {
+      // The choice is the caller's own text: refused before it reaches a message or a log line.
+      throw new Refused("bad user name (" + io.setsync.command.CommandOptions.nameProblem(chosen) + ")");
+    }
     if (isAdministrator(state, caller)) return chosen;
     if (chosen != null) {
       if (!mayActFor(state, caller, chosen)) {
