@@ -211,8 +211,8 @@ public class MonitorRolesTest {
     assertEquals(2, state.wantedSchedulers("here").size());
     MonitorCommands.Decision d = decide(ROOT, null, "DISABLE AUTOSYNC FROM here TO other");
     assertEquals(List.of(new Monitor.AutosyncFromDisabled("here", "other")), d.events());
-    assertEquals("each user whose file sets stop hears of it", List.of("alice", "bob"),
-        List.copyOf(d.otherLogs().keySet()));
+    assertEquals("each user whose file sets stop hears of it", java.util.Set.of("alice", "bob"),
+        d.otherLogs().keySet());
     assertTrue(d.otherLogs().get("bob").get(0).text(),
         d.otherLogs().get("bob").get(0).text().startsWith("SYNCFILESET 2: other refuses syncs from here"));
     assertTrue(d.nodeLog(), d.nodeLog().contains("DISABLE AUTOSYNC FROM here TO other; SYNCFILESET 1, 2 stop"));
@@ -251,5 +251,21 @@ public class MonitorRolesTest {
     assertEquals("another caller is named as the kernel knows it", "SUSPEND SYNCFILESET 1 by alice (uid 1001)",
         d.logRecords().get(0).text());
     assertNull(decide(ROOT, null, "SYNCHRONIZE /a TO other:/a").oneTime().user());
+  }
+
+  @Test
+  public void envShowsTheCallerAndItsRole() {
+    Result.Env env = (Result.Env) decide(ALICE, "alice", "ENV").result();
+    assertEquals("alice (uid 1001)", env.values().get("caller"));
+    assertEquals("user", env.values().get("role"));
+    apply(ROOT, null, "ADD ADMINISTRATOR carol");
+    assertEquals("administrator", ((Result.Env) decide(CAROL, null, "ENV").result()).values().get("role"));
+    assertEquals("authorizer", ((Result.Env) decide(ROOT, null, "ENV").result()).values().get("role"));
+  }
+
+  @Test
+  public void aChosenUserNameThatIsNoNameIsRefusedBeforeItIsRepeated() {
+    refused(ALICE, "x\nforged line", "SYNCHRONIZE /a TO other:/a", "bad user name");
+    assertEquals("a\\u000ab", Monitor.escaped("a\nb"));
   }
 }
