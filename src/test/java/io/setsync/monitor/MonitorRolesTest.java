@@ -268,4 +268,20 @@ public class MonitorRolesTest {
     refused(ALICE, "x\nforged line", "SYNCHRONIZE /a TO other:/a", "bad user name");
     assertEquals("a\\u000ab", Monitor.escaped("a\nb"));
   }
+
+  @Test
+  public void statusShowsAUserOnlyTheirOwnSynchronizes() {
+    Result.Progress started = new Result.Progress(0, 0, 0, 0);
+    List<Result.OneTimeView> runs = List.of(
+        new Result.OneTimeView("alice", "/a", "other:/a", started),
+        new Result.OneTimeView("bob", "/b", "other:/b", started),
+        new Result.OneTimeView(null, "/root", "other:/root", started));
+    java.util.function.Function<Caller, List<String>> seen = caller -> ((Result.Status) commands.decide(state,
+        CommandParser.parse("STATUS SYNC"), caller, null,
+        s -> new MonitorCommands.LiveView("here", Map.of(), Map.of(), Map.of(), runs)).result())
+        .oneTimeRuns().stream().map(Result.OneTimeView::source).toList();
+    assertEquals(List.of("/b"), seen.apply(BOB));
+    assertEquals(List.of("/a"), seen.apply(ALICE));
+    assertEquals("an administrator sees every run, the node's own too", List.of("/a", "/b", "/root"), seen.apply(ROOT));
+  }
 }
