@@ -29,6 +29,7 @@ public final class CommandOptions {
   public static final String AUTOSUSPEND = "AUTOSUSPEND";
   public static final String USER = "USER";
   public static final String ROOT = "ROOT";
+  public static final String ACCOUNT = "ACCOUNT";
 
   /** INTERVAL when none is given. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
@@ -168,6 +169,15 @@ public final class CommandOptions {
               "The user's file sets must lie under one of these directories (repeatable;"
                   + " none: anywhere)",
               CommandOptions::pathProblem),
+          valued(
+              ACCOUNT,
+              ArgKind.TEXT,
+              false,
+              true,
+              "name",
+              "The OS account whose rights the user's syncs have, and who may act for the user"
+                  + " (default: the user's name)",
+              CommandOptions::nameProblem),
           flag(SUSPEND, "Keep the user's file sets inactive until ACTIVATE"));
 
   private static final List<Spec> BATCH_OPTIONS =

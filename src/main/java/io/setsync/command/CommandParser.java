@@ -23,6 +23,8 @@ import java.util.Map;
  * ADD SYNCFILESET /src TO [node:]/dest [, option ...]
  * ALTER|DELETE|INFO|SUSPEND|ACTIVATE SYNCFILESET id [, option ...]  (INFO SYNCFILESET [id] [, LOG [LAST n]])
  * ADD|ALTER|DELETE|INFO|SUSPEND|ACTIVATE BATCHID id [, option ...]  (INFO BATCHID [id])
+ * ADD|DELETE ADMINISTRATOR account | INFO ADMINISTRATOR [account]
+ * DISABLE|CLEAR AUTOSYNC FROM node [TO node] | INFO AUTOSYNC FROM [node] [TO node]
  * STATUS AUTOSYNC | SYNC [user] | BATCHID [id] | SYNCFILESET [id]  [, DETAIL]
  * START MONITOR | STOP MONITOR | ENV | SET USER name | SET OUTPUT TEXT|JSON | RESET
  * HELP [topic] | EXIT | QUIT
@@ -58,12 +60,12 @@ public final class CommandParser {
   /** The first words of the commands, as {@link #parse} reads them. */
   public static final List<String> VERBS = List.of(
       "SYNCHRONIZE", "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE", "STATUS", "START", "STOP", "ENV",
-      "SET", "RESET", "HELP", "EXIT", "QUIT");
+      "SET", "RESET", "HELP", "EXIT", "QUIT", "DISABLE", "CLEAR");
 
   /** The other words of the commands' heads and clauses that are not options. */
   public static final List<String> WORDS = List.of(
       "SYNCUSER", "SYNCFILESET", "BATCHID", "AUTOSYNC", "SYNC", "MONITOR", "TO", "DETAIL", "LOG", "LAST", "NO",
-      "OUTPUT", "TEXT", "JSON");
+      "OUTPUT", "TEXT", "JSON", "ADMINISTRATOR", "FROM");
 
   /**
    * Every keyword the language has: {@link #VERBS}, {@link #WORDS}, and every option of any
@@ -142,6 +144,7 @@ public final class CommandParser {
         case "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE" -> objectCommand(verb);
         case "STATUS" -> status();
         case "START", "STOP" -> monitor(verb);
+        case "DISABLE", "CLEAR" -> autosyncFrom(verb);
         case "ENV" -> alone(verb, Statement.Env.INSTANCE);
         case "RESET" -> alone(verb, Statement.Reset.INSTANCE);
         case "SET" -> set();
@@ -163,6 +166,13 @@ public final class CommandParser {
 
     private Statement objectCommand(String verb) {
       Word object = expect("SYNCUSER, SYNCFILESET or BATCHID after " + verb);
+      if (verb.equals("INFO") && isKeyword(object, "AUTOSYNC")) {
+        return autosyncFrom(verb);
+      }
+      if ((verb.equals("ADD") || verb.equals("DELETE") || verb.equals("INFO"))
+          && isKeyword(object, "ADMINISTRATOR")) {
+        return administratorCommand(verb);
+      }
       String name = isQuoted(object) ? null : CommandOptions.upperAscii(object.text());
       if (name == null) {
         name = "";
@@ -206,6 +216,60 @@ public final class CommandParser {
           };
         }
       };
+    }
+
+    private Statement administratorCommand(String verb) {
+      Word w = verb.equals("INFO") ? optional() : expect("an account name after ADMINISTRATOR");
+      String account = w == null ? null : name(w, "account name");
+      endOfHead(false);
+      noOptions(verb + " ADMINISTRATOR");
+      return switch (verb) {
+        case "ADD" -> new Statement.AddAdministrator(account);
+        case "DELETE" -> new Statement.DeleteAdministrator(account);
+        default -> new Statement.InfoAdministrator(account);
+      };
+    }
+
+    /** {@code DISABLE|CLEAR AUTOSYNC FROM node [TO node]}, {@code INFO AUTOSYNC FROM [node] [TO node]}. */
+    private Statement autosyncFrom(String verb) {
+      if (!verb.equals("INFO")) {
+        Word object = expect("AUTOSYNC after " + verb);
+        if (!isKeyword(object, "AUTOSYNC")) {
+          throw error("expected AUTOSYNC after " + verb + ", got", object.text(), object.column());
+        }
+      }
+      Word from = expect("FROM after AUTOSYNC");
+      if (!isKeyword(from, "FROM")) {
+        throw error("expected FROM after AUTOSYNC, got", from.text(), from.column());
+      }
+      Word w = verb.equals("INFO") ? optional() : expect("a source node after FROM");
+      String source = null;
+      if (w != null && !isKeyword(w, "TO")) {
+        source = node(w, "source node");
+        w = optional();
+      }
+      String destination = null;
+      if (w != null) {
+        if (!isKeyword(w, "TO")) {
+          throw error("expected TO after the source node, got", w.text(), w.column());
+        }
+        destination = node(expect("a destination node after TO"), "destination node");
+      }
+      endOfHead(false);
+      noOptions(verb + " AUTOSYNC FROM");
+      return switch (verb) {
+        case "DISABLE" -> new Statement.DisableAutosyncFrom(source, destination);
+        case "CLEAR" -> new Statement.ClearAutosyncFrom(source, destination);
+        default -> new Statement.InfoAutosyncFrom(source, destination);
+      };
+    }
+
+    private static String node(Word w, String what) {
+      String problem = CommandOptions.nodeProblem(w.text());
+      if (problem != null) {
+        throw error("bad " + what, w.text(), w.column(), problem);
+      }
+      return w.text();
     }
 
     private Statement batchCommand(String verb) {

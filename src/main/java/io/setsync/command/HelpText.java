@@ -27,6 +27,15 @@ public final class HelpText {
           + " ALLHARDLINKS, which turns off an option that is on by default, is also allowed in"
           + " SYNCHRONIZE and ADD.";
 
+  private static final String ROLES_NOTE =
+      "Roles: the authorizer (root, or the account setsync.security.authorizer names) grants and"
+          + " takes the administrator role; administrators add, alter, delete, suspend and"
+          + " activate sync users and may act for any of them; every other caller acts only for"
+          + " the sync users whose ACCOUNT is theirs, and sees only their file sets.";
+  private static final String FROM_NOTE =
+      "Without TO the destination is the node the monitor runs on. A refused source's file sets"
+          + " to that destination do not run, and SYNCHRONIZE from it is refused.";
+
   /** One form of a command: verb, object (or null), syntax, meaning, options, notes. */
   private record Form(
       String verb,
@@ -94,6 +103,32 @@ public final class HelpText {
           form("INFO", "SYNCUSER", "[name]", "Show sync users (all, or one)"),
           form("SUSPEND", "SYNCUSER", "name", "Stop scheduling a user's file sets"),
           form("ACTIVATE", "SYNCUSER", "name", "Schedule a suspended user's file sets again"),
+          new Form(
+              "ADD",
+              "ADMINISTRATOR",
+              "ADD ADMINISTRATOR account",
+              "Let an OS account change sync users and every file set (the authorizer only)",
+              null,
+              List.of(ROLES_NOTE)),
+          form("DELETE", "ADMINISTRATOR", "account", "Take an account's administrator role away (the"
+              + " authorizer only)"),
+          form("INFO", "ADMINISTRATOR", "[account]", "Show the authorizer and the administrators"),
+          new Form(
+              "DISABLE",
+              "AUTOSYNC",
+              "DISABLE AUTOSYNC FROM node [TO node]",
+              "Refuse syncs from a source node to a destination node (administrators only)",
+              null,
+              List.of(FROM_NOTE)),
+          new Form(
+              "CLEAR",
+              "AUTOSYNC",
+              "CLEAR AUTOSYNC FROM node [TO node]",
+              "Accept a refused source node's syncs again (administrators only)",
+              null,
+              List.of(FROM_NOTE)),
+          form("INFO", "AUTOSYNC", "FROM [node] [TO node]", "Show the source nodes that destinations refuse"
+              + " (administrators only)"),
           new Form(
               "ADD",
               "BATCHID",
@@ -165,6 +200,8 @@ public final class HelpText {
       Map.entry("AUTOSYNC", new WordTopic("STATUS AUTOSYNC shows the monitor and its schedulers.", List.of("STATUS"))),
       Map.entry("SYNC", new WordTopic("STATUS SYNC [user] shows the synchronizations (of one user).", List.of("STATUS"))),
       Map.entry("LOG", new WordTopic("LOG [LAST n] adds a file set's log records to INFO.", List.of("INFO SYNCFILESET"))),
+      Map.entry("FROM", new WordTopic("FROM names the source node a destination refuses.",
+          List.of("DISABLE AUTOSYNC", "CLEAR AUTOSYNC", "INFO AUTOSYNC"))),
       Map.entry("LAST", new WordTopic("LOG LAST n: the last n log records.", List.of("INFO SYNCFILESET"))),
       Map.entry("NO", new WordTopic(NO_NOTE, List.of("ALTER SYNCFILESET", "ALTER SYNCUSER", "ALTER BATCHID"))),
       Map.entry("TEXT", new WordTopic("SET OUTPUT TEXT prints results as text.", List.of("SET OUTPUT"))),

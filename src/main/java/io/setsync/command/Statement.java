@@ -39,6 +39,12 @@ import java.util.List;
   @JsonSubTypes.Type(value = Statement.InfoBatch.class, name = "InfoBatch"),
   @JsonSubTypes.Type(value = Statement.SuspendBatch.class, name = "SuspendBatch"),
   @JsonSubTypes.Type(value = Statement.ActivateBatch.class, name = "ActivateBatch"),
+  @JsonSubTypes.Type(value = Statement.AddAdministrator.class, name = "AddAdministrator"),
+  @JsonSubTypes.Type(value = Statement.DeleteAdministrator.class, name = "DeleteAdministrator"),
+  @JsonSubTypes.Type(value = Statement.InfoAdministrator.class, name = "InfoAdministrator"),
+  @JsonSubTypes.Type(value = Statement.DisableAutosyncFrom.class, name = "DisableAutosyncFrom"),
+  @JsonSubTypes.Type(value = Statement.ClearAutosyncFrom.class, name = "ClearAutosyncFrom"),
+  @JsonSubTypes.Type(value = Statement.InfoAutosyncFrom.class, name = "InfoAutosyncFrom"),
   @JsonSubTypes.Type(value = Statement.Status.class, name = "Status"),
   @JsonSubTypes.Type(value = Statement.StartMonitor.class, name = "StartMonitor"),
   @JsonSubTypes.Type(value = Statement.StopMonitor.class, name = "StopMonitor"),
@@ -185,6 +191,43 @@ public sealed interface Statement extends CborSerializable {
     @JsonCreator
     public ActivateBatch {}
   }
+
+  // ---- administrators (granted by the authorizer) ----
+
+  /** {@code ADD ADMINISTRATOR account}: the OS account may change users (authorizer only). */
+  record AddAdministrator(String account) implements Statement {
+    @JsonCreator
+    public AddAdministrator {}
+  }
+
+  /** {@code DELETE ADMINISTRATOR account} (authorizer only). */
+  record DeleteAdministrator(String account) implements Statement {
+    @JsonCreator
+    public DeleteAdministrator {}
+  }
+
+  /** {@code INFO ADMINISTRATOR [account]}; a null account means every administrator. */
+  record InfoAdministrator(String account) implements Statement {
+    @JsonCreator
+    public InfoAdministrator {}
+  }
+
+  // ---- source nodes a destination refuses ----
+
+  /**
+   * {@code DISABLE AUTOSYNC FROM node [TO node]}: the destination node (null: the monitor's node)
+   * refuses syncs from the source node.
+   */
+  record DisableAutosyncFrom(String source, String destination) implements Statement {}
+
+  /** {@code CLEAR AUTOSYNC FROM node [TO node]}: accept that source's syncs again. */
+  record ClearAutosyncFrom(String source, String destination) implements Statement {}
+
+  /**
+   * {@code INFO AUTOSYNC FROM [node] [TO node]}: which sources are refused; null source: every
+   * one, null destination: every destination.
+   */
+  record InfoAutosyncFrom(String source, String destination) implements Statement {}
 
   // ---- status and monitor control ----
 

@@ -29,6 +29,8 @@ public final class ResultText {
     if (result instanceof Result.Log r) return text(r);
     if (result instanceof Result.Synchronized r) return text(r);
     if (result instanceof Result.Env r) return text(r);
+    if (result instanceof Result.Administrators r) return text(r);
+    if (result instanceof Result.RefusedSources r) return text(r);
     throw new IllegalArgumentException("no text for " + result.getClass().getSimpleName());
   }
 
@@ -42,9 +44,10 @@ public final class ResultText {
 
   private static String text(Result.Users r) {
     if (r.users().isEmpty()) return "no sync users";
-    StringBuilder out = new StringBuilder(String.format("%-20s %-10s %s%n", "SYNCUSER", "STATE", "ROOTS"));
+    StringBuilder out = new StringBuilder(
+        String.format("%-20s %-16s %-10s %s%n", "SYNCUSER", "ACCOUNT", "STATE", "ROOTS"));
     for (UserConfig u : r.users()) {
-      out.append(String.format("%-20s %-10s %s%n", u.name(), u.suspended() ? "suspended" : "active",
+      out.append(String.format("%-20s %-16s %-10s %s%n", u.name(), u.account(), u.suspended() ? "suspended" : "active",
           u.roots().isEmpty() ? "(any)" : String.join(" ", u.roots())));
     }
     return out.toString().stripTrailing();
@@ -96,6 +99,21 @@ public final class ResultText {
   private static String text(Result.Synchronized r) {
     String summary = "SYNCHRONIZE " + r.source() + " TO " + r.destination() + ": " + r.result().summary();
     return r.warnings().isEmpty() ? summary : String.join("\n", r.warnings()) + "\n" + summary;
+  }
+
+  private static String text(Result.Administrators r) {
+    StringBuilder out = new StringBuilder("authorizer: " + r.authorizer() + "\n");
+    out.append(r.accounts().isEmpty() ? "no administrators" : "administrators: " + String.join(", ", r.accounts()));
+    return out.toString();
+  }
+
+  private static String text(Result.RefusedSources r) {
+    if (r.refused().isEmpty()) return "no destination refuses a source";
+    StringBuilder out = new StringBuilder(String.format("%-24s %s%n", "DESTINATION", "REFUSES SYNCS FROM"));
+    for (Result.RefusedSource x : r.refused()) {
+      out.append(String.format("%-24s %s%n", x.destination(), x.source()));
+    }
+    return out.toString().stripTrailing();
   }
 
   private static String text(Result.Env r) {

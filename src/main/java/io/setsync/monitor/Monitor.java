@@ -56,9 +56,22 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   public interface Command extends CborSerializable {}
 
   /** Runs one command of the command language for {@code defaultUser} (the console's user). */
+  /**
+   * A statement from {@code caller} (as the node knows it), acting for sync user {@code
+   * defaultUser} where the statement names none.
+   */
   public record Execute(
-      io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo)
-      implements Command {}
+      io.setsync.command.Statement command, io.setsync.command.Caller caller, String defaultUser,
+      ActorRef<Result> replyTo) implements Command {
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Execute {}
+
+    /** From the node's own process (the Java API, tests). */
+    public Execute(io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo) {
+      this(command, io.setsync.command.Caller.thisProcess(), defaultUser, replyTo);
+    }
+  }
 
   /**
    * Node {@code node} is stopping. The schedulers run on the monitor's node: when that is the one
@@ -135,6 +148,34 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     public RunStateChanged {}
   }
 
+  /** The authorizer made an OS account an administrator. */
+  public record AdministratorAdded(String account) implements Event {
+    @JsonCreator
+    public AdministratorAdded {}
+  }
+
+  /** The authorizer took an account's administrator role away. */
+  public record AdministratorDeleted(String account) implements Event {
+    @JsonCreator
+    public AdministratorDeleted {}
+  }
+
+  /** DISABLE AUTOSYNC FROM: {@code destination} refuses syncs from {@code source}. */
+  public record AutosyncFromDisabled(String source, String destination) implements Event {}
+
+  /** CLEAR AUTOSYNC FROM: {@code destination} accepts syncs from {@code source} again. */
+  public record AutosyncFromCleared(String source, String destination) implements Event {}
+
+  /**
+   * Whether {@code destination} accepts syncs from {@code source} (see DISABLE AUTOSYNC FROM): what a
+   * destination's endpoint can ask before it issues a ticket or accepts a session.
+   */
+  public record AskAutosyncFrom(String source, String destination, ActorRef<AutosyncFrom> replyTo)
+      implements Command {}
+
+  /** The answer to {@link AskAutosyncFrom}. */
+  public record AutosyncFrom(String source, String destination, boolean refused) implements CborSerializable {}
+
   /** The service key under which the data endpoint of node {@code node} registers. */
   public static ServiceKey<DestinationEndpoint.Command> endpointKey(String node) {
     return ServiceKey.create(DestinationEndpoint.Command.class, ENDPOINT_KEY_PREFIX + node);
@@ -142,9 +183,20 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private static final String ENDPOINT_KEY_PREFIX = "setsync-endpoint-";
 
-  /** Tunables from {@code setsync.monitor}. */
+  /**
+   * Tunables from {@code setsync.monitor}, the authorizer's account ({@code
+   * setsync.security.authorizer}, empty: root alone) and the node's own process.
+   */
   public record Settings(
-      String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords) {
+      String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords,
+      String authorizer, io.setsync.command.Caller node) {
+
+    /** Root as the authorizer, and this process as the node's. */
+    public Settings(String localNode, int maxSchedulers, int maxFileSetsPerUser, RetryPolicy retry, int logMaxRecords) {
+      this(localNode, maxSchedulers, maxFileSetsPerUser, retry, logMaxRecords, "",
+          io.setsync.command.Caller.thisProcess());
+    }
+
     public static Settings from(Config setsync) {
       Config m = setsync.getConfig("monitor");
       return new Settings(
@@ -152,7 +204,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           m.getInt("max-schedulers"),
           m.getInt("max-file-sets-per-user"),
           new RetryPolicy(m.getInt("retry.immediate"), m.getDuration("retry.later")),
-          SyncLog.maxRecords(setsync.atPath("setsync")));
+          SyncLog.maxRecords(setsync.atPath("setsync")),
+          setsync.getString("security.authorizer"),
+          io.setsync.command.Caller.thisProcess());
     }
   }
 
@@ -274,6 +328,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
+        .onCommand(AskAutosyncFrom.class, (s, a) -> Effect().reply(a.replyTo(),
+            new AutosyncFrom(a.source(), a.destination(), s.refuses(a.destination(), a.source()))))
         .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
         .onCommand(OneTimeProgressed.class, (s, p) -> onOneTimeProgressed(p))
         .onCommand(OneTimeEnded.class, (s, e) -> {
@@ -330,6 +386,26 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           s.batches.remove(e.id());
           return s;
         })
+        .onEvent(AdministratorAdded.class, (s, e) -> {
+          s.administrators.add(e.account());
+          return s;
+        })
+        .onEvent(AdministratorDeleted.class, (s, e) -> {
+          s.administrators.remove(e.account());
+          return s;
+        })
+        .onEvent(AutosyncFromDisabled.class, (s, e) -> {
+          s.refusedSources.computeIfAbsent(e.destination(), d -> new java.util.TreeSet<>()).add(e.source());
+          return s;
+        })
+        .onEvent(AutosyncFromCleared.class, (s, e) -> {
+          java.util.TreeSet<String> sources = s.refusedSources.get(e.destination());
+          if (sources != null) {
+            sources.remove(e.source());
+            if (sources.isEmpty()) s.refusedSources.remove(e.destination());
+          }
+          return s;
+        })
         .onEvent(SyncRecorded.class, (s, e) -> {
           if (s.fileSets.containsKey(e.id())) s.lastResults.put(e.id(), e.result());
           return s;
@@ -345,8 +421,16 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private Effect<Event, MonitorState> onExecute(MonitorState state, Execute execute) {
     MonitorCommands.Decision decision;
+    io.setsync.command.Caller caller = execute.caller() == null
+        ? io.setsync.command.Caller.thisProcess() : execute.caller();
     try {
-      decision = commands.decide(state, execute.command(), execute.defaultUser(), this::view);
+      decision = commands.decide(state, execute.command(), caller, execute.defaultUser(), this::view);
+    } catch (Roles.Refused e) {
+      // One line per refusal, naming the caller as the node knows it; the sync logs belong to
+      // their users, and a refused caller gets no line into another user's log.
+      ctx.getLog().warn("refused {} from {}{}: {}", execute.command().getClass().getSimpleName(), caller,
+          chosenUser(execute.defaultUser()), escaped(e.getMessage()));
+      return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
     } catch (IllegalArgumentException e) {
       return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
     }
@@ -358,6 +442,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           .persist(decision.events())
           .thenRun(s -> {
             appendLog(decision.logUser(), decision.logRecords());
+            decision.otherLogs().forEach(this::appendLog);
+            if (decision.nodeLog() != null) ctx.getLog().info("{}", decision.nodeLog());
             activeIds(s).stream().filter(id -> !activeBefore.contains(id)).forEach(activated::add);
             reconcile(s);
           })
@@ -368,10 +454,26 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
       case SYNCHRONIZE -> {
-        startOneTimeSync(decision, execute.defaultUser(), execute.replyTo());
+        startOneTimeSync(decision, decision.oneTime().user(), execute.replyTo());
         yield Effect().none();
       }
     };
+  }
+
+  /** The sync user a refused caller chose, for the log line: " for alice"; a name that is not one is left out. */
+  private static String chosenUser(String user) {
+    if (user == null) return "";
+    return io.setsync.command.CommandOptions.nameProblem(user) == null ? " for " + user : " for a bad user name";
+  }
+
+  /** One log line, whatever a statement built outside the parser holds: control characters as \\uXXXX. */
+  static String escaped(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (c < 0x20 || c == 0x7F) out.append(String.format("\\u%04x", c));
+      else out.appendCodePoint(c);
+    });
+    return out.length() > 1000 ? out.substring(0, 1000) + "..." : out.toString();
   }
 
   private static Set<Long> activeIds(MonitorState state) {
@@ -516,7 +618,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private void reconcile(MonitorState state) {
     if (shuttingDown) return;
     activated.retainAll(state.fileSets.keySet());
-    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
       if (!wanted.containsKey(key) || destination == null) {
@@ -555,6 +657,16 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination));
       }
     }
+  }
+
+  /**
+   * The wanted schedulers this node can run: a node that is not root runs none for another
+   * account's users (their file sets show why in STATUS).
+   */
+  private SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> runnable(MonitorState state) {
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
+    wanted.keySet().removeIf(key -> commands.roles().nodeCannotRunAs(state, key.user()) != null);
+    return wanted;
   }
 
   private boolean isRetiring(SchedulerKey key) {
@@ -678,7 +790,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** The live view of the state, for STATUS and INFO. */
   private MonitorCommands.LiveView view(MonitorState state) {
     Map<SchedulerKey, String> schedulerStates = new TreeMap<>();
-    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
+    SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
     for (SchedulerKey key : wanted.keySet()) {
       String s;
       if (schedulers.containsKey(key)) {

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.command.Caller;
 import io.setsync.command.HelpText;
 import io.setsync.command.Setting;
 import io.setsync.command.Statement.StatusObject;
@@ -32,10 +33,21 @@ final class MonitorCommands {
     SYNCHRONIZE
   }
 
-  /** What the monitor does about one command. */
+  /**
+   * What the monitor does about one command.
+   *
+   * @param otherLogs records for the logs of other users than {@code logUser} (DISABLE AUTOSYNC
+   *     FROM tells every user whose file sets it stops)
+   * @param nodeLog a line for the node's log once the events are persisted, or null
+   */
   record Decision(
       Kind kind, Result result, List<Monitor.Event> events, String logUser, List<LogRecord> logRecords,
-      long fileSetId, int logLast, OneTime oneTime) {
+      long fileSetId, int logLast, OneTime oneTime, Map<String, List<LogRecord>> otherLogs, String nodeLog) {
+
+    Decision(Kind kind, Result result, List<Monitor.Event> events, String logUser, List<LogRecord> logRecords,
+        long fileSetId, int logLast, OneTime oneTime) {
+      this(kind, result, events, logUser, logRecords, fileSetId, logLast, oneTime, Map.of(), null);
+    }
 
     static Decision reply(Result result) {
       return new Decision(Kind.REPLY, result, List.of(), null, List.of(), 0, 0, null);
@@ -45,10 +57,22 @@ final class MonitorCommands {
       return new Decision(Kind.PERSIST, result, List.of(events), logUser, log == null ? List.of() : List.of(log),
           0, 0, null);
     }
+
+    Decision withNodeLog(String line) {
+      return new Decision(kind, result, events, logUser, logRecords, fileSetId, logLast, oneTime, otherLogs, line);
+    }
+
+    Decision withOtherLogs(Map<String, List<LogRecord>> logs) {
+      return new Decision(kind, result, events, logUser, logRecords, fileSetId, logLast, oneTime, Map.copyOf(logs),
+          nodeLog);
+    }
   }
 
-  /** SYNCHRONIZE's request: an absolute source directory to a destination root on a node (null: this one). */
-  record OneTime(String source, String destinationNode, String destination, SyncOptions options) {}
+  /**
+   * SYNCHRONIZE's request: an absolute source directory to a destination root on a node (null: this
+   * one), run as sync user {@code user} (null: as the node itself, for an administrator who named none).
+   */
+  record OneTime(String source, String destinationNode, String destination, SyncOptions options, String user) {}
 
   /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
   record LiveView(
@@ -61,60 +85,153 @@ final class MonitorCommands {
   }
 
   private final Monitor.Settings settings;
+  private final Roles roles;
 
   MonitorCommands(Monitor.Settings settings) {
     this.settings = settings;
+    this.roles = new Roles(settings.authorizer(), settings.node());
+  }
+
+  Roles roles() {
+    return roles;
+  }
+
+  /** {@link #decide(MonitorState, Statement, Caller, String, Function)} from the node's own process. */
+  Decision decide(MonitorState state, Statement command, String defaultUser, Function<MonitorState, LiveView> view) {
+    return decide(state, command, settings.node(), defaultUser, view);
   }
 
   /**
    * Decides what {@code command} does.
    *
-   * @throws IllegalArgumentException when the command is refused; the message says why
+   * @param caller who sent it, as the node knows it: what it may do follows from this alone
+   * @param defaultUser the sync user to act for where the command names none (the console's
+   *     {@code --user}); it only chooses among the users {@code caller} may act for
+   * @throws IllegalArgumentException when the command is refused; the message says why ({@link
+   *     Roles.Refused} when the caller lacks the right)
    */
-  Decision decide(MonitorState state, Statement command, String defaultUser, Function<MonitorState, LiveView> view) {
-    if (command instanceof Statement.AddUser c) return addUser(state, c, defaultUser);
+  Decision decide(
+      MonitorState state, Statement command, Caller caller, String defaultUser, Function<MonitorState, LiveView> view) {
+    // The node's own process names the user it acts for; anyone else is named as the kernel knows them.
+    String who = caller.equals(settings.node()) ? defaultUser : caller.toString();
+    if (command instanceof Statement.AddUser c) {
+      roles.requireAdministrator(state, caller, "ADD SYNCUSER");
+      return addUser(state, c, who);
+    }
     if (command instanceof Statement.AlterUser c) {
-      return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER", defaultUser);
+      roles.requireAdministrator(state, caller, "ALTER SYNCUSER");
+      return saveUser(state, user(state, c.name()).alter(c.settings()), "ALTER", who);
     }
     if (command instanceof Statement.SuspendUser c) {
-      return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND", defaultUser);
+      roles.requireAdministrator(state, caller, "SUSPEND SYNCUSER");
+      return saveUser(state, withSuspend(user(state, c.name()), true), "SUSPEND", who);
     }
     if (command instanceof Statement.ActivateUser c) {
-      return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE", defaultUser);
+      roles.requireAdministrator(state, caller, "ACTIVATE SYNCUSER");
+      return saveUser(state, withSuspend(user(state, c.name()), false), "ACTIVATE", who);
     }
-    if (command instanceof Statement.DeleteUser c) return deleteUser(state, c, defaultUser);
+    if (command instanceof Statement.DeleteUser c) {
+      roles.requireAdministrator(state, caller, "DELETE SYNCUSER");
+      return deleteUser(state, c, who);
+    }
     if (command instanceof Statement.InfoUser c) {
-      return Decision.reply(new Result.Users(c.name() == null
-          ? List.copyOf(state.users.values()) : List.of(user(state, c.name()))));
+      if (c.name() == null) {
+        return Decision.reply(new Result.Users(state.users.values().stream()
+            .filter(u -> roles.mayActFor(state, caller, u.name())).toList()));
+      }
+      UserConfig u = user(state, c.name());
+      if (!roles.mayActFor(state, caller, u.name())) {
+        throw new Roles.Refused(caller + " may not see SYNCUSER " + u.name());
+      }
+      return Decision.reply(new Result.Users(List.of(u)));
     }
-    if (command instanceof Statement.AddFileSet c) {
-      return addFileSet(state, FileSetConfig.create(defaultUser, c), defaultUser);
-    }
+    if (command instanceof Statement.AddFileSet c) return addFileSet(state, c, caller, defaultUser, who);
     if (command instanceof Statement.AlterFileSet c) {
-      return saveFileSet(state, c.id(), fileSet(state, c.id()).alter(c.settings()), "ALTER", defaultUser);
+      FileSetConfig before = ownFileSet(state, caller, c.id());
+      FileSetConfig after = before.alter(c.settings());
+      roles.requireActFor(state, caller, after.user(), "USER " + after.user() + " of SYNCFILESET " + c.id());
+      roles.requireOptionsAllowed(state, caller, after.sync(), "SYNCFILESET " + c.id());
+      return saveFileSet(state, c.id(), after, "ALTER", who);
     }
     if (command instanceof Statement.SuspendFileSet c) {
-      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), true), "SUSPEND", defaultUser);
+      return saveFileSet(state, c.id(), suspended(ownFileSet(state, caller, c.id()), true), "SUSPEND", who);
     }
     if (command instanceof Statement.ActivateFileSet c) {
-      return saveFileSet(state, c.id(), suspended(fileSet(state, c.id()), false), "ACTIVATE", defaultUser);
+      return saveFileSet(state, c.id(), suspended(ownFileSet(state, caller, c.id()), false), "ACTIVATE", who);
     }
     if (command instanceof Statement.DeleteFileSet c) {
-      FileSetConfig f = fileSet(state, c.id());
+      FileSetConfig f = ownFileSet(state, caller, c.id());
       return Decision.persist(Result.Done.ok("SYNCFILESET " + c.id() + " deleted"), f.user(),
-          MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id() + MonitorLog.by(defaultUser)),
+          MonitorLog.config(c.id(), "DELETE SYNCFILESET " + c.id() + MonitorLog.by(who)),
           new Monitor.FileSetDeleted(c.id()));
     }
-    if (command instanceof Statement.InfoFileSet c) return infoFileSet(state, c, view.apply(state));
+    if (command instanceof Statement.InfoFileSet c) return infoFileSet(state, c, caller, view.apply(state));
+    if (command instanceof Statement.AddAdministrator c) {
+      roles.requireAuthorizer(state, caller, "ADD ADMINISTRATOR");
+      if (state.administrators.contains(c.account())) {
+        throw new IllegalArgumentException("ADMINISTRATOR " + c.account() + " already exists");
+      }
+      return Decision.persist(Result.Done.ok("ADMINISTRATOR " + c.account() + " added"), null, null,
+          new Monitor.AdministratorAdded(c.account()))
+          .withNodeLog("ADD ADMINISTRATOR " + c.account() + MonitorLog.by(who));
+    }
+    if (command instanceof Statement.DeleteAdministrator c) {
+      roles.requireAuthorizer(state, caller, "DELETE ADMINISTRATOR");
+      if (!state.administrators.contains(c.account())) {
+        throw new IllegalArgumentException("unknown ADMINISTRATOR " + c.account());
+      }
+      return Decision.persist(Result.Done.ok("ADMINISTRATOR " + c.account() + " deleted"), null, null,
+          new Monitor.AdministratorDeleted(c.account()))
+          .withNodeLog("DELETE ADMINISTRATOR " + c.account() + MonitorLog.by(who));
+    }
+    if (command instanceof Statement.InfoAdministrator c) {
+      roles.requireAdministrator(state, caller, "INFO ADMINISTRATOR");
+      if (c.account() != null && !state.administrators.contains(c.account())) {
+        throw new IllegalArgumentException("unknown ADMINISTRATOR " + c.account());
+      }
+      return Decision.reply(new Result.Administrators(roles.authorizerText(),
+          c.account() == null ? List.copyOf(state.administrators) : List.of(c.account())));
+    }
+    if (command instanceof Statement.DisableAutosyncFrom c) {
+      roles.requireAdministrator(state, caller, "DISABLE AUTOSYNC FROM");
+      return autosyncFrom(state, c.source(), c.destination(), true, who);
+    }
+    if (command instanceof Statement.ClearAutosyncFrom c) {
+      roles.requireAdministrator(state, caller, "CLEAR AUTOSYNC FROM");
+      return autosyncFrom(state, c.source(), c.destination(), false, who);
+    }
+    if (command instanceof Statement.InfoAutosyncFrom c) {
+      roles.requireAdministrator(state, caller, "INFO AUTOSYNC FROM");
+      List<Result.RefusedSource> refused = new ArrayList<>();
+      state.refusedSources.forEach((destination, sources) -> sources.forEach(source -> {
+        if ((c.source() == null || c.source().equals(source))
+            && (c.destination() == null || c.destination().equals(destination))) {
+          refused.add(new Result.RefusedSource(source, destination));
+        }
+      }));
+      return Decision.reply(new Result.RefusedSources(refused));
+    }
     if (command instanceof Statement.AddBatch c) {
+      roles.requireAdministrator(state, caller, "ADD BATCHID");
       if (state.batches.containsKey(c.id())) throw new IllegalArgumentException("BATCHID " + c.id() + " already exists");
       BatchConfig b = BatchConfig.create(c);
       return Decision.persist(Result.Done.ok("BATCHID " + b.id() + " added"), null, null, new Monitor.BatchSaved(b));
     }
-    if (command instanceof Statement.AlterBatch c) return saveBatch(batch(state, c.id()).alter(c.settings()), "altered");
-    if (command instanceof Statement.SuspendBatch c) return saveBatch(batchSuspended(batch(state, c.id()), true), "suspended");
-    if (command instanceof Statement.ActivateBatch c) return saveBatch(batchSuspended(batch(state, c.id()), false), "activated");
+    // A batch spans users: suspending or changing it changes other users' schedules.
+    if (command instanceof Statement.AlterBatch c) {
+      roles.requireAdministrator(state, caller, "ALTER BATCHID");
+      return saveBatch(batch(state, c.id()).alter(c.settings()), "altered");
+    }
+    if (command instanceof Statement.SuspendBatch c) {
+      roles.requireAdministrator(state, caller, "SUSPEND BATCHID");
+      return saveBatch(batchSuspended(batch(state, c.id()), true), "suspended");
+    }
+    if (command instanceof Statement.ActivateBatch c) {
+      roles.requireAdministrator(state, caller, "ACTIVATE BATCHID");
+      return saveBatch(batchSuspended(batch(state, c.id()), false), "activated");
+    }
     if (command instanceof Statement.DeleteBatch c) {
+      roles.requireAdministrator(state, caller, "DELETE BATCHID");
       batch(state, c.id());
       List<Long> users = state.fileSetsOfBatch(c.id());
       if (!users.isEmpty()) {
@@ -126,16 +243,19 @@ final class MonitorCommands {
     if (command instanceof Statement.InfoBatch c) {
       List<Result.BatchView> views = new ArrayList<>();
       for (BatchConfig b : c.id() == null ? state.batches.values() : List.of(batch(state, c.id()))) {
-        views.add(new Result.BatchView(b.id(), b.suspended(), state.fileSetsOfBatch(b.id())));
+        views.add(new Result.BatchView(b.id(), b.suspended(), state.fileSetsOfBatch(b.id()).stream()
+            .filter(id -> roles.mayUse(state, caller, state.fileSets.get(id))).toList()));
       }
       return Decision.reply(new Result.Batches(views));
     }
-    if (command instanceof Statement.Status c) return Decision.reply(status(state, c, view.apply(state)));
+    if (command instanceof Statement.Status c) return Decision.reply(status(state, c, caller, view.apply(state)));
     if (command instanceof Statement.StartMonitor) {
+      roles.requireAdministrator(state, caller, "START MONITOR");
       if (!state.stopped) return Decision.reply(Result.Done.ok("the monitor is already running"));
       return Decision.persist(Result.Done.ok("monitor started"), null, null, new Monitor.RunStateChanged(false));
     }
     if (command instanceof Statement.StopMonitor) {
+      roles.requireAdministrator(state, caller, "STOP MONITOR");
       if (state.stopped) return Decision.reply(Result.Done.ok("the monitor is already stopped"));
       return Decision.persist(Result.Done.ok("monitor stopped: running syncs finish, no new ones start"), null, null,
           new Monitor.RunStateChanged(true));
@@ -147,6 +267,8 @@ final class MonitorCommands {
       return Decision.reply(new Result.Env(Map.of(
           "node", settings.localNode(),
           "user", String.valueOf(defaultUser),
+          "caller", caller.toString(),
+          "role", roles.of(state, caller).name().toLowerCase(java.util.Locale.ROOT),
           "monitor", state.stopped ? "stopped" : "running",
           "max-schedulers", String.valueOf(settings.maxSchedulers()),
           "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
@@ -154,13 +276,24 @@ final class MonitorCommands {
     if (command instanceof Statement.Synchronize c) {
       requireApart(c.source(), c.destinationNode(), c.destination());
       SyncOptions options = syncOptions(c.settings());
-      UserConfig caller = defaultUser == null ? null : state.users.get(defaultUser);
-      if (caller != null) {
-        confine(caller, c.source(), true);
-        confine(caller, c.destination(), isHere(c.destinationNode()));
+      String acting = roles.actingUser(state, caller, defaultUser);
+      UserConfig user = acting == null ? null : state.users.get(acting);
+      if (user != null) {
+        confine(user, c.source(), true);
+        confine(user, c.destination(), isHere(c.destinationNode()));
+      }
+      roles.requireOptionsAllowed(state, caller, options, "SYNCHRONIZE");
+      if (acting != null) {
+        String problem = roles.nodeCannotRunAs(state, acting);
+        if (problem != null) throw new Roles.Refused(problem);
+      }
+      String destinationNode = c.destinationNode() == null ? settings.localNode() : c.destinationNode();
+      if (state.refuses(destinationNode, settings.localNode())) {
+        throw new Roles.Refused("SYNCHRONIZE " + c.source() + " TO " + destinationNode + ":" + c.destination()
+            + " refused: " + destinationNode + " disabled AUTOSYNC FROM " + settings.localNode());
       }
       requireAccounts(options, isHere(c.destinationNode()));
-      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options);
+      OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options, acting);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
     if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
@@ -214,6 +347,19 @@ final class MonitorCommands {
 
   // --- file sets ---
 
+  private Decision addFileSet(MonitorState state, Statement.AddFileSet c, Caller caller, String defaultUser, String who) {
+    boolean namesUser = c.settings().stream().anyMatch(s -> s.keyword().equals(io.setsync.command.CommandOptions.USER));
+    // USER names the owner outright; without it the file set is the caller's own sync user's.
+    FileSetConfig f = FileSetConfig.create(namesUser ? defaultUser : roles.actingUser(state, caller, defaultUser), c);
+    if (state.users.containsKey(f.user())) {
+      roles.requireActFor(state, caller, f.user(), "USER " + f.user());
+    } else if (!roles.isAdministrator(state, caller)) {
+      throw new Roles.Refused("unknown SYNCUSER " + f.user() + "; only an administrator may add it");
+    }
+    roles.requireOptionsAllowed(state, caller, f.sync(), "the file set");
+    return addFileSet(state, f, who);
+  }
+
   private Decision addFileSet(MonitorState state, FileSetConfig f, String who) {
     check(state, f, true, true);
     if (state.fileSetsOfUser(f.user()).size() >= settings.maxFileSetsPerUser()) {
@@ -254,6 +400,8 @@ final class MonitorCommands {
       confine(user, f.source(), true);
       confine(user, f.destination(), isHere(f.destinationNode()));
       requireAccounts(f.sync(), isHere(f.destinationNode()));
+      String problem = roles.nodeCannotRunAs(state, f.user());
+      if (problem != null) throw new Roles.Refused(problem);
     } else {
       for (String path : List.of(f.source(), f.destination())) {
         if (!user.allows(path)) {
@@ -270,16 +418,19 @@ final class MonitorCommands {
     }
   }
 
-  private Decision infoFileSet(MonitorState state, Statement.InfoFileSet c, LiveView live) {
+  private Decision infoFileSet(MonitorState state, Statement.InfoFileSet c, Caller caller, LiveView live) {
     if (c.logLast() != null) {
       if (c.id() == null) throw new IllegalArgumentException("LOG needs a SYNCFILESET id");
-      FileSetConfig f = fileSet(state, c.id());
+      FileSetConfig f = ownFileSet(state, caller, c.id());
       return new Decision(Kind.READ_LOG, null, List.of(), f.user(), List.of(), c.id(), c.logLast(), null);
     }
     List<Result.FileSetView> views = new ArrayList<>();
-    if (c.id() == null) state.fileSets.keySet().forEach(id -> views.add(view(state, id, live)));
-    else {
-      fileSet(state, c.id());
+    if (c.id() == null) {
+      state.fileSets.forEach((id, f) -> {
+        if (roles.mayUse(state, caller, f)) views.add(view(state, id, live));
+      });
+    } else {
+      ownFileSet(state, caller, c.id());
       views.add(view(state, c.id(), live));
     }
     return Decision.reply(new Result.FileSets(views));
@@ -359,10 +510,13 @@ final class MonitorCommands {
     }
   }
 
-  private Result status(MonitorState state, Statement.Status c, LiveView live) {
+  private Result status(MonitorState state, Statement.Status c, Caller caller, LiveView live) {
+    // A user sees only the syncs of the sync users they may act for; an administrator sees all.
+    java.util.function.Predicate<String> visible = user -> roles.mayActFor(state, caller, user);
     List<Result.SchedulerView> schedulerViews = new ArrayList<>();
     live.schedulerStates().forEach((key, s) -> {
-      if (c.object() != StatusObject.BATCHID || c.id() == null || key.batchId().equals(c.id())) {
+      if (visible.test(key.user())
+          && (c.object() != StatusObject.BATCHID || c.id() == null || key.batchId().equals(c.id()))) {
         List<Long> ids = new ArrayList<>();
         state.fileSets.forEach((id, f) -> {
           if (state.isActive(f) && MonitorState.keyOf(f, live.localNode()).equals(key)) ids.add(id);
@@ -374,20 +528,40 @@ final class MonitorCommands {
     List<Result.FileSetView> fileSetViews = new ArrayList<>();
     if (c.object() == StatusObject.SYNCFILESET && c.id() != null) {
       long id = parseId(c.id());
-      fileSet(state, id);
+      ownFileSet(state, caller, id);
       fileSetViews.add(view(state, id, live));
     } else if (c.object() == StatusObject.SYNC && c.id() != null) {
       user(state, c.id());
+      if (!visible.test(c.id())) throw new Roles.Refused(caller + " may not see the syncs of SYNCUSER " + c.id());
       state.fileSetsOfUser(c.id()).forEach(id -> fileSetViews.add(view(state, id, live)));
     } else {
-      state.fileSets.keySet().forEach(id -> fileSetViews.add(view(state, id, live)));
+      state.fileSets.forEach((id, f) -> {
+        if (visible.test(f.user())) fileSetViews.add(view(state, id, live));
+      });
     }
+    // A SYNCHRONIZE run as the node itself (no sync user) is an administrator's.
+    java.util.function.Predicate<Result.OneTimeView> visibleRun = r -> r.user() == null
+        ? roles.isAdministrator(state, caller) : visible.test(r.user());
     List<Result.OneTimeView> oneTime = live.oneTimeRuns().stream()
+        .filter(visibleRun)
         .filter(r -> c.object() != StatusObject.SYNC || c.id() == null || c.id().equals(r.user())).toList();
-    int waiting = (int) live.schedulerStates().values().stream().filter(s -> s.startsWith("waiting")).count();
-    Result.MonitorView monitor = new Result.MonitorView(live.localNode(), !state.stopped, state.users.size(),
-        state.fileSets.size(), (int) state.activeCount(), live.schedulerStates().size(), waiting,
-        live.running().size() + live.oneTimeRuns().size());
+    Result.MonitorView monitor;
+    if (roles.isAdministrator(state, caller)) {
+      int waiting = (int) live.schedulerStates().values().stream().filter(s -> s.startsWith("waiting")).count();
+      monitor = new Result.MonitorView(live.localNode(), !state.stopped, state.users.size(),
+          state.fileSets.size(), (int) state.activeCount(), live.schedulerStates().size(), waiting,
+          live.running().size() + live.oneTimeRuns().size());
+    } else { // counts of the caller's own, so that they tell nothing of other users
+      List<FileSetConfig> own = state.fileSets.values().stream().filter(f -> visible.test(f.user())).toList();
+      int waiting = (int) live.schedulerStates().entrySet().stream()
+          .filter(e -> visible.test(e.getKey().user()) && e.getValue().startsWith("waiting")).count();
+      long running = state.fileSets.entrySet().stream()
+          .filter(e -> visible.test(e.getValue().user()) && live.running().containsKey(e.getKey())).count();
+      monitor = new Result.MonitorView(live.localNode(), !state.stopped, roles.ownUsers(state, caller).size(),
+          own.size(), (int) own.stream().filter(state::isActive).count(),
+          (int) live.schedulerStates().keySet().stream().filter(k -> visible.test(k.user())).count(), waiting,
+          (int) running + oneTime.size());
+    }
     return new Result.Status(c.object(), c.detail(), monitor, schedulerViews, fileSetViews, oneTime);
   }
 
@@ -396,6 +570,8 @@ final class MonitorCommands {
     Result.Progress progress = live.running().get(id);
     String s;
     String inactive = state.inactiveReason(f);
+    if (inactive == null) inactive = state.refusalOf(f, live.localNode());
+    if (inactive == null) inactive = roles.nodeCannotRunAs(state, f.user());
     if (progress != null) s = "running";
     else if (inactive != null) s = inactive;
     else if (state.stopped) s = "monitor stopped";
@@ -426,6 +602,48 @@ final class MonitorCommands {
     FileSetConfig f = state.fileSets.get(id);
     if (f == null) throw new IllegalArgumentException("unknown SYNCFILESET " + id);
     return f;
+  }
+
+  /** The file set {@code id}, when {@code caller} may see and change it. */
+  private FileSetConfig ownFileSet(MonitorState state, Caller caller, long id) {
+    FileSetConfig f = fileSet(state, id);
+    roles.requireActFor(state, caller, f.user(), "SYNCFILESET " + id);
+    return f;
+  }
+
+  /**
+   * DISABLE ({@code refuse}) or CLEAR AUTOSYNC FROM: persisted, and told to the node's log and to
+   * every user whose file sets from here to that destination it stops or lets run again.
+   */
+  private Decision autosyncFrom(MonitorState state, String source, String destinationNode, boolean refuse, String who) {
+    String destination = destinationNode == null ? settings.localNode() : destinationNode;
+    String verb = refuse ? "DISABLE" : "CLEAR";
+    String command = verb + " AUTOSYNC FROM " + source + " TO " + destination;
+    if (state.refuses(destination, source) == refuse) {
+      return Decision.reply(Result.Done.ok(destination + (refuse ? " already refuses" : " does not refuse")
+          + " syncs from " + source));
+    }
+    Map<String, List<LogRecord>> logs = new java.util.TreeMap<>();
+    List<Long> affected = new ArrayList<>();
+    if (source.equals(settings.localNode())) { // the syncs this monitor starts come from its own node
+      state.fileSets.forEach((id, f) -> {
+        String to = f.destinationNode() == null ? settings.localNode() : f.destinationNode();
+        if (to.equals(destination)) {
+          affected.add(id);
+          logs.computeIfAbsent(f.user(), u -> new ArrayList<>()).add(MonitorLog.config(id, "SYNCFILESET " + id + ": "
+              + (refuse ? destination + " refuses syncs from " + source : "syncs from " + source + " to "
+              + destination + " accepted again") + " (" + command + MonitorLog.by(who) + ")"));
+        }
+      });
+    }
+    Monitor.Event event = refuse
+        ? new Monitor.AutosyncFromDisabled(source, destination) : new Monitor.AutosyncFromCleared(source, destination);
+    String message = refuse ? destination + " refuses syncs from " + source : destination + " accepts syncs from "
+        + source + " again";
+    return Decision.persist(Result.Done.ok(message), null, null, event)
+        .withOtherLogs(logs)
+        .withNodeLog(command + MonitorLog.by(who) + (affected.isEmpty() ? "" : "; SYNCFILESET " + ids(affected)
+            + (refuse ? " stop" : " may run again")));
   }
 
   private static BatchConfig batch(MonitorState state, String id) {

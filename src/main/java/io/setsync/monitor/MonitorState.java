@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The monitor's persisted state: the SYNCUSER table, the file sets, the batch ids, the last result
@@ -24,6 +25,10 @@ public final class MonitorState implements CborSerializable {
   public TreeMap<Long, SyncResult> lastResults = new TreeMap<>();
   public long nextFileSetId = 1;
   public boolean stopped;
+  /** The OS accounts the authorizer made administrators. */
+  public TreeSet<String> administrators = new TreeSet<>();
+  /** Per destination node, the source nodes it refuses (DISABLE AUTOSYNC FROM). */
+  public TreeMap<String, TreeSet<String>> refusedSources = new TreeMap<>();
 
   /** An independent copy (the configs themselves are immutable records). */
   public MonitorState copy() {
@@ -34,6 +39,9 @@ public final class MonitorState implements CborSerializable {
     c.lastResults = new TreeMap<>(lastResults);
     c.nextFileSetId = nextFileSetId;
     c.stopped = stopped;
+    c.administrators = new TreeSet<>(administrators);
+    c.refusedSources = new TreeMap<>();
+    refusedSources.forEach((d, sources) -> c.refusedSources.put(d, new TreeSet<>(sources)));
     return c;
   }
 
@@ -57,6 +65,23 @@ public final class MonitorState implements CborSerializable {
     return null;
   }
 
+  /**
+   * Whether {@code destination} refuses syncs from {@code source} (DISABLE AUTOSYNC FROM). The
+   * question a destination's endpoint asks before it accepts a session (see {@link
+   * Monitor.AskAutosyncFrom}).
+   */
+  public boolean refuses(String destination, String source) {
+    TreeSet<String> sources = refusedSources.get(destination);
+    return sources != null && sources.contains(source);
+  }
+
+  /** Why the monitor on {@code localNode} does not run a file set's syncs there, or null. */
+  public String refusalOf(FileSetConfig f, String localNode) {
+    String destination = f.destinationNode() == null ? localNode : f.destinationNode();
+    return refuses(destination, localNode)
+        ? "refused: " + destination + " disabled AUTOSYNC FROM " + localNode : null;
+  }
+
   /** The scheduler key of a file set; {@code localNode} stands for "this node". */
   public static SchedulerKey keyOf(FileSetConfig f, String localNode) {
     String node = f.destinationNode() == null ? localNode : f.destinationNode();
@@ -68,7 +93,7 @@ public final class MonitorState implements CborSerializable {
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = new TreeMap<>();
     if (stopped) return wanted;
     for (Map.Entry<Long, FileSetConfig> e : fileSets.entrySet()) {
-      if (isActive(e.getValue())) {
+      if (isActive(e.getValue()) && refusalOf(e.getValue(), localNode) == null) {
         wanted.computeIfAbsent(keyOf(e.getValue(), localNode), k -> new TreeMap<>())
             .put(e.getKey(), e.getValue());
       }

@@ -93,6 +93,25 @@ public sealed interface Result extends CborSerializable {
     }
   }
 
+  /** INFO ADMINISTRATOR: who the authorizer is, and the administrators it named. */
+  record Administrators(String authorizer, List<String> accounts) implements Result {
+    @JsonCreator
+    public Administrators {
+      accounts = List.copyOf(accounts);
+    }
+  }
+
+  /** A destination node that refuses syncs from a source node. */
+  record RefusedSource(String source, String destination) implements CborSerializable {}
+
+  /** INFO AUTOSYNC FROM: the source nodes destinations refuse. */
+  record RefusedSources(List<RefusedSource> refused) implements Result {
+    @JsonCreator
+    public RefusedSources {
+      refused = List.copyOf(refused);
+    }
+  }
+
   /** ENV: the session's and the node's parameters. */
   record Env(Map<String, String> values) implements Result {
     @JsonCreator

@@ -15,24 +15,39 @@ import java.util.Set;
  * A sync user: the owner of file sets, confined to its roots.
  *
  * @param name the user's name
+ * @param account the OS account whose rights the user's syncs have and who may act for the user;
+ *     null (an event from before accounts) means the same as the name
  * @param roots absolute, normalized directories; a file set of this user must have its source and
  *     its destination under one of them. Empty: no restriction. Duplicates are dropped.
  * @param suspended whether the user's file sets are inactive
  */
-public record UserConfig(String name, List<String> roots, boolean suspended)
+public record UserConfig(String name, String account, List<String> roots, boolean suspended)
     implements CborSerializable {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public UserConfig {
     Objects.requireNonNull(name, "name");
     String problem = CommandOptions.nameProblem(name);
     if (problem != null) {
       throw new IllegalArgumentException("bad user name \"" + name + "\": " + problem);
     }
+    if (account == null) {
+      account = name;
+    }
+    String accountProblem = CommandOptions.nameProblem(account);
+    if (accountProblem != null) {
+      throw new IllegalArgumentException("bad account \"" + account + "\": " + accountProblem);
+    }
     Set<String> normalized = new LinkedHashSet<>();
     for (String root : roots) {
       normalized.add(CommandOptions.normalizePath(root));
     }
     roots = List.copyOf(normalized);
+  }
+
+  /** A user whose OS account has the user's name. */
+  public UserConfig(String name, List<String> roots, boolean suspended) {
+    this(name, name, roots, suspended);
   }
 
   /**
@@ -51,10 +66,11 @@ public record UserConfig(String name, List<String> roots, boolean suspended)
 
   /**
    * This user changed by ALTER SYNCUSER: ROOT options given replace the whole list of roots, {@code
-   * NO ROOT} empties it, SUSPEND and {@code NO SUSPEND} set the state.
+   * NO ROOT} empties it, ACCOUNT names the OS account ({@code NO ACCOUNT}: the user's name), SUSPEND and {@code NO SUSPEND} set the state.
    */
   public UserConfig alter(List<Setting> settings) {
     List<String> newRoots = null;
+    String newAccount = account;
     boolean newSuspended = suspended;
     for (Setting s : settings) {
       switch (s.keyword()) {
@@ -69,12 +85,13 @@ public record UserConfig(String name, List<String> roots, boolean suspended)
             newRoots.add(s.value());
           }
         }
+        case CommandOptions.ACCOUNT -> newAccount = s.negated() ? name : s.value();
         case CommandOptions.SUSPEND -> newSuspended = !s.negated();
         default -> throw new IllegalArgumentException(
             "unknown SYNCUSER option \"" + s.keyword() + "\"");
       }
     }
-    return new UserConfig(name, newRoots == null ? roots : newRoots, newSuspended);
+    return new UserConfig(name, newAccount, newRoots == null ? roots : newRoots, newSuspended);
   }
 
   /**
@@ -106,6 +123,9 @@ public record UserConfig(String name, List<String> roots, boolean suspended)
   /** Canonical option text, e.g. {@code ROOT /data, ROOT "/my files", SUSPEND}; "" for none. */
   public String optionText() {
     List<String> parts = new ArrayList<>();
+    if (!account.equals(name)) {
+      parts.add(CommandOptions.ACCOUNT + " " + account);
+    }
     for (String root : roots) {
       parts.add(CommandOptions.ROOT + " " + FileSetConfig.word(root));
     }

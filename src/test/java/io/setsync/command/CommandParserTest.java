@@ -26,6 +26,12 @@ public class CommandParserTest {
     assertTrue(line, message.endsWith(" at column " + column));
   }
 
+  /** The line is refused with a message that holds {@code part}. */
+  private static void refusedWith(String line, String part) {
+    CommandException e = assertThrows(line, CommandException.class, () -> parse(line));
+    assertTrue(line + ": " + e.getMessage(), e.getMessage().contains(part));
+  }
+
   // ---- blank lines and comments ----
 
   @Test
@@ -66,6 +72,43 @@ public class CommandParserTest {
         parse(
             "SYNCHRONIZE /s TO /d, EXCLUDE a, EXCLUDE b, MAXPURGE 10%, TIMEEXACT, CHECKSUM, REPORT,"
                 + " SUBVOLPURGE, EXCLUDEPURGE k/**"));
+  }
+
+  @Test
+  public void administrators() {
+    assertEquals(new Statement.AddAdministrator("carol"), parse("add administrator carol"));
+    assertEquals(new Statement.DeleteAdministrator("carol"), parse("DELETE ADMINISTRATOR carol"));
+    assertEquals(new Statement.InfoAdministrator(null), parse("INFO ADMINISTRATOR"));
+    assertEquals(new Statement.InfoAdministrator("carol"), parse("INFO ADMINISTRATOR carol"));
+    refusedWith("ADD ADMINISTRATOR", "expected an account name after ADMINISTRATOR at column 18");
+    refusedWith("ADD ADMINISTRATOR 1x", "bad account name \"1x\"");
+    refusedWith("ADD ADMINISTRATOR carol, PURGE", "ADD ADMINISTRATOR takes no options, got \"PURGE\"");
+    refusedWith("ALTER ADMINISTRATOR carol", "expected SYNCUSER, SYNCFILESET or BATCHID after ALTER, got \"ADMINISTRATOR\"");
+  }
+
+  @Test
+  public void autosyncFrom() {
+    assertEquals(new Statement.DisableAutosyncFrom("old", null), parse("DISABLE AUTOSYNC FROM old"));
+    assertEquals(new Statement.DisableAutosyncFrom("old", "backup:2552"), parse("disable autosync from old to backup:2552"));
+    assertEquals(new Statement.ClearAutosyncFrom("old", null), parse("CLEAR AUTOSYNC FROM old"));
+    assertEquals(new Statement.InfoAutosyncFrom(null, null), parse("INFO AUTOSYNC FROM"));
+    assertEquals(new Statement.InfoAutosyncFrom("old", null), parse("INFO AUTOSYNC FROM old"));
+    assertEquals(new Statement.InfoAutosyncFrom(null, "backup"), parse("INFO AUTOSYNC FROM TO backup"));
+    refusedWith("DISABLE AUTOSYNC FROM", "expected a source node after FROM at column 22");
+    refusedWith("DISABLE SYNC FROM old", "expected AUTOSYNC after DISABLE, got \"SYNC\"");
+    refusedWith("CLEAR AUTOSYNC old", "expected FROM after AUTOSYNC, got \"old\"");
+    refusedWith("DISABLE AUTOSYNC FROM old backup", "expected TO after the source node, got \"backup\"");
+    refusedWith("DISABLE AUTOSYNC FROM old TO", "expected a destination node after TO");
+    refusedWith("DISABLE AUTOSYNC FROM a:99999", "bad source node \"a:99999\"");
+    refusedWith("DISABLE AUTOSYNC FROM old, PURGE", "DISABLE AUTOSYNC FROM takes no options");
+  }
+
+  @Test
+  public void syncUserAccount() {
+    assertEquals(new Statement.AddUser("web", List.of(Setting.of("ACCOUNT", "www-data"))),
+        parse("ADD SYNCUSER web, ACCOUNT www-data"));
+    assertEquals(new Statement.AlterUser("web", List.of(Setting.no("ACCOUNT"))), parse("ALTER SYNCUSER web, NO ACCOUNT"));
+    refusedWith("ADD SYNCUSER web, ACCOUNT", "ACCOUNT");
   }
 
   @Test

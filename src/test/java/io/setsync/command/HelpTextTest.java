@@ -94,6 +94,25 @@ public class HelpTextTest {
   }
 
   @Test
+  public void rolesAndRefusedSourcesHaveHelp() {
+    String admin = HelpText.forTopic("ADMINISTRATOR");
+    assertContains(admin, "ADD ADMINISTRATOR account");
+    assertContains(admin, "DELETE ADMINISTRATOR account");
+    assertContains(admin, "INFO ADMINISTRATOR [account]");
+    assertContains(admin, "setsync.security.authorizer");
+    String from = HelpText.forTopic("AUTOSYNC");
+    assertContains(from, "DISABLE AUTOSYNC FROM node [TO node]");
+    assertContains(from, "CLEAR AUTOSYNC FROM node [TO node]");
+    assertContains(from, "INFO AUTOSYNC FROM [node] [TO node]");
+    assertContains(from, "STATUS AUTOSYNC shows the monitor");
+    assertContains(HelpText.forTopic("DISABLE AUTOSYNC"), "Without TO the destination is the node the monitor runs on");
+    assertContains(HelpText.forTopic("FROM"), "DISABLE AUTOSYNC FROM");
+    assertContains(HelpText.forTopic("ACCOUNT"), "The OS account whose rights the user's syncs have");
+    assertContains(HelpText.forTopic("ADD SYNCUSER"), "ACCOUNT name");
+    assertContains(HelpText.general(), "DISABLE AUTOSYNC FROM node [TO node]");
+  }
+
+  @Test
   public void optionTopics() {
     String purge = HelpText.forTopic("purge");
     assertContains(purge, "option PURGE");

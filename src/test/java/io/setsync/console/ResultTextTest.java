@@ -32,4 +32,22 @@ public class ResultTextTest {
     assertEquals("no sync users", ResultText.of(new Result.Users(List.of())));
     assertEquals("no log records for SYNCFILESET 3", ResultText.of(new Result.Log(3, List.of())));
   }
+
+  @Test
+  public void usersShowTheirAccount() {
+    String text = ResultText.of(new Result.Users(List.of(
+        new io.setsync.monitor.UserConfig("web", "www-data", List.of("/srv"), false))));
+    assertEquals(List.of("SYNCUSER", "ACCOUNT", "STATE", "ROOTS"), List.of(text.lines().findFirst().orElseThrow().split("\\s+")));
+    assertEquals(List.of("web", "www-data", "active", "/srv"), List.of(text.lines().skip(1).findFirst().orElseThrow().split("\\s+")));
+  }
+
+  @Test
+  public void administratorsAndRefusedSources() {
+    assertEquals("authorizer: root\nadministrators: bob, carol",
+        ResultText.of(new Result.Administrators("root", List.of("bob", "carol"))));
+    assertEquals("authorizer: root\nno administrators", ResultText.of(new Result.Administrators("root", List.of())));
+    assertEquals("no destination refuses a source", ResultText.of(new Result.RefusedSources(List.of())));
+    String refused = ResultText.of(new Result.RefusedSources(List.of(new Result.RefusedSource("old", "backup"))));
+    assertEquals(List.of("backup", "old"), List.of(refused.lines().skip(1).findFirst().orElseThrow().split("\\s+")));
+  }
 }

@@ -33,9 +33,43 @@ public class ConfigSerializationTest {
     }
     roundTrip(new UserConfig("alice", List.of("/data", "/my files"), true));
     roundTrip(new UserConfig("bob", List.of(), false));
+    roundTrip(new UserConfig("backup", "svc-backup", List.of("/srv"), false));
     roundTrip(new BatchConfig("nightly", true));
     roundTrip(Setting.of("EXCLUDE", "*.tmp"));
     roundTrip(Setting.no("PURGE"));
+  }
+
+  /** The roles' events and the state that holds them, as the journal and the snapshots store them. */
+  @Test
+  public void roleEventsAndTheirStateRoundTripThroughJacksonCbor() {
+    roundTrip(new Monitor.AdministratorAdded("carol"));
+    roundTrip(new Monitor.AdministratorDeleted("carol"));
+    roundTrip(new Monitor.AutosyncFromDisabled("old-primary", "backup"));
+    roundTrip(new Monitor.AutosyncFromCleared("old-primary", "backup:2552"));
+    roundTrip(new Monitor.UserSaved(new UserConfig("backup", "svc-backup", List.of("/srv"), true)));
+    MonitorState state = new MonitorState();
+    state.administrators.add("carol");
+    state.refusedSources.put("backup", new java.util.TreeSet<>(List.of("old-primary", "other")));
+    MonitorState back = (MonitorState) new SerializationTestKit(testKit.system()).verifySerialization(state, false);
+    assertEquals(state.administrators, back.administrators);
+    assertEquals(state.refusedSources, back.refusedSources);
+    assertEquals(true, back.refuses("backup", "old-primary"));
+  }
+
+  /** A user saved before users named an OS account reads back with the account of its own name. */
+  @Test
+  public void aUserSavedBeforeAccountsExistedReadsBackWithItsNameAsAccount() throws Exception {
+    UserConfig saved = new UserConfig("alice", List.of("/data"), false);
+    JacksonCborSerializer serializer =
+        (JacksonCborSerializer) SerializationExtension.get(testKit.system()).findSerializerFor(saved);
+    com.fasterxml.jackson.databind.ObjectMapper cbor =
+        new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+    com.fasterxml.jackson.databind.node.ObjectNode tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) cbor.readTree(serializer.toBinary(saved));
+    tree.remove("account");
+    UserConfig old = (UserConfig) serializer.fromBinary(cbor.writeValueAsBytes(tree), serializer.manifest(saved));
+    assertEquals(saved, old);
+    assertEquals("alice", old.account());
   }
 
   @Test

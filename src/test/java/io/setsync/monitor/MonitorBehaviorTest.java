@@ -229,6 +229,49 @@ public class MonitorBehaviorTest {
         .toList();
   }
 
+  // --- roles and refused sources ---
+
+  private static EventSourcedBehaviorTestKit.CommandResultWithReply<Monitor.Command, Monitor.Event, MonitorState, Result>
+      runAs(EventSourcedBehaviorTestKit<Monitor.Command, Monitor.Event, MonitorState> kit,
+          io.setsync.command.Caller caller, String command) {
+    return kit.runCommand(replyTo -> new Monitor.Execute(CommandParser.parse(command), caller, null, replyTo));
+  }
+
+  @Test
+  public void administratorsAndRefusedSourcesArePersistedAndTheirRightsFollowThem() {
+    var kit = kit();
+    io.setsync.command.Caller carol = new io.setsync.command.Caller("carol", 1003);
+    io.setsync.command.Caller alice = new io.setsync.command.Caller("alice", 1001);
+    assertEquals(new Monitor.AdministratorAdded("carol"), persists(kit, "ADD ADMINISTRATOR carol"));
+    persists(kit, "ADD SYNCUSER alice, ROOT /data");
+
+    var refusedAlter = runAs(kit, alice, "ALTER SYNCUSER alice, ROOT /");
+    assertEquals(2, refusedAlter.reply().code());
+    assertTrue(refusedAlter.hasNoEvents());
+    assertEquals("error: ALTER SYNCUSER is for administrators only; alice (uid 1001) is not one",
+        io.setsync.console.ResultText.of(refusedAlter.reply()));
+    var granted = runAs(kit, carol, "ALTER SYNCUSER alice, ROOT /srv");
+    assertEquals(0, granted.reply().code());
+    assertEquals(new Monitor.UserSaved(new UserConfig("alice", List.of("/srv"), false)), granted.event());
+    assertEquals(new Monitor.AutosyncFromDisabled("testnode", "backup"),
+        persists(kit, "DISABLE AUTOSYNC FROM testnode TO backup"));
+
+    MonitorState recovered = kit.restart().state();
+    assertEquals(java.util.Set.of("carol"), recovered.administrators);
+    assertTrue(recovered.refuses("backup", "testnode"));
+    var asked = kit.<Monitor.AutosyncFrom>runCommand(replyTo -> new Monitor.AskAutosyncFrom("testnode", "backup", replyTo));
+    assertEquals(new Monitor.AutosyncFrom("testnode", "backup", true), asked.reply());
+    var refusedSync = runAs(kit, alice, "SYNCHRONIZE /srv/a TO backup:/srv/b");
+    assertEquals(2, refusedSync.reply().code());
+    assertTrue(io.setsync.console.ResultText.of(refusedSync.reply()),
+        io.setsync.console.ResultText.of(refusedSync.reply()).contains("refused: backup disabled AUTOSYNC FROM testnode"));
+
+    assertEquals(new Monitor.AdministratorDeleted("carol"), persists(kit, "DELETE ADMINISTRATOR carol"));
+    assertEquals(2, runAs(kit, carol, "ALTER SYNCUSER alice, ROOT /").reply().code());
+    assertEquals(new Monitor.AutosyncFromCleared("testnode", "backup"), persists(kit, "CLEAR AUTOSYNC FROM testnode TO backup"));
+    assertFalse(kit.restart().state().refuses("backup", "testnode"));
+  }
+
   // --- a journal that fails or refuses a write ---
 
   @Test

@@ -136,6 +136,61 @@ public class MonitorTest {
     assertTrue(ResultText.of(log), ResultText.of(log).contains("sync ended"));
   }
 
+  private Result runAs(io.setsync.command.Caller caller, String user, String command) throws Exception {
+    ActorRef<Monitor.Command> monitor = node.monitor().orElseThrow();
+    return AskPattern.<Monitor.Command, Result>ask(
+            monitor, r -> new Monitor.Execute(CommandParser.parse(command), caller, user, r), Duration.ofSeconds(20),
+            node.system().scheduler())
+        .toCompletableFuture()
+        .get(25, TimeUnit.SECONDS);
+  }
+
+  @Test
+  public void aDestinationThatDisabledItsSourceGetsNoSyncsUntilCleared() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("one.txt"), "1");
+    ok("ADD SYNCUSER tester");
+    ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
+    awaitStatus("first sync", s -> fileSet(s, 1).last() != null);
+
+    io.setsync.command.Caller alice = new io.setsync.command.Caller("alice", 1001);
+    assertEquals("a user may not", 2, runAs(alice, null, "DISABLE AUTOSYNC FROM testnode").code());
+    ok("DISABLE AUTOSYNC FROM testnode");
+    Result.Status refused = awaitStatus("the file set refused",
+        s -> fileSet(s, 1).state().equals("refused: testnode disabled AUTOSYNC FROM testnode"));
+    assertTrue("no scheduler is wanted for it", ((Result.Status) ok("STATUS AUTOSYNC")).schedulers().isEmpty());
+    assertEquals(null, fileSet(refused, 1).nextRunMillis());
+    Result sync = run("SYNCHRONIZE " + src + " TO " + tmp.getRoot().toPath().resolve("once"));
+    assertEquals(ResultText.of(sync), 2, sync.code());
+    assertFalse(Files.exists(tmp.getRoot().toPath().resolve("once")));
+    assertTrue(userLog("tester"), userLog("tester").contains("SYNCFILESET 1: testnode refuses syncs from testnode"));
+
+    ok("CLEAR AUTOSYNC FROM testnode");
+    Files.writeString(src.resolve("two.txt"), "2");
+    awaitStatus("syncs run again", s -> Files.exists(dst.resolve("two.txt")));
+  }
+
+  @Test
+  public void aUserSeesOnlyTheirOwnFileSetsInTheRunningMonitor() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    ok("ADD SYNCUSER alice");
+    ok("ADD SYNCUSER bob");
+    ok("ADD SYNCFILESET /nowhere/a TO /nowhere/b, USER alice, SUSPEND");
+    ok("ADD SYNCFILESET /nowhere/c TO /nowhere/d, USER bob, SUSPEND");
+    io.setsync.command.Caller alice = new io.setsync.command.Caller("alice", 1001);
+    Result.Status mine = (Result.Status) runAs(alice, null, "STATUS SYNCFILESET");
+    assertEquals(java.util.List.of(1L), mine.fileSets().stream().map(Result.FileSetView::id).toList());
+    Result other = runAs(alice, null, "INFO SYNCFILESET 2");
+    assertEquals(2, other.code());
+    assertEquals("error: SYNCFILESET 2 belongs to SYNCUSER bob; alice (uid 1001) may not act for it",
+        ResultText.of(other));
+    assertEquals(2, runAs(alice, "bob", "ACTIVATE SYNCFILESET 2").code());
+    assertEquals(2, runAs(alice, "alice", "ALTER SYNCUSER alice, ROOT /").code());
+    assertTrue(((Result.FileSets) ok("INFO SYNCFILESET 2")).fileSets().get(0).config().suspended());
+  }
+
   @Test
   public void aDestinationNodeThatIsNotThereIsWaitedFor() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of());

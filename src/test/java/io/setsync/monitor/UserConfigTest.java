@@ -36,6 +36,18 @@ public class UserConfigTest {
   }
 
   @Test
+  public void aUserNamesAnOsAccountItsOwnNameByDefault() {
+    assertEquals("alice", add("ADD SYNCUSER alice").account());
+    UserConfig web = add("ADD SYNCUSER web, ACCOUNT www-data, ROOT /srv");
+    assertEquals("www-data", web.account());
+    assertEquals("ACCOUNT www-data, ROOT /srv", web.optionText());
+    assertEquals(web, add("ADD SYNCUSER web, " + web.optionText()));
+    assertEquals("nobody", alter(web, "ACCOUNT nobody").account());
+    assertEquals("NO ACCOUNT: back to the user's name", "web", alter(web, "NO ACCOUNT").account());
+    assertEquals(List.of("/srv"), alter(web, "ACCOUNT nobody").roots());
+  }
+
+  @Test
   public void alterReplacesRootsAndNoRemovesThem() {
     UserConfig u = add("ADD SYNCUSER alice, ROOT /a, ROOT /b");
     assertEquals(List.of("/c"), alter(u, "ROOT /c").roots());
