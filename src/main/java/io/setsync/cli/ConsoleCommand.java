@@ -7,7 +7,7 @@ import io.setsync.command.CommandParser;
 import io.setsync.command.HelpText;
 import io.setsync.command.Statement;
 import io.setsync.console.ConsoleClient;
-import io.setsync.console.ConsoleSession;
+import io.setsync.console.ConsoleParameters;
 import io.setsync.console.ResultJson;
 import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
@@ -58,7 +58,7 @@ public final class ConsoleCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
   /** The session's parameters (user, output); made once the command line is read. */
-  private ConsoleSession session;
+  private ConsoleParameters session;
 
   private ConsoleCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -100,7 +100,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         return syntaxError(line, e);
       }
       if (command instanceof Statement.Nothing) return 0;
-      session = new ConsoleSession(user, json);
+      session = new ConsoleParameters(user, json);
       Integer local = runLocally(command);
       if (local != null) return local;
       try (ConsoleClient client = ConsoleClient.connect(host, port, config)) {
@@ -114,7 +114,7 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   /** The prompt: one connection for the session; the worst completion code is the exit code. */
   private int interactive(String host, int port, Config config) {
-    session = new ConsoleSession(user, json);
+    session = new ConsoleParameters(user, json);
     try (ConsoleClient client = ConsoleClient.connect(host, port, config);
         Terminal terminal = TerminalBuilder.builder().system(true)
             // commands piped in: read them plainly, without JLine's warning about a missing terminal

@@ -10,14 +10,14 @@ import java.util.Map;
  * name none, and the output form. They start from the console's {@code --user} and {@code --json};
  * {@code SET} changes one, {@code RESET} restores both, {@code ENV} shows them. Single-threaded.
  */
-public final class ConsoleSession {
+public final class ConsoleParameters {
 
   private final String startUser;
   private final boolean startJson;
   private String user;
   private boolean json;
 
-  public ConsoleSession(String user, boolean json) {
+  public ConsoleParameters(String user, boolean json) {
     this.startUser = user;
     this.startJson = json;
     this.user = user;

@@ -10,9 +10,9 @@ import io.setsync.monitor.Result;
 import java.util.Map;
 import org.junit.Test;
 
-public class ConsoleSessionTest {
+public class ConsoleParametersTest {
 
-  private final ConsoleSession session = new ConsoleSession("alice", false);
+  private final ConsoleParameters session = new ConsoleParameters("alice", false);
 
   private Result.Done apply(String line) {
     return session.apply(CommandParser.parse(line));
@@ -27,7 +27,7 @@ public class ConsoleSessionTest {
     assertEquals("session parameters reset: USER alice, OUTPUT TEXT", apply("RESET").message());
     assertEquals("alice", session.user());
     assertFalse(session.json());
-    ConsoleSession started = new ConsoleSession("carol", true);
+    ConsoleParameters started = new ConsoleParameters("carol", true);
     started.apply(CommandParser.parse("SET OUTPUT TEXT"));
     started.apply(CommandParser.parse("RESET"));
     assertTrue("RESET goes back to --json, not to a fixed default", started.json());
