@@ -105,6 +105,7 @@ public final class SetSyncNode implements AutoCloseable {
         ConfigFactory.parseMap(
                 Map.of(
                     "setsync.home", home.toString(),
+                    "setsync.console.socket", home.resolve(config.getString("setsync.console.socket")).toString(),
                     "setsync.node.name", nodeName,
                     "akka.persistence.journal.leveldb.dir", home.resolve("journal").toString(),
                     "akka.persistence.snapshot-store.local.dir", home.resolve("snapshots").toString()))
@@ -134,6 +135,16 @@ public final class SetSyncNode implements AutoCloseable {
             .toCompletableFuture()
             .get(25, TimeUnit.SECONDS);
         stopSyncsBeforeLeaving(system, monitor, nodeName);
+        io.setsync.console.ConsoleEndpoint.Bound console =
+            AskPattern.<NodeGuardian.Command, io.setsync.console.ConsoleEndpoint.Bound>ask(
+                    system, NodeGuardian.GetConsole::new, Duration.ofSeconds(20), system.scheduler())
+                .toCompletableFuture()
+                .get(25, TimeUnit.SECONDS);
+        if (console.failure() != null) {
+          system.terminate();
+          closeQuietly(lock);
+          throw new StartException(console.failure(), null);
+        }
       }
       return new SetSyncNode(system, lock, binding.address(), nodeName, monitor);
     } catch (IOException | ExecutionException | TimeoutException e) {
