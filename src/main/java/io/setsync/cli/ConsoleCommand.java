@@ -73,6 +73,16 @@ public final class ConsoleCommand implements Callable<Integer> {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    QuickConsoleArgs quick = QuickConsoleArgs.parse(args, System.getenv(), System.getProperties());
+    // A site's application.conf could move the socket: then the full path reads it.
+    if (quick != null && ConsoleCommand.class.getResource("/application.conf") == null) {
+      ConsoleCommand command = new ConsoleCommand(out, err);
+      command.json = quick.json();
+      command.user = quick.user();
+      command.socket = quick.socket();
+      command.words = quick.words();
+      return command.call();
+    }
     CommandLine cl = new CommandLine(new ConsoleCommand(out, err));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
@@ -86,7 +96,8 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config config = ConfigFactory.load();
+    // Loaded only when needed: reading every library's reference.conf costs more than the JVM's start.
+    java.util.function.Supplier<Config> config = ConfigFactory::load;
     Connection connection;
     if (!words.isEmpty()) {
       String line = String.join(" ", words);
@@ -119,14 +130,14 @@ public final class ConsoleCommand implements Callable<Integer> {
       return fail(e.getMessage());
     }
     try (Connection c = connection) {
-      return interactive(c, config);
+      return interactive(c, config.get());
     }
   }
 
   /** This machine's node through its socket, or with --node the remote console. */
-  private Connection connect(Config config) throws ConsoleClient.ConnectException {
+  private Connection connect(java.util.function.Supplier<Config> config) throws ConsoleClient.ConnectException {
     if (node == null) {
-      Path path = socket != null ? socket : Path.of(config.getString("setsync.console.socket"));
+      Path path = socket != null ? socket : Path.of(config.get().getString("setsync.console.socket"));
       SocketConsole console = SocketConsole.connect(path.toAbsolutePath(), user, json);
       return new Connection() {
         @Override public ConsoleProtocol.Answer run(String line) {
@@ -154,7 +165,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--node must be HOST:PORT, got \"" + node + "\"");
     }
-    return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config), node,
+    return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config.get()), node,
         new ConsoleParameters(user != null ? user : System.getProperty("user.name"), json));
   }
 
