@@ -165,6 +165,8 @@ public final class ConsoleCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--node must be HOST:PORT, got \"" + node + "\"");
     }
+    // Logging before the actor system logs from several threads at once (Main leaves it to us).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config.get()), node,
         new ConsoleParameters(user != null ? user : System.getProperty("user.name"), json));
   }
