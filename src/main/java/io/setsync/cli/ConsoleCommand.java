@@ -11,6 +11,7 @@ import io.setsync.console.Answers;
 import io.setsync.console.ConsoleParameters;
 import io.setsync.console.ConsoleProtocol;
 import io.setsync.console.SocketConsole;
+import io.setsync.node.SetSyncNode;
 import io.setsync.console.ResultJson;
 import io.setsync.monitor.Result;
 import java.io.IOException;
@@ -137,7 +138,8 @@ public final class ConsoleCommand implements Callable<Integer> {
   /** This machine's node through its socket, or with --node the remote console. */
   private Connection connect(java.util.function.Supplier<Config> config) throws ConsoleClient.ConnectException {
     if (node == null) {
-      Path path = socket != null ? socket : Path.of(config.get().getString("setsync.console.socket"));
+      Path path = socket != null ? socket
+          : SetSyncNode.consoleSocket(config.get(), Path.of(config.get().getString("setsync.home")));
       SocketConsole console = SocketConsole.connect(path.toAbsolutePath(), user, json);
       return new Connection() {
         @Override public ConsoleProtocol.Answer run(String line) {

@@ -50,7 +50,8 @@ public final class ConsoleEndpoint extends AbstractBehavior<ConsoleEndpoint.Comm
   public record Settings(Path socket, int maxConnections, ConsoleSession.Settings session) {
     public static Settings from(Config setsync, String cluster) {
       Config c = setsync.getConfig("console");
-      Path socket = Path.of(c.getString("socket")).toAbsolutePath();
+      String set = c.getString("socket").trim();
+      Path socket = (set.isEmpty() ? Path.of(setsync.getString("home"), "console.sock") : Path.of(set)).toAbsolutePath();
       return new Settings(socket, c.getInt("max-connections"),
           new ConsoleSession.Settings(c.getDuration("command-timeout"), c.getInt("max-line-bytes"),
               c.getInt("statements-per-second"), c.getInt("max-queued-statements"), cluster, socket.toString()));
