@@ -109,6 +109,15 @@ public final class ConsoleSession {
         .build();
   }
 
+  /** After EXIT: nothing more runs; the reader sees the close and ends the session. */
+  private Behavior<Command> closing() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Ended.class, e -> Behaviors.stopped())
+        .onAnyMessage(m -> Behaviors.same())
+        .onSignal(PostStop.class, s -> closed())
+        .build();
+  }
+
   // ---- statements ----
 
   /** Runs one line: null when it was answered at once, else the phase that waits for its answer. */
@@ -127,7 +136,8 @@ public final class ConsoleSession {
     if (statement instanceof Statement.Exit) {
       write(ConsoleProtocol.encode(new ConsoleProtocol.Answer(List.of(), 0)));
       writes = writes.whenComplete((v, e) -> closeQuietly());
-      return null; // the reader sees the close and ends the session
+      queued.clear();
+      return closing();
     }
     if (statement instanceof Statement.Help h) {
       String text = HelpText.forTopic(h.topic());

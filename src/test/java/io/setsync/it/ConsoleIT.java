@@ -244,10 +244,10 @@ public class ConsoleIT {
     builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " " + javaOpts);
     Process process = builder.start();
     processes.add(process);
-    long before = Files.exists(out) ? Files.readString(out).split("listening", -1).length : 1;
+    long before = Files.exists(out) ? Files.readString(out).split(" listening: ", -1).length : 1;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).split("listening", -1).length > before) {
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).split(" listening: ", -1).length > before) {
         return process;
       }
       if (!process.isAlive()) break;

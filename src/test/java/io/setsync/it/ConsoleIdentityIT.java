@@ -130,7 +130,7 @@ public class ConsoleIdentityIT {
     processes.add(process);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains("listening")) return;
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
       if (!process.isAlive()) break;
       Thread.sleep(100); // between polls
     }
