@@ -123,4 +123,16 @@ public class ConsoleSessionTest {
     Monitor.Execute status = monitor.expectMessageClass(Monitor.Execute.class);
     assertTrue(status.command() instanceof Statement.Status);
   }
+
+  @Test
+  public void exitEndsTheConnectionAndNothingSentBehindItRuns() throws Exception {
+    Pair pair = connect();
+    TestProbe<Monitor.Command> monitor = testKit.createTestProbe();
+    session(pair.server(), monitor);
+    ChannelLines client = new ChannelLines(pair.client(), 1 << 20);
+    client.writeLines(List.of("EXIT", "STOP MONITOR"));
+    assertEquals("= 0", client.readLine());
+    assertEquals(null, client.readLine());
+    monitor.expectNoMessage(Duration.ofMillis(300));
+  }
 }
