@@ -75,8 +75,10 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     QuickConsoleArgs quick = QuickConsoleArgs.parse(args, System.getenv(), System.getProperties());
-    // A site's application.conf could move the socket: then the full path reads it.
-    if (quick != null && ConsoleCommand.class.getResource("/application.conf") == null) {
+    // A config file named with -Dconfig.* could move the socket: then the full path reads it.
+    // (Looking for an application.conf on the class path would open every jar: as long as the JVM's start.)
+    if (quick != null && System.getProperty("config.file") == null && System.getProperty("config.resource") == null
+        && System.getProperty("config.url") == null) {
       ConsoleCommand command = new ConsoleCommand(out, err);
       command.json = quick.json();
       command.user = quick.user();
