@@ -11,14 +11,16 @@ public final class Main {
   private static final String USAGE = String.join("\n",
       "usage: setsync sync SRC DEST [options]                    one-time synchronization",
       "       setsync node [--config FILE]                       run a node in the foreground",
-      "       setsync console [--node HOST:PORT] [--json] [COMMAND]   command a node's monitor",
+      "       setsync console [--json] [--user NAME] [COMMAND]   command this machine's node",
+      "       setsync console --node HOST:PORT ...               the remote console (if the node allows it)",
       "Each command takes --help.");
 
   private Main() {}
 
   public static void main(String[] args) {
-    // Initialize logging before the actor system logs from several threads at once.
-    org.slf4j.LoggerFactory.getILoggerFactory();
+    // Initialize logging before the actor system logs from several threads at once; the local
+    // console starts no actor system and logs nothing, and is faster for not loading logback.
+    if (args.length == 0 || !args[0].equals("console")) org.slf4j.LoggerFactory.getILoggerFactory();
     int code = run(args);
     System.out.flush();
     System.exit(code);

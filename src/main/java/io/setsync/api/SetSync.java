@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.command.Caller;
 import io.setsync.command.CommandException;
 import io.setsync.command.CommandParser;
 import io.setsync.command.Statement;
@@ -22,6 +23,12 @@ import java.util.concurrent.CompletionStage;
  * whose methods mirror the console's commands. Every method answers with a {@link
  * CompletionStage}; a refused command completes exceptionally with {@link SetSyncException}, whose
  * message is the console's error text.
+ *
+ * <p>Every command runs as the OS account of the process that embeds this node ({@link
+ * Caller#thisProcess()}): the node trusts its own process, so the application may do whatever
+ * that account may do in setsync (as root: everything), and it cannot act as another caller. A
+ * command's sync user (the {@code user} of the methods) only chooses whom the command is for, as
+ * the console's {@code --user} does.
  *
  * <pre>{@code
  * try (SetSync setsync = SetSync.start(ConfigFactory.load())) {
@@ -64,7 +71,7 @@ public final class SetSync implements AutoCloseable {
   /** Starts a clustered node from {@code config} (its {@code setsync} section over the defaults). */
   public static SetSync start(Config config) throws SetSyncNode.StartException {
     Config clustered = ConfigFactory.parseMap(Map.of("setsync.node.cluster", true)).withFallback(config);
-    return new SetSync(SetSyncNode.start(clustered), System.getProperty("user.name"));
+    return new SetSync(SetSyncNode.start(clustered), Caller.thisProcess().account());
   }
 
   /** This node's name: the destination node of file sets that name none. */
@@ -183,7 +190,7 @@ public final class SetSync implements AutoCloseable {
       return CompletableFuture.failedFuture(new SetSyncException(2, e.getMessage()));
     }
     Duration timeout = command instanceof Statement.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
-    return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, user, reply), timeout,
+    return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, Caller.thisProcess(), user, reply), timeout,
         node.system().scheduler());
   }
 

@@ -7,9 +7,12 @@ import io.setsync.command.CommandParser;
 import io.setsync.command.HelpText;
 import io.setsync.command.Statement;
 import io.setsync.console.ConsoleClient;
-import io.setsync.console.ConsoleSession;
+import io.setsync.console.Answers;
+import io.setsync.console.ConsoleParameters;
+import io.setsync.console.ConsoleProtocol;
+import io.setsync.console.SocketConsole;
+import io.setsync.node.SetSyncNode;
 import io.setsync.console.ResultJson;
-import io.setsync.console.ResultText;
 import io.setsync.monitor.Result;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,15 +41,22 @@ import picocli.CommandLine;
 public final class ConsoleCommand implements Callable<Integer> {
 
   @Option(names = "--node", paramLabel = "HOST:PORT",
-      description = "The node's cluster address (default: setsync.node.host:port, 127.0.0.1:25520).")
+      description = "A remote node's cluster address: the remote console, which joins the cluster and which"
+          + " the node refuses unless setsync.console.remote is on. Without it: this machine's node, through"
+          + " its console socket.")
   String node;
+
+  @Option(names = "--socket", paramLabel = "PATH",
+      description = "The local node's console socket (default: setsync.console.socket, $SETSYNC_HOME/console.sock).")
+  Path socket;
 
   @Option(names = "--json", description = "Print each result as one line of JSON.")
   boolean json;
 
   @Option(names = "--user", paramLabel = "NAME",
-      description = "The sync user for commands that name none (default: your login name).")
-  String user = System.getProperty("user.name");
+      description = "The sync user to act for where a command names none (default: your own account);"
+          + " the node decides what you may do as it, knowing who you are from the kernel.")
+  String user;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
@@ -57,8 +67,6 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
-  /** The session's parameters (user, output); made once the command line is read. */
-  private ConsoleSession session;
 
   private ConsoleCommand(PrintStream out, PrintStream err) {
     this.out = out;
@@ -66,6 +74,18 @@ public final class ConsoleCommand implements Callable<Integer> {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    QuickConsoleArgs quick = QuickConsoleArgs.parse(args, System.getenv(), System.getProperties());
+    // A config file named with -Dconfig.* could move the socket: then the full path reads it.
+    // (Looking for an application.conf on the class path would open every jar: as long as the JVM's start.)
+    if (quick != null && System.getProperty("config.file") == null && System.getProperty("config.resource") == null
+        && System.getProperty("config.url") == null) {
+      ConsoleCommand command = new ConsoleCommand(out, err);
+      command.json = quick.json();
+      command.user = quick.user();
+      command.socket = quick.socket();
+      command.words = quick.words();
+      return command.call();
+    }
     CommandLine cl = new CommandLine(new ConsoleCommand(out, err));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
@@ -79,51 +99,95 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config config = ConfigFactory.load();
-    String target = node != null ? node
-        : config.getString("setsync.node.host") + ":" + config.getInt("setsync.node.port");
-    int colon = target.lastIndexOf(':');
-    int port;
-    try {
-      port = Integer.parseInt(target.substring(colon + 1));
-      if (colon <= 0 || port <= 0 || port > 65535) throw new NumberFormatException();
-    } catch (NumberFormatException e) {
-      return fail("--node must be HOST:PORT, got \"" + target + "\"");
-    }
-    String host = target.substring(0, colon);
+    // Loaded only when needed: reading every library's reference.conf costs more than the JVM's start.
+    java.util.function.Supplier<Config> config = ConfigFactory::load;
+    Connection connection;
     if (!words.isEmpty()) {
       String line = String.join(" ", words);
       Statement command;
       try {
         command = CommandParser.parse(line);
       } catch (CommandException e) {
-        return syntaxError(line, e);
+        return print(Answers.syntaxError(line, e, json));
       }
-      if (command instanceof Statement.Nothing) return 0;
-      session = new ConsoleSession(user, json);
-      Integer local = runLocally(command);
-      if (local != null) return local;
-      try (ConsoleClient client = ConsoleClient.connect(host, port, config)) {
-        return print(runRemotely(client, command, host + ":" + port));
+      if (command instanceof Statement.Nothing || command instanceof Statement.Exit) return 0;
+      if (command instanceof Statement.Help h) {
+        // needs no node
+        String text = HelpText.forTopic(h.topic());
+        return print(Answers.of(HelpText.knows(h.topic()) ? Result.Done.ok(text) : Result.Done.error(text.strip()), json));
+      }
+      try {
+        connection = connect(config);
       } catch (ConsoleClient.ConnectException e) {
         return fail(e.getMessage());
+      } catch (IllegalArgumentException e) {
+        return fail(e.getMessage());
+      }
+      try (Connection c = connection) {
+        return print(runInterruptibly(c, line, command instanceof Statement.Synchronize));
       }
     }
-    return interactive(host, port, config);
+    try {
+      connection = connect(config);
+    } catch (ConsoleClient.ConnectException | IllegalArgumentException e) {
+      return fail(e.getMessage());
+    }
+    try (Connection c = connection) {
+      return interactive(c, config.get());
+    }
+  }
+
+  /** This machine's node through its socket, or with --node the remote console. */
+  private Connection connect(java.util.function.Supplier<Config> config) throws ConsoleClient.ConnectException {
+    if (node == null) {
+      Path path = socket != null ? socket
+          : SetSyncNode.consoleSocket(config.get(), Path.of(config.get().getString("setsync.home")));
+      SocketConsole console = SocketConsole.connect(path.toAbsolutePath(), user, json);
+      return new Connection() {
+        @Override public ConsoleProtocol.Answer run(String line) {
+          return console.run(line);
+        }
+
+        @Override public void cancel() {
+          console.cancel();
+        }
+
+        @Override public String where() {
+          return path.toString();
+        }
+
+        @Override public void close() {
+          console.close();
+        }
+      };
+    }
+    int colon = node.lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(node.substring(colon + 1));
+      if (colon <= 0 || port <= 0 || port > 65535) throw new NumberFormatException();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--node must be HOST:PORT, got \"" + node + "\"");
+    }
+    // Logging before the actor system logs from several threads at once (Main leaves it to us).
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config.get()), node,
+        new ConsoleParameters(user != null ? user : System.getProperty("user.name"), json));
   }
 
   /** The prompt: one connection for the session; the worst completion code is the exit code. */
-  private int interactive(String host, int port, Config config) {
-    session = new ConsoleSession(user, json);
-    try (ConsoleClient client = ConsoleClient.connect(host, port, config);
-        Terminal terminal = TerminalBuilder.builder().system(true)
+  private int interactive(Connection connection, Config config) {
+    try (Terminal terminal = TerminalBuilder.builder().system(true)
             // commands piped in: read them plainly, without JLine's warning about a missing terminal
             .dumb(System.console() == null).build()) {
       LineReader reader = lineReader(terminal)
           .variable(LineReader.HISTORY_FILE, Path.of(config.getString("setsync.home"), "console_history"))
           .build();
       int worst = 0;
-      if (!json) out.println("setsync console on " + host + ":" + port + " as " + user + "; HELP lists the commands, EXIT ends");
+      if (!json) {
+        out.println("setsync console on " + connection.where() + (user != null ? " as " + user : "")
+            + "; HELP lists the commands, EXIT ends");
+      }
       while (true) {
         String line;
         try {
@@ -133,21 +197,17 @@ public final class ConsoleCommand implements Callable<Integer> {
         } catch (EndOfFileException e) {
           break;
         }
-        Statement command;
+        if (line.isBlank()) continue;
+        Statement command = null;
         try {
           command = CommandParser.parse(line);
         } catch (CommandException e) {
-          worst = Math.max(worst, syntaxError(line, e));
-          continue;
+          // the node answers with the caret
         }
-        if (command instanceof Statement.Nothing) continue;
         if (command instanceof Statement.Exit) break;
-        Integer local = runLocally(command);
-        worst = Math.max(worst, local != null ? local : print(runRemotely(client, command, host + ":" + port)));
+        worst = Math.max(worst, print(runInterruptibly(connection, line, command instanceof Statement.Synchronize)));
       }
       return worst;
-    } catch (ConsoleClient.ConnectException e) {
-      return fail(e.getMessage());
     } catch (IOException e) {
       return fail("cannot open the terminal: " + e.getMessage());
     }
@@ -172,35 +232,13 @@ public final class ConsoleCommand implements Callable<Integer> {
     return words;
   }
 
-  /** HELP, EXIT, SET and RESET need no node. */
-  private Integer runLocally(Statement command) {
-    if (command instanceof Statement.Help h) {
-      String text = HelpText.forTopic(h.topic());
-      return print(HelpText.knows(h.topic()) ? Result.Done.ok(text) : Result.Done.error(text.strip()));
-    }
-    if (command instanceof Statement.Exit) return 0;
-    if (command instanceof Statement.SetParameter || command instanceof Statement.Reset) {
-      return print(session.apply(command));
-    }
-    return null;
-  }
-
   /**
-   * Runs a command at the node as the session's user. ENV gains what only the console knows; a
-   * SYNCHRONIZE can be interrupted with Ctrl-C, which asks the node to stop it.
+   * While a SYNCHRONIZE runs, the first Ctrl-C asks the node to stop waiting for it, which stops
+   * the run at the next file boundary. A second Ctrl-C leaves at once; the node then sees the
+   * connection close and stops the run all the same.
    */
-  private Result runRemotely(ConsoleClient client, Statement command, String cluster) {
-    if (command instanceof Statement.Synchronize) return interruptibly(client, command);
-    Result result = client.run(command, session.user());
-    return command instanceof Statement.Env ? session.env(result, cluster, client.selfAddress()) : result;
-  }
-
-  /**
-   * While a SYNCHRONIZE runs, the first Ctrl-C stops waiting for it, which the node watches: it
-   * stops the run at the next file boundary. A second Ctrl-C leaves at once; the node then sees
-   * the console leave and stops the run all the same.
-   */
-  private Result interruptibly(ConsoleClient client, Statement command) {
+  private ConsoleProtocol.Answer runInterruptibly(Connection connection, String line, boolean synchronize) {
+    if (!synchronize) return connection.run(line);
     java.util.concurrent.atomic.AtomicInteger interrupts = new java.util.concurrent.atomic.AtomicInteger();
     sun.misc.Signal intSignal = new sun.misc.Signal("INT");
     sun.misc.SignalHandler previous = null;
@@ -210,7 +248,7 @@ public final class ConsoleCommand implements Callable<Integer> {
           err.println("Ctrl-C: asking the node to stop the synchronization at the next file boundary"
               + " (Ctrl-C again leaves at once)");
           err.flush();
-          client.cancelSynchronize();
+          connection.cancel();
         } else {
           System.exit(130);
         }
@@ -219,36 +257,89 @@ public final class ConsoleCommand implements Callable<Integer> {
       // SIGINT is ignored (a background job) or not ours to take: nothing to interrupt with.
     }
     try {
-      return client.run(command, session.user());
+      return connection.run(line);
     } finally {
       if (previous != null) sun.misc.Signal.handle(intSignal, previous);
     }
   }
 
-  private int print(Result result) {
-    if (session != null ? session.json() : json) out.println(ResultJson.of(result));
-    else if (result.code() == 2) err.println(ResultText.of(result));
-    else out.println(ResultText.of(result));
-    return result.code();
-  }
-
-  /** Shows the line with a caret under the offending word. */
-  private int syntaxError(String line, CommandException e) {
-    if (session != null ? session.json() : json) {
-      out.println(ResultJson.error(e.getMessage()));
-    } else {
-      err.println("error: " + e.getMessage());
-      if (e.column() > 0 && e.column() <= line.length() + 1) {
-        err.println("  " + line);
-        err.println("  " + " ".repeat(e.column() - 1) + "^");
-      }
-    }
-    return 2;
+  private int print(ConsoleProtocol.Answer answer) {
+    for (ConsoleProtocol.Line line : answer.lines()) (line.error() ? err : out).println(line.text());
+    out.flush();
+    err.flush();
+    return answer.code();
   }
 
   private int fail(String message) {
     if (json) out.println(ResultJson.error(message));
     else err.println("setsync console: " + message);
     return 2;
+  }
+
+  /** A console's way to its node: the local socket or the remote console. */
+  private interface Connection extends AutoCloseable {
+    ConsoleProtocol.Answer run(String line);
+
+    void cancel();
+
+    String where();
+
+    @Override
+    void close();
+  }
+
+  /**
+   * The remote console: statements parsed and session parameters kept here, each statement sent
+   * through the cluster to the node's gate, which refuses it unless the node allows remote consoles.
+   */
+  private static final class RemoteConnection implements Connection {
+    private final ConsoleClient client;
+    private final String cluster;
+    private final ConsoleParameters parameters;
+
+    RemoteConnection(ConsoleClient client, String cluster, ConsoleParameters parameters) {
+      this.client = client;
+      this.cluster = cluster;
+      this.parameters = parameters;
+    }
+
+    @Override
+    public ConsoleProtocol.Answer run(String line) {
+      Statement command;
+      try {
+        command = CommandParser.parse(line);
+      } catch (CommandException e) {
+        return Answers.syntaxError(line, e, parameters.json());
+      }
+      if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
+        return new ConsoleProtocol.Answer(List.of(), 0);
+      }
+      if (command instanceof Statement.Help h) {
+        String text = HelpText.forTopic(h.topic());
+        return Answers.of(HelpText.knows(h.topic()) ? Result.Done.ok(text) : Result.Done.error(text.strip()),
+            parameters.json());
+      }
+      if (command instanceof Statement.SetParameter || command instanceof Statement.Reset) {
+        return Answers.of(parameters.apply(command), parameters.json());
+      }
+      Result result = client.run(command, parameters.user());
+      if (command instanceof Statement.Env) result = parameters.env(result, cluster, client.selfAddress());
+      return Answers.of(result, parameters.json());
+    }
+
+    @Override
+    public void cancel() {
+      client.cancelSynchronize();
+    }
+
+    @Override
+    public String where() {
+      return cluster;
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
   }
 }

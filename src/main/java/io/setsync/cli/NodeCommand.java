@@ -64,8 +64,8 @@ public final class NodeCommand implements Callable<Integer> {
       err.println("setsync node: " + e.getMessage());
       return 2;
     }
-    out.println("setsync node " + node.name() + " listening: cluster " + node.clusterAddress()
-        + " (scripts/setsync console --node " + node.clusterAddress() + "), data endpoint "
+    out.println("setsync node " + node.name() + " listening: console " + node.consoleSocket().map(Path::toString).orElse("-")
+        + " (scripts/setsync console), cluster " + node.clusterAddress() + ", data endpoint "
         + node.endpoint().getHostString() + ":" + node.endpoint().getPort());
     out.println("home " + config.getString("setsync.home") + ", log " + logFile);
     out.flush();

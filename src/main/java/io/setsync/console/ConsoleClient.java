@@ -5,31 +5,34 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.ClusterSingleton;
-import akka.cluster.typed.ClusterSingletonSettings;
 import akka.cluster.typed.Join;
-import akka.cluster.typed.SelfUp;
-import akka.cluster.typed.SingletonActor;
-import akka.cluster.typed.Subscribe;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.command.Statement;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
-import io.setsync.node.NodeGuardian;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A console's connection to a setsync cluster: a small ActorSystem that joins in the role
- * "console" and reaches the monitor through the singleton proxy. {@link #connect} fails with a
+ * The remote console's connection to a setsync cluster: a small ActorSystem that joins in the
+ * role "console" and sends its commands to the node's gate ({@link #GATE_KEY}), which refuses them
+ * unless the node allows remote consoles. {@link #connect} fails with a
  * clear message within the connect timeout when no node answers.
  */
 public final class ConsoleClient implements AutoCloseable {
 
   public static final String CONSOLE_ROLE = "console";
+
+  /** The nodes' role (NODE_ROLE; the console does not depend on the node's package). */
+  static final String NODE_ROLE = "node";
+
+  /** Each node's gate for remote consoles, which refuses them unless setsync.console.remote is on. */
+  public static final ServiceKey<Monitor.Command> GATE_KEY = ServiceKey.create(Monitor.Command.class, "remote-console");
 
   /** The node could not be reached; the message says where and what to check. */
   public static final class ConnectException extends Exception {
@@ -62,35 +65,40 @@ public final class ConsoleClient implements AutoCloseable {
             "akka.remote.artery.canonical.port", 0,
             "akka.cluster.roles", java.util.List.of(CONSOLE_ROLE),
             "akka.cluster.downing-provider-class", "akka.cluster.sbr.SplitBrainResolverProvider",
-            "akka.cluster.split-brain-resolver.keep-majority.role", NodeGuardian.NODE_ROLE,
+            "akka.cluster.split-brain-resolver.keep-majority.role", NODE_ROLE,
             "akka.cluster.log-info", "off",
             "akka.cluster.gossip-interval", "200ms",
             "akka.cluster.leader-actions-interval", "200ms",
             "akka.loglevel", "OFF"))
         .withFallback(ConfigFactory.parseMap(Map.of("akka.stdout-loglevel", "OFF", "akka.log-dead-letters", "off")))
         .withFallback(base);
+    akka.actor.Address nodeAddress = new akka.actor.Address("akka", "setsync", host, port);
+    CompletableFuture<ActorRef<Monitor.Command>> gate = new CompletableFuture<>();
     ActorSystem<ConsoleActor.Command> system = ActorSystem.create(
         Behaviors.setup(ctx -> {
-          ActorRef<Monitor.Command> monitor = ClusterSingleton.get(ctx.getSystem()).init(
-              SingletonActor.of(Behaviors.<Monitor.Command>setup(c -> {
-                    throw new IllegalStateException("the monitor runs only on nodes, never in a console");
-                  }), "monitor")
-                  .withSettings(ClusterSingletonSettings.create(ctx.getSystem()).withRole(NodeGuardian.NODE_ROLE)));
-          return ConsoleActor.create(monitor);
+          ActorRef<Monitor.Command> viaGate = ctx.spawn(relay(gate), "gate");
+          return ConsoleActor.create(viaGate);
         }),
         "setsync",
         config);
-    CompletableFuture<Boolean> up = new CompletableFuture<>();
-    ActorRef<SelfUp> upListener = system.systemActorOf(
-        Behaviors.receiveMessage(m -> {
-          up.complete(true);
-          return Behaviors.stopped();
-        }), "console-up", akka.actor.typed.Props.empty());
-    Cluster.get(system).subscriptions().tell(Subscribe.create(upListener, SelfUp.class));
+    // The node's gate, found through the receptionist once this console is a member: it decides
+    // whether remote consoles are allowed at all.
+    system.systemActorOf(Behaviors.<Receptionist.Listing>setup(ctx -> {
+          ctx.getSystem().receptionist().tell(Receptionist.subscribe(GATE_KEY, ctx.getSelf()));
+          return Behaviors.receiveMessage(listing -> {
+            for (ActorRef<Monitor.Command> g : listing.getServiceInstances(GATE_KEY)) {
+              if (g.path().address().equals(nodeAddress)) {
+                gate.complete(g);
+                return Behaviors.stopped();
+              }
+            }
+            return Behaviors.same();
+          });
+        }), "gate-finder", akka.actor.typed.Props.empty());
     // Joining the node directly skips the seed-node handshake, which costs seconds.
-    Cluster.get(system).manager().tell(Join.create(new akka.actor.Address("akka", "setsync", host, port)));
+    Cluster.get(system).manager().tell(Join.create(nodeAddress));
     try {
-      up.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      gate.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       system.terminate();
       awaitQuietly(system, Duration.ofSeconds(5));
@@ -98,6 +106,14 @@ public final class ConsoleClient implements AutoCloseable {
           + connectTimeout.toSeconds() + " s; is `scripts/setsync node` running there?");
     }
     return new ConsoleClient(system, base.getDuration("setsync.console.command-timeout"));
+  }
+
+  /** Passes every message to the node's gate once it is known (found only after the join). */
+  private static akka.actor.typed.Behavior<Monitor.Command> relay(CompletableFuture<ActorRef<Monitor.Command>> gate) {
+    return Behaviors.receive((ctx, command) -> {
+      gate.join().tell(command); // known before any command is sent: connect waits for it
+      return Behaviors.same();
+    });
   }
 
   /** Runs one command as {@code user} and waits for the monitor's answer (or a timeout error). */

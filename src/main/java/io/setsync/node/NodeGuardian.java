@@ -11,6 +11,8 @@ import akka.cluster.typed.ClusterSingleton;
 import akka.cluster.typed.ClusterSingletonSettings;
 import akka.cluster.typed.SingletonActor;
 import com.typesafe.config.Config;
+import io.setsync.console.ConsoleClient;
+import io.setsync.console.ConsoleEndpoint;
 import io.setsync.monitor.Monitor;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.destination.DestinationEndpoint;
@@ -19,7 +21,7 @@ import io.setsync.schedule.SyncRun;
 /**
  * The root of a node's actors: its data endpoint (registered with the receptionist under the
  * node's name), the runs of one-time syncs, and, in a clustered node, the monitor
- * singleton and its proxy.
+ * singleton and its proxy, the console socket and the remote consoles' gate.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -29,6 +31,9 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   /** Replies with the monitor's singleton proxy (clustered nodes only). */
   public record GetMonitor(ActorRef<ActorRef<Monitor.Command>> replyTo) implements Command {}
+
+  /** Replies once the console socket listens, or with why it does not (clustered nodes only). */
+  public record GetConsole(ActorRef<ConsoleEndpoint.Bound> replyTo) implements Command {}
 
   /** Runs one sync from this node (the CLI's, the benchmark's). */
   public record Synchronize(SyncRun.Request request, ActorRef<SyncRun.Finished> replyTo) implements Command {}
@@ -43,6 +48,7 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final ActorRef<DestinationEndpoint.Command> endpoint;
   private final SyncRun.Settings runSettings;
   private final ActorRef<Monitor.Command> monitor;
+  private final ActorRef<ConsoleEndpoint.Command> console;
   private long sessions;
 
   private NodeGuardian(ActorContext<Command> ctx, String nodeName, boolean clustered) {
@@ -58,6 +64,18 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
             "endpoint");
     ctx.getSystem().receptionist().tell(Receptionist.register(Monitor.endpointKey(nodeName), endpoint));
     monitor = clustered ? startMonitor(ctx, setsync, nodeName) : null;
+    console = clustered ? startConsoles(ctx, setsync, nodeName, monitor) : null;
+  }
+
+  /** The local console socket, and the gate that remote consoles (when allowed) go through. */
+  private static ActorRef<ConsoleEndpoint.Command> startConsoles(
+      ActorContext<Command> ctx, Config setsync, String nodeName, ActorRef<Monitor.Command> monitor) {
+    akka.actor.Address self = akka.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().address();
+    String cluster = self.getHost().orElse("?") + ":" + self.getPort().orElse(0);
+    ActorRef<Monitor.Command> gate = ctx.spawn(
+        RemoteConsoleGate.create(monitor, nodeName, setsync.getBoolean("console.remote")), "remote-console");
+    ctx.getSystem().receptionist().tell(Receptionist.register(ConsoleClient.GATE_KEY, gate));
+    return ctx.spawn(ConsoleEndpoint.create(ConsoleEndpoint.Settings.from(setsync, cluster), monitor), "console");
   }
 
   private static ActorRef<Monitor.Command> startMonitor(ActorContext<Command> ctx, Config setsync, String nodeName) {
@@ -75,7 +93,13 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(GetEndpoint.class, this::onGetEndpoint)
         .onMessage(GetMonitor.class, this::onGetMonitor)
         .onMessage(Synchronize.class, this::onSynchronize)
+        .onMessage(GetConsole.class, this::onGetConsole)
         .build();
+  }
+
+  private Behavior<Command> onGetConsole(GetConsole request) {
+    if (console != null) console.tell(new ConsoleEndpoint.WhenBound(request.replyTo()));
+    return this;
   }
 
   private Behavior<Command> onGetEndpoint(GetEndpoint request) {

@@ -52,10 +52,12 @@ public final class SetSyncNode implements AutoCloseable {
   private final InetSocketAddress endpoint;
   private final String name;
   private final ActorRef<Monitor.Command> monitor;
+  private final Path consoleSocket;
 
   private SetSyncNode(
       ActorSystem<NodeGuardian.Command> system, FileChannel lockChannel, InetSocketAddress endpoint, String name,
-      ActorRef<Monitor.Command> monitor) {
+      ActorRef<Monitor.Command> monitor, Path consoleSocket) {
+    this.consoleSocket = consoleSocket;
     this.system = system;
     this.lockChannel = lockChannel;
     this.endpoint = endpoint;
@@ -71,6 +73,11 @@ public final class SetSyncNode implements AutoCloseable {
   /** The monitor's singleton proxy; present only on a clustered node. */
   public java.util.Optional<ActorRef<Monitor.Command>> monitor() {
     return java.util.Optional.ofNullable(monitor);
+  }
+
+  /** The console socket that local consoles connect to; empty when not clustered. */
+  public java.util.Optional<Path> consoleSocket() {
+    return java.util.Optional.ofNullable(consoleSocket);
   }
 
   /** The cluster (control-plane) address, e.g. "127.0.0.1:25520"; empty when not clustered. */
@@ -105,6 +112,7 @@ public final class SetSyncNode implements AutoCloseable {
         ConfigFactory.parseMap(
                 Map.of(
                     "setsync.home", home.toString(),
+                    "setsync.console.socket", consoleSocket(config, home).toString(),
                     "setsync.node.name", nodeName,
                     "akka.persistence.journal.leveldb.dir", home.resolve("journal").toString(),
                     "akka.persistence.snapshot-store.local.dir", home.resolve("snapshots").toString()))
@@ -127,6 +135,7 @@ public final class SetSyncNode implements AutoCloseable {
               .get(25, TimeUnit.SECONDS);
       if (binding.failure() != null) throw new IOException(binding.failure());
       ActorRef<Monitor.Command> monitor = null;
+      Path consoleSocket = null;
       if (clustered) {
         joinCluster(system, resolved.getStringList("setsync.node.seed-nodes"));
         monitor = AskPattern.<NodeGuardian.Command, ActorRef<Monitor.Command>>ask(
@@ -134,8 +143,19 @@ public final class SetSyncNode implements AutoCloseable {
             .toCompletableFuture()
             .get(25, TimeUnit.SECONDS);
         stopSyncsBeforeLeaving(system, monitor, nodeName);
+        io.setsync.console.ConsoleEndpoint.Bound console =
+            AskPattern.<NodeGuardian.Command, io.setsync.console.ConsoleEndpoint.Bound>ask(
+                    system, NodeGuardian.GetConsole::new, Duration.ofSeconds(20), system.scheduler())
+                .toCompletableFuture()
+                .get(25, TimeUnit.SECONDS);
+        if (console.failure() != null) {
+          system.terminate();
+          closeQuietly(lock);
+          throw new StartException(console.failure(), null);
+        }
+        consoleSocket = console.socket();
       }
-      return new SetSyncNode(system, lock, binding.address(), nodeName, monitor);
+      return new SetSyncNode(system, lock, binding.address(), nodeName, monitor, consoleSocket);
     } catch (IOException | ExecutionException | TimeoutException e) {
       system.terminate();
       closeQuietly(lock);
@@ -175,6 +195,12 @@ public final class SetSyncNode implements AutoCloseable {
       throw new StartException("cannot listen on " + what + " " + host + ":" + port + " (" + setting + "): "
           + e.getMessage(), e);
     }
+  }
+
+  /** setsync.console.socket, or console.sock in the node's home when it is empty. */
+  public static Path consoleSocket(Config config, Path home) {
+    String socket = config.getString("setsync.console.socket").trim();
+    return socket.isEmpty() ? home.resolve("console.sock") : Paths.get(socket).toAbsolutePath();
   }
 
   /** The configured node name, or the host name, or "local" when even that is unknown. */

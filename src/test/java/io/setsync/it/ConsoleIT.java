@@ -20,7 +20,10 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** The console and the node as an operator meets them: start-up errors, ENV, Ctrl-C. */
+/**
+ * The console and the node as an operator meets them: start-up errors, ENV over the node's console
+ * socket, the remote console's gate, Ctrl-C.
+ */
 public class ConsoleIT {
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
@@ -49,26 +52,29 @@ public class ConsoleIT {
   }
 
   @Test
-  public void envShowsTheClusterAndConsoleAddressesAndResetRestoresTheSession() throws Exception {
+  public void envShowsTheCallerTheSocketAndTheClusterAndResetRestoresTheSession() throws Exception {
     int port = freePort();
-    startNode(tmp.newFolder("node-home").toPath(), port);
+    Path nodeHome = tmp.newFolder("node-home").toPath();
+    startNode(nodeHome, port);
+    Map<String, String> local = socketOf(nodeHome);
     Launcher console = new Launcher(tmp.newFolder("console-home").toPath());
-    Launcher.Result env = console.run("console", "--node", "127.0.0.1:" + port, "--user", "alice", "ENV");
+    Launcher.Result env = console.run(local, "console", "--user", "alice", "ENV");
     assertEquals(env.toString(), 0, env.exitCode());
     assertTrue(env.toString(), env.stdout().matches("(?s).*cluster\\s+127\\.0\\.0\\.1:" + port + "\\b.*"));
-    assertTrue(env.toString(), env.stdout().matches("(?s).*console\\s+127\\.0\\.0\\.1:\\d+.*"));
+    assertTrue(env.toString(), env.stdout().contains(nodeHome.resolve("console.sock").toString()));
+    assertTrue(env.toString(), env.stdout().matches("(?s).*caller\\s+root \\(uid 0\\).*"));
     assertTrue(env.toString(), env.stdout().matches("(?s).*user\\s+alice\\b.*"));
     assertTrue(env.toString(), env.stdout().matches("(?s).*node\\s+itnode\\b.*"));
 
     // At the prompt (commands piped in): SET changes the session, RESET takes it back to --user.
     Path commands = tmp.getRoot().toPath().resolve("commands.txt");
     Files.writeString(commands, "SET USER bob\nENV\nRESET\nENV\nEXIT\n");
-    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "console", "--node", "127.0.0.1:" + port,
-        "--user", "alice")
+    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "console", "--user", "alice")
         .redirectInput(commands.toFile())
         .redirectOutput(tmp.getRoot().toPath().resolve("prompt.out").toFile())
         .redirectError(tmp.getRoot().toPath().resolve("prompt.err").toFile());
     builder.environment().put("SETSYNC_HOME", tmp.newFolder("prompt-home").toString());
+    builder.environment().putAll(local);
     Process prompt = builder.start();
     processes.add(prompt);
     assertTrue("the console did not end", prompt.waitFor(120, TimeUnit.SECONDS));
@@ -79,6 +85,46 @@ public class ConsoleIT {
     assertTrue(out, bob >= 0 && reset > bob);
     assertTrue(out, out.substring(bob, reset).matches("(?s).*user\\s+bob\\b.*"));
     assertTrue(out, out.substring(reset).matches("(?s).*user\\s+alice\\b.*"));
+  }
+
+  /** A node killed outright leaves its socket file; the next node on that home replaces it. */
+  @Test
+  public void aNodeReplacesTheSocketAKilledNodeLeft() throws Exception {
+    Path nodeHome = tmp.newFolder("node-home").toPath();
+    Process first = startNode(nodeHome, freePort());
+    first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    assertTrue("the killed node left no socket file", Files.exists(nodeHome.resolve("console.sock")));
+    startNode(nodeHome, freePort());
+    Launcher.Result status = new Launcher(tmp.newFolder("console-home").toPath()).run(socketOf(nodeHome), "console",
+        "STATUS AUTOSYNC");
+    assertEquals(status.toString(), 0, status.exitCode());
+    assertTrue(status.toString(), status.stdout().contains("monitor running on itnode"));
+  }
+
+  /** The remote console is refused in one line unless the node allows it; allowed, ENV shows both ends. */
+  @Test
+  public void theRemoteConsoleIsRefusedUnlessTheNodeAllowsIt() throws Exception {
+    int port = freePort();
+    startNode(tmp.newFolder("node-home").toPath(), port);
+    Launcher console = new Launcher(tmp.newFolder("console-home").toPath());
+    Launcher.Result refused = console.run("console", "--node", "127.0.0.1:" + port, "STATUS AUTOSYNC");
+    assertEquals(refused.toString(), 2, refused.exitCode());
+    assertEquals(refused.toString(), 1, refused.stderr().strip().lines().count());
+    assertTrue(refused.toString(), refused.stderr().contains("does not allow remote consoles (setsync.console.remote = off)"));
+    assertEquals(refused.toString(), "", refused.stdout());
+
+    int allowedPort = freePort();
+    startNode(tmp.newFolder("allowing-home").toPath(), allowedPort, "-Dsetsync.console.remote=on");
+    Launcher.Result env = console.run("console", "--node", "127.0.0.1:" + allowedPort, "--user", "alice", "ENV");
+    assertEquals(env.toString(), 0, env.exitCode());
+    assertTrue(env.toString(), env.stdout().matches("(?s).*cluster\\s+127\\.0\\.0\\.1:" + allowedPort + "\\b.*"));
+    assertTrue(env.toString(), env.stdout().matches("(?s).*console\\s+127\\.0\\.0\\.1:\\d+.*"));
+    assertTrue(env.toString(), env.stdout().matches("(?s).*user\\s+alice\\b.*"));
+  }
+
+  /** The environment that points a console at the node's socket in {@code nodeHome}. */
+  private static Map<String, String> socketOf(Path nodeHome) {
+    return Map.of("SETSYNC_CONSOLE_SOCKET", nodeHome.resolve("console.sock").toString());
   }
 
   /**
@@ -93,7 +139,7 @@ public class ConsoleIT {
     Path src = slowSource();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Path consoleHome = tmp.newFolder("console-home").toPath();
-    Process console = new Launcher(consoleHome).start(Map.of(), "console", "--node", "127.0.0.1:" + port,
+    Process console = new Launcher(consoleHome).start(socketOf(nodeHome), "console",
         "SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
     processes.add(console);
     awaitCopied(dst, 2);
@@ -114,8 +160,8 @@ public class ConsoleIT {
     startNode(nodeHome, port);
     Path src = slowSource();
     Path dst = tmp.getRoot().toPath().resolve("dst");
-    Process console = new Launcher(tmp.newFolder("console-home").toPath()).start(Map.of(), "console", "--node",
-        "127.0.0.1:" + port, "SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
+    Process console = new Launcher(tmp.newFolder("console-home").toPath()).start(socketOf(nodeHome), "console",
+        "SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
     processes.add(console);
     awaitCopied(dst, 2);
     long killed = System.nanoTime();
@@ -185,18 +231,25 @@ public class ConsoleIT {
   }
 
   Process startNode(Path home, int port) throws Exception {
+    return startNode(home, port, "");
+  }
+
+  Process startNode(Path home, int port, String javaOpts) throws Exception {
     Path out = home.resolve("node.out");
     ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node")
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_NODE_NAME", "itnode");
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " " + javaOpts);
     Process process = builder.start();
     processes.add(process);
+    long before = Files.exists(out) ? Files.readString(out).split(" listening: ", -1).length : 1;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains("listening")) return process;
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).split(" listening: ", -1).length > before) {
+        return process;
+      }
       if (!process.isAlive()) break;
       Thread.sleep(100); // between polls
     }

@@ -167,7 +167,9 @@ public class MonitorIT {
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_NODE_NAME", name);
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port
+    // The remote console (--node) is how these tests command the node: allowed here.
+    // These tests command the node through the remote console (--node): allowed here.
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " -Dsetsync.console.remote=on"
         + (seedPort == 0 ? "" : " -Dsetsync.node.seed-nodes.0=127.0.0.1:" + seedPort));
     long before = Files.exists(out) ? Files.readString(out).split("listening", -1).length : 1;
     Process process = builder.start();

@@ -55,7 +55,8 @@ final class SoakNode implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_NODE_NAME", NODE_NAME);
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
+    // Its console is the remote console (--node): allowed on this node.
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " -Dsetsync.console.remote=on");
     builder.environment().put("LC_ALL", "C.UTF-8");
     int before = listeningLines(out);
     node = builder.start();
