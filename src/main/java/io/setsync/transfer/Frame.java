@@ -32,10 +32,16 @@ public sealed interface Frame {
   // ends only sessions whose peer went silent; a version 4 peer would take one for a bad frame
   // 6: Stop, the source's end of the data at a file boundary before the listing or the needs
   // ended (SUSPEND, ALTER, a stopping node); a version 5 receiver would take it for a bad frame
-  int PROTOCOL_VERSION = 6;
+  // 7: the Hello carries the single-use ticket the destination's endpoint issued for this root,
+  // user and options; a version 6 Hello has none and would be refused anyway
+  int PROTOCOL_VERSION = 7;
 
-  /** Opens a session: which destination root, with which options (command-language text). */
-  record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
+  /**
+   * Opens a session: which destination root, with which options (command-language text), on the
+   * strength of {@code ticket}, which the destination's endpoint issued for exactly that root and
+   * those options (and names the user the session runs for).
+   */
+  record Hello(int version, String destinationRoot, String options, String source, String ticket) implements Frame {}
 
   record Ready(String sessionId) implements Frame {}
 
