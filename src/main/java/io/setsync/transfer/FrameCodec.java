@@ -329,7 +329,12 @@ public final class FrameCodec {
       throw r.malformed("length", length + " is not between 1 and " + MAX_INFLATED_BYTES);
     }
     byte[] packed = bytes.drop(5).toArray();
-    long claimed = com.github.luben.zstd.Zstd.getFrameContentSize(packed);
+    long claimed;
+    try {
+      claimed = packed.length == 0 ? -1 : com.github.luben.zstd.Zstd.getFrameContentSize(packed);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("malformed Compressed frame: " + e.getMessage());
+    }
     if (claimed != length) {
       // Unknown (-1), an error (-2), or a header that says otherwise: refused before inflating.
       throw r.malformed("length", "the zstd header claims " + claimed + " bytes, the frame " + length);

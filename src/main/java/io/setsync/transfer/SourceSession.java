@@ -78,7 +78,12 @@ public final class SourceSession {
    * this root and these options (its {@code IssueTicket}), without which it admits no session.
    */
   public record Request(
-      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket) {}
+      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket) {
+    /** Without a ticket yet: for a caller whose {@code SyncRun} obtains it before the session starts. */
+    public Request(Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {
+      this(sourceRoot, host, port, destinationRoot, options, null);
+    }
+  }
 
   /**
    * The end of a session: the receiver's counts, or why there are none.
