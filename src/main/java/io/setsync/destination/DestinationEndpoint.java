@@ -57,6 +57,12 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   public static final akka.actor.typed.receptionist.ServiceKey<Command> TICKETS =
       akka.actor.typed.receptionist.ServiceKey.create(Command.class, "setsync-session-tickets");
 
+  /**
+   * Replies with the number of open data connections once it is at most {@code count}: for tests
+   * and tools that must wait until connections that ended have been let go.
+   */
+  public record WhenConnectionsAtMost(int count, ActorRef<Integer> replyTo) implements Command {}
+
   /** Replies with the root once a sweep of open areas that began after this request has swept it. */
   public record WhenSwept(Path root, ActorRef<Path> replyTo) implements Command {}
 
@@ -94,6 +100,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final RootClaimTable<ActorRef<Receiver.Command>, ActorRef<RenameJournal.Command>> roots =
       new RootClaimTable<>(this::startJournal);
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
+  private final List<WhenConnectionsAtMost> waitingForConnections = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
@@ -128,6 +135,11 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(WhenBound.class, this::onWhenBound)
         .onMessage(Accepted.class, this::onAccepted)
         .onMessage(IssueTicket.class, this::onIssueTicket)
+        .onMessage(WhenConnectionsAtMost.class, m -> {
+          waitingForConnections.add(m);
+          answerConnectionWaiters();
+          return this;
+        })
         .onMessage(Claim.class, this::onClaim)
         .onMessage(Release.class, m -> {
           roots.release(m.root(), m.receiver());
@@ -282,12 +294,21 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
     limits.closed(stopped.peer());
+    answerConnectionWaiters();
     Path root = roots.stopped(stopped.receiver());
     if (root != null) {
       List<ActorRef<Path>> waiting = waitingForSessionsOver.remove(root);
       if (waiting != null) waiting.forEach(r -> r.tell(root));
     }
     return this;
+  }
+
+  private void answerConnectionWaiters() {
+    waitingForConnections.removeIf(w -> {
+      if (limits.openTotal() > w.count()) return false;
+      w.replyTo().tell(limits.openTotal());
+      return true;
+    });
   }
 
   private Behavior<Command> onWhenSessionsOver(WhenSessionsOver request) {

@@ -232,6 +232,12 @@ final class RawSource implements AutoCloseable {
     socket.close();
   }
 
+  /** Drops the connection the hard way (a reset), as a killed source would. */
+  void abortive() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   // ---- helpers
 
   static FileEntry file(String path, long size) {

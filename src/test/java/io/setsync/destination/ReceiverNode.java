@@ -44,18 +44,23 @@ public final class ReceiverNode {
    */
   static void awaitSessionsOver(SetSyncNode node, Path root) throws Exception {
     Path real = root.toRealPath();
-    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+    ReceiverNode.<Path>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+  }
+
+  /** Waits (at most 20 s) until the node's endpoint holds no data connection open. */
+  static void awaitNoConnections(SetSyncNode node) throws Exception {
+    ReceiverNode.<Integer>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenConnectionsAtMost(0, replyTo));
   }
 
   /** Waits (at most 20 s) until a sweep of open areas that began after this call has swept {@code root}. */
   static void awaitSweep(SetSyncNode node, Path root) throws Exception {
     Path real = root.toRealPath();
-    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
+    ReceiverNode.<Path>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
   }
 
-  private static void askEndpoint(
+  private static <T> void askEndpoint(
       SetSyncNode node,
-      akka.japi.function.Function<akka.actor.typed.ActorRef<Path>, DestinationEndpoint.Command> question)
+      akka.japi.function.Function<akka.actor.typed.ActorRef<T>, DestinationEndpoint.Command> question)
       throws Exception {
     akka.actor.typed.ActorSystem<?> system = node.system();
     java.time.Duration deadline = java.time.Duration.ofSeconds(20);
@@ -68,7 +73,7 @@ public final class ReceiverNode {
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint =
         listing.getServiceInstances(key).iterator().next();
-    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, Path>ask(
+    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, T>ask(
             endpoint, question, deadline, system.scheduler())
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
