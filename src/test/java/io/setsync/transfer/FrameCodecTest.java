@@ -199,6 +199,25 @@ public class FrameCodecTest {
   }
 
   @Test
+  public void aCompressedFrameThatClaimsMoreThanTheBoundIsRefusedByItsHeaderAlone() {
+    byte[] zeros = new byte[4 * 1024 * 1024 - 8];
+    byte[] packed = com.github.luben.zstd.Zstd.compress(zeros);
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(zeros.length).raw(packed).get(), "Compressed", "length",
+        "not between 1 and " + FrameCodec.MAX_INFLATED_BYTES);
+    // Announcing little while the zstd header says 4 MiB: refused before inflating too.
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(1000).raw(packed).get(), "Compressed", "header claims");
+  }
+
+  @Test
+  public void decodedWeightOfACompressedFrameIsWhatItInflatesTo() {
+    byte[] packed = com.github.luben.zstd.Zstd.compress(new byte[500_000]);
+    ByteString frame = new Raw(FrameCodec.COMPRESSED).i(500_000).raw(packed).get();
+    assertEquals(500_000, FrameCodec.decodedWeight(frame));
+    ByteString plain = FrameCodec.encode(new Frame.Ready("abc"));
+    assertEquals(plain.length(), FrameCodec.decodedWeight(plain));
+  }
+
+  @Test
   public void malformedCompressedFramesAreRefused() {
     byte[] packed = com.github.luben.zstd.Zstd.compress(FrameCodec.encode(new Frame.FileData(ByteString.fromString("x".repeat(1000)))).toArray());
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(0).raw(packed).get(), "Compressed", "length");
