@@ -224,6 +224,8 @@ public final class SyncRun {
     answersDue--;
     if (answered.ticket().token() == null) {
       refusals.add(answered.ticket().refusal());
+      // Every endpoint there is has said no: none of them is the destination's.
+      if (answersDue == 0) return noSession("no endpoint issued a session ticket: " + String.join("; ", refusals));
       return Behaviors.same();
     }
     session = ctx.spawn(
