@@ -225,6 +225,27 @@ public class HostileInputTest {
     }
   }
 
+  /** Keep-alives keep the idle timeout away, not the handshake deadline. */
+  @Test
+  public void keepAlivesWithoutAHelloEndAtTheHandshakeDeadline() throws Exception {
+    try (Socket s = connect()) {
+      s.setSoTimeout(300);
+      long deadline = System.nanoTime() + 8_000_000_000L;
+      boolean closed = false;
+      while (!closed && System.nanoTime() < deadline) {
+        try {
+          s.getOutputStream().write(new byte[4]);
+          closed = s.getInputStream().read(new byte[256]) < 0; // waits up to 300 ms: the pace of this peer
+        } catch (SocketTimeoutException quiet) {
+          // nothing yet: the next keep-alive
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+      assertTrue("the node hung up on a peer that sends only keep-alives", closed);
+    }
+  }
+
   @Test
   public void decompressionBomb() throws Exception {
     byte[] zeros = new byte[4 * 1024 * 1024 - 8];
