@@ -587,13 +587,18 @@ public final class Receiver {
   private Behavior<Command> onFailed(Failed m) {
     if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
     // The stream itself failed (oversize frame, reset, silence): the connection is gone, so is the session.
-    context.getLog().warn("session {} from {} to {}: connection failed: {}", sessionId, peer,
-        PeerText.of(requestedRoot()), PeerText.of(describe(m.cause())));
+    if (start == null) {
+      context.getLog().warn("connection from {} failed before a session began: {}", peer, PeerText.of(describe(m.cause())));
+    } else {
+      context.getLog().warn("session {} from {} to {}: connection failed: {}", sessionId, peer,
+          PeerText.of(requestedRoot()), PeerText.of(describe(m.cause())));
+    }
     return stopWhenWritesDone();
   }
 
   private Behavior<Command> closedEarly() {
-    context.getLog().warn("session {} from {}: source closed the connection before the end", sessionId, peer);
+    if (start == null) context.getLog().warn("connection from {} closed before a session began", peer);
+    else context.getLog().warn("session {} from {}: source closed the connection before the end", sessionId, peer);
     return stopWhenWritesDone();
   }
 
