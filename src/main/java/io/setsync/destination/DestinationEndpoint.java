@@ -38,6 +38,31 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    */
   public record WhenSessionsOver(Path root, ActorRef<Path> replyTo) implements Command {}
 
+  /**
+   * Asks for a single-use ticket for one session to {@code destinationRoot} for {@code user} with
+   * {@code options} (command-language text), valid for {@code setsync.security.ticket-ttl}. {@code
+   * host} and {@code port}: where the session will connect; an endpoint bound elsewhere answers with a
+   * refusal, so a source asks every endpoint it finds under {@link #TICKETS} and takes the one
+   * ticket it gets. A message, not a call, so that a
+   * source on another node can ask this node's endpoint.
+   */
+  public record IssueTicket(
+      String destinationRoot, String user, String options, String host, int port, ActorRef<Ticket> replyTo)
+      implements Command, io.setsync.CborSerializable {}
+
+  /** A ticket's token, or why there is none. */
+  public record Ticket(String token, String refusal) implements io.setsync.CborSerializable {}
+
+  /** Under this key every endpoint registers with the receptionist once it listens: where sources ask for tickets. */
+  public static final akka.actor.typed.receptionist.ServiceKey<Command> TICKETS =
+      akka.actor.typed.receptionist.ServiceKey.create(Command.class, "setsync-session-tickets");
+
+  /**
+   * Replies with the number of open data connections once it is at most {@code count}: for tests
+   * and tools that must wait until connections that ended have been let go.
+   */
+  public record WhenConnectionsAtMost(int count, ActorRef<Integer> replyTo) implements Command {}
+
   /** Replies with the root once a sweep of open areas that began after this request has swept it. */
   public record WhenSwept(Path root, ActorRef<Path> replyTo) implements Command {}
 
@@ -49,7 +74,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private record Release(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
 
-  private record ReceiverStopped(ActorRef<Receiver.Command> receiver) implements Command {}
+  private record ReceiverStopped(ActorRef<Receiver.Command> receiver, java.net.InetAddress peer) implements Command {}
 
   private record JournalStopped(Path root, ActorRef<RenameJournal.Command> journal) implements Command {}
 
@@ -75,9 +100,12 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final RootClaimTable<ActorRef<Receiver.Command>, ActorRef<RenameJournal.Command>> roots =
       new RootClaimTable<>(this::startJournal);
   private final List<ActorRef<Binding>> waitingForBinding = new ArrayList<>();
+  private final List<WhenConnectionsAtMost> waitingForConnections = new ArrayList<>();
   /** Roots whose open area is being swept; sessions claiming them wait for the sweep. */
   private final Map<Path, List<Claim>> sweeping = new HashMap<>();
   private Binding binding;
+  private final SessionTickets tickets;
+  private final ConnectionLimits limits;
   private long sessions;
   private long journalsSpawned;
   /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
@@ -86,6 +114,10 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private DestinationEndpoint(ActorContext<Command> ctx, String host, int port, Receiver.Settings settings) {
     super(ctx);
     this.settings = settings;
+    com.typesafe.config.Config config = ctx.getSystem().settings().config();
+    this.tickets = new SessionTickets(config.getDuration("setsync.security.ticket-ttl"));
+    this.limits = new ConnectionLimits(
+        config.getInt("setsync.endpoint.max-connections"), config.getInt("setsync.endpoint.max-connections-per-peer"));
     this.lanes = openLanes(ctx, host);
     ActorRef<Command> self = ctx.getSelf();
     ctx.pipeToSelf(
@@ -102,6 +134,12 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         .onMessage(Bound.class, this::onBound)
         .onMessage(WhenBound.class, this::onWhenBound)
         .onMessage(Accepted.class, this::onAccepted)
+        .onMessage(IssueTicket.class, this::onIssueTicket)
+        .onMessage(WhenConnectionsAtMost.class, m -> {
+          waitingForConnections.add(m);
+          answerConnectionWaiters();
+          return this;
+        })
         .onMessage(Claim.class, this::onClaim)
         .onMessage(Release.class, m -> {
           roots.release(m.root(), m.receiver());
@@ -145,6 +183,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         : new Binding(null, "cannot listen: " + bound.failure().getMessage());
     if (binding.failure() == null) {
       getContext().getLog().info("data endpoint listening on {}", binding.address());
+      getContext().getSystem().receptionist().tell(
+          akka.actor.typed.receptionist.Receptionist.register(TICKETS, getContext().getSelf()));
     } else {
       getContext().getLog().error("data endpoint: {}", binding.failure());
     }
@@ -159,7 +199,40 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     return this;
   }
 
+  private Behavior<Command> onIssueTicket(IssueTicket request) {
+    if (!listensAt(request.host(), request.port())) {
+      request.replyTo().tell(new Ticket(null, "this endpoint does not listen on " + request.host() + ":" + request.port()));
+      return this;
+    }
+    String options;
+    try {
+      options = SessionStart.normalOptions(request.options());
+    } catch (io.setsync.transfer.ProtocolException e) {
+      request.replyTo().tell(new Ticket(null, e.getMessage()));
+      return this;
+    }
+    request.replyTo().tell(new Ticket(tickets.issue(request.destinationRoot(), request.user(), options), null));
+    return this;
+  }
+
+  private boolean listensAt(String host, int port) {
+    if (binding == null || binding.address() == null || binding.address().getPort() != port) return false;
+    InetSocketAddress bound = binding.address();
+    return bound.getAddress() == null || bound.getAddress().isAnyLocalAddress() || bound.getHostString().equals(host)
+        || bound.getAddress().getHostAddress().equals(host);
+  }
+
   private Behavior<Command> onAccepted(Accepted accepted) {
+    InetSocketAddress peer = accepted.connection().remoteAddress();
+    String refusal = limits.admit(peer.getAddress());
+    if (refusal != null) {
+      // Closed unread: no receiver, nothing on disk, one line.
+      getContext().getLog().warn("connection from {} refused: {}", peer, refusal);
+      accepted.connection().handleWith(
+          akka.stream.javadsl.Flow.fromSinkAndSource(Sink.cancelled(), akka.stream.javadsl.Source.empty()),
+          getContext().getSystem());
+      return this;
+    }
     String sessionId = Long.toString(System.currentTimeMillis(), 36) + "-" + (++sessions);
     ActorRef<Command> self = getContext().getSelf();
     ActorRef<Receiver.Command> receiver =
@@ -168,6 +241,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
                 Receiver.create(
                     accepted.connection().flow(),
                     sessionId,
+                    peer.toString(),
+                    tickets,
                     new Receiver.RootClaims() {
                       @Override
                       public void claim(Path root, ActorRef<Receiver.Command> claimant) {
@@ -183,7 +258,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
                     lanes),
                 "receiver-" + sessions,
                 DispatcherSelector.fromConfig("setsync.io-dispatcher"));
-    getContext().watchWith(receiver, new ReceiverStopped(receiver));
+    getContext().watchWith(receiver, new ReceiverStopped(receiver, peer.getAddress()));
     return this;
   }
 
@@ -218,12 +293,22 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   private Behavior<Command> onReceiverStopped(ReceiverStopped stopped) {
+    limits.closed(stopped.peer());
+    answerConnectionWaiters();
     Path root = roots.stopped(stopped.receiver());
     if (root != null) {
       List<ActorRef<Path>> waiting = waitingForSessionsOver.remove(root);
       if (waiting != null) waiting.forEach(r -> r.tell(root));
     }
     return this;
+  }
+
+  private void answerConnectionWaiters() {
+    waitingForConnections.removeIf(w -> {
+      if (limits.openTotal() > w.count()) return false;
+      w.replyTo().tell(limits.openTotal());
+      return true;
+    });
   }
 
   private Behavior<Command> onWhenSessionsOver(WhenSessionsOver request) {
@@ -293,6 +378,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         transfer.getDuration("journal-timeout"),
         transfer.getInt("parallel-writes"),
         transfer.getBytes("delta-threshold"),
-        transfer.getDuration("idle-timeout"));
+        transfer.getDuration("idle-timeout"),
+        transfer.getDuration("handshake-timeout"));
   }
 }

@@ -19,6 +19,7 @@ import io.setsync.transfer.ContentLanes;
 import io.setsync.transfer.Frame;
 import io.setsync.transfer.FrameLink;
 import io.setsync.transfer.FrameLink.Ack;
+import io.setsync.transfer.PeerText;
 import io.setsync.transfer.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,9 @@ public final class Receiver {
   /** A lane thread has received a file's bytes into its temp (or failed to). */
   private record LaneRead(int id, Throwable failure) implements Command {}
 
+  /** The handshake deadline passed: no admitted Hello by then. */
+  private enum HandshakeTimedOut implements Command { INSTANCE }
+
   /** How the receiver reaches the endpoint that serializes access to destination roots. */
   public interface RootClaims {
     void claim(Path root, ActorRef<Command> receiver);
@@ -91,22 +95,28 @@ public final class Receiver {
       Duration journalTimeout,
       int parallelWrites,
       long deltaThreshold,
-      Duration idleTimeout) {}
+      Duration idleTimeout,
+      Duration handshakeTimeout) {}
 
   /** With {@code lanes} (null: none), the source may send large files' bytes over a content lane. */
   public static Behavior<Command> create(
       Flow<ByteString, ByteString, ?> connection,
       String sessionId,
+      String peer,
+      SessionTickets tickets,
       RootClaims claims,
       Settings settings,
       ContentLanes lanes) {
-    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, claims, settings, lanes).hello());
+    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, peer, tickets, claims, settings, lanes).hello());
   }
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final ActorContext<Command> context;
   private final String sessionId;
+  /** The peer's address, for the log. */
+  private final String peer;
+  private final SessionTickets tickets;
   private final RootClaims claims;
   private final Settings settings;
   private final ContentLanes lanes;
@@ -139,12 +149,16 @@ public final class Receiver {
       ActorContext<Command> context,
       Flow<ByteString, ByteString, ?> connection,
       String sessionId,
+      String peer,
+      SessionTickets tickets,
       RootClaims claims,
       Settings settings,
       ContentLanes lanes) {
     this.context = context;
     context.setLoggerName(Receiver.class);
     this.sessionId = sessionId;
+    this.peer = peer;
+    this.tickets = tickets;
     this.claims = claims;
     this.settings = settings;
     this.lanes = lanes;
@@ -157,6 +171,8 @@ public final class Receiver {
         0,
         settings.idleTimeout());
     this.tally = new Tally(outbox::send);
+    // A peer that connects and says nothing, or too little, holds nothing for long.
+    context.scheduleOnce(settings.handshakeTimeout(), context.getSelf(), HandshakeTimedOut.INSTANCE);
   }
 
   // ---- the phases
@@ -166,6 +182,8 @@ public final class Receiver {
         .onMessage(Opened.class, m -> opened(m.ack()))
         .onMessage(Received.class, m -> received(m, this::drainHello))
         .onMessage(OutboundReady.class, m -> outboundReady())
+        .onMessage(HandshakeTimedOut.class, m -> refuse("no valid Hello within "
+            + settings.handshakeTimeout().toSeconds() + " s (setsync.transfer.handshake-timeout)"))
         .build();
   }
 
@@ -283,12 +301,20 @@ public final class Receiver {
   private Behavior<Command> drainHello() {
     if (inbox.isEmpty()) {
       ProtocolException bad = inbox.malformed();
-      if (bad != null) return abort("bad frame from the source: " + bad.getMessage());
+      if (bad != null) return refuse("bad frame: " + bad.getMessage());
       inbox.release(false, outbox.backlog());
       return Behaviors.same();
     }
     Frame frame = inbox.next();
-    if (!(frame instanceof Frame.Hello hello)) return abort(Inbox.unexpected(frame).getMessage());
+    if (!(frame instanceof Frame.Hello hello)) return refuse(Inbox.unexpected(frame).getMessage());
+    SessionTickets.Admission admission;
+    try {
+      SessionStart.checkShape(hello);
+      admission = tickets.redeem(hello.ticket(), hello.destinationRoot(), SessionStart.normalOptions(hello.options()));
+    } catch (ProtocolException e) {
+      return refuse(e.getMessage());
+    }
+    if (!admission.admitted()) return refuse(admission.refusal() + " (destination " + hello.destinationRoot() + ")");
     try {
       start = SessionStart.of(hello);
     } catch (ProtocolException e) {
@@ -296,8 +322,19 @@ public final class Receiver {
     }
     // Claimed by its real path, so no alias (symlink, "..") lets two sessions share a root.
     claims.claim(start.root().path(), context.getSelf());
-    context.getLog().info("session {} from {} to {}", sessionId, hello.source(), start.requestedRoot());
+    context.getLog().info("session {} from {} ({}) for user {} to {}", sessionId, peer, PeerText.of(hello.source()),
+        PeerText.of(admission.user()), PeerText.of(start.requestedRoot()));
     return claiming();
+  }
+
+  /**
+   * A connection that is not (yet) an admitted session: one answer to the peer, one line with its
+   * address, nothing touched on disk.
+   */
+  private Behavior<Command> refuse(String reason) {
+    context.getLog().warn("connection from {} refused: {}", peer, PeerText.of(reason));
+    outbox.sendLast(new Frame.Abort(reason.length() > 1024 ? reason.substring(0, 1024) + "..." : reason));
+    return awaitClose();
   }
 
   /**
@@ -334,8 +371,8 @@ public final class Receiver {
    * counts what reached the destination.
    */
   private Behavior<Command> sourceStopped(Frame.Stop stop) {
-    context.getLog().info("session {} to {}: the source stops at a file boundary: {}", sessionId, requestedRoot(),
-        stop.reason());
+    context.getLog().info("session {} to {}: the source stops at a file boundary: {}", sessionId,
+        PeerText.of(requestedRoot()), PeerText.of(stop.reason()));
     intake.stopped();
     stoppedBySource = true;
     return settleLast();
@@ -534,7 +571,8 @@ public final class Receiver {
   }
 
   private Behavior<Command> abort(String reason) {
-    context.getLog().warn("session {} to {} aborted: {}", sessionId, requestedRoot(), reason);
+    context.getLog().warn("session {} from {} to {} aborted: {}", sessionId, peer, PeerText.of(requestedRoot()),
+        PeerText.of(reason));
     outbox.sendLast(new Frame.Abort(reason));
     return awaitClose();
   }
@@ -549,12 +587,18 @@ public final class Receiver {
   private Behavior<Command> onFailed(Failed m) {
     if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
     // The stream itself failed (oversize frame, reset, silence): the connection is gone, so is the session.
-    context.getLog().warn("session {} to {}: connection failed: {}", sessionId, requestedRoot(), describe(m.cause()));
+    if (start == null) {
+      context.getLog().warn("connection from {} failed before a session began: {}", peer, PeerText.of(describe(m.cause())));
+    } else {
+      context.getLog().warn("session {} from {} to {}: connection failed: {}", sessionId, peer,
+          PeerText.of(requestedRoot()), PeerText.of(describe(m.cause())));
+    }
     return stopWhenWritesDone();
   }
 
   private Behavior<Command> closedEarly() {
-    context.getLog().warn("session {}: source closed the connection before the end", sessionId);
+    if (start == null) context.getLog().warn("connection from {} closed before a session began", peer);
+    else context.getLog().warn("session {} from {}: source closed the connection before the end", sessionId, peer);
     return stopWhenWritesDone();
   }
 

@@ -208,7 +208,7 @@ public final class FileSetScheduler {
     monitor.tell(new SyncStarted(id, started));
     SyncRun.Request request = new SyncRun.Request(Path.of(f.source()), destination, f.destination(), f.sync(),
         f.interval(), id, log, new ThrottledProgress(settings.progressInterval().toMillis(),
-            (entries, files, bytes) -> self.tell(new Progressed(id, entries, files, bytes))));
+            (entries, files, bytes) -> self.tell(new Progressed(id, entries, files, bytes))), f.user());
     ActorRef<SyncRun.Command> run = ctx.spawn(
         SyncRun.create(request, settings.run(),
             ctx.messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),

@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
+import io.setsync.destination.DestinationEndpoint;
+import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
@@ -48,7 +50,16 @@ public final class SyncRun {
    */
   public record Request(
       Path sourceRoot, FileSetScheduler.Destination destination, String destinationRoot, SyncOptions options,
-      Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener) {
+      Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener,
+      String user) {
+
+    /** For the node's own account (a one-time sync, the benchmark, a caller that names no user). */
+    public Request(
+        Path sourceRoot, FileSetScheduler.Destination destination, String destinationRoot, SyncOptions options,
+        Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener) {
+      this(sourceRoot, destination, destinationRoot, options, interval, fileSetId, log, listener,
+          System.getProperty("user.name"));
+    }
 
     /** The destination as the user named it: {@code node:/path}, or the path alone. */
     public String destinationName() {
@@ -61,9 +72,15 @@ public final class SyncRun {
       return options.toBuilder().openUpdate(true, interval).build();
     }
 
-    SourceSession.Request sessionRequest() {
+    SourceSession.Request sessionRequest(String ticket) {
       return new SourceSession.Request(
-          sourceRoot, destination.host(), destination.port(), destinationRoot, sessionOptions());
+          sourceRoot, destination.host(), destination.port(), destinationRoot, sessionOptions(), ticket);
+    }
+
+    /** What the destination's endpoint is asked to issue a ticket for: exactly what the session's Hello will say. */
+    DestinationEndpoint.IssueTicket ticketRequest(ActorRef<DestinationEndpoint.Ticket> replyTo) {
+      return new DestinationEndpoint.IssueTicket(destinationRoot, user == null ? System.getProperty("user.name") : user,
+          OptionText.render(sessionOptions()), destination.host(), destination.port(), replyTo);
     }
   }
 
@@ -104,6 +121,18 @@ public final class SyncRun {
 
   private record Noticed(SyncNotice notice) implements Command {}
 
+  /** The endpoints that issue tickets, as the receptionist lists them. */
+  private record EndpointsListed(java.util.Set<ActorRef<DestinationEndpoint.Command>> endpoints) implements Command {}
+
+  /** An endpoint's answer to the ticket request (a refusal when it is not the destination's). */
+  private record TicketAnswered(DestinationEndpoint.Ticket ticket) implements Command {}
+
+  /** No endpoint issued a ticket in time. */
+  private enum TicketTimedOut implements Command { INSTANCE }
+
+  /** How long a run waits for the destination's endpoint to issue its ticket. */
+  static final Duration TICKET_WAIT = Duration.ofSeconds(20);
+
   private record SessionEnded(SourceSession.Outcome outcome) implements Command {}
 
   /** The session actor is gone: after its outcome (it closes its connection first), or instead of one. */
@@ -126,14 +155,18 @@ public final class SyncRun {
   public static <T> Behavior<Command> create(
       Request request, Settings settings, ActorRef<T> replyTo, Function<Finished, T> answer) {
     return Behaviors.setup(ctx -> new SyncRun(ctx, request, settings, finished -> replyTo.tell(answer.apply(finished)))
-        .running());
+        .ticketing());
   }
 
   private final ActorContext<Command> ctx;
   private final Request request;
   private final Settings settings;
   private final Consumer<Finished> reply;
-  private final ActorRef<SourceSession.Command> session;
+  private ActorRef<SourceSession.Command> session;
+  /** Endpoints asked for a ticket, and the answers still to come. */
+  private final java.util.Set<ActorRef<DestinationEndpoint.Command>> asked = new java.util.HashSet<>();
+  private int answersDue;
+  private final List<String> refusals = new ArrayList<>();
   private final long startedMillis;
   private final List<LogRecord> pendingLog = new ArrayList<>();
   private final List<String> copied = new ArrayList<>();
@@ -154,12 +187,61 @@ public final class SyncRun {
       request.log().tell(new SyncLog.Append(List.of(RunLog.started(
           startedMillis, request.fileSetId(), request.sourceRoot().toString(), request.destinationName()))));
     }
+    ctx.getSystem().receptionist().tell(akka.actor.typed.receptionist.Receptionist.subscribe(DestinationEndpoint.TICKETS,
+        ctx.messageAdapter(akka.actor.typed.receptionist.Receptionist.Listing.class,
+            listing -> new EndpointsListed(listing.getServiceInstances(DestinationEndpoint.TICKETS)))));
+    ctx.scheduleOnce(TICKET_WAIT, ctx.getSelf(), TicketTimedOut.INSTANCE);
+  }
+
+  // --- phase 0: the destination's endpoint issues the session's ticket ---
+
+  /**
+   * Every endpoint the receptionist lists is asked; only the one that listens where the session
+   * will connect issues a ticket. Endpoints that appear later are asked when they do.
+   */
+  private Behavior<Command> ticketing() {
+    return Behaviors.receive(Command.class)
+        .onMessage(EndpointsListed.class, this::askForTickets)
+        .onMessage(TicketAnswered.class, this::onTicketAnswered)
+        .onMessage(TicketTimedOut.class, m -> noSession("no ticket from the destination's endpoint within "
+            + TICKET_WAIT.toSeconds() + " s" + (refusals.isEmpty() ? "" : ": " + String.join("; ", refusals))))
+        .onMessage(Stop.class, m -> noSession("stopped before the session started: " + m.reason()))
+        .build();
+  }
+
+  private Behavior<Command> askForTickets(EndpointsListed listed) {
+    for (ActorRef<DestinationEndpoint.Command> endpoint : listed.endpoints()) {
+      if (!asked.add(endpoint)) continue;
+      answersDue++;
+      ctx.ask(DestinationEndpoint.Ticket.class, endpoint, TICKET_WAIT, request::ticketRequest,
+          (ticket, failure) -> new TicketAnswered(
+              ticket != null ? ticket : new DestinationEndpoint.Ticket(null, String.valueOf(failure))));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTicketAnswered(TicketAnswered answered) {
+    answersDue--;
+    if (answered.ticket().token() == null) {
+      refusals.add(answered.ticket().refusal());
+      // Every endpoint there is has said no: none of them is the destination's.
+      if (answersDue == 0) return noSession("no endpoint issued a session ticket: " + String.join("; ", refusals));
+      return Behaviors.same();
+    }
     session = ctx.spawn(
-        SourceSession.create(request.sessionRequest(), settings.session(), new Forwarder(ctx.getSelf(), request.listener()),
+        SourceSession.create(request.sessionRequest(answered.ticket().token()), settings.session(),
+            new Forwarder(ctx.getSelf(), request.listener()),
             ctx.messageAdapter(SourceSession.Outcome.class, SessionEnded::new)),
         "session",
         DispatcherSelector.fromConfig("setsync.io-dispatcher"));
     ctx.watchWith(session, SessionStopped.INSTANCE);
+    return running();
+  }
+
+  /** The run ends without a session: nothing was sent to the destination. */
+  private Behavior<Command> noSession(String why) {
+    sessionStopped = true;
+    return onSessionEnded(SourceSession.Outcome.failed(why));
   }
 
   // --- phase 1: the session runs ---
@@ -174,6 +256,9 @@ public final class SyncRun {
           return sessionGone();
         })
         .onMessage(SessionLost.class, e -> onSessionLost())
+        .onMessage(TicketAnswered.class, e -> Behaviors.same())
+        .onMessage(EndpointsListed.class, e -> Behaviors.same())
+        .onMessage(TicketTimedOut.class, e -> Behaviors.same())
         .build();
   }
 
@@ -238,6 +323,9 @@ public final class SyncRun {
         .onMessage(Noticed.class, n -> Behaviors.same())
         .onMessage(SessionStopped.class, n -> sessionGone())
         .onMessage(SessionLost.class, n -> Behaviors.same())
+        .onMessage(TicketAnswered.class, e -> Behaviors.same())
+        .onMessage(EndpointsListed.class, e -> Behaviors.same())
+        .onMessage(TicketTimedOut.class, e -> Behaviors.same())
         .build();
   }
 

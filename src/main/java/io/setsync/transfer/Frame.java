@@ -34,10 +34,16 @@ public sealed interface Frame {
   // ended (SUSPEND, ALTER, a stopping node); a version 5 receiver would take it for a bad frame
   // 7: names and link texts are bytes, not UTF-8; every entry carries its owner and group (numbers
   // and names); the listing starts with the source root itself, an entry named ""
-  int PROTOCOL_VERSION = 7;
+  // 8: the Hello carries the single-use ticket the destination's endpoint issued for this root,
+  // user and options; a version 7 Hello has none and would be refused anyway
+  int PROTOCOL_VERSION = 8;
 
-  /** Opens a session: which destination root, with which options (command-language text). */
-  record Hello(int version, String destinationRoot, String options, String source) implements Frame {}
+  /**
+   * Opens a session: which destination root, with which options (command-language text), on the
+   * strength of {@code ticket}, which the destination's endpoint issued for exactly that root and
+   * those options (and names the user the session runs for).
+   */
+  record Hello(int version, String destinationRoot, String options, String source, String ticket) implements Frame {}
 
   record Ready(String sessionId) implements Frame {}
 

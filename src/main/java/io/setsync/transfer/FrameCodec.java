@@ -62,6 +62,14 @@ public final class FrameCodec {
       Frame.NoticeKind.WOULD_COPY, Frame.NoticeKind.WOULD_PURGE, Frame.NoticeKind.PURGED,
       Frame.NoticeKind.WARNING, Frame.NoticeKind.ERROR, Frame.NoticeKind.COPIED);
 
+  /**
+   * Most bytes a Compressed frame may inflate to. Checked against the frame's announced length and
+   * against the zstd frame header's own content size before any memory is taken for it, so a small
+   * frame that claims megabytes is refused unopened. Content chunks ({@code chunk-bytes}) are below
+   * it; a larger frame is sent uncompressed.
+   */
+  public static final int MAX_INFLATED_BYTES = 1024 * 1024;
+
   /** zstd's default level: a good ratio at hundreds of MB/s. */
   static final int COMPRESSION_LEVEL = 3;
 
@@ -129,9 +137,10 @@ public final class FrameCodec {
             w.putString(h.destinationRoot(), "destinationRoot");
             w.putString(h.options(), "options");
             w.putString(h.source(), "source");
+            w.putString(h.ticket(), "ticket");
           }),
-          fields(r -> new Frame.Hello(
-              r.getInt("version"), r.getString("destinationRoot"), r.getString("options"), r.getString("source")))),
+          fields(r -> new Frame.Hello(r.getInt("version"), r.getString("destinationRoot"), r.getString("options"),
+              r.getString("source"), r.getString("ticket")))),
       type(READY, Frame.Ready.class,
           fields(f -> 64, (f, w) -> w.putString(f.sessionId(), "sessionId")),
           fields(r -> new Frame.Ready(r.getString("sessionId")))),
@@ -275,6 +284,21 @@ public final class FrameCodec {
     return type.decoder.decode(bytes, type.name);
   }
 
+  /**
+   * What a still-encoded frame will take once decoded, as far as its header tells without
+   * decoding: a Compressed frame its announced length (at most {@link #MAX_INFLATED_BYTES}), any
+   * frame its own length; for bounding the frames decoded at once.
+   */
+  static long decodedWeight(ByteString bytes) {
+    int length = bytes.length();
+    if (length >= 5 && bytes.apply(0) == COMPRESSED) {
+      int announced = (bytes.apply(1) & 0xff) << 24 | (bytes.apply(2) & 0xff) << 16
+          | (bytes.apply(3) & 0xff) << 8 | (bytes.apply(4) & 0xff);
+      if (announced > 0) return Math.max(length, Math.min(announced, MAX_INFLATED_BYTES));
+    }
+    return length;
+  }
+
   /** The frame type a tag names, or null for an unknown tag. */
   static String frameName(byte tag) {
     FrameType<?> type = BY_TAG[tag & 0xff];
@@ -288,7 +312,9 @@ public final class FrameCodec {
    * {@link #decode} gives back the frame.
    */
   public static ByteString compress(ByteString encoded) {
-    if (encoded.length() < 64 || encoded.apply(0) == COMPRESSED) return encoded;
+    if (encoded.length() < 64 || encoded.length() > MAX_INFLATED_BYTES || encoded.apply(0) == COMPRESSED) {
+      return encoded;
+    }
     byte[] packed = com.github.luben.zstd.Zstd.compress(encoded.toArray(), COMPRESSION_LEVEL);
     if (packed.length + 5 >= encoded.length()) return encoded;
     FrameWriter w = new FrameWriter("Compressed", 5);
@@ -300,10 +326,20 @@ public final class FrameCodec {
   private static Frame decodeCompressed(ByteString bytes, String name) {
     FrameReader r = new FrameReader(bytes.take(5).toArray(), 1, name);
     int length = r.getInt("length");
-    if (length < 1 || length > MAX_FRAME_BYTES) {
-      throw r.malformed("length", length + " is not between 1 and " + MAX_FRAME_BYTES);
+    if (length < 1 || length > MAX_INFLATED_BYTES) {
+      throw r.malformed("length", length + " is not between 1 and " + MAX_INFLATED_BYTES);
     }
     byte[] packed = bytes.drop(5).toArray();
+    long claimed;
+    try {
+      claimed = packed.length == 0 ? -1 : com.github.luben.zstd.Zstd.getFrameContentSize(packed);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("malformed Compressed frame: " + e.getMessage());
+    }
+    if (claimed != length) {
+      // Unknown (-1), an error (-2), or a header that says otherwise: refused before inflating.
+      throw r.malformed("length", "the zstd header claims " + claimed + " bytes, the frame " + length);
+    }
     byte[] plain = new byte[length];
     long n;
     try {

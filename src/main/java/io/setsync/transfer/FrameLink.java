@@ -33,8 +33,15 @@ public final class FrameLink {
     INSTANCE
   }
 
-  /** Most bytes of frames delivered in one batch. */
+  /**
+   * Most bytes of frames delivered in one batch, weighed as they will be once decoded (a Compressed
+   * frame by what it inflates to) plus {@link #FRAME_OVERHEAD} each: what one connection's decoded
+   * frames may take at once, whatever its peer sends.
+   */
   static final long BATCH_BYTES = 8L << 20;
+
+  /** What a decoded frame costs beyond its bytes, so a flood of tiny frames is bounded by count too. */
+  static final long FRAME_OVERHEAD = 64;
 
   /**
    * Frames in arrival order; {@code malformed} is set when the frame after the last one could not
@@ -149,7 +156,7 @@ public final class FrameLink {
     in.filter(framed -> framed.length() > 4)
         .<List<ByteString>>batchWeighted(
             BATCH_BYTES,
-            bytes -> (long) bytes.length(),
+            bytes -> FrameCodec.decodedWeight(bytes.drop(4)) + FRAME_OVERHEAD,
             first -> {
               List<ByteString> batch = new ArrayList<>();
               batch.add(first);

@@ -73,9 +73,17 @@ public final class SourceSession {
   /** A lane thread is done with a file, or why the lane failed. */
   private record LaneSent(LaneSender.Sent sent, Throwable failure) implements Command {}
 
-  /** What to synchronize, and where to. */
+  /**
+   * What to synchronize, and where to; {@code ticket}: what the destination's endpoint issued for
+   * this root and these options (its {@code IssueTicket}), without which it admits no session.
+   */
   public record Request(
-      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {}
+      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket) {
+    /** Without a ticket yet: for a caller whose {@code SyncRun} obtains it before the session starts. */
+    public Request(Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {
+      this(sourceRoot, host, port, destinationRoot, options, null);
+    }
+  }
 
   /**
    * The end of a session: the receiver's counts, or why there are none.
@@ -179,7 +187,8 @@ public final class SourceSession {
         settings.idleTimeout());
     outbox.compressContent(request.options().compress());
     outbox.send(new Frame.Hello(Frame.PROTOCOL_VERSION, request.destinationRoot(),
-        OptionText.render(request.options()), request.sourceRoot().toString()));
+        OptionText.render(request.options()), request.sourceRoot().toString(),
+        request.ticket() == null ? "" : request.ticket()));
   }
 
   // ---------------------------------------------------------------- phases

@@ -35,14 +35,32 @@ final class RawSource implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final DataOutputStream out;
+  /** Where {@link #hello} gets its tickets; null: it sends none. */
+  private final io.setsync.node.SetSyncNode node;
 
+  /** A source that asks {@code node}'s endpoint for a ticket before each Hello, as a legitimate one does. */
+  RawSource(io.setsync.node.SetSyncNode node) throws IOException {
+    this(node.endpoint(), node);
+  }
+
+  /** A source without tickets: every Hello it sends carries none. */
   RawSource(InetSocketAddress endpoint) throws IOException {
+    this(endpoint, null);
+  }
+
+  private RawSource(InetSocketAddress endpoint, io.setsync.node.SetSyncNode node) throws IOException {
+    this.node = node;
     socket = new Socket();
     socket.connect(endpoint, 10_000);
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  /** This end's port: what the node's log lines name as the peer's. */
+  int localPort() {
+    return socket.getLocalPort();
   }
 
   // ---- sending
@@ -64,8 +82,24 @@ final class RawSource implements AutoCloseable {
     out.flush();
   }
 
+  /** A Hello with a fresh ticket for exactly this root and these options (none without a node). */
   void hello(String destinationRoot, String options) throws IOException {
-    send(new Frame.Hello(Frame.PROTOCOL_VERSION, destinationRoot, options, "attack-test"));
+    hello(destinationRoot, options, node == null ? "" : ticket(destinationRoot, options));
+  }
+
+  void hello(String destinationRoot, String options, String ticket) throws IOException {
+    send(new Frame.Hello(Frame.PROTOCOL_VERSION, destinationRoot, options, "attack-test", ticket));
+  }
+
+  /** A ticket from the node's endpoint, as a source on the node gets one. */
+  String ticket(String destinationRoot, String options) throws IOException {
+    try {
+      return ReceiverNode.ticket(node, destinationRoot, options);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("no ticket: " + e, e);
+    }
   }
 
   /** Hello, then the Ready that must answer it and the content lane's offer that follows it. */
@@ -195,6 +229,12 @@ final class RawSource implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    socket.close();
+  }
+
+  /** Drops the connection the hard way (a reset), as a killed source would. */
+  void abortive() throws IOException {
+    socket.setSoLinger(true, 0);
     socket.close();
   }
 

@@ -95,7 +95,7 @@ public class ReceiverAttackTest {
   }
 
   private RawSource connect() throws IOException {
-    return new RawSource(node.endpoint());
+    return new RawSource(node);
   }
 
   /** Opens a session, sends the entries in one frame, expects an Abort naming the problem. */
@@ -610,6 +610,11 @@ public class ReceiverAttackTest {
 
   // ---- Hello
 
+  /** A Hello with a valid ticket for its root and options: what is refused then is the Hello itself. */
+  private static Frame.Hello ticketed(int version, String root, String options) throws Exception {
+    return new Frame.Hello(version, root, options, "attack-test", ReceiverNode.ticket(node, root, options));
+  }
+
   private Frame.Abort refusedHello(Frame.Hello hello) throws IOException {
     try (RawSource s = connect()) {
       s.send(hello);
@@ -623,7 +628,7 @@ public class ReceiverAttackTest {
   @Test
   public void wrongProtocolVersionIsRefused() throws Exception {
     Map<String, String> before = world();
-    Frame.Abort abort = refusedHello(new Frame.Hello(Frame.PROTOCOL_VERSION + 98, dest.toString(), "", "attack-test"));
+    Frame.Abort abort = refusedHello(ticketed(Frame.PROTOCOL_VERSION + 98, dest.toString(), ""));
     assertAbortMentions(abort, "protocol version " + (Frame.PROTOCOL_VERSION + 98), "not supported");
     assertSameTree("nothing may change", before, world());
     assertFalse(Files.exists(dest.resolve(".setsync")));
@@ -634,7 +639,7 @@ public class ReceiverAttackTest {
   public void relativeDestinationIsRefused() throws Exception {
     Map<String, String> before = world();
     String relative = "relative-" + testName.getMethodName() + "/dest";
-    Frame.Abort abort = refusedHello(new Frame.Hello(Frame.PROTOCOL_VERSION, relative, "", "attack-test"));
+    Frame.Abort abort = refusedHello(ticketed(Frame.PROTOCOL_VERSION, relative, ""));
     assertAbortMentions(abort, relative, "not an absolute path");
     assertSameTree("nothing may change", before, world());
     assertFalse(Files.exists(Paths.get(relative).getParent(), LinkOption.NOFOLLOW_LINKS));
@@ -644,7 +649,7 @@ public class ReceiverAttackTest {
   @Test
   public void badOptionsAreRefused() throws Exception {
     Map<String, String> before = world();
-    Frame.Abort abort = refusedHello(new Frame.Hello(Frame.PROTOCOL_VERSION, dest.toString(), "PURG", "attack-test"));
+    Frame.Abort abort = refusedHello(new Frame.Hello(Frame.PROTOCOL_VERSION, dest.toString(), "PURG", "attack-test", "no-ticket-for-bad-options"));
     assertAbortMentions(abort, "bad options", "PURG");
     assertSameTree("nothing may change", before, world());
     assertFalse(Files.exists(dest.resolve(".setsync")));
@@ -680,7 +685,7 @@ public class ReceiverAttackTest {
   public void destinationWithNulIsRefused() throws Exception {
     Map<String, String> before = world();
     Frame.Abort abort =
-        refusedHello(new Frame.Hello(Frame.PROTOCOL_VERSION, dest + "/a\u0000b", "", "attack-test"));
+        refusedHello(ticketed(Frame.PROTOCOL_VERSION, dest + "/a\u0000b", ""));
     assertAbortMentions(abort, "destination");
     assertSameTree("nothing may change", before, world());
     assertGoodSession(node, source, dest);

@@ -51,11 +51,11 @@ public class ReceiverConcurrencyTest {
   public void secondSessionToABusyRootIsRefusedWhileAnotherRootProceeds() throws Exception {
     Path busy = Files.createDirectories(base.resolve("busy-dest"));
     Path other = Files.createDirectories(base.resolve("other-dest"));
-    try (RawSource holder = new RawSource(node.endpoint())) {
+    try (RawSource holder = new RawSource(node)) {
       assertNotNull(holder.open(busy.toString(), ""));
 
       // A raw second session to the same root: refused, named, closed.
-      try (RawSource second = new RawSource(node.endpoint())) {
+      try (RawSource second = new RawSource(node)) {
         second.hello(busy.toString(), "");
         Frame first = second.read();
         assertTrue("expected an Abort, got " + first, first instanceof Frame.Abort);
@@ -64,7 +64,7 @@ public class ReceiverConcurrencyTest {
       }
 
       // The same root spelled with "sub/.." is the same root.
-      try (RawSource third = new RawSource(node.endpoint())) {
+      try (RawSource third = new RawSource(node)) {
         third.hello(busy + "/sub/..", "");
         Frame first = third.read();
         assertTrue("expected an Abort, got " + first, first instanceof Frame.Abort);
@@ -107,7 +107,7 @@ public class ReceiverConcurrencyTest {
     String aliasAnswer;
     Frame last = null;
     List<Frame> seen = new ArrayList<>();
-    try (RawSource holder = new RawSource(node.endpoint())) {
+    try (RawSource holder = new RawSource(node)) {
       String sessionId = holder.open(real.toString(), "");
       holder.entries(file("held.txt", 5));
       holder.send(Frame.ListingEnd.INSTANCE);
@@ -118,7 +118,7 @@ public class ReceiverConcurrencyTest {
       holder.send(new Frame.FileData(akka.util.ByteString.fromArray(bytes, 0, 2)));
       ReceiverNode.awaitFileNamed(real.resolve(".setsync"), "T" + sessionId + "-"); // the file is on its way
 
-      try (RawSource second = new RawSource(node.endpoint())) {
+      try (RawSource second = new RawSource(node)) {
         second.hello(alias.toString(), "");
         Frame answer = second.read();
         aliasAnswer = String.valueOf(answer);

@@ -42,7 +42,7 @@ public class ReceiverCountsTest {
     Path dest = Files.createDirectories(base.resolve("chunked"));
     List<Frame> seen = new ArrayList<>();
     SyncCounts counts;
-    try (RawSource s = new RawSource(node.endpoint())) {
+    try (RawSource s = new RawSource(node)) {
       s.open(dest.toString(), "");
       s.entries(file("bad.txt", 5), file("good.txt", 4));
       s.send(Frame.ListingEnd.INSTANCE);
@@ -67,7 +67,7 @@ public class ReceiverCountsTest {
     Path dest = Files.createDirectories(base.resolve("whole"));
     List<Frame> seen = new ArrayList<>();
     SyncCounts counts;
-    try (RawSource s = new RawSource(node.endpoint())) {
+    try (RawSource s = new RawSource(node)) {
       s.open(dest.toString(), "");
       s.entries(file("bad.txt", 5));
       s.send(Frame.ListingEnd.INSTANCE);

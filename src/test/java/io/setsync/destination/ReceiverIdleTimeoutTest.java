@@ -86,11 +86,11 @@ public class ReceiverIdleTimeoutTest {
     Path dest = Files.createDirectories(base.resolve("silent"));
     Files.writeString(dest.resolve("kept.txt"), "kept\n");
     Map<String, String> before = snapshot(dest, dest.resolve(".setsync"));
-    try (RawSource silent = new RawSource(node.endpoint())) {
+    try (RawSource silent = new RawSource(node)) {
       silent.open(dest.toString(), "");
       long since = System.nanoTime();
       // Held meanwhile: a second session to the root is refused as busy.
-      try (RawSource second = new RawSource(node.endpoint())) {
+      try (RawSource second = new RawSource(node)) {
         second.hello(dest.toString(), "");
         assertAbortMentions(second.expectAbort(), "busy");
       }
@@ -111,7 +111,7 @@ public class ReceiverIdleTimeoutTest {
     Path dest = Files.createDirectories(base.resolve("silent-lane"));
     Map<String, String> before = snapshot(dest, dest.resolve(".setsync"));
     Frame.Abort abort;
-    try (RawSource s = new RawSource(node.endpoint())) {
+    try (RawSource s = new RawSource(node)) {
       s.open(dest.toString(), "");
       s.entries(file("big", 1 << 20));
       s.send(Frame.ListingEnd.INSTANCE);

@@ -44,18 +44,23 @@ public final class ReceiverNode {
    */
   static void awaitSessionsOver(SetSyncNode node, Path root) throws Exception {
     Path real = root.toRealPath();
-    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+    ReceiverNode.<Path>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSessionsOver(real, replyTo));
+  }
+
+  /** Waits (at most 20 s) until the node's endpoint holds no data connection open. */
+  static void awaitNoConnections(SetSyncNode node) throws Exception {
+    ReceiverNode.<Integer>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenConnectionsAtMost(0, replyTo));
   }
 
   /** Waits (at most 20 s) until a sweep of open areas that began after this call has swept {@code root}. */
   static void awaitSweep(SetSyncNode node, Path root) throws Exception {
     Path real = root.toRealPath();
-    askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
+    ReceiverNode.<Path>askEndpoint(node, replyTo -> new DestinationEndpoint.WhenSwept(real, replyTo));
   }
 
-  private static void askEndpoint(
+  private static <T> void askEndpoint(
       SetSyncNode node,
-      akka.japi.function.Function<akka.actor.typed.ActorRef<Path>, DestinationEndpoint.Command> question)
+      akka.japi.function.Function<akka.actor.typed.ActorRef<T>, DestinationEndpoint.Command> question)
       throws Exception {
     akka.actor.typed.ActorSystem<?> system = node.system();
     java.time.Duration deadline = java.time.Duration.ofSeconds(20);
@@ -68,9 +73,39 @@ public final class ReceiverNode {
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
     akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint =
         listing.getServiceInstances(key).iterator().next();
-    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, Path>ask(
+    akka.actor.typed.javadsl.AskPattern.<DestinationEndpoint.Command, T>ask(
             endpoint, question, deadline, system.scheduler())
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A ticket from {@code node}'s endpoint for one session to {@code root} with {@code options},
+   * asked for as a source on the node asks (every endpoint the receptionist lists; the one at the
+   * node's data address answers).
+   */
+  static String ticket(SetSyncNode node, String root, String options) throws Exception {
+    akka.actor.typed.ActorSystem<?> system = node.system();
+    java.time.Duration deadline = java.time.Duration.ofSeconds(20);
+    akka.actor.typed.receptionist.Receptionist.Listing listing = akka.actor.typed.javadsl.AskPattern
+        .<akka.actor.typed.receptionist.Receptionist.Command, akka.actor.typed.receptionist.Receptionist.Listing>ask(
+            system.receptionist(),
+            replyTo -> akka.actor.typed.receptionist.Receptionist.find(DestinationEndpoint.TICKETS, replyTo),
+            deadline, system.scheduler())
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+    InetSocketAddress at = node.endpoint();
+    List<String> refusals = new ArrayList<>();
+    for (akka.actor.typed.ActorRef<DestinationEndpoint.Command> endpoint
+        : listing.getServiceInstances(DestinationEndpoint.TICKETS)) {
+      DestinationEndpoint.Ticket ticket = akka.actor.typed.javadsl.AskPattern
+          .<DestinationEndpoint.Command, DestinationEndpoint.Ticket>ask(endpoint,
+              replyTo -> new DestinationEndpoint.IssueTicket(root, "tester", options, at.getHostString(), at.getPort(),
+                  replyTo),
+              deadline, system.scheduler())
+          .toCompletableFuture().get(20, TimeUnit.SECONDS);
+      if (ticket.token() != null) return ticket.token();
+      refusals.add(ticket.refusal());
+    }
+    throw new AssertionError("no ticket for " + root + ": " + refusals);
   }
 
   /** Waits (at most 20 s) until {@code dir} holds a file whose name starts with {@code prefix}. */

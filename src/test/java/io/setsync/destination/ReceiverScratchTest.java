@@ -43,7 +43,7 @@ public class ReceiverScratchTest {
   public void aSourceThatVanishesDuringSmallFileWritesLeavesNoTemps() throws Exception {
     int files = 3000;
     byte[] content = new byte[4096];
-    try (RawSource s = new RawSource(node.endpoint())) {
+    try (RawSource s = new RawSource(node)) {
       s.open(dest.toString(), "");
       List<FileEntry> entries = new ArrayList<>();
       for (int i = 0; i < files; i++) entries.add(RawSource.file(String.format("f%04d", i), content.length));

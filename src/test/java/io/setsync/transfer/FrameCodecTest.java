@@ -48,8 +48,8 @@ public class FrameCodecTest {
     byte[] mib = new byte[1024 * 1024];
     new Random(1).nextBytes(mib);
     return List.of(
-        new Frame.Hello(Frame.PROTOCOL_VERSION, "/srv/backup", "PURGE CHECKSUM", "host:/data"),
-        new Frame.Hello(Integer.MIN_VALUE, "", "", ""),
+        new Frame.Hello(Frame.PROTOCOL_VERSION, "/srv/backup", "PURGE CHECKSUM", "host:/data", "0f1e2d3c"),
+        new Frame.Hello(Integer.MIN_VALUE, "", "", "", ""),
         new Frame.Ready("session-42"),
         new Frame.Ready(""),
         new Frame.Abort("destination root /nope does not exist — ünïcødé 日本語 😀"),
@@ -199,12 +199,31 @@ public class FrameCodecTest {
   }
 
   @Test
+  public void aCompressedFrameThatClaimsMoreThanTheBoundIsRefusedByItsHeaderAlone() {
+    byte[] zeros = new byte[4 * 1024 * 1024 - 8];
+    byte[] packed = com.github.luben.zstd.Zstd.compress(zeros);
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(zeros.length).raw(packed).get(), "Compressed", "length",
+        "not between 1 and " + FrameCodec.MAX_INFLATED_BYTES);
+    // Announcing little while the zstd header says 4 MiB: refused before inflating too.
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(1000).raw(packed).get(), "Compressed", "header claims");
+  }
+
+  @Test
+  public void decodedWeightOfACompressedFrameIsWhatItInflatesTo() {
+    byte[] packed = com.github.luben.zstd.Zstd.compress(new byte[500_000]);
+    ByteString frame = new Raw(FrameCodec.COMPRESSED).i(500_000).raw(packed).get();
+    assertEquals(500_000, FrameCodec.decodedWeight(frame));
+    ByteString plain = FrameCodec.encode(new Frame.Ready("abc"));
+    assertEquals(plain.length(), FrameCodec.decodedWeight(plain));
+  }
+
+  @Test
   public void malformedCompressedFramesAreRefused() {
     byte[] packed = com.github.luben.zstd.Zstd.compress(FrameCodec.encode(new Frame.FileData(ByteString.fromString("x".repeat(1000)))).toArray());
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(0).raw(packed).get(), "Compressed", "length");
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(FrameCodec.MAX_FRAME_BYTES + 1).raw(packed).get(), "Compressed", "length");
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(5).raw(packed).get(), "Compressed");
-    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(2000).raw(packed).get(), "Compressed", "announced");
+    expectMalformed(new Raw(FrameCodec.COMPRESSED).i(2000).raw(packed).get(), "Compressed", "header claims 1001");
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(1001).raw(new byte[] {1, 2, 3}).get(), "Compressed");
     byte[] nested = com.github.luben.zstd.Zstd.compress(new byte[] {FrameCodec.COMPRESSED, 0, 0, 0, 1, 9});
     expectMalformed(new Raw(FrameCodec.COMPRESSED).i(6).raw(nested).get(), "another Compressed");
@@ -229,7 +248,7 @@ public class FrameCodecTest {
   @Test
   public void encodeRefusesNullRequiredFields() {
     expectEncodeFailure(new Frame.Ready(null), "Ready", "sessionId");
-    expectEncodeFailure(new Frame.Hello(1, "/d", null, "s"), "Hello", "options");
+    expectEncodeFailure(new Frame.Hello(1, "/d", null, "s", "t"), "Hello", "options");
     expectEncodeFailure(new Frame.Notice(null, "p", "t"), "Notice", "kind");
     expectEncodeFailure(
         new Frame.Entries(List.of(new FileEntry(null, EntryType.FILE, 0, 0, 0, null, null))),
@@ -345,6 +364,7 @@ public class FrameCodecTest {
   public void truncatedFields() {
     expectMalformed(new Raw(FrameCodec.HELLO).get(), "Hello", "version", "needs 4 bytes, 0 remain");
     expectMalformed(new Raw(FrameCodec.HELLO).i(1).s("/d").get(), "Hello", "options");
+    expectMalformed(new Raw(FrameCodec.HELLO).i(1).s("/d").s("").s("src").get(), "Hello", "ticket");
     expectMalformed(new Raw(FrameCodec.FILE_BEGIN).i(1).raw(new byte[3]).get(), "FileBegin", "size", "3 remain");
     expectMalformed(new Raw(FrameCodec.FILE_END).i(1).get(), "FileEnd", "crc32c");
     expectMalformed(new Raw(FrameCodec.FILE_COPY).i(1).get(), "FileCopy", "count");
@@ -442,7 +462,7 @@ public class FrameCodecTest {
   public void trailingBytes() {
     for (Frame f : List.of(
         new Frame.Ready("x"),
-        new Frame.Hello(1, "a", "b", "c"),
+        new Frame.Hello(1, "a", "b", "c", "d"),
         new Frame.Entries(List.of(file("a"))),
         new Frame.Needs(List.of(new Frame.Need(1, "a"))),
         new Frame.FileBegin(1, 2, 3),

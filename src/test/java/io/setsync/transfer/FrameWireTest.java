@@ -32,8 +32,8 @@ public class FrameWireTest {
   }
 
   static {
-    golden(new Frame.Hello(4, "/dst", "PURGE", "/src"),
-        "0100000004000000042f647374000000055055524745000000042f737263");
+    golden(new Frame.Hello(7, "/dst", "PURGE", "/src", "ab12"),
+        "0100000007000000042f647374000000055055524745000000042f7372630000000461623132");
     golden(new Frame.Ready("s1"), "02000000027331");
     golden(new Frame.LaneOffer(40123, "ab"), "1300009cbb000000026162");
     golden(new Frame.Abort("no"), "03000000026e6f");
