@@ -46,6 +46,25 @@ public class FileSetSchedulerTest {
   private final ManualClock clock = new ManualClock(T0);
   private final TestProbe<FileSetScheduler.Report> reports = testKit.createTestProbe();
   private final TestProbe<SyncLog.Command> log = testKit.createTestProbe();
+
+  /**
+   * These tests are about scheduling; their destination is a bare socket, not an endpoint. Runs
+   * ask an endpoint for their session's ticket first: this one, once per class, gives them one.
+   */
+  @ClassRule public static final org.junit.rules.ExternalResource TICKETS = new org.junit.rules.ExternalResource() {
+    @Override
+    protected void before() {
+      ActorRef<io.setsync.destination.DestinationEndpoint.Command> office = testKit.spawn(
+          akka.actor.typed.javadsl.Behaviors.receive(io.setsync.destination.DestinationEndpoint.Command.class)
+              .onMessage(io.setsync.destination.DestinationEndpoint.IssueTicket.class, m -> {
+                m.replyTo().tell(new io.setsync.destination.DestinationEndpoint.Ticket("for-a-bare-socket", null));
+                return akka.actor.typed.javadsl.Behaviors.same();
+              })
+              .build());
+      testKit.system().receptionist().tell(akka.actor.typed.receptionist.Receptionist.register(
+          io.setsync.destination.DestinationEndpoint.TICKETS, office));
+    }
+  };
   private ServerSocket holder;
 
   @After
