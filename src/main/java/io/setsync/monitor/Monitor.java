@@ -512,7 +512,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
         oneTime.options(), null, null, user == null ? null : logOf(user),
         new ThrottledProgress(schedulerSettings.progressInterval().toMillis(),
-            (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))));
+            (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))),
+        user == null ? System.getProperty("user.name") : user);
     this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
         new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
     ActorRef<OneTimeSync.Command> ref = ctx.spawn(
