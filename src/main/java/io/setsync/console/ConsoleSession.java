@@ -12,6 +12,7 @@ import io.setsync.command.HelpText;
 import io.setsync.command.Statement;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
+import io.setsync.transfer.PeerText;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -146,7 +147,7 @@ public final class ConsoleSession {
     if (statement instanceof Statement.SetParameter || statement instanceof Statement.Reset) {
       return reply(render(parameters.apply(statement)));
     }
-    ctx.getLog().info("console {} as user {}: {}", caller, LogText.clean(parameters.user()), LogText.clean(line));
+    ctx.getLog().info("console {} as user {}: {}", caller, PeerText.of(parameters.user()), PeerText.of(line));
     long awaited = ++seq;
     if (statement instanceof Statement.Synchronize) {
       ctx.spawn(waiter(statement, parameters.user(), awaited), "synchronize-" + (++waiters));

@@ -429,7 +429,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       // One line per refusal, naming the caller as the node knows it; the sync logs belong to
       // their users, and a refused caller gets no line into another user's log.
       ctx.getLog().warn("refused {} from {}{}: {}", execute.command().getClass().getSimpleName(), caller,
-          chosenUser(execute.defaultUser()), escaped(e.getMessage()));
+          chosenUser(execute.defaultUser()), io.setsync.transfer.PeerText.of(e.getMessage()));
       return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
     } catch (IllegalArgumentException e) {
       return Effect().reply(execute.replyTo(), Result.Done.error(e.getMessage()));
@@ -464,16 +464,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private static String chosenUser(String user) {
     if (user == null) return "";
     return io.setsync.command.CommandOptions.nameProblem(user) == null ? " for " + user : " for a bad user name";
-  }
-
-  /** One log line, whatever a statement built outside the parser holds: control characters as \\uXXXX. */
-  static String escaped(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7F) out.append(String.format("\\u%04x", c));
-      else out.appendCodePoint(c);
-    });
-    return out.length() > 1000 ? out.substring(0, 1000) + "..." : out.toString();
   }
 
   private static Set<Long> activeIds(MonitorState state) {

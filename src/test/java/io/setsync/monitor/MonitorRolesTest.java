@@ -266,7 +266,6 @@ public class MonitorRolesTest {
   @Test
   public void aChosenUserNameThatIsNoNameIsRefusedBeforeItIsRepeated() {
     refused(ALICE, "x\nforged line", "SYNCHRONIZE /a TO other:/a", "bad user name");
-    assertEquals("a\\u000ab", Monitor.escaped("a\nb"));
   }
 
   @Test
