@@ -343,8 +343,7 @@ public class MonitorTest {
     // The node's own shutdown asks the monitor, absent after the hand-over, and waits out that ask.
     start(home, Map.of("setsync.monitor.stop-syncs-timeout", "3s"));
     Path src = tmp.newFolder("src").toPath();
-    byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 30; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    writeMebibyteFiles(src, 30);
     ok("ADD SYNCUSER tester");
     ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
@@ -507,8 +506,7 @@ public class MonitorTest {
     start(tmp.newFolder("home").toPath(), Map.of());
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
-    byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    writeMebibyteFiles(src, 10);
     ok("ADD SYNCUSER tester");
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
@@ -521,9 +519,7 @@ public class MonitorTest {
     String log = ResultText.of(ok("INFO SYNCFILESET 1, LOG LAST 100"));
     assertTrue(log, log.contains("stopped at a file boundary: the file set was altered"));
     assertFalse(log, log.contains("busy"));
-    try (java.util.stream.Stream<Path> scratch = Files.list(dst.resolve(".setsync"))) {
-      assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
-    }
+    assertScratchEmpty(dst);
   }
 
   /** SUSPEND of a running sync stops it at a file boundary; its result counts what reached the destination. */
@@ -532,8 +528,7 @@ public class MonitorTest {
     start(tmp.newFolder("home").toPath(), Map.of());
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
-    byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 10; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    writeMebibyteFiles(src, 10);
     ok("ADD SYNCUSER tester");
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
@@ -551,9 +546,7 @@ public class MonitorTest {
     assertTrue("the files sent before the stop reached the destination", arrived >= 1);
     assertEquals(ResultText.of(status), arrived, last.counts().copied());
     assertEquals("suspended", fileSet(status, 1).state());
-    try (java.util.stream.Stream<Path> scratch = Files.list(dst.resolve(".setsync"))) {
-      assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
-    }
+    assertScratchEmpty(dst);
   }
 
   /**
@@ -566,8 +559,7 @@ public class MonitorTest {
     start(tmp.newFolder("home").toPath(), Map.of());
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
-    byte[] mib = new byte[1 << 20];
-    for (int i = 0; i < 8; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+    writeMebibyteFiles(src, 8);
     ok("ADD SYNCUSER tester");
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 SECONDS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
@@ -594,5 +586,18 @@ public class MonitorTest {
     AskPattern.<DestinationEndpoint.Command, Path>ask(listing.getServiceInstances(key).iterator().next(),
             r -> new DestinationEndpoint.WhenSessionsOver(real, r), Duration.ofSeconds(20), node.system().scheduler())
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  /** {@code count} files f00, f01, ... of one MiB each: enough to outlast MAXRATE 1 MB's first burst. */
+  private static void writeMebibyteFiles(Path src, int count) throws java.io.IOException {
+    byte[] mib = new byte[1 << 20];
+    for (int i = 0; i < count; i++) Files.write(src.resolve(String.format("f%02d", i)), mib);
+  }
+
+  /** The destination's scratch area holds nothing between syncs. */
+  private static void assertScratchEmpty(Path dst) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> scratch = Files.list(dst.resolve(".setsync"))) {
+      assertEquals(java.util.List.of(), scratch.map(Path::toString).toList());
+    }
   }
 }
