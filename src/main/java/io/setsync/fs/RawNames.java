@@ -164,6 +164,7 @@ public final class RawNames {
 
   /** The whole of {@code p}, as {@link #decode} text. */
   public static String text(Path p) {
+    p = ConfinedPath.unwrap(p);
     if (PATH_BYTES != null && UNIX_PATH.isInstance(p)) {
       try {
         return decode((byte[]) PATH_BYTES.invokeExact((Object) p));
@@ -183,6 +184,7 @@ public final class RawNames {
    */
   public static Path path(Path like, String text) {
     if (text.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL in path " + display(text));
+    if (like instanceof ConfinedPath confined) return confined.getFileSystem().wrap(path(confined.plain(), text));
     if (NEW_PATH != null && UNIX_PATH.isInstance(like)) {
       try {
         return (Path) NEW_PATH.invokeExact((Object) like.getFileSystem(), bytes(text));

@@ -343,7 +343,8 @@ public final class TreeScanner implements Walk {
     // File.list reads the names without a Path per child; a directory it cannot read, or one
     // with a name that did not decode (a replacement char, which may also be a real one), is
     // read again the slow way, for the exact reason or for every name's bytes.
-    String[] listed = dir.toFile().list();
+    // A confined directory is listed through its provider, which lists as the sync's account.
+    String[] listed = Confinement.isConfined(dir) ? null : dir.toFile().list();
     if (listed != null) {
       boolean clean = true;
       for (String name : listed) {
