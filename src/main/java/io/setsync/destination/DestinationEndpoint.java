@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Tcp;
 import io.setsync.transfer.ContentLanes;
+import io.setsync.fs.SyncAccount;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
    * source on another node can ask this node's endpoint.
    */
   public record IssueTicket(
-      String destinationRoot, String user, String options, String host, int port, ActorRef<Ticket> replyTo)
+      String destinationRoot, String user, SyncAccount account, String options, String host, int port,
+      ActorRef<Ticket> replyTo)
       implements Command, io.setsync.CborSerializable {}
 
   /** A ticket's token, or why there is none. */
@@ -211,7 +213,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       request.replyTo().tell(new Ticket(null, e.getMessage()));
       return this;
     }
-    request.replyTo().tell(new Ticket(tickets.issue(request.destinationRoot(), request.user(), options), null));
+    request.replyTo().tell(new Ticket(tickets.issue(request.destinationRoot(), request.user(), request.account(), options), null));
     return this;
   }
 

@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.BehaviorBuilder;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import io.setsync.fs.Confinement;
 import io.setsync.delta.BlockSignatures;
 import io.setsync.sync.SyncCounts;
 import io.setsync.sync.SessionPools;
@@ -316,12 +317,12 @@ public final class Receiver {
     }
     if (!admission.admitted()) return refuse(admission.refusal() + " (destination " + hello.destinationRoot() + ")");
     try {
-      start = SessionStart.of(hello);
+      start = SessionStart.of(hello, admission.account());
     } catch (ProtocolException e) {
       return abort(e.getMessage());
     }
     // Claimed by its real path, so no alias (symlink, "..") lets two sessions share a root.
-    claims.claim(start.root().path(), context.getSelf());
+    claims.claim(Confinement.plain(start.root().path()), context.getSelf());
     context.getLog().info("session {} from {} ({}) for user {} to {}", sessionId, peer, PeerText.of(hello.source()),
         PeerText.of(admission.user()), PeerText.of(start.requestedRoot()));
     return claiming();
@@ -544,7 +545,7 @@ public final class Receiver {
     SyncStatus status = tally.status();
     context.getLog().info("session {} to {} done: {} {}", sessionId, start.root().path(), status, counts);
     outbox.sendLast(new Frame.Done(counts, status.exitCode));
-    claims.release(start.root().path(), context.getSelf());
+    claims.release(Confinement.plain(start.root().path()), context.getSelf());
     return awaitClose();
   }
 

@@ -1,6 +1,7 @@
 package io.setsync.destination;
 
-import io.setsync.fs.Ownership;
+import io.setsync.fs.FsIdentity;
+import io.setsync.fs.SyncAccount;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
@@ -63,12 +64,19 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
   }
 
   /**
-   * Call only once the Hello's ticket admitted it: may create the root.
+   * Call only once the Hello's ticket admitted it: may create the root, as {@code account} does
+   * every access of the session ({@link SyncAccount#confine}).
    *
    * @throws ProtocolException naming why the session cannot be done; nothing is written then
    */
-  static SessionStart of(Frame.Hello hello) {
+  static SessionStart of(Frame.Hello hello, SyncAccount account) {
     checkShape(hello);
+    FsIdentity identity;
+    try {
+      identity = account.identity();
+    } catch (IOException e) {
+      throw new ProtocolException(e.getMessage());
+    }
     SyncOptions options;
     try {
       options = OptionText.parse(hello.options());
@@ -79,7 +87,7 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
     try {
       // Refused before the root is even created: nothing is written for a sync that cannot be done.
       security = FileSecurity.of(
-          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), Ownership.runningAsRoot(),
+          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), identity.isRoot(),
           options.numericIds());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());
@@ -95,7 +103,8 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
     }
     try {
       // A dry run creates nothing, not even the root or its scratch area.
-      DestinationRoot root = options.report() ? DestinationRoot.inspect(requested) : DestinationRoot.open(requested);
+      Path confined = account.confine(requested);
+      DestinationRoot root = options.report() ? DestinationRoot.inspect(confined) : DestinationRoot.open(confined);
       return new SessionStart(options, security, requested, root);
     } catch (IOException e) {
       throw new ProtocolException(e.getMessage());

@@ -1,5 +1,6 @@
 package io.setsync.destination;
 
+import io.setsync.fs.SyncAccount;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -19,11 +20,14 @@ import java.util.function.LongSupplier;
  */
 final class SessionTickets {
 
-  /** What a ticket allows: one session to this root, for this user, with these options. */
-  record Ticket(String root, String user, String options, long expiresAtNanos) {}
+  /** What a ticket allows: one session to this root, for this user, as this account, with these options. */
+  record Ticket(String root, String user, SyncAccount account, String options, long expiresAtNanos) {}
 
-  /** A redeemed ticket's user, or why the session is refused (a sentence for the peer and the log). */
-  record Admission(String user, String refusal) {
+  /**
+   * A redeemed ticket's user and the account its session writes as, or why the session is refused
+   * (a sentence for the peer and the log).
+   */
+  record Admission(String user, SyncAccount account, String refusal) {
     boolean admitted() {
       return refusal == null;
     }
@@ -51,7 +55,7 @@ final class SessionTickets {
   }
 
   /** A new token for one session to {@code root} for {@code user} with {@code options}. */
-  synchronized String issue(String root, String user, String options) {
+  synchronized String issue(String root, String user, SyncAccount account, String options) {
     long now = nanoClock.getAsLong();
     dropExpired(now);
     while (outstanding.size() >= MAX_OUTSTANDING) {
@@ -62,7 +66,7 @@ final class SessionTickets {
     byte[] bytes = new byte[TOKEN_BYTES];
     random.nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
-    outstanding.put(token, new Ticket(root, user, options, now + ttl.toNanos()));
+    outstanding.put(token, new Ticket(root, user, account, options, now + ttl.toNanos()));
     return token;
   }
 
@@ -75,7 +79,7 @@ final class SessionTickets {
     if (now - ticket.expiresAtNanos() > 0) return refused("the session ticket has expired");
     if (!ticket.root().equals(root)) return refused("the session ticket is for another destination root");
     if (!ticket.options().equals(options)) return refused("the session ticket is for other options");
-    return new Admission(ticket.user(), null);
+    return new Admission(ticket.user(), ticket.account(), null);
   }
 
   synchronized int outstanding() {
@@ -83,7 +87,7 @@ final class SessionTickets {
   }
 
   private static Admission refused(String why) {
-    return new Admission(null, "session refused: " + why);
+    return new Admission(null, null, "session refused: " + why);
   }
 
   private void dropExpired(long now) {

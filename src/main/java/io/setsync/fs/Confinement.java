@@ -46,6 +46,11 @@ public final class Confinement {
     return path instanceof ConfinedPath;
   }
 
+  /** The plain path {@code path} stands for: for keys and comparisons across confinements. */
+  public static Path plain(Path path) {
+    return ConfinedPath.unwrap(path);
+  }
+
   /** The identity accesses are made with. */
   public FsIdentity identity() {
     return identity;

@@ -18,6 +18,8 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.typesafe.config.Config;
+import io.setsync.command.Caller;
+import io.setsync.fs.SyncAccount;
 import io.setsync.CborSerializable;
 import io.setsync.PersistFailures;
 import io.setsync.log.LogRecord;
@@ -262,7 +264,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** A scheduler the monitor started, and the file sets it was last given. */
   private record RunningScheduler(
       ActorRef<FileSetScheduler.Command> ref, SortedMap<Long, FileSetConfig> fileSets,
-      FileSetScheduler.Destination destination) {}
+      FileSetScheduler.Destination destination, SyncAccount account) {}
 
   private Monitor(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings,
@@ -454,7 +456,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
       case SYNCHRONIZE -> {
-        startOneTimeSync(decision, decision.oneTime().user(), execute.replyTo());
+        startOneTimeSync(state, decision, decision.oneTime().user(), execute.caller(), execute.replyTo());
         yield Effect().none();
       }
     };
@@ -488,7 +490,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   /** SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. */
-  private void startOneTimeSync(MonitorCommands.Decision decision, String user, ActorRef<Result> replyTo) {
+  private void startOneTimeSync(MonitorState state, MonitorCommands.Decision decision, String user, Caller caller,
+      ActorRef<Result> replyTo) {
     MonitorCommands.OneTime oneTime = decision.oneTime();
     String node = oneTime.destinationNode() == null ? settings.localNode() : oneTime.destinationNode();
     FileSetScheduler.Destination destination = endpoints.get(node);
@@ -503,7 +506,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         oneTime.options(), null, null, user == null ? null : logOf(user),
         new ThrottledProgress(schedulerSettings.progressInterval().toMillis(),
             (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))),
-        user == null ? System.getProperty("user.name") : user);
+        user == null ? System.getProperty("user.name") : user,
+        runAs(state, user, caller));
     this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
         new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
     ActorRef<OneTimeSync.Command> ref = ctx.spawn(
@@ -630,10 +634,13 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
       soon.retainAll(activated);
       RunningScheduler current = schedulers.get(key);
+      SyncAccount account = accountOf(state, key.user());
       if (current != null) {
-        if (!current.fileSets().equals(e.getValue()) || !current.destination().equals(destination)) {
-          current.ref().tell(new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination, soon));
-          schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination));
+        if (!current.fileSets().equals(e.getValue()) || !current.destination().equals(destination)
+            || !current.account().equals(account)) {
+          current.ref().tell(
+              new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination, soon, account));
+          schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination, account));
           activated.removeAll(soon);
         }
       } else if (schedulers.size() + retiring.size() < settings.maxSchedulers()) {
@@ -641,11 +648,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         lastEnds.keySet().removeAll(soon);
         activated.removeAll(soon);
         ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
-            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, reports,
+            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, account, reports,
                 logOf(key.user()), schedulerSettings),
             "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
         ctx.watchWith(ref, new SchedulerTerminated(key, ref));
-        schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination));
+        schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination, account));
       }
     }
   }
@@ -658,6 +665,18 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
     wanted.keySet().removeIf(key -> commands.roles().nodeCannotRunAs(state, key.user()) != null);
     return wanted;
+  }
+
+  /** Whom a SYNCHRONIZE is done as: its sync user's account and roots, else the caller's own account. */
+  private static SyncAccount runAs(MonitorState state, String user, Caller caller) {
+    UserConfig u = user == null ? null : state.users.get(user);
+    return u != null ? u.syncAccount() : new SyncAccount(caller.account(), List.of());
+  }
+
+  /** Whom a user's syncs are done as: the user's account and roots (a user not on record: the name). */
+  private static SyncAccount accountOf(MonitorState state, String user) {
+    UserConfig u = state.users.get(user);
+    return u == null ? new SyncAccount(user, List.of()) : u.syncAccount();
   }
 
   private boolean isRetiring(SchedulerKey key) {

@@ -1,5 +1,6 @@
 package io.setsync.monitor;
 
+import io.setsync.fs.SyncAccount;
 import io.setsync.CborSerializable;
 import io.setsync.command.CommandOptions;
 import io.setsync.command.Setting;
@@ -43,6 +44,11 @@ public record UserConfig(String name, String account, List<String> roots, boolea
       normalized.add(CommandOptions.normalizePath(root));
     }
     roots = List.copyOf(normalized);
+  }
+
+  /** Whom this user's syncs are done as: the account, held to the roots. */
+  public SyncAccount syncAccount() {
+    return new SyncAccount(account, roots);
   }
 
   /** A user whose OS account has the user's name. */

@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import com.typesafe.config.Config;
+import io.setsync.fs.SyncAccount;
 import io.setsync.CborSerializable;
 import io.setsync.log.SyncLog;
 import io.setsync.sync.SyncNotice;
@@ -46,8 +47,14 @@ public final class FileSetScheduler {
    */
   public record Update(
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
-      java.util.Set<Long> activated)
+      java.util.Set<Long> activated, SyncAccount account)
       implements Command {
+    /** For the node's own account (tests, and callers whose users are the node's account). */
+    public Update(SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
+        java.util.Set<Long> activated) {
+      this(fileSets, lastEndMillis, destination, activated, SyncAccount.process());
+    }
+
     public Update(SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination) {
       this(fileSets, lastEndMillis, destination, java.util.Set.of());
     }
@@ -113,12 +120,21 @@ public final class FileSetScheduler {
   /** Timers longer than this are re-armed, so far-off runs never overflow the scheduler. */
   private static final Duration MAX_TIMER = Duration.ofHours(12);
 
+  /** A scheduler whose runs are done as the node's own account. */
   public static Behavior<Command> create(
       SchedulerKey key, SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis,
       Destination destination, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log,
       Settings settings) {
+    return create(key, fileSets, lastEndMillis, destination, SyncAccount.process(), monitor, log, settings);
+  }
+
+  /** @param account whom the key's user's syncs are done as, at both ends */
+  public static Behavior<Command> create(
+      SchedulerKey key, SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis,
+      Destination destination, SyncAccount account, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log,
+      Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FileSetScheduler(
-        ctx, timers, key, fileSets, lastEndMillis, destination, monitor, log, settings).next()));
+        ctx, timers, key, fileSets, lastEndMillis, destination, account, monitor, log, settings).next()));
   }
 
   private final ActorContext<Command> ctx;
@@ -131,6 +147,7 @@ public final class FileSetScheduler {
   private final Map<Long, Long> lastEnds = new HashMap<>();
   private SortedMap<Long, FileSetConfig> fileSets;
   private Destination destination;
+  private SyncAccount account;
   private long runs;
 
   /** The sync under way: its file set, its run, when it started, and whether to plan it again at once. */
@@ -155,7 +172,7 @@ public final class FileSetScheduler {
   private FileSetScheduler(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, SchedulerKey key,
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
-      ActorRef<Report> monitor, ActorRef<SyncLog.Command> log, Settings settings) {
+      SyncAccount account, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log, Settings settings) {
     this.ctx = ctx;
     this.timers = timers;
     this.key = key;
@@ -164,6 +181,7 @@ public final class FileSetScheduler {
     this.settings = settings;
     this.fileSets = new TreeMap<>(fileSets);
     this.destination = destination;
+    this.account = account;
     lastEnds.putAll(lastEndMillis);
     this.fileSets.keySet().forEach(this::plan);
     ctx.getLog().info("scheduler {} started with file sets {}", key.label(), this.fileSets.keySet());
@@ -208,7 +226,7 @@ public final class FileSetScheduler {
     monitor.tell(new SyncStarted(id, started));
     SyncRun.Request request = new SyncRun.Request(Path.of(f.source()), destination, f.destination(), f.sync(),
         f.interval(), id, log, new ThrottledProgress(settings.progressInterval().toMillis(),
-            (entries, files, bytes) -> self.tell(new Progressed(id, entries, files, bytes))), f.user());
+            (entries, files, bytes) -> self.tell(new Progressed(id, entries, files, bytes))), f.user(), account);
     ActorRef<SyncRun.Command> run = ctx.spawn(
         SyncRun.create(request, settings.run(),
             ctx.messageAdapter(SyncRun.Finished.class, finished -> new RunFinished(id, finished))),
@@ -327,6 +345,7 @@ public final class FileSetScheduler {
     update.lastEndMillis().forEach((id, end) -> lastEnds.merge(id, end, Math::max));
     boolean destinationChanged = !update.destination().equals(destination);
     destination = update.destination();
+    account = update.account();
     long runningId = running == null ? -1 : running.fileSetId;
     for (Long id : List.copyOf(fileSets.keySet())) {
       if (!next.containsKey(id)) {

@@ -59,7 +59,7 @@ public final class RunLog {
       long millis, Long fileSetId, Trigger.Result result, Throwable failure, Duration limit) {
     List<LogRecord> records = new ArrayList<>();
     if (result == null) {
-      records.add(new LogRecord(millis, fileSetId, Origin.TRIGGER, Severity.WARNING, "trigger failed: " + failure));
+      records.add(new LogRecord(millis, fileSetId, Origin.TRIGGER, Severity.WARNING, "trigger failed: " + (failure.getMessage() != null ? failure.getMessage() : failure)));
       return records;
     }
     for (String line : result.output().split("\n")) {

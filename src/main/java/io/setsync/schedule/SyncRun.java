@@ -6,6 +6,7 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
+import io.setsync.fs.SyncAccount;
 import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.destination.DestinationEndpoint;
@@ -15,6 +16,7 @@ import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
 import io.setsync.sync.Trigger;
 import io.setsync.transfer.SourceSession;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,18 +49,20 @@ public final class SyncRun {
    * @param log where the records go; null: nowhere
    * @param listener sees notices and progress as they happen (a terminal, a scheduler's progress);
    *     called on the session's threads; null: nobody
+   * @param user the sync user the run is for, as the destination's ticket names it
+   * @param account whom the run's file work is done as, at both ends, and TRIGGER too
    */
   public record Request(
       Path sourceRoot, FileSetScheduler.Destination destination, String destinationRoot, SyncOptions options,
       Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener,
-      String user) {
+      String user, SyncAccount account) {
 
     /** For the node's own account (a one-time sync, the benchmark, a caller that names no user). */
     public Request(
         Path sourceRoot, FileSetScheduler.Destination destination, String destinationRoot, SyncOptions options,
         Duration interval, Long fileSetId, ActorRef<SyncLog.Command> log, SourceSession.Observer listener) {
       this(sourceRoot, destination, destinationRoot, options, interval, fileSetId, log, listener,
-          System.getProperty("user.name"));
+          System.getProperty("user.name"), SyncAccount.process());
     }
 
     /** The destination as the user named it: {@code node:/path}, or the path alone. */
@@ -72,15 +76,15 @@ public final class SyncRun {
       return options.toBuilder().openUpdate(true, interval).build();
     }
 
-    SourceSession.Request sessionRequest(String ticket) {
+    SourceSession.Request sessionRequest(Path confinedSource, String ticket) {
       return new SourceSession.Request(
-          sourceRoot, destination.host(), destination.port(), destinationRoot, sessionOptions(), ticket);
+          confinedSource, destination.host(), destination.port(), destinationRoot, sessionOptions(), ticket);
     }
 
     /** What the destination's endpoint is asked to issue a ticket for: exactly what the session's Hello will say. */
     DestinationEndpoint.IssueTicket ticketRequest(ActorRef<DestinationEndpoint.Ticket> replyTo) {
       return new DestinationEndpoint.IssueTicket(destinationRoot, user == null ? System.getProperty("user.name") : user,
-          OptionText.render(sessionOptions()), destination.host(), destination.port(), replyTo);
+          account, OptionText.render(sessionOptions()), destination.host(), destination.port(), replyTo);
     }
   }
 
@@ -155,7 +159,7 @@ public final class SyncRun {
   public static <T> Behavior<Command> create(
       Request request, Settings settings, ActorRef<T> replyTo, Function<Finished, T> answer) {
     return Behaviors.setup(ctx -> new SyncRun(ctx, request, settings, finished -> replyTo.tell(answer.apply(finished)))
-        .ticketing());
+        .start());
   }
 
   private final ActorContext<Command> ctx;
@@ -175,6 +179,8 @@ public final class SyncRun {
   private long warningsDropped;
   /** The session actor has stopped (it lingers after its outcome while its connection closes). */
   private boolean sessionStopped;
+  /** The source root as the run's account reaches it; null until {@link #start}. */
+  private Path source;
 
   private SyncRun(
       ActorContext<Command> ctx, Request request, Settings settings, Consumer<Finished> reply) {
@@ -191,6 +197,16 @@ public final class SyncRun {
         ctx.messageAdapter(akka.actor.typed.receptionist.Receptionist.Listing.class,
             listing -> new EndpointsListed(listing.getServiceInstances(DestinationEndpoint.TICKETS)))));
     ctx.scheduleOnce(TICKET_WAIT, ctx.getSelf(), TicketTimedOut.INSTANCE);
+  }
+
+  /** A run that cannot take on its account's identity reads nothing and asks for no ticket. */
+  private Behavior<Command> start() {
+    try {
+      source = request.account().confine(request.sourceRoot());
+    } catch (IOException e) {
+      return noSession(e.getMessage());
+    }
+    return ticketing();
   }
 
   // --- phase 0: the destination's endpoint issues the session's ticket ---
@@ -229,7 +245,7 @@ public final class SyncRun {
       return Behaviors.same();
     }
     session = ctx.spawn(
-        SourceSession.create(request.sessionRequest(answered.ticket().token()), settings.session(),
+        SourceSession.create(request.sessionRequest(source, answered.ticket().token()), settings.session(),
             new Forwarder(ctx.getSelf(), request.listener()),
             ctx.messageAdapter(SourceSession.Outcome.class, SessionEnded::new)),
         "session",
@@ -296,7 +312,16 @@ public final class SyncRun {
     if (command == null || request.options().report() || o.failure() != null || !facts.changedSomething()) {
       return finish(result, o, null);
     }
-    runTrigger(new Trigger(command, Trigger.configuredTimeLimit(), Trigger.DEFAULT_OUTPUT_LIMIT), facts, result, o);
+    Trigger trigger;
+    try {
+      trigger = new Trigger(command, Trigger.configuredTimeLimit(), Trigger.DEFAULT_OUTPUT_LIMIT)
+          .runningAs(request.account().identity());
+    } catch (IOException e) {
+      // Logged and counted as a TRIGGER that failed; it is never run as the node instead.
+      ctx.getSelf().tell(new TriggerEnded(result, o, null, e));
+      return triggering();
+    }
+    runTrigger(trigger, facts, result, o);
     return triggering();
   }
 

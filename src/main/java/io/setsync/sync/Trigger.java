@@ -1,5 +1,7 @@
 package io.setsync.sync;
 
+import io.setsync.fs.Confinement;
+import io.setsync.fs.FsIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs a TRIGGER command after a synchronization that copied or purged something, the way
@@ -100,6 +103,8 @@ public final class Trigger {
   private final String command;
   private final Duration timeLimit;
   private final int outputLimit;
+  /** Whom the command runs as; null: the node's own account. */
+  private final FsIdentity runAs;
 
   /**
    * @param command the shell command line
@@ -107,11 +112,42 @@ public final class Trigger {
    * @param outputLimit how many bytes of output to keep
    */
   public Trigger(String command, Duration timeLimit, int outputLimit) {
+    this(command, timeLimit, outputLimit, null);
+  }
+
+  private Trigger(String command, Duration timeLimit, int outputLimit, FsIdentity runAs) {
     if (command == null || command.isBlank()) throw new IllegalArgumentException("empty trigger command");
     if (timeLimit.isNegative() || timeLimit.isZero()) throw new IllegalArgumentException("time limit must be positive");
     this.command = command;
     this.timeLimit = timeLimit;
     this.outputLimit = outputLimit;
+    this.runAs = runAs;
+  }
+
+  /**
+   * This trigger run as {@code who}: the command through {@code setpriv} with the account's uid, gid
+   * and groups (root's capabilities go with the uid), its environment the trigger's own plus the
+   * account's name, and its path lists written as the account so that it can read them.
+   */
+  public Trigger runningAs(FsIdentity who) {
+    return new Trigger(command, timeLimit, outputLimit, who.sameCredentials(FsIdentity.process()) ? null : who);
+  }
+
+  /** The command line to start: the shell, behind setpriv when it runs as another account. */
+  List<String> commandLine(Facts facts) {
+    List<String> line = new ArrayList<>();
+    if (runAs != null) {
+      line.add("setpriv");
+      line.add("--reuid=" + runAs.uid());
+      line.add("--regid=" + runAs.gid());
+      int[] groups = runAs.groups();
+      line.add(groups.length == 0 ? "--clear-groups"
+          : "--groups=" + java.util.Arrays.stream(groups).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+      line.add("--");
+    }
+    line.addAll(List.of("/bin/sh", "-c", command, "setsync-trigger", Long.toString(facts.counts().copied()),
+        Long.toString(facts.counts().purged()), facts.source(), facts.destination()));
+    return line;
   }
 
   /** The time limit: system property setsync.trigger-time-limit (e.g. 30s), else 10 minutes. */
@@ -129,19 +165,18 @@ public final class Trigger {
     Path copiedList = null;
     Path purgedList = null;
     try {
-      copiedList = pathList("setsync-copied-", facts.copied());
-      purgedList = pathList("setsync-purged-", facts.purged());
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              "/bin/sh",
-              "-c",
-              command,
-              "setsync-trigger",
-              Long.toString(facts.counts().copied()),
-              Long.toString(facts.counts().purged()),
-              facts.source(),
-              facts.destination());
+      Path temp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+      if (runAs != null) temp = Confinement.confine(temp, runAs, List.of());
+      copiedList = pathList(temp, "setsync-copied-", facts.copied());
+      purgedList = pathList(temp, "setsync-purged-", facts.purged());
+      ProcessBuilder pb = new ProcessBuilder(commandLine(facts));
       Map<String, String> env = pb.environment();
+      if (runAs != null) {
+        // The node's home and secrets in its environment are not the account's to see.
+        env.remove("HOME");
+        env.put("USER", runAs.account());
+        env.put("LOGNAME", runAs.account());
+      }
       SyncCounts c = facts.counts();
       env.put("SETSYNC_SOURCE", facts.source());
       env.put("SETSYNC_DESTINATION", facts.destination());
@@ -198,8 +233,8 @@ public final class Trigger {
     process.waitFor(5, TimeUnit.SECONDS);
   }
 
-  private static Path pathList(String prefix, List<String> paths) throws IOException {
-    Path file = Files.createTempFile(prefix, ".txt");
+  private static Path pathList(Path dir, String prefix, List<String> paths) throws IOException {
+    Path file = Files.createTempFile(dir, prefix, ".txt");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (String p : paths) {
         w.write(p.replace("\\", "\\\\").replace("\n", "\\n"));

@@ -40,8 +40,8 @@ public class SetSyncTest {
     Path backupConf = tmp.getRoot().toPath().resolve("backup-conf");
 
     try (SetSync setsync = SetSync.start(config())) {
-      setsync.addUser("alice", "").toCompletableFuture().join();
-      long id = setsync.addFileSet("alice", app.toString(), backupApp.toString(), "PURGE, INTERVAL 10 MINUTES")
+      setsync.addUser("app", "ACCOUNT " + System.getProperty("user.name")).toCompletableFuture().join();
+      long id = setsync.addFileSet("app", app.toString(), backupApp.toString(), "PURGE, INTERVAL 10 MINUTES")
           .toCompletableFuture().join();
       Result.Synchronized once = setsync.synchronize(conf.toString(), backupConf.toString(), "CHECKSUM")
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -55,7 +55,7 @@ public class SetSyncTest {
       assertEquals("binary", Files.readString(backupApp.resolve("app.jar")));
       Result.Status status = setsync.status().toCompletableFuture().join();
       assertEquals(1, status.fileSets().size());
-      assertEquals("alice", status.fileSets().get(0).config().user());
+      assertEquals("app", status.fileSets().get(0).config().user());
     }
   }
 

@@ -98,7 +98,7 @@ public final class ReceiverNode {
         : listing.getServiceInstances(DestinationEndpoint.TICKETS)) {
       DestinationEndpoint.Ticket ticket = akka.actor.typed.javadsl.AskPattern
           .<DestinationEndpoint.Command, DestinationEndpoint.Ticket>ask(endpoint,
-              replyTo -> new DestinationEndpoint.IssueTicket(root, "tester", options, at.getHostString(), at.getPort(),
+              replyTo -> new DestinationEndpoint.IssueTicket(root, "tester", io.setsync.fs.SyncAccount.process(), options, at.getHostString(), at.getPort(),
                   replyTo),
               deadline, system.scheduler())
           .toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -16,7 +16,7 @@ public class SessionTicketsTest {
 
   @Test
   public void aTicketAdmitsTheSessionItWasIssuedForOnce() {
-    String token = tickets.issue("/dst", "alice", "PURGE");
+    String token = tickets.issue("/dst", "alice", io.setsync.fs.SyncAccount.process(), "PURGE");
     SessionTickets.Admission first = tickets.redeem(token, "/dst", "PURGE");
     assertTrue(first.refusal(), first.admitted());
     assertEquals("alice", first.user());
@@ -27,26 +27,26 @@ public class SessionTicketsTest {
 
   @Test
   public void tokensAreLongAndDistinct() {
-    String a = tickets.issue("/dst", "u", "");
-    String b = tickets.issue("/dst", "u", "");
+    String a = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
+    String b = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     assertNotEquals(a, b);
     assertTrue("at least 128 bits: " + a, a.length() * 4 >= 128);
   }
 
   @Test
   public void anotherRootOrOtherOptionsAreRefusedAndUseTheTicketUp() {
-    String token = tickets.issue("/dst", "u", "PURGE");
+    String token = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "PURGE");
     assertRefused(tickets.redeem(token, "/etc", "PURGE"), "another destination root");
     assertRefused(tickets.redeem(token, "/dst", "PURGE"), "already used");
-    String other = tickets.issue("/dst", "u", "PURGE");
+    String other = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "PURGE");
     assertRefused(tickets.redeem(other, "/dst", "OWNER root, PURGE"), "other options");
-    String fewer = tickets.issue("/dst", "u", "PURGE");
+    String fewer = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "PURGE");
     assertRefused(tickets.redeem(fewer, "/dst", ""), "other options");
   }
 
   @Test
   public void aForgedOrMissingTicketIsRefused() {
-    tickets.issue("/dst", "u", "");
+    tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     assertRefused(tickets.redeem("00".repeat(32), "/dst", ""), "unknown");
     assertRefused(tickets.redeem("", "/dst", ""), "unknown");
     assertRefused(tickets.redeem(null, "/dst", ""), "unknown");
@@ -54,18 +54,18 @@ public class SessionTicketsTest {
 
   @Test
   public void anExpiredTicketIsRefusedAndForgotten() {
-    String token = tickets.issue("/dst", "u", "");
+    String token = tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     now.addAndGet(Duration.ofSeconds(6).toNanos());
     assertFalse(tickets.redeem(token, "/dst", "").admitted());
-    tickets.issue("/dst", "u", "");
+    tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     now.addAndGet(Duration.ofSeconds(6).toNanos());
-    tickets.issue("/dst", "u", "");
+    tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     assertEquals("expired tickets are dropped", 1, tickets.outstanding());
   }
 
   @Test
   public void outstandingTicketsAreBounded() {
-    for (int i = 0; i < SessionTickets.MAX_OUTSTANDING + 10; i++) tickets.issue("/dst", "u", "");
+    for (int i = 0; i < SessionTickets.MAX_OUTSTANDING + 10; i++) tickets.issue("/dst", "u", io.setsync.fs.SyncAccount.process(), "");
     assertEquals(SessionTickets.MAX_OUTSTANDING, tickets.outstanding());
   }
 

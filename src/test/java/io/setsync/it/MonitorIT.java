@@ -48,7 +48,7 @@ public class MonitorIT {
     Console console = new Console(tmp.newFolder("console-home").toPath(), port);
 
     Process node = startNode(nodeHome, port);
-    assertOk(console.run("ADD SYNCUSER tester"));
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     Launcher.Result added = console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, INTERVAL 2 SECONDS, PURGE");
     assertOk(added);
     assertTrue(added.toString(), added.stdout().contains("SYNCFILESET 1 added"));
@@ -141,7 +141,7 @@ public class MonitorIT {
     startNode(tmp.newFolder("first-home").toPath(), port);
     Path secondHome = tmp.newFolder("second-home").toPath();
     Process second = startNode(secondHome, secondPort, "itnode2", port);
-    assertOk(console.run("ADD SYNCUSER tester"));
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertOk(console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, INTERVAL 1 SECONDS"));
     awaitSameTree(src, dst);
 

@@ -144,7 +144,7 @@ public class MonitorSoakIT {
     try (SoakNode running = node) {
       try {
         startNode();
-        expectOk(node.run("ADD SYNCUSER " + USER), "ADD SYNCUSER");
+        expectOk(node.run("ADD SYNCUSER " + USER + ", ACCOUNT " + System.getProperty("user.name")), "ADD SYNCUSER");
         expectOk(node.run("ADD BATCHID b1"), "ADD BATCHID");
         expectOk(node.run("ADD BATCHID b2"), "ADD BATCHID");
         for (step = 1; ; step++) {

@@ -37,6 +37,9 @@ import org.junit.rules.TemporaryFolder;
  */
 public class MonitorTest {
 
+  /** The test's sync user, acting as the account the tests run as: its syncs need no other account. */
+  private static final String ADD_TESTER = "ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name");
+
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   private SetSyncNode node;
@@ -91,7 +94,7 @@ public class MonitorTest {
   public void everyFileSetScheduleAndSuspensionSurvivesARestart() throws Exception {
     Path home = tmp.newFolder("home").toPath();
     start(home, Map.of());
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD BATCHID nightly");
     Result.FileSetAdded first = (Result.FileSetAdded) ok(
         "ADD SYNCFILESET /nowhere/a TO /nowhere/b, INTERVAL 3 HOURS, EXCLUDE \"*.tmp\", SUSPEND");
@@ -124,7 +127,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
     awaitStatus("first sync", s -> fileSet(s, 1).last() != null);
     assertEquals("1", Files.readString(dst.resolve("one.txt")));
@@ -151,7 +154,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
     awaitStatus("first sync", s -> fileSet(s, 1).last() != null);
 
@@ -197,7 +200,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO elsewhere:" + dst + ", INTERVAL 1 SECONDS");
     Result.Status waiting = awaitStatus("waiting", s -> fileSet(s, 1).state().equals("waiting for destination elsewhere"));
     assertEquals(1, waiting.monitor().waitingSchedulers());
@@ -223,7 +226,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO ghostnode:" + tmp.getRoot().toPath().resolve("ghost") + ", INTERVAL 1 SECONDS");
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
     awaitStatus("the local file set syncs", s -> fileSet(s, 2).last() != null);
@@ -241,7 +244,7 @@ public class MonitorTest {
   public void aFailedSchedulerIsRestartedAtOnceThenOnlyLater() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of("setsync.monitor.retry.immediate", 1, "setsync.monitor.retry.later", "1h"));
     Path src = tmp.newFolder("src").toPath();
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", INTERVAL 1 HOURS");
     awaitStatus("scheduler up", s -> fileSet(s, 1).last() != null);
 
@@ -344,7 +347,7 @@ public class MonitorTest {
     start(home, Map.of("setsync.monitor.stop-syncs-timeout", "3s"));
     Path src = tmp.newFolder("src").toPath();
     writeMebibyteFiles(src, 30);
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
 
@@ -370,7 +373,7 @@ public class MonitorTest {
   @Test
   public void tooManySchedulersIsAClearError() throws Exception {
     start(tmp.newFolder("home").toPath(), Map.of("setsync.monitor.max-schedulers", 1));
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD BATCHID other");
     ok("ADD SYNCFILESET /nowhere/a TO /nowhere/b");
     Result refused = run("ADD SYNCFILESET /nowhere/c TO /nowhere/d, BATCHID other");
@@ -386,7 +389,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", REPORT, INTERVAL 1 HOURS");
     Result.Status status = awaitStatus("the report ran", s -> fileSet(s, 1).last() != null);
     assertFalse(Files.exists(dst.resolve("one.txt")));
@@ -406,7 +409,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("one.txt"), "1");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 HOURS");
     long firstEnd = awaitStatus("the first sync", s -> fileSet(s, 1).last() != null).fileSets().get(0).last().endedMillis();
     ok("SUSPEND SYNCFILESET 1");
@@ -438,7 +441,7 @@ public class MonitorTest {
       Path src = tmp.newFolder("src").toPath();
       Path dst = tmp.getRoot().toPath().resolve("dst");
       Files.writeString(src.resolve("one.txt"), "1");
-      ok("ADD SYNCUSER tester");
+      ok(ADD_TESTER);
       ok("ADD SYNCFILESET " + src + " TO " + dst + ", INTERVAL 1 SECONDS");
       awaitStatus("the first sync", s -> fileSet(s, 1).last() != null);
     } finally {
@@ -469,7 +472,7 @@ public class MonitorTest {
     start(tmp.newFolder("home").toPath(), Map.of());
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     Files.writeString(src.resolve("first.txt"), "1");
     assertEquals(0, synchronizeOnceTheEndpointIsKnown("SYNCHRONIZE " + src + " TO " + dst).code());
     byte[] mib = new byte[1 << 20];
@@ -507,7 +510,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     writeMebibyteFiles(src, 10);
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
     ok("ALTER SYNCFILESET 1, MAXRATE 100 MB");
@@ -529,7 +532,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     writeMebibyteFiles(src, 10);
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
     ok("SUSPEND SYNCFILESET 1");
@@ -560,7 +563,7 @@ public class MonitorTest {
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     writeMebibyteFiles(src, 8);
-    ok("ADD SYNCUSER tester");
+    ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + dst + ", MAXRATE 1 MB, INTERVAL 1 SECONDS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
     ok("STOP MONITOR");
