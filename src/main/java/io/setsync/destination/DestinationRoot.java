@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -41,17 +43,17 @@ public final class DestinationRoot {
       throw new IOException("destination " + requested + " is not an absolute path");
     }
     Path parent = requested.getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
+    if (parent != null && !isDirectory(parent)) {
       throw new IOException("destination parent " + parent + " does not exist or is not a directory");
     }
-    if (!Files.exists(requested)) {
+    if (attributes(requested) == null) {
       try {
         Files.createDirectory(requested);
       } catch (FileAlreadyExistsException raced) {
         // someone made it between the check and the create: fine if it is a directory
       }
     }
-    if (!Files.isDirectory(requested)) {
+    if (!isDirectory(requested)) {
       throw new IOException("destination " + requested + " is not a directory");
     }
     DestinationRoot opened = new DestinationRoot(requested.toRealPath());
@@ -64,6 +66,23 @@ public final class DestinationRoot {
   }
 
   /**
+   * What {@code p} is, following links; null when it does not exist. Any other failure (no search
+   * right, a path outside the sync user's roots) is the caller's to hear, not a "missing".
+   */
+  private static BasicFileAttributes attributes(Path p) throws IOException {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (NoSuchFileException | NotDirectoryException missing) {
+      return null;
+    }
+  }
+
+  private static boolean isDirectory(Path p) throws IOException {
+    BasicFileAttributes a = attributes(p);
+    return a != null && a.isDirectory();
+  }
+
+  /**
    * For a dry run: the same checks as {@link #open}, but nothing is created. A missing root is
    * returned as its would-be real path; {@link #exists()} tells.
    */
@@ -72,11 +91,11 @@ public final class DestinationRoot {
       throw new IOException("destination " + requested + " is not an absolute path");
     }
     Path parent = requested.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
+    if (parent == null || !isDirectory(parent)) {
       throw new IOException("destination parent " + parent + " does not exist or is not a directory");
     }
-    if (!Files.exists(requested)) return new DestinationRoot(parent.toRealPath().resolve(requested.getFileName()));
-    if (!Files.isDirectory(requested)) throw new IOException("destination " + requested + " is not a directory");
+    if (attributes(requested) == null) return new DestinationRoot(parent.toRealPath().resolve(requested.getFileName()));
+    if (!isDirectory(requested)) throw new IOException("destination " + requested + " is not a directory");
     return new DestinationRoot(requested.toRealPath());
   }
 

@@ -138,6 +138,31 @@ public class SyncAsAccountIT {
     assertNothingHolds(base.resolve("bobdst"), "mine");
   }
 
+  /**
+   * The roots are checked when the sync touches the files, not only when the file set is added: a
+   * destination inside them that becomes a link to a folder anyone may write is refused.
+   */
+  @Test
+  public void aDestinationThatLeavesTheRootsAfterTheFileSetWasAddedIsRefusedAtTheSync() throws Exception {
+    Path dst = dir("alice/later", ALICE, 0755);
+    Path open = dir("open-to-all", "root", 0777);
+    assertOk(console(ALICE, "ADD SYNCFILESET " + base.resolve("alice/src") + " TO " + dst + ", SUSPEND"));
+    Files.delete(dst);
+    Files.createSymbolicLink(dst, open);
+    assertOk(console(ALICE, "ACTIVATE SYNCFILESET 1"));
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    String log = "";
+    while (System.nanoTime() < deadline && !log.contains("sync ended")) {
+      log = console(ALICE, "INFO SYNCFILESET 1, LOG LAST 50").stdout();
+      if (!log.contains("sync ended")) Thread.sleep(200); // between polls
+    }
+    assertTrue(log, log.contains("outside the roots of account " + ALICE));
+    try (Stream<Path> written = Files.list(open)) {
+      assertEquals("nothing written through the link", 0, written.count());
+    }
+  }
+
   // ---- helpers ----
 
   private Launcher.Result console(String account, String statement) throws Exception {
