@@ -2,6 +2,7 @@ package io.setsync.destination;
 
 import io.setsync.fs.EntryType;
 import io.setsync.fs.FileEntry;
+import io.setsync.fs.FsIdentity;
 import io.setsync.fs.Owner;
 import io.setsync.fs.Ownership;
 import io.setsync.options.OptionException;
@@ -74,11 +75,28 @@ public final class FileSecurity {
    */
   public static FileSecurity of(String secure, boolean keepSecurity, String ownerName, String groupName,
       boolean runningAsRoot, boolean numericIds) {
+    return of(secure, keepSecurity, ownerName, groupName, runningAsRoot, numericIds,
+        "the destination to run as root (it runs as " + Ownership.currentUser() + ")");
+  }
+
+  /**
+   * As {@link #of(String, boolean, String, String, boolean, boolean)} for a session whose writes
+   * are done as {@code writer}: files can be given away only when that is root. Root's chown after
+   * an account's write is not done instead, since the account could have moved the path elsewhere
+   * by then.
+   */
+  public static FileSecurity of(String secure, boolean keepSecurity, String ownerName, String groupName,
+      FsIdentity writer, boolean numericIds) {
+    return of(secure, keepSecurity, ownerName, groupName, writer.isRoot(), numericIds,
+        "its sync to write as root (it writes as account " + writer.account() + ")");
+  }
+
+  private static FileSecurity of(String secure, boolean keepSecurity, String ownerName, String groupName,
+      boolean runningAsRoot, boolean numericIds, String needs) {
     if ((ownerName != null || groupName != null) && !runningAsRoot) {
       String which = ownerName != null ? "OWNER " + ownerName : "OWNERGROUP " + groupName;
       throw new IllegalArgumentException(
-          which + " needs the destination to run as root (it runs as "
-              + Ownership.currentUser() + "); nothing was written");
+          which + " needs " + needs + "; nothing was written");
     }
     int ownerUid = -1;
     int groupGid = -1;

@@ -87,7 +87,7 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
     try {
       // Refused before the root is even created: nothing is written for a sync that cannot be done.
       security = FileSecurity.of(
-          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), identity.isRoot(),
+          options.secure(), options.keepSecurity(), options.owner(), options.ownerGroup(), identity,
           options.numericIds());
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());

@@ -163,6 +163,29 @@ public class SyncAsAccountIT {
     }
   }
 
+  @Test
+  public void aUserCannotSeeOrChangeAnothersFileSetsNorChangeUsersOrLiftHerRoots() throws Exception {
+    assertOk(console(ALICE, "ADD SYNCFILESET " + base.resolve("alice/src") + " TO " + base.resolve("alice/dst")
+        + ", SUSPEND"));
+    for (String refused : List.of("INFO SYNCFILESET 1", "INFO SYNCFILESET 1, LOG", "ALTER SYNCFILESET 1, PURGE",
+        "DELETE SYNCFILESET 1", "ACTIVATE SYNCFILESET 1", "ALTER SYNCUSER " + BOB + ", ROOT /",
+        "ADD SYNCUSER mallory", "ADD ADMINISTRATOR " + BOB, "STOP MONITOR")) {
+      Launcher.Result r = console(BOB, refused);
+      assertEquals(refused + ": " + r, 2, r.exitCode());
+    }
+    Launcher.Result lift = console(ALICE, "ALTER SYNCUSER " + ALICE + ", NO ROOT");
+    assertEquals(lift.toString(), 2, lift.exitCode());
+    Launcher.Result bobsView = console(BOB, "STATUS AUTOSYNC, DETAIL");
+    assertFalse(bobsView.toString(), bobsView.stdout().contains(base.resolve("alice/src").toString()));
+
+    Launcher.Result users = console("root", "INFO SYNCUSER");
+    assertTrue(users.toString(), users.stdout().contains(base.resolve("alice").toString()));
+    assertFalse(users.toString(), users.stdout().contains("mallory"));
+    Launcher.Result fileSet = console("root", "INFO SYNCFILESET 1");
+    assertOk(fileSet);
+    assertFalse("unchanged: " + fileSet, fileSet.stdout().contains("PURGE"));
+  }
+
   // ---- helpers ----
 
   private Launcher.Result console(String account, String statement) throws Exception {
