@@ -77,12 +77,12 @@ public final class FsCredentials {
     FsIdentity self = FsIdentity.process();
     FsIdentity now = before == null ? self : before;
     if (now.sameCredentials(who)) return work.call();
-    become(who);
+    become(who, now);
     try {
       CURRENT.set(who);
       return work.call();
     } finally {
-      become(now);
+      become(now, self);
       CURRENT.set(before);
     }
   }
@@ -93,7 +93,8 @@ public final class FsCredentials {
     return new int[] {LIBC.setfsuid(-1), LIBC.setfsgid(-1)};
   }
 
-  private static void become(FsIdentity who) throws IOException {
+  /** Switches this thread to {@code who}; if that does not take, back to {@code back}, and fails. */
+  private static void become(FsIdentity who, FsIdentity back) throws IOException {
     if (SYS_SETGROUPS < 0) throw new IOException("switching file-system identity is not supported on " + Platform.ARCH);
     int[] groups = who.groups();
     // Groups and gid before the uid: a switch that fails half-way then fails before the uid moves.
@@ -102,14 +103,13 @@ public final class FsCredentials {
     LIBC.setfsuid(who.uid());
     int[] ids = threadIds();
     if (rc != 0 || ids[0] != who.uid() || ids[1] != who.gid()) {
-      // Back to the process's own before failing, so the thread is not left half-switched.
-      FsIdentity self = FsIdentity.process();
-      LIBC.setfsuid(self.uid());
-      LIBC.setfsgid(self.gid());
-      int[] own = self.groups();
+      // Back before failing, so the thread is not left half-switched.
+      LIBC.setfsuid(back.uid());
+      LIBC.setfsgid(back.gid());
+      int[] own = back.groups();
       LIBC.syscall(SYS_SETGROUPS, own.length, own.length == 0 ? null : own);
       throw new IOException("cannot take on the identity of account " + who.account()
-          + " (this node runs as " + self.account() + "; only root can act as another account)");
+          + " (this node runs as " + FsIdentity.process().account() + "; only root can act as another account)");
     }
   }
 

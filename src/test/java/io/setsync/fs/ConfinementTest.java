@@ -133,6 +133,18 @@ public class ConfinementTest {
   }
 
   @Test
+  public void aSyncAccountIsTheNamedAccountAndNeverTheProcessInstead() throws IOException {
+    Path dir = shared("account");
+    assertFalse(Confinement.isConfined(SyncAccount.process().confine(dir)));
+    Path asNobody = new SyncAccount("nobody", List.of()).confine(dir);
+    assertTrue(Confinement.isConfined(asNobody));
+    assertEquals(nobody.uid(), Files.getAttribute(Files.writeString(asNobody.resolve("f"), "x"), "unix:uid"));
+    IOException unknown = assertThrows(IOException.class,
+        () -> new SyncAccount("no-such-account-zq", List.of()).confine(dir));
+    assertTrue(unknown.getMessage(), unknown.getMessage().contains("account no-such-account-zq does not exist"));
+  }
+
+  @Test
   public void anUnknownAccountIsNamed() {
     IOException e = assertThrows(IOException.class, () -> FsIdentity.of("no-such-account-zq"));
     assertTrue(e.getMessage(), e.getMessage().contains("no-such-account-zq"));

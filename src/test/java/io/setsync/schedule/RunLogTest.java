@@ -60,7 +60,7 @@ public class RunLogTest {
     assertEquals(List.of("one", "two", "trigger exit 4"), records.stream().map(LogRecord::text).toList());
     assertEquals(Severity.WARNING, records.get(2).severity());
     assertTrue(records.stream().allMatch(r -> r.origin() == Origin.TRIGGER && r.fileSetId() == null));
-    assertEquals("trigger failed: java.io.IOException: no sh",
+    assertEquals("trigger failed: no sh",
         RunLog.trigger(9, 1L, null, new java.io.IOException("no sh"), Duration.ofSeconds(30)).get(0).text());
   }
 

@@ -47,6 +47,20 @@ public class TriggerTest {
   }
 
   @Test
+  public void aTriggerRunningAsAnAccountHasItsIdsNotRootsAndCanReadItsPathLists() throws Exception {
+    org.junit.Assume.assumeTrue("switching identity needs root", io.setsync.fs.FsIdentity.process().isRoot());
+    io.setsync.fs.FsIdentity nobody = io.setsync.fs.FsIdentity.of("nobody");
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    Trigger.Result r = trigger("id -u; id -g; id -G; cat \"$SETSYNC_COPIED_LIST\"; echo \"$USER ${HOME:-no home}\"")
+        .runningAs(nobody)
+        .run(facts(List.of("a"), List.of()));
+    assertTrue(r.output(), r.succeeded());
+    String groups = java.util.Arrays.stream(nobody.groups()).mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(" "));
+    assertEquals(nobody.uid() + "\n" + nobody.gid() + "\n" + groups + "\na\nnobody no home\n", r.output());
+  }
+
+  @Test
   public void pathListsHoldOnePathPerLineAndAreRemovedAfterwards() throws Exception {
     Path keep = tmp.getRoot().toPath().resolve("lists");
     Trigger.Result r =
