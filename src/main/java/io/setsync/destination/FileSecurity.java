@@ -87,6 +87,9 @@ public final class FileSecurity {
    */
   public static FileSecurity of(String secure, boolean keepSecurity, String ownerName, String groupName,
       FsIdentity writer, boolean numericIds) {
+    if (writer.sameCredentials(FsIdentity.process())) {
+      return of(secure, keepSecurity, ownerName, groupName, writer.isRoot(), numericIds);
+    }
     return of(secure, keepSecurity, ownerName, groupName, writer.isRoot(), numericIds,
         "its sync to write as root (it writes as account " + writer.account() + ")");
   }
