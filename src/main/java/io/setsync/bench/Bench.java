@@ -65,6 +65,7 @@ public final class Bench {
   private SetSyncNode node;
   private boolean warmUp;
   private Rsync rsync;
+  private CliStart.Result cliNoop;
 
   private Bench(Scale scale, Path base) {
     this.scale = scale;
@@ -137,6 +138,11 @@ public final class Bench {
     exec("cp", "-a", src.resolve("many").toString(), dst.resolve("rsync-many").toString());
     say("data sets built in %.1f s (small %d MiB, many %d MiB)", (System.nanoTime() - t0) / 1e9,
         smallBytes >> 20, manyBytes >> 20);
+
+    Path launcher = Paths.get(System.getProperty("setsync.launcher", "scripts/setsync")).toAbsolutePath();
+    say("cli-noop: %s sync as a whole process, no-op on %d files, against a java hello-world and rsync -a",
+        launcher, CliStart.FILES);
+    cliNoop = CliStart.measure(Files.createDirectories(base.resolve("cli")), launcher, data, scale.rounds());
 
     rsync = Rsync.start(base, dst);
     node = SetSyncNode.start(ConfigFactory.parseMap(Map.of(
@@ -290,6 +296,9 @@ public final class Bench {
     say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
         small / tarPipe.median(), small / tarPipe.median() <= 1.5 ? "met" : "MISSED");
     say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
+    say("cli-noop setsync=%.3fs java-hello=%.3fs rsync=%.3fs times-hello=%.1f times-rsync=%.1f (target <= %.0fx hello: %s)",
+        cliNoop.setsync().median(), cliNoop.hello().median(), cliNoop.rsync().median(), cliNoop.timesHello(),
+        cliNoop.timesRsync(), CliStart.TARGET_TIMES_HELLO, cliNoop.met() ? "met" : "MISSED");
   }
 
   private void writeJson(Path json) throws IOException {
@@ -349,6 +358,17 @@ public final class Bench {
     copy.put("medianSeconds", cp.median());
     cp.values().forEach(copy.putArray("seconds")::add);
     copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    ObjectNode cli = root.putObject("cliNoop");
+    for (var tool : List.of(java.util.Map.entry(SETSYNC, cliNoop.setsync()), java.util.Map.entry("javaHello", cliNoop.hello()),
+        java.util.Map.entry(RSYNC, cliNoop.rsync()))) {
+      ObjectNode t = cli.putObject(tool.getKey());
+      t.put("medianSeconds", tool.getValue().median());
+      tool.getValue().values().forEach(t.putArray("seconds")::add);
+    }
+    cli.put("timesHello", cliNoop.timesHello());
+    cli.put("timesRsync", cliNoop.timesRsync());
+    cli.put("target", CliStart.TARGET_TIMES_HELLO);
+    cli.put("met", cliNoop.met());
     bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
 
     Files.createDirectories(json.getParent());
