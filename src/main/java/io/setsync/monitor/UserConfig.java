@@ -1,10 +1,10 @@
 package io.setsync.monitor;
 
-import io.setsync.fs.SyncAccount;
 import io.setsync.CborSerializable;
 import io.setsync.command.CommandOptions;
 import io.setsync.command.Setting;
 import io.setsync.command.Statement;
+import io.setsync.fs.SyncAccount;
 import io.setsync.schedule.FileSetConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

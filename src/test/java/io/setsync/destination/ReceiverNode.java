@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.SyncStatus;
+import io.setsync.transfer.SourceSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import io.setsync.transfer.SourceSession;
 
 /** Helpers for tests that run a real node and talk to its endpoint. */
 public final class ReceiverNode {
