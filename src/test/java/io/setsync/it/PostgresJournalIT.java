@@ -115,6 +115,38 @@ public class PostgresJournalIT {
         levelDbHolds(firstHome.resolve("journal"), renameJournal));
   }
 
+  /**
+   * A node whose database is down says so in one line and waits; its monitor recovers once the
+   * database answers, without a restart.
+   */
+  @Test
+  public void aNodeStartedBeforeItsDatabaseSaysSoAndRecoversWhenItAnswers() throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    int postgresPort = ConsoleIT.freePort();
+    String url = startPostgres(postgresPort);
+    Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
+    assertEquals(stopped.toString(), 0, stopped.exitCode());
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+
+    Path site = tmp.getRoot().toPath().resolve("site.conf");
+    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n");
+    Path home = tmp.newFolder("home").toPath();
+    startNode(home, site, url, "shared journal: cannot reach the database");
+    String log = Files.readString(home.resolve("logs/setsync.log"));
+    assertTrue(log, log.contains("shared journal: cannot reach the database jdbc:postgresql://127.0.0.1:" + postgresPort
+        + "/setsync?user=setsync&password=***: Connection to 127.0.0.1:" + postgresPort + " refused"));
+    assertFalse("the log shows the password", log.contains(password));
+
+    assertEquals(url, startPostgres(postgresPort));
+    awaitNodeLog(home, "monitor recovered");
+    awaitNodeLog(home, "shared journal: the database jdbc:postgresql://127.0.0.1:" + postgresPort
+        + "/setsync?user=setsync&password=*** answers again");
+    Console console = new Console(tmp.newFolder("console-home").toPath(), home);
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    assertTrue(persistenceIds(url).contains("setsync-monitor"));
+  }
+
   // ---- helpers ----
 
   private String startPostgres(int port) throws Exception {
@@ -128,6 +160,12 @@ public class PostgresJournalIT {
 
   /** {@code scripts/setsync node --config SITE} with its own home and cluster port, on the database at {@code url}. */
   private Process startNode(Path home, Path site, String url) throws Exception {
+    // Commands sent before the monitor recovered from the database would only wait for it.
+    return startNode(home, site, url, "monitor recovered");
+  }
+
+  /** The node, once its log says {@code ready}. */
+  private Process startNode(Path home, Path site, String url, String ready) throws Exception {
     Path out = home.resolve("node.out");
     ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config", site.toString())
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
@@ -140,13 +178,23 @@ public class PostgresJournalIT {
     Path log = home.resolve("logs/setsync.log");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      // Commands sent before the monitor recovered from the database would only wait for it.
-      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("monitor recovered")) return process;
+      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(ready)) return process;
       if (!process.isAlive()) break;
       Thread.sleep(100); // between polls
     }
     throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err"))
         + (Files.exists(log) ? "\n" + Files.readString(log) : ""));
+  }
+
+  /** Waits, at most 2 minutes, for the node's log in {@code home} to say {@code text}. */
+  private static void awaitNodeLog(Path home, String text) throws Exception {
+    Path log = home.resolve("logs/setsync.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log, StandardCharsets.UTF_8).contains(text)) return;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("the node's log never said \"" + text + "\":\n" + Files.readString(log));
   }
 
   /** The user's log once it has a record containing {@code text}, for at most 2 minutes. */
