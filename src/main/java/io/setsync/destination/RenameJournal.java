@@ -75,9 +75,20 @@ public final class RenameJournal
    * nothing and fails, and the next session on the root finds the journal recovered.
    */
   public static Behavior<Command> create(String destinationRoot) {
-    return PersistFailures.restartWhenRejected(Behaviors.setup(ctx -> new RenameJournal(
-        persistenceId(destinationRoot), PersistFailures.onPersistFailure(ctx.getSystem().settings().config()))));
+    return PersistFailures.restartWhenRejected(Behaviors.setup(ctx -> {
+      com.typesafe.config.Config config = ctx.getSystem().settings().config();
+      return new RenameJournal(persistenceId(destinationRoot), PersistFailures.onPersistFailure(config),
+          config.getString(JOURNAL_PLUGIN_SETTING), config.getString(SNAPSHOT_PLUGIN_SETTING));
+    }));
   }
+
+  /**
+   * The journal and snapshot plugins of every rename journal, named outright rather than left to
+   * {@code akka.persistence.journal.plugin}: on a cluster that default is the shared database, and
+   * recovering a destination root must never wait for another machine.
+   */
+  public static final String JOURNAL_PLUGIN_SETTING = "setsync.rename-journal.journal-plugin";
+  public static final String SNAPSHOT_PLUGIN_SETTING = "setsync.rename-journal.snapshot-plugin";
 
   public static PersistenceId persistenceId(String destinationRoot) {
     return PersistenceId.of("RenameJournal", destinationRoot);
@@ -86,8 +97,24 @@ public final class RenameJournal
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final State empty = new State(Map.of(), 1);
 
-  private RenameJournal(PersistenceId id, BackoffSupervisorStrategy onPersistFailure) {
+  private final String journalPlugin;
+  private final String snapshotPlugin;
+
+  private RenameJournal(
+      PersistenceId id, BackoffSupervisorStrategy onPersistFailure, String journalPlugin, String snapshotPlugin) {
     super(id, onPersistFailure);
+    this.journalPlugin = journalPlugin;
+    this.snapshotPlugin = snapshotPlugin;
+  }
+
+  @Override
+  public String journalPluginId() {
+    return journalPlugin;
+  }
+
+  @Override
+  public String snapshotPluginId() {
+    return snapshotPlugin;
   }
 
   @Override

@@ -7,6 +7,8 @@ import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.destination.RenameJournal.Begin;
@@ -31,7 +33,9 @@ public class RenameJournalTest {
 
   @ClassRule
   public static final TestKitJunitResource testKit = new TestKitJunitResource(
-      ConfigFactory.parseString("setsync.persistence.restart-backoff { min = 10ms, max = 100ms }")
+      ConfigFactory.parseString("setsync.persistence.restart-backoff { min = 10ms, max = 100ms }\n"
+              + "setsync.rename-journal { journal-plugin = \"" + PersistenceTestKitPlugin.PluginId() + "\", "
+              + "snapshot-plugin = \"" + PersistenceTestKitSnapshotPlugin.PluginId() + "\" }")
           .withFallback(EventSourcedBehaviorTestKit.config())
           .withFallback(ConfigFactory.load()));
 

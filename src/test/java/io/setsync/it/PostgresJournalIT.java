@@ -1,0 +1,293 @@
+package io.setsync.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.fusesource.leveldbjni.JniDBFactory;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The shared journal as a user sets it up: {@code scripts/postgres start}, a node with
+ * conf/cluster-postgres.conf, users, a batch and a file set that syncs; the node is killed with
+ * SIGKILL and a new node with an empty home of its own, on the same database, has all of it. The
+ * rename journal of the first node's destination root stays in that node's LevelDB.
+ */
+public class PostgresJournalIT {
+
+  private static final Path CHECKOUT = Launcher.SCRIPT.getParent().getParent();
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private final List<Process> nodes = new ArrayList<>();
+  private Path postgresDir;
+
+  @After
+  public void stopEverything() throws Exception {
+    for (Process node : nodes) node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (postgresDir != null) {
+      Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
+      assertEquals(stopped.toString(), 0, stopped.exitCode());
+    }
+  }
+
+  @Test
+  public void aNewNodeWithAnEmptyHomeRecoversEverythingFromTheDatabase() throws Exception {
+    // The postgres account runs the server: its directory must be reachable from /.
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    int postgresPort = ConsoleIT.freePort();
+    String url = startPostgres(postgresPort);
+    assertTrue(url, url.startsWith("jdbc:postgresql://127.0.0.1:" + postgresPort + "/setsync?"));
+    assertEquals("a second start finds everything in place", url, startPostgres(postgresPort));
+
+    Path site = tmp.getRoot().toPath().resolve("site.conf");
+    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+        + "setsync.node { name = \"pgnode\", seed-nodes = [] }\n");
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/b.txt"), "beta");
+
+    Path firstHome = tmp.newFolder("first-home").toPath();
+    Process first = startNode(firstHome, site, url);
+    String account = System.getProperty("user.name");
+    Console console = new Console(tmp.newFolder("console-home").toPath(), firstHome);
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + account));
+    assertOk(console.run("ADD BATCHID nightly"));
+    Launcher.Result added = console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, BATCHID nightly, INTERVAL 1 SECONDS");
+    assertOk(added);
+    assertTrue(added.toString(), added.stdout().contains("SYNCFILESET 1 added"));
+    awaitSameTree(src, dst);
+    String firstLog = awaitLog(console, "sync ended");
+
+    first.destroyForcibly(); // SIGKILL: nothing is flushed that was not already written
+    assertTrue("the first node did not die", first.waitFor(30, TimeUnit.SECONDS));
+
+    Path secondHome = tmp.newFolder("second-home").toPath();
+    startNode(secondHome, site, url);
+    console = new Console(tmp.getRoot().toPath().resolve("console-home"), secondHome);
+    Launcher.Result user = console.run("INFO SYNCUSER tester");
+    assertOk(user);
+    assertTrue(user.stdout(), user.stdout().matches("(?s).*\\btester\\s+" + account + "\\s+active.*"));
+    Launcher.Result fileSet = console.run("INFO SYNCFILESET 1");
+    assertOk(fileSet);
+    assertTrue(fileSet.stdout(), fileSet.stdout().contains(src.toString()));
+    assertTrue(fileSet.stdout(), fileSet.stdout().contains("BATCHID nightly"));
+    Launcher.Result batch = console.run("INFO BATCHID nightly");
+    assertOk(batch);
+    assertTrue(batch.stdout(), batch.stdout().matches("(?s).*\\bnightly\\s+active\\s+\\[1\\].*"));
+    Launcher.Result log = console.run("INFO SYNCFILESET 1, LOG");
+    assertOk(log);
+    for (String line : firstLog.strip().split("\n")) {
+      assertTrue("the first node's log record \"" + line + "\" is missing:\n" + log.stdout(), log.stdout().contains(line));
+    }
+    // The schedule goes on from the recovered state, on the new node.
+    Files.writeString(src.resolve("after-kill.txt"), "written while no node ran");
+    awaitSameTree(src, dst);
+
+    Set<String> shared = persistenceIds(url);
+    assertTrue(shared.toString(), shared.contains("setsync-monitor"));
+    assertTrue(shared.toString(), shared.contains("synclog|tester"));
+    String renameJournal = "RenameJournal|" + dst;
+    assertFalse("rename journals stay local: " + shared, shared.stream().anyMatch(id -> id.startsWith("RenameJournal")));
+    assertTrue("the first node's rename journal of " + dst + " is not in its own LevelDB",
+        levelDbHolds(firstHome.resolve("journal"), renameJournal));
+  }
+
+  /**
+   * A node whose database is down says so in one line and waits; its monitor recovers once the
+   * database answers, without a restart.
+   */
+  @Test
+  public void aNodeStartedBeforeItsDatabaseSaysSoAndRecoversWhenItAnswers() throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    int postgresPort = ConsoleIT.freePort();
+    String url = startPostgres(postgresPort);
+    Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
+    assertEquals(stopped.toString(), 0, stopped.exitCode());
+    String password = url.substring(url.indexOf("password=") + "password=".length());
+
+    Path site = tmp.getRoot().toPath().resolve("site.conf");
+    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n");
+    Path home = tmp.newFolder("home").toPath();
+    startNode(home, site, url, "shared journal: cannot reach the database");
+    String log = Files.readString(home.resolve("logs/setsync.log"));
+    assertTrue(log, log.contains("shared journal: cannot reach the database jdbc:postgresql://127.0.0.1:" + postgresPort
+        + "/setsync?user=setsync&password=***: Connection to 127.0.0.1:" + postgresPort + " refused"));
+    assertFalse("the log shows the password", log.contains(password));
+
+    assertEquals(url, startPostgres(postgresPort));
+    awaitNodeLog(home, "monitor recovered");
+    awaitNodeLog(home, "shared journal: the database jdbc:postgresql://127.0.0.1:" + postgresPort
+        + "/setsync?user=setsync&password=*** answers again");
+    Console console = new Console(tmp.newFolder("console-home").toPath(), home);
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    assertTrue(persistenceIds(url).contains("setsync-monitor"));
+  }
+
+  // ---- helpers ----
+
+  private String startPostgres(int port) throws Exception {
+    // Long enough to install PostgreSQL from the Debian packages on a fresh machine.
+    Result started = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "start", postgresDir.toString(),
+        Integer.toString(port)), 600);
+    assertEquals(started.toString(), 0, started.exitCode());
+    String[] lines = started.stdout().strip().split("\n");
+    return lines[lines.length - 1];
+  }
+
+  /** {@code scripts/setsync node --config SITE} with its own home and cluster port, on the database at {@code url}. */
+  private Process startNode(Path home, Path site, String url) throws Exception {
+    // Commands sent before the monitor recovered from the database would only wait for it.
+    return startNode(home, site, url, "monitor recovered");
+  }
+
+  /** The node, once its log says {@code ready}. */
+  private Process startNode(Path home, Path site, String url, String ready) throws Exception {
+    Path out = home.resolve("node.out");
+    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config", site.toString())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().put("SETSYNC_JDBC_URL", url);
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
+    Process process = builder.start();
+    nodes.add(process);
+    Path log = home.resolve("logs/setsync.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(ready)) return process;
+      if (!process.isAlive()) break;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err"))
+        + (Files.exists(log) ? "\n" + Files.readString(log) : ""));
+  }
+
+  /** Waits, at most 2 minutes, for the node's log in {@code home} to say {@code text}. */
+  private static void awaitNodeLog(Path home, String text) throws Exception {
+    Path log = home.resolve("logs/setsync.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log, StandardCharsets.UTF_8).contains(text)) return;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("the node's log never said \"" + text + "\":\n" + Files.readString(log));
+  }
+
+  /** The user's log once it has a record containing {@code text}, for at most 2 minutes. */
+  private static String awaitLog(Console console, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Launcher.Result log = null;
+    while (System.nanoTime() < deadline) {
+      log = console.run("INFO SYNCFILESET 1, LOG");
+      if (log.exitCode() == 0 && log.stdout().contains(text)) return log.stdout();
+      Thread.sleep(250); // between polls
+    }
+    throw new AssertionError("the log never said \"" + text + "\": " + log);
+  }
+
+  private static void awaitSameTree(Path src, Path dst) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    AssertionError last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Files.isDirectory(dst)) {
+          Trees.assertSameTree(src, dst);
+          return;
+        }
+      } catch (AssertionError e) {
+        last = e;
+      }
+      Thread.sleep(250); // between polls
+    }
+    if (last != null) throw last;
+    throw new AssertionError(dst + " was never created");
+  }
+
+  /** Every persistence id in the shared journal and snapshot tables. */
+  private static Set<String> persistenceIds(String url) throws Exception {
+    Set<String> ids = new TreeSet<>();
+    try (Connection db = DriverManager.getConnection(url)) {
+      for (String table : List.of("event_journal", "snapshot")) {
+        try (ResultSet rows = db.createStatement().executeQuery("SELECT DISTINCT persistence_id FROM " + table)) {
+          while (rows.next()) ids.add(rows.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Whether the LevelDB journal in {@code dir} (its node dead, so unlocked) names {@code persistenceId}. */
+  private static boolean levelDbHolds(Path dir, String persistenceId) throws Exception {
+    byte[] wanted = persistenceId.getBytes(StandardCharsets.UTF_8);
+    try (DB db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(false));
+         DBIterator entries = db.iterator()) {
+      for (entries.seekToFirst(); entries.hasNext(); ) {
+        // The plugin maps each persistence id to a number once, with the id as the entry's value.
+        if (java.util.Arrays.equals(entries.next().getValue(), wanted)) return true;
+      }
+    }
+    return false;
+  }
+
+  private static void assertOk(Launcher.Result result) {
+    assertEquals(result.toString(), 0, result.exitCode());
+  }
+
+  record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private Result run(List<String> command, int seconds) throws Exception {
+    Path out = Files.createTempFile(tmp.getRoot().toPath(), "run", ".out");
+    Path err = Files.createTempFile(tmp.getRoot().toPath(), "run", ".err");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(command + " did not finish within " + seconds + " s: " + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** {@code scripts/setsync console COMMAND} on the local console socket of the node in {@code nodeHome}. */
+  private static final class Console {
+    private final Launcher launcher;
+    private final Path socket;
+
+    Console(Path home, Path nodeHome) {
+      this.launcher = new Launcher(home);
+      this.socket = nodeHome.resolve("console.sock");
+    }
+
+    Launcher.Result run(String command) throws Exception {
+      return launcher.run(Map.of("SETSYNC_CONSOLE_SOCKET", socket.toString()), "console", command);
+    }
+  }
+}
