@@ -28,10 +28,16 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   public interface Command {}
 
-  /** Replies with the bound address once listening (or the bind failure). */
-  public record WhenBound(ActorRef<Binding> replyTo) implements Command {}
+  /**
+   * Replies with the bound address once listening (or the bind failure). The monitor asks every
+   * node's endpoint, so both cross the cluster.
+   */
+  public record WhenBound(ActorRef<Binding> replyTo) implements Command, io.setsync.CborSerializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public WhenBound {}
+  }
 
-  public record Binding(InetSocketAddress address, String failure) {}
+  public record Binding(InetSocketAddress address, String failure) implements io.setsync.CborSerializable {}
 
   /**
    * Replies with the root once no session that claimed it is alive any more (its scratch files

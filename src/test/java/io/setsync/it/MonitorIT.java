@@ -155,6 +155,36 @@ public class MonitorIT {
     assertFalse(status.stdout(), status.stdout().contains("stopped"));
   }
 
+  /**
+   * A file set from the first node to the second: the second node's endpoint is found through the
+   * cluster and issues the session's ticket over it; a change, an addition and a deletion follow
+   * with PURGE.
+   */
+  @Test
+  public void aFileSetToAnotherNodeFollowsChangesAddsAndDeletes() throws Exception {
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst-on-second");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    Files.writeString(src.resolve("gone.txt"), "to be deleted");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/b.txt"), "beta");
+    int port = freePort();
+    Console console = new Console(tmp.newFolder("console-home").toPath(), port);
+    startNode(tmp.newFolder("first-home").toPath(), port);
+    Path secondHome = tmp.newFolder("second-home").toPath();
+    startNode(secondHome, freePort(), "itnode2", port);
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    assertOk(console.run("ADD SYNCFILESET " + src + " TO itnode2:" + dst + ", USER tester, PURGE, INTERVAL 1 SECONDS"));
+    awaitSameTree(src, dst);
+
+    Files.writeString(src.resolve("a.txt"), "alpha, changed");
+    Files.writeString(src.resolve("sub/new.txt"), "added");
+    Files.delete(src.resolve("gone.txt"));
+    awaitSameTree(src, dst);
+    String secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
+    assertTrue(secondLog, secondLog.contains("to " + dst + " done"));
+  }
+
   private Process startNode(Path home, int port) throws Exception {
     return startNode(home, port, "itnode", 0);
   }
