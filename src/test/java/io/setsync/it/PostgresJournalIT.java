@@ -147,6 +147,59 @@ public class PostgresJournalIT {
     assertTrue(persistenceIds(url).contains("setsync-monitor"));
   }
 
+  /**
+   * Three nodes on one database; the monitor's node is killed with SIGKILL. Another node takes the
+   * monitor over with the users and file sets, and the file set between the two survivors goes on.
+   * Prints how long the takeover took.
+   */
+  @Test
+  public void whenTheMonitorsNodeDiesAnotherTakesItOverAndTheSurvivorsSyncsGoOn() throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    String url = startPostgres(ConsoleIT.freePort());
+    int[] ports = {ConsoleIT.freePort(), ConsoleIT.freePort(), ConsoleIT.freePort()};
+    Path[] homes = new Path[3];
+    Process[] processes = new Process[3];
+    for (int i = 0; i < 3; i++) {
+      // The first forms the cluster; the others join it. Keep-majority needs three to fail over.
+      String seeds = i == 0 ? "[]" : "[\"127.0.0.1:" + ports[0] + "\"]";
+      Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
+      Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n");
+      homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
+      processes[i] = startNode(homes[i], site, url, i == 0 ? "monitor recovered" : "listening", ports[i]);
+    }
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    Console first = new Console(tmp.newFolder("console-home").toPath(), homes[0]);
+    assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    assertOk(first.run("ADD SYNCFILESET " + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS"));
+    awaitSameTree(src, dst);
+
+    long killed = System.nanoTime();
+    processes[0].destroyForcibly(); // SIGKILL of the monitor's node
+    assertTrue(processes[0].waitFor(30, TimeUnit.SECONDS));
+    Files.writeString(src.resolve("after-kill.txt"), "written once the monitor's node was dead");
+    // The file system says when the next sync is done, to the quarter second.
+    awaitSameTree(src, dst);
+    double synced = (System.nanoTime() - killed) / 1e9;
+    Console second = new Console(tmp.getRoot().toPath().resolve("console-home"), homes[1]);
+    Launcher.Result status = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      status = second.run("STATUS AUTOSYNC");
+      if (status.exitCode() == 0 && status.stdout().matches("(?s).*monitor running on n[23].*")) break;
+      Thread.sleep(250); // between polls
+    }
+    double answered = (System.nanoTime() - killed) / 1e9;
+    assertTrue("no node took the monitor over: " + status, status.exitCode() == 0
+        && status.stdout().matches("(?s).*monitor running on n[23].*"));
+    assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 1"));
+    System.out.printf("takeover: the next sync was done %.1f s after the kill; a survivor's console had the new monitor's"
+        + " STATUS %.1f s after it%n", synced, answered);
+  }
+
   // ---- helpers ----
 
   private String startPostgres(int port) throws Exception {
@@ -166,13 +219,18 @@ public class PostgresJournalIT {
 
   /** The node, once its log says {@code ready}. */
   private Process startNode(Path home, Path site, String url, String ready) throws Exception {
+    return startNode(home, site, url, ready, ConsoleIT.freePort());
+  }
+
+  /** As {@link #startNode(Path, Path, String, String)}, on cluster port {@code port}. */
+  private Process startNode(Path home, Path site, String url, String ready, int port) throws Exception {
     Path out = home.resolve("node.out");
     ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config", site.toString())
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_JDBC_URL", url);
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
     Process process = builder.start();
     nodes.add(process);
     Path log = home.resolve("logs/setsync.log");
