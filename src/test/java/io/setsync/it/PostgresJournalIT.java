@@ -161,8 +161,9 @@ public class PostgresJournalIT {
     Path[] homes = new Path[3];
     Process[] processes = new Process[3];
     for (int i = 0; i < 3; i++) {
-      // The first forms the cluster; the others join it. Keep-majority needs three to fail over.
-      String seeds = i == 0 ? "[]" : "[\"127.0.0.1:" + ports[0] + "\"]";
+      // Every node names all three, in the same order, as README's guide says: the first forms the
+      // cluster only when no other answers, so a restarted first node joins the survivors.
+      String seeds = "[\"127.0.0.1:" + ports[0] + "\", \"127.0.0.1:" + ports[1] + "\", \"127.0.0.1:" + ports[2] + "\"]";
       Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
       Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
           + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n");
@@ -198,6 +199,21 @@ public class PostgresJournalIT {
     assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 1"));
     System.out.printf("takeover: the next sync was done %.1f s after the kill; a survivor's console had the new monitor's"
         + " STATUS %.1f s after it%n", synced, answered);
+
+    // The first node, started again, joins the survivors' cluster: one monitor, not a second one.
+    String monitorNode = status.stdout().replaceAll("(?s).*monitor running on (n[23]).*", "$1");
+    // Its log already says "listening" from before: its console's answer is the signal.
+    startNode(homes[0], tmp.getRoot().toPath().resolve("site-1.conf"), url, "listening", ports[0]);
+    Launcher.Result rejoined = null;
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      rejoined = first.run("STATUS AUTOSYNC");
+      if (rejoined.exitCode() == 0) break;
+      Thread.sleep(250); // between polls
+    }
+    assertOk(rejoined);
+    assertTrue("the restarted first node runs a monitor of its own: " + rejoined,
+        rejoined.stdout().contains("monitor running on " + monitorNode));
   }
 
   // ---- helpers ----
