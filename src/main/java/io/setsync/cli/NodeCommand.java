@@ -71,7 +71,33 @@ public final class NodeCommand implements Callable<Integer> {
     out.flush();
     node.system().getWhenTerminated().toCompletableFuture().join();
     node.close();
-    return 0;
+    return exitCode(akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(node.system()))
+        .getShutdownReason().orElse(null));
+  }
+
+  /** Exit code of a node the cluster downed: a service manager should start it again. */
+  static final int DOWNED = 3;
+
+  /**
+   * 0 when the node was asked to stop (SIGTERM, Ctrl-C, STOP from a caller), {@link #DOWNED} with one
+   * line when the cluster removed it: the split-brain resolver took it for the minority side or
+   * unreachable, or it could not join.
+   */
+  private int exitCode(akka.actor.CoordinatedShutdown.Reason reason) {
+    if (reason == null) return 0;
+    String why;
+    if (reason.equals(akka.actor.CoordinatedShutdown.clusterDowningReason())) {
+      why = "the cluster downed this node (it was on the minority side of a partition, or unreachable)";
+    } else if (reason.equals(akka.actor.CoordinatedShutdown.clusterJoinUnsuccessfulReason())) {
+      why = "this node could not join its cluster's seed nodes";
+    } else if (reason.equals(akka.actor.CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
+      why = "this node's cluster settings do not match the cluster's";
+    } else {
+      return 0;
+    }
+    err.println("setsync node: " + why + "; it stopped, and exits with code " + DOWNED + " so that it is started again");
+    err.flush();
+    return DOWNED;
   }
 
   /** The defaults, under the site's file when one is given; the node always runs clustered. */

@@ -185,6 +185,32 @@ public class MonitorIT {
     assertTrue(secondLog, secondLog.contains("to " + dst + " done"));
   }
 
+  /**
+   * Two nodes, one killed: the survivor has no majority, downs itself, and exits non-zero with one
+   * line saying why, so a service manager starts it again (it does not stay up half-alive, nor
+   * exit 0 as if asked to stop).
+   */
+  @Test
+  public void aNodeTheClusterDownsExitsNonZeroAndSaysWhy() throws Exception {
+    int a = freePort();
+    int b = freePort();
+    // Of two equal halves keep-majority keeps the one with the lowest address: kill that one.
+    int kept = Math.min(a, b);
+    int survivor = Math.max(a, b);
+    Process first = startNode(tmp.newFolder("kept-home").toPath(), kept, "itnode", 0);
+    Path survivorHome = tmp.newFolder("survivor-home").toPath();
+    Process second = startNode(survivorHome, survivor, "itnode2", kept);
+    Console console = new Console(tmp.newFolder("console-home").toPath(), survivor);
+    assertOk(console.run("STATUS AUTOSYNC")); // joined: the monitor on the first node answers through it
+
+    first.destroyForcibly();
+    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+    assertTrue("the survivor did not stop", second.waitFor(120, TimeUnit.SECONDS));
+    String err = Files.readString(survivorHome.resolve("node.err"));
+    assertEquals(err, 3, second.exitValue());
+    assertTrue(err, err.contains("setsync node: the cluster downed this node"));
+  }
+
   private Process startNode(Path home, int port) throws Exception {
     return startNode(home, port, "itnode", 0);
   }
