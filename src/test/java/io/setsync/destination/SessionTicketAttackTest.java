@@ -103,6 +103,18 @@ public class SessionTicketAttackTest {
     refused(dest.toString(), "", ticket, "another destination root");
   }
 
+  /** Each endpoint knows only the tickets it issued: one from another node's endpoint opens nothing here. */
+  @Test
+  public void aTicketFromAnotherNodesEndpointIsRefused() throws Exception {
+    SetSyncNode other = ReceiverNode.start(Files.createDirectories(base.resolve("other-home")));
+    try {
+      String ticket = ReceiverNode.ticket(other, dest.toString(), "");
+      refused(dest.toString(), "", ticket, "no valid session ticket");
+    } finally {
+      other.close();
+    }
+  }
+
   @Test
   public void aTicketWithoutTheAddedOwnerOptionIsRefused() throws Exception {
     String ticket = ReceiverNode.ticket(node, dest.toString(), "PURGE");
