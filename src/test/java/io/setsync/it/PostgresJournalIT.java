@@ -40,6 +40,10 @@ public class PostgresJournalIT {
 
   private final List<Process> nodes = new ArrayList<>();
   private Path postgresDir;
+  /** The three-node cluster of the failover tests. */
+  private final int[] ports = new int[3];
+  private final Path[] homes = new Path[3];
+  private final Process[] processes = new Process[3];
 
   @After
   public void stopEverything() throws Exception {
@@ -154,22 +158,7 @@ public class PostgresJournalIT {
    */
   @Test
   public void whenTheMonitorsNodeDiesAnotherTakesItOverAndTheSurvivorsSyncsGoOn() throws Exception {
-    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
-    postgresDir = tmp.getRoot().toPath().resolve("postgres");
-    String url = startPostgres(ConsoleIT.freePort());
-    int[] ports = {ConsoleIT.freePort(), ConsoleIT.freePort(), ConsoleIT.freePort()};
-    Path[] homes = new Path[3];
-    Process[] processes = new Process[3];
-    for (int i = 0; i < 3; i++) {
-      // Every node names all three, in the same order, as README's guide says: the first forms the
-      // cluster only when no other answers, so a restarted first node joins the survivors.
-      String seeds = "[\"127.0.0.1:" + ports[0] + "\", \"127.0.0.1:" + ports[1] + "\", \"127.0.0.1:" + ports[2] + "\"]";
-      Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
-      Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
-          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n");
-      homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
-      processes[i] = startNode(homes[i], site, url, i == 0 ? "monitor recovered" : "listening", ports[i]);
-    }
+    String url = startCluster();
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Files.writeString(src.resolve("a.txt"), "alpha");
@@ -216,7 +205,58 @@ public class PostgresJournalIT {
         rejoined.stdout().contains("monitor running on " + monitorNode));
   }
 
+  /**
+   * SIGTERM of the monitor's node: it lets its running sync end at a file boundary, hands the
+   * monitor over and leaves; the file set goes on from a survivor and nothing that was copied is lost.
+   */
+  @Test
+  public void aGracefulStopOfTheMonitorsNodeHandsOverWithoutLosingASync() throws Exception {
+    String url = startCluster();
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst");
+    for (int i = 0; i < 40; i++) Files.write(src.resolve("f" + i + ".bin"), new byte[256 * 1024]);
+    Console first = new Console(tmp.newFolder("console-home").toPath(), homes[0]);
+    assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    // Slow enough that the stop finds a sync running.
+    assertOk(first.run("ADD SYNCFILESET " + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS, MAXRATE 2 MB"));
+    awaitNodeLog(homes[2], "session ");
+
+    processes[0].destroy(); // SIGTERM
+    assertTrue("the monitor's node did not stop on SIGTERM", processes[0].waitFor(90, TimeUnit.SECONDS));
+    // A JVM stopped by SIGTERM exits 143 (128 + 15); 3 would mean the cluster downed it.
+    assertEquals("a node asked to stop exits as on SIGTERM", 143, processes[0].exitValue());
+    String stopping = Files.readString(homes[0].resolve("logs/setsync.log"));
+    assertTrue(stopping, stopping.contains("node stopping: every scheduler has stopped"));
+    awaitSameTree(src, dst);
+    Console second = new Console(tmp.getRoot().toPath().resolve("console-home"), homes[1]);
+    Launcher.Result log = second.run("INFO SYNCFILESET 1, LOG");
+    assertOk(log);
+    assertTrue(log.stdout(), log.stdout().contains("sync ended"));
+    Launcher.Result status = second.run("STATUS AUTOSYNC");
+    assertTrue(status.toString(), status.stdout().matches("(?s).*monitor running on n[23].*"));
+  }
+
   // ---- helpers ----
+
+  /** Three nodes on one new database, the first holding the monitor; answers the database's URL. */
+  private String startCluster() throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    String url = startPostgres(ConsoleIT.freePort());
+    for (int i = 0; i < 3; i++) ports[i] = ConsoleIT.freePort();
+    for (int i = 0; i < 3; i++) {
+      // Every node names all three, in the same order, as README's guide says: the first forms the
+      // cluster only when no other answers, so a restarted first node joins the survivors.
+      String seeds = "[\"127.0.0.1:" + ports[0] + "\", \"127.0.0.1:" + ports[1] + "\", \"127.0.0.1:" + ports[2] + "\"]";
+      Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
+      Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n");
+      homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
+      processes[i] = startNode(homes[i], site, url, i == 0 ? "monitor recovered" : "listening", ports[i]);
+    }
+    return url;
+  }
+
 
   private String startPostgres(int port) throws Exception {
     // Long enough to install PostgreSQL from the Debian packages on a fresh machine.
