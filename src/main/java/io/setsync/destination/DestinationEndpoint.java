@@ -381,6 +381,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         transfer.getInt("parallel-writes"),
         transfer.getBytes("delta-threshold"),
         transfer.getDuration("idle-timeout"),
-        transfer.getDuration("handshake-timeout"));
+        transfer.getDuration("handshake-timeout"),
+        transfer.getString("temp-durability").equals("batch"));
   }
 }
