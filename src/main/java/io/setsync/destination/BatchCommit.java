@@ -3,7 +3,6 @@ package io.setsync.destination;
 import static io.setsync.sync.Failures.describe;
 
 import java.io.IOException;
-import java.nio.file.Files;
 
 /**
  * The disk side of a batch's two-phase commit, between the journal's two writes: once the batch
@@ -47,17 +46,6 @@ final class BatchCommit {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /** A batch that was never journaled: its temps go (else the next session's orphan sweep takes them). */
-  static void discardQuietly(DestinationRoot root, CommitBatcher.Batch batch) {
-    for (Replacement r : batch.replacements()) {
-      try {
-        Files.deleteIfExists(root.resolve(r.temp()));
-      } catch (IOException e) {
-        // scratch: the next session's orphan sweep removes it
-      }
     }
   }
 

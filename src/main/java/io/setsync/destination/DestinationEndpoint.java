@@ -381,7 +381,6 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         transfer.getInt("parallel-writes"),
         transfer.getBytes("delta-threshold"),
         transfer.getDuration("idle-timeout"),
-        transfer.getDuration("handshake-timeout"),
-        transfer.getString("temp-durability").equals("batch"));
+        transfer.getDuration("handshake-timeout"));
   }
 }

@@ -54,7 +54,7 @@ final class FileIntake {
     Needed need();
   }
 
-  /** The file's bytes are in {@code temp}, checked, and durable once its batch is flushed. */
+  /** The file's bytes are in {@code temp}, checked and durable. */
   record Written(Needed need, String temp, long bytes) implements Outcome {}
 
   record Failed(Needed need, String reason) implements Outcome {}
@@ -71,8 +71,6 @@ final class FileIntake {
   private final ScratchNames names;
   private final FileSecurity security;
   private final long deltaThreshold;
-  /** Each temp fsync'ed as it is written; false: its batch's {@link BatchFlush} makes it durable. */
-  private final boolean syncEach;
   private final Map<Integer, Needed> needed = new HashMap<>();
   /** Ids of needed files a writer thread is busy with. */
   private final Set<Integer> writing = new HashSet<>();
@@ -93,12 +91,11 @@ final class FileIntake {
   /** A file whose bytes a lane thread is to read into {@code target}. */
   record LaneFile(int id, long size, IncomingFile target) {}
 
-  FileIntake(DestinationRoot root, ScratchNames names, FileSecurity security, long deltaThreshold, boolean syncEach) {
+  FileIntake(DestinationRoot root, ScratchNames names, FileSecurity security, long deltaThreshold) {
     this.root = root;
     this.names = names;
     this.security = security;
     this.deltaThreshold = deltaThreshold;
-    this.syncEach = syncEach;
   }
 
   // ---- asking
@@ -267,7 +264,7 @@ final class FileIntake {
       file.discard();
       return new Failed(need, failure);
     }
-    if (!file.finish(end.crc32c(), security, syncEach)) return new Failed(need, CHECKSUM_MISMATCH);
+    if (!file.finish(end.crc32c(), security)) return new Failed(need, CHECKSUM_MISMATCH);
     return new Written(need, file.tempName(), file.bytesWritten());
   }
 
@@ -276,8 +273,8 @@ final class FileIntake {
   // ---- whole small files
 
   /**
-   * A small file is written and checked by a writer thread, several at once; it is written when
-   * its group is, so every file a batch names is written before the batch is flushed and journaled.
+   * A small file is written, checked and fsync'ed by a writer thread, several at once; it is
+   * written when its group is, so every file a batch names is durable before the batch is.
    * Returns whether the group waiting for a writer is full.
    */
   boolean whole(Frame.FileWhole whole) {
@@ -303,7 +300,7 @@ final class FileIntake {
   /** The small files waiting, for a writer thread; null when none wait. */
   WholeFileGroup takeGroup() {
     if (group.isEmpty()) return null;
-    WholeFileGroup taken = new WholeFileGroup(List.copyOf(group), security, syncEach);
+    WholeFileGroup taken = new WholeFileGroup(List.copyOf(group), security);
     group = new ArrayList<>();
     groupBytes = 0;
     writesInFlight++;

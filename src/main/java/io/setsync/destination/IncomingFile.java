@@ -46,11 +46,10 @@ final class IncomingFile {
   }
 
   /**
-   * Writes a whole small file into its temp name and checks it (and makes it durable when {@code
-   * syncNow}): the bytes written, or -1 (and no temp) on a checksum mismatch. Runs on a writer thread.
+   * Writes a whole small file into its temp name, checks it and makes it durable: the bytes
+   * written, or -1 (and no temp) on a checksum mismatch. Runs on a writer thread.
    */
-  static long writeWhole(Frame.FileWhole whole, FileEntry source, Path path, String tempName, FileSecurity security,
-      boolean syncNow) {
+  static long writeWhole(Frame.FileWhole whole, FileEntry source, Path path, String tempName, FileSecurity security) {
     try {
       IncomingFile file = create(whole.id(), source, whole.mtimeNanos(), path, tempName);
       try {
@@ -59,7 +58,7 @@ final class IncomingFile {
         file.discard();
         throw e;
       }
-      return file.finish(whole.crc32c(), security, syncNow) ? file.bytesWritten() : -1;
+      return file.finish(whole.crc32c(), security) ? file.bytesWritten() : -1;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -84,11 +83,10 @@ final class IncomingFile {
 
   /**
    * Verifies the sender's checksum, gives the temp file its owner and mode ({@code security}) and
-   * the source's mtime, and makes it durable now when {@code syncNow} (else its batch's {@link
-   * BatchFlush} does, before the batch is journaled). Returns false (and deletes the temp) on a
-   * checksum mismatch.
+   * the source's mtime, and makes it durable. Returns false (and deletes the temp) on a checksum
+   * mismatch.
    */
-  boolean finish(long expectedCrc, FileSecurity security, boolean syncNow) throws IOException {
+  boolean finish(long expectedCrc, FileSecurity security) throws IOException {
     CrashPoint.TEMP_WRITTEN.reach();
     if (crc.getValue() != expectedCrc) {
       discard();
@@ -106,12 +104,11 @@ final class IncomingFile {
         Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)
             .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.fromMillis(System.currentTimeMillis()), null);
       }
-      if (syncNow) channel.force(true);
-      else BatchFlush.startWriteBack(channel);
+      channel.force(true);
     } finally {
       channel.close();
     }
-    if (syncNow) CrashPoint.TEMP_SYNCED.reach();
+    CrashPoint.TEMP_SYNCED.reach();
     return true;
   }
 

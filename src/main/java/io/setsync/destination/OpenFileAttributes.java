@@ -33,17 +33,6 @@ final class OpenFileAttributes {
     return CHANNEL_FD != null && FD_VAL != null && FCHMOD != null && FUTIMENS != null;
   }
 
-  /** The descriptor number of an open channel; -1 when this JVM does not let it be read. */
-  static int descriptor(FileChannel channel) {
-    if (CHANNEL_FD == null || FD_VAL == null) return -1;
-    try {
-      return (int) FD_VAL.invokeExact((FileDescriptor) CHANNEL_FD.invokeExact((Object) channel));
-    } catch (Throwable e) {
-      if (e instanceof Error error && !(e instanceof LinkageError)) throw error;
-      return -1;
-    }
-  }
-
   /**
    * Gives the open file {@code mode} (07777 bits) and the modification time {@code mtimeNanos}
    * (access time: now). False, having possibly done part of it, when that cannot be done here.
@@ -51,7 +40,7 @@ final class OpenFileAttributes {
   static boolean setModeAndTimes(FileChannel channel, int mode, long mtimeNanos) {
     if (!available() || mtimeNanos < 0) return false; // futimens' split of negative times is not ours to trust
     try {
-      int fd = descriptor(channel);
+      int fd = (int) FD_VAL.invokeExact((FileDescriptor) CHANNEL_FD.invokeExact((Object) channel));
       if (fd < 0) return false;
       FCHMOD.invokeExact(fd, mode);
       long now = System.currentTimeMillis() * 1_000_000L;

@@ -63,9 +63,6 @@ public final class Receiver {
 
   private record Recovered(RenameJournal.Pending pending, Throwable failure) implements Command {}
 
-  /** The batch's temps are durable (or could not be made so), so it may be journaled. */
-  private record BatchFlushed(CommitBatcher.Batch batch, Throwable failure) implements Command {}
-
   private record BatchBegun(CommitBatcher.Batch batch, Throwable failure) implements Command {}
 
   private record BatchCommitted(CommitBatcher.Batch batch, Throwable failure) implements Command {}
@@ -100,8 +97,7 @@ public final class Receiver {
       int parallelWrites,
       long deltaThreshold,
       Duration idleTimeout,
-      Duration handshakeTimeout,
-      boolean flushPerBatch) {}
+      Duration handshakeTimeout) {}
 
   /** With {@code lanes} (null: none), the source may send large files' bytes over a content lane. */
   public static Behavior<Command> create(
@@ -232,7 +228,6 @@ public final class Receiver {
             intake.abandon(m.group());
             return Behaviors.same();
           })
-          .onMessage(BatchFlushed.class, this::dropFlushedBatch)
           .onMessage(BatchBegun.class, this::finishBegunBatch)
           .onMessage(BatchCommitted.class, this::deleteSavedQuietly)
           .onMessage(Received.class, this::dropLate)
@@ -269,7 +264,6 @@ public final class Receiver {
         .onMessage(Received.class, m -> received(m, next))
         .onMessage(OutboundReady.class, m -> outboundReady())
         .onMessage(WholesWritten.class, m -> step(() -> onWholesWritten(m), next))
-        .onMessage(BatchFlushed.class, m -> step(() -> onBatchFlushed(m), Behaviors::same))
         .onMessage(BatchBegun.class, m -> step(() -> onBatchBegun(m), Behaviors::same))
         .onMessage(BatchCommitted.class, m -> step(() -> onBatchCommitted(m), next));
   }
@@ -505,30 +499,11 @@ public final class Receiver {
   // ---- commits through the journal
 
   /**
-   * Makes a batch of complete temp files durable (one flush for the batch, unless each was fsync'ed
-   * as it was written), journals it as begun, replaces, journals it committed. One commit runs at
-   * a time; files of the next batch are received meanwhile.
+   * Journals a batch of complete, fsync'ed temp files as begun, replaces, journals it committed.
+   * One commit runs at a time; files of the next batch are received meanwhile.
    */
   private void beginCommit() {
     CommitBatcher.Batch batch = batcher.begin();
-    BatchFlush flush = parts.flush;
-    if (flush == null) {
-      journalBegin(batch);
-      return;
-    }
-    context.pipeToSelf(flush.flush(io), (done, failure) -> new BatchFlushed(batch, failure));
-  }
-
-  private void onBatchFlushed(BatchFlushed m) {
-    if (m.failure() != null) {
-      BatchCommit.discardQuietly(start.root(), m.batch());
-      throw SessionFailure.at(start.root().path(), m.failure());
-    }
-    CrashPoint.TEMP_SYNCED.reach();
-    journalBegin(m.batch());
-  }
-
-  private void journalBegin(CommitBatcher.Batch batch) {
     context.ask(RenameJournal.Done.class, journal, settings.journalTimeout(),
         replyTo -> new RenameJournal.Begin(batch.id(), batch.replacements(), replyTo),
         (done, failure) -> new BatchBegun(batch, failure));
@@ -549,12 +524,6 @@ public final class Receiver {
     BatchCommit.committed(start.root(), m.batch(), m.failure());
     batcher.committed();
     if (batcher.ready()) beginCommit();
-  }
-
-  /** A batch flushed when the session ended, never journaled: its temps are scratch. */
-  private Behavior<Command> dropFlushedBatch(BatchFlushed m) {
-    BatchCommit.discardQuietly(start.root(), m.batch());
-    return Behaviors.same();
   }
 
   /** A batch journaled as begun when the session ended: finished, as recovery would finish it. */

@@ -9,7 +9,7 @@ import io.setsync.CborSerializable;
  * One replacement at a destination root, all names relative to that root.
  *
  * @param target the name being created or replaced (journaled as bytes when it is not UTF-8)
- * @param temp the complete new object under .setsync/, durable before the batch is journaled
+ * @param temp the complete, fsync'd new object under .setsync/
  * @param saved where the old target is hard-linked before the rename; null when there was none
  */
 public record Replacement(

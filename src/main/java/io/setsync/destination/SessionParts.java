@@ -28,8 +28,6 @@ final class SessionParts {
   final Staging staging;
   final SessionFinish finish;
   final ListingMerge merge;
-  /** Makes each batch's temps durable before it is journaled; null: each temp is fsync'ed as written. */
-  final BatchFlush flush;
   private final DestinationRoot root;
   private final Path emptyStandIn;
   private final Tally tally;
@@ -37,9 +35,8 @@ final class SessionParts {
   private boolean needsEndSent;
 
   private SessionParts(SessionStart start, String sessionId, Receiver.Settings settings, Tally tally,
-      Walk walk, PurgeList purges, Path emptyStandIn, BatchFlush flush) {
+      Walk walk, PurgeList purges, Path emptyStandIn) {
     this.root = start.root();
-    this.flush = flush;
     this.tally = tally;
     this.walk = walk;
     this.purges = purges;
@@ -47,7 +44,7 @@ final class SessionParts {
     ScratchNames names = new ScratchNames(root, sessionId);
     OpenFilePolicy openFiles = new OpenFilePolicy(root, start.options().renameOpen(), OpenFiles::scan);
     batcher = new CommitBatcher(settings.commitBatchFiles(), settings.commitBatchBytes());
-    intake = new FileIntake(root, names, start.security(), settings.deltaThreshold(), flush == null);
+    intake = new FileIntake(root, names, start.security(), settings.deltaThreshold());
     boolean trigger = start.options().trigger() != null;
     staging = new Staging(root, names, openFiles, batcher, start.security(), tally, trigger);
     finish = new SessionFinish(root, start.options(), start.security(), purges, tally, OpenFiles::scan);
@@ -64,15 +61,11 @@ final class SessionParts {
     ExcludeFilter excluded = ExcludeFilter.of(start.options().excludes());
     if (!start.options().report()) {
       Walk walk = PrefetchingWalk.open(root.path(), excluded, text -> tally.warning("", text), io);
-      BatchFlush flush = null;
       try {
-        // Before any temp is written: the flush then hears of every write-back error of the session.
-        if (settings.flushPerBatch()) flush = BatchFlush.open(root.scratch());
         PurgeList purges = PurgeList.create(root.scratch().resolve("purge-" + sessionId));
-        return new SessionParts(start, sessionId, settings, tally, walk, purges, null, flush);
+        return new SessionParts(start, sessionId, settings, tally, walk, purges, null);
       } catch (IOException | RuntimeException e) {
         walk.close();
-        if (flush != null) flush.close();
         throw e;
       }
     }
@@ -80,7 +73,7 @@ final class SessionParts {
     Walk walk = PrefetchingWalk.open(
         emptyStandIn == null ? root.path() : emptyStandIn, excluded, text -> tally.warning("", text), io);
     return new SessionParts(start, sessionId, settings, tally, walk,
-        PurgeList.create(Files.createTempFile("setsync-purge-", "")), emptyStandIn, null);
+        PurgeList.create(Files.createTempFile("setsync-purge-", "")), emptyStandIn);
   }
 
   /**
@@ -167,7 +160,6 @@ final class SessionParts {
     for (CommitBatcher.Staged s : batcher.staged()) deleteQuietly(root.resolve(s.replacement().temp()));
     purges.delete();
     if (emptyStandIn != null) deleteQuietly(emptyStandIn);
-    if (flush != null) flush.close();
   }
 
   private static void deleteQuietly(Path path) {

@@ -6,11 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/**
- * Small whole files for one writer task: fewer thread hand-overs than one task per file. With
- * {@code syncEach} each is fsync'ed as it is written; else their batch is flushed at once.
- */
-record WholeFileGroup(List<Write> writes, FileSecurity security, boolean syncEach) {
+/** Small whole files for one writer task: fewer thread hand-overs than one task per file. */
+record WholeFileGroup(List<Write> writes, FileSecurity security) {
 
   /** One small file: where it goes, and the source's entry for its mode and owner. */
   record Write(Frame.FileWhole whole, io.setsync.fs.FileEntry source, Path path, String temp) {}
@@ -20,7 +17,7 @@ record WholeFileGroup(List<Write> writes, FileSecurity security, boolean syncEac
     long[] bytes = new long[writes.size()];
     for (int i = 0; i < bytes.length; i++) {
       Write w = writes.get(i);
-      bytes[i] = IncomingFile.writeWhole(w.whole(), w.source(), w.path(), w.temp(), security, syncEach);
+      bytes[i] = IncomingFile.writeWhole(w.whole(), w.source(), w.path(), w.temp(), security);
     }
     return bytes;
   }

@@ -38,7 +38,7 @@ public class ApplyingJudgeTest {
     ScratchNames names = new ScratchNames(root, "s1");
     OpenFilePolicy openFiles = new OpenFilePolicy(root, false, OpenFiles::scan);
     batcher = new CommitBatcher(100, 1 << 20);
-    intake = new FileIntake(root, names, FileSecurity.DEFAULT, 1 << 20, true);
+    intake = new FileIntake(root, names, FileSecurity.DEFAULT, 1 << 20);
     staging = new Staging(root, names, openFiles, batcher, FileSecurity.DEFAULT, tally, false);
     PurgeList purges = PurgeList.create(root.scratch().resolve("purge-test"));
     SessionFinish finish = new SessionFinish(root, io.setsync.options.SyncOptions.DEFAULTS, FileSecurity.DEFAULT,

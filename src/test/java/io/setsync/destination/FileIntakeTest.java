@@ -35,7 +35,7 @@ public class FileIntakeTest {
   @Before
   public void open() throws IOException {
     root = DestinationRoot.open(tmp.newFolder("dest").toPath());
-    intake = new FileIntake(root, new ScratchNames(root, "s1"), FileSecurity.DEFAULT, 1000, true);
+    intake = new FileIntake(root, new ScratchNames(root, "s1"), FileSecurity.DEFAULT, 1000);
   }
 
   private static FileEntry file(String path, long size) {

@@ -59,43 +59,27 @@ public class CrashRecoveryIT {
     return dest;
   }
 
-  /**
-   * With the default temp-durability (batch) TEMP_SYNCED is the batch's flush, once per batch
-   * before its journal record: TEMP_SYNCED:3 is the third batch's.
-   */
   @Test
   public void everyStepOfEveryBatchIsSurvivable() throws Exception {
     List<String> failures = new ArrayList<>();
     for (CrashPoint point : CrashPoint.values()) {
-      for (int occurrence : new int[] {1, 3}) crashAndResume(point + ":" + occurrence, "", failures);
+      for (int occurrence : new int[] {1, 3}) {
+        String label = point + ":" + occurrence;
+        Path dest = oldDestination("dest-" + point + "-" + occurrence);
+        Launcher setsync = new Launcher(tmp.newFolder("home-" + point + "-" + occurrence).toPath());
+        Launcher.Result crashed = setsync.run(
+            Map.of("SETSYNC_JAVA_OPTS", "-Dsetsync.crash-at=" + label + " -Dsetsync.transfer.commit-batch-files=2"),
+            "sync", src.toString(), dest.toString());
+        assertEquals(label + " should halt the process\n" + crashed, CrashPoint.HALT_STATUS, crashed.exitCode());
+        checkOldOrNew(label, dest, failures);
+
+        Launcher.Result resumed = setsync.run("sync", src.toString(), dest.toString(), "--json");
+        assertEquals(label + " resume\n" + resumed, 0, resumed.exitCode());
+        Trees.assertSameTree(src, dest);
+        assertTrue(label + ": scratch area not empty", Trees.scratchIsEmpty(dest));
+      }
     }
     assertTrue(String.join("\n", failures), failures.isEmpty());
-  }
-
-  /** With temp-durability = file, TEMP_SYNCED is each file's own fsync, as it is written. */
-  @Test
-  public void theStepsOfAFileFsyncedAsItIsWrittenAreSurvivable() throws Exception {
-    List<String> failures = new ArrayList<>();
-    for (String label : List.of("TEMP_WRITTEN:3", "TEMP_SYNCED:1", "TEMP_SYNCED:3")) {
-      crashAndResume(label, " -Dsetsync.transfer.temp-durability=file", failures);
-    }
-    assertTrue(String.join("\n", failures), failures.isEmpty());
-  }
-
-  private void crashAndResume(String label, String options, List<String> failures) throws Exception {
-    String name = label.replace(':', '-') + (options.isEmpty() ? "" : "-file");
-    Path dest = oldDestination("dest-" + name);
-    Launcher setsync = new Launcher(tmp.newFolder("home-" + name).toPath());
-    Launcher.Result crashed = setsync.run(
-        Map.of("SETSYNC_JAVA_OPTS", "-Dsetsync.crash-at=" + label + " -Dsetsync.transfer.commit-batch-files=2" + options),
-        "sync", src.toString(), dest.toString());
-    assertEquals(label + options + " should halt the process\n" + crashed, CrashPoint.HALT_STATUS, crashed.exitCode());
-    checkOldOrNew(label + options, dest, failures);
-
-    Launcher.Result resumed = setsync.run("sync", src.toString(), dest.toString(), "--json");
-    assertEquals(label + options + " resume\n" + resumed, 0, resumed.exitCode());
-    Trees.assertSameTree(src, dest);
-    assertTrue(label + options + ": scratch area not empty", Trees.scratchIsEmpty(dest));
   }
 
   private static void checkOldOrNew(String label, Path dest, List<String> failures) throws Exception {
