@@ -24,7 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code scripts/bench [--quick] [--dir DIR] [--json FILE]}: times setsync against rsync (and the
+ * {@code scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE]}: times setsync against rsync (and the
  * tar-pipe and cp floors) on the same data in the same run, several rounds, alternating which
  * tool goes first, and reports medians.
  *
@@ -48,10 +48,13 @@ public final class Bench {
     TARGETS.put("noop-100k", 1.0);
     TARGETS.put("small-1pct", 1.0);
     TARGETS.put("big-delta", 1.0);
+    TARGETS.put(DiskSmall.NAME, DiskSmall.TARGET);
   }
 
   private final Scale scale;
   private final Path base;
+  /** Where disk-small puts its data: a real disk, not tmpfs. */
+  private final Path diskDir;
   private final Path src;
   private final Path dst;
   private final DataSets data = new DataSets();
@@ -66,10 +69,13 @@ public final class Bench {
   private boolean warmUp;
   private Rsync rsync;
   private CliStart.Result cliNoop;
+  /** The file-system type disk-small ran on; null when it did not run. */
+  private String diskStore;
 
-  private Bench(Scale scale, Path base) {
+  private Bench(Scale scale, Path base, Path diskDir) {
     this.scale = scale;
     this.base = base;
+    this.diskDir = diskDir;
     this.src = base.resolve("src");
     this.dst = base.resolve("dst");
     for (String scenario : TARGETS.keySet()) {
@@ -86,11 +92,13 @@ public final class Bench {
     boolean quick = false;
     Path dir = null;
     Path json = null;
+    Path diskDir = DiskSmall.defaultDir();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--dir" -> dir = Paths.get(value(args, ++i, "--dir"));
         case "--json" -> json = Paths.get(value(args, ++i, "--json"));
+        case "--disk-dir" -> diskDir = Paths.get(value(args, ++i, "--disk-dir"));
         default -> usage("unknown argument " + args[i]);
       }
     }
@@ -99,8 +107,9 @@ public final class Bench {
       dir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir"));
     }
     if (!Files.isDirectory(dir)) usage("--dir " + dir + " is not a directory");
+    if (!Files.isDirectory(diskDir)) usage("--disk-dir " + diskDir + " is not a directory");
     Path base = Files.createTempDirectory(dir.toAbsolutePath(), "setsync-bench-");
-    Bench bench = new Bench(quick ? Scale.quick() : Scale.full(), base);
+    Bench bench = new Bench(quick ? Scale.quick() : Scale.full(), base, diskDir.toAbsolutePath());
     try {
       bench.run();
       bench.print();
@@ -118,7 +127,7 @@ public final class Bench {
 
   private static void usage(String problem) {
     System.err.println("bench: " + problem);
-    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--json FILE]");
+    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE]");
     System.exit(2);
   }
 
@@ -140,9 +149,12 @@ public final class Bench {
         smallBytes >> 20, manyBytes >> 20);
 
     Path launcher = Paths.get(System.getProperty("setsync.launcher", "scripts/setsync")).toAbsolutePath();
-    say("cli-noop: %s sync as a whole process, no-op on %d files, against a java hello-world and rsync -a",
-        launcher, CliStart.FILES);
-    cliNoop = CliStart.measure(Files.createDirectories(base.resolve("cli")), launcher, data, scale.rounds());
+    if (selected("cli-noop")) {
+      say("cli-noop: %s sync as a whole process, no-op on %d files, against a java hello-world and rsync -a",
+          launcher, CliStart.FILES);
+      // A data set of its own: the shared one's list of small files feeds small-1pct.
+      cliNoop = CliStart.measure(Files.createDirectories(base.resolve("cli")), launcher, new DataSets(), scale.rounds());
+    }
 
     rsync = Rsync.start(base, dst);
     node = SetSyncNode.start(ConfigFactory.parseMap(Map.of(
@@ -184,6 +196,28 @@ public final class Bench {
       for (String tool : order) time("noop-100k", tool, "many", tool + "-many");
       say(warmUp ? "warm-up round done in %3$.1f s (not counted)" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
     }
+    if (selected(DiskSmall.NAME)) diskSmall();
+  }
+
+  /** Its own rounds, after the others: its data and its rsync daemon are on the disk. */
+  private void diskSmall() throws Exception {
+    Path dir = Files.createTempDirectory(diskDir, "setsync-bench-disk-");
+    try {
+      String store = Files.getFileStore(dir).type();
+      say("disk-small: %d files of 1-64 KiB under %s (%s%s), each tool's time including a final sync", scale.diskFiles(),
+          dir, store, "tmpfs".equals(store) ? ": tmpfs, NOT a disk; give --disk-dir" : "");
+      DiskSmall.measure(dir, scale.diskFiles(), (source, target) -> setsync(source, target), scale.warmUpRounds(),
+          scale.rounds(), times.get(DiskSmall.NAME).get(SETSYNC), times.get(DiskSmall.NAME).get(RSYNC));
+      diskStore = store;
+    } finally {
+      exec("rm", "-rf", dir.toString());
+    }
+  }
+
+  /** -Dbench.only=a,b runs only those scenarios, to profile or compare some. */
+  private static boolean selected(String scenario) {
+    String only = System.getProperty("bench.only");
+    return only == null || List.of(only.split(",")).contains(scenario);
   }
 
   private interface Action {
@@ -197,14 +231,13 @@ public final class Bench {
   }
 
   private void time(String scenario, String tool, String source, String target) throws Exception {
-    String only = System.getProperty("bench.only");
-    if (only != null && !List.of(only.split(",")).contains(scenario)) return; // to profile some scenarios
+    if (!selected(scenario)) return;
     boolean heap = scenario.equals("noop-100k") && tool.equals(SETSYNC);
     if (heap) resetHeapPeaks();
     long[] sent = new long[1];
     long cpu0 = processCpuNanos();
     double seconds = timed(() -> sent[0] = tool.equals(SETSYNC)
-        ? setsync(src.resolve(source), target)
+        ? setsync(src.resolve(source), dst.resolve(target))
         : rsync.push(src.resolve(source), target).bytesSent());
     if (System.getProperty("bench.cpu") != null && tool.equals(SETSYNC)) {
       say("  %s %s wall=%.3fs cpu=%.3fs", scenario, tool, seconds, (processCpuNanos() - cpu0) / 1e9);
@@ -216,8 +249,8 @@ public final class Bench {
   }
 
   /** One synchronization through the running node (a SyncRun, as every sync); returns the bytes the source side sent. */
-  private long setsync(Path source, String target) throws Exception {
-    SyncRun.Request request = new SyncRun.Request(source, node.localDestination(), dst.resolve(target).toString(),
+  private long setsync(Path source, Path target) throws Exception {
+    SyncRun.Request request = new SyncRun.Request(source, node.localDestination(), target.toString(),
         SyncOptions.DEFAULTS, null, null, null, null);
     SyncRun.Finished finished = node.run(request).toCompletableFuture().get();
     finished.warnings().forEach(line -> System.err.println("setsync " + line));
@@ -296,6 +329,7 @@ public final class Bench {
     say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
         small / tarPipe.median(), small / tarPipe.median() <= 1.5 ? "met" : "MISSED");
     say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (cliNoop == null) return;
     say("cli-noop setsync=%.3fs java-hello=%.3fs rsync=%.3fs times-hello=%.1f times-rsync=%.1f (target <= %.0fx hello: %s)",
         cliNoop.setsync().median(), cliNoop.hello().median(), cliNoop.rsync().median(), cliNoop.timesHello(),
         cliNoop.timesRsync(), CliStart.TARGET_TIMES_HELLO, cliNoop.met() ? "met" : "MISSED");
@@ -321,6 +355,7 @@ public final class Bench {
     sizes.put("bigBytes", scale.bigBytes());
     sizes.put("manyFiles", scale.manyFiles());
     sizes.put("manyBytes", manyBytes);
+    sizes.put("diskSmallFiles", scale.diskFiles());
     ArrayNode scenarios = root.putArray("scenarios");
     List<RatioChart.Bar> bars = new ArrayList<>();
     for (String scenario : TARGETS.keySet()) {
@@ -358,6 +393,23 @@ public final class Bench {
     copy.put("medianSeconds", cp.median());
     cp.values().forEach(copy.putArray("seconds")::add);
     copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (diskStore != null) {
+      root.put("diskSmallStore", diskStore);
+      root.put("diskSmallTiming", "each tool's time includes a final sync(1); data under " + diskDir);
+    }
+    if (cliNoop != null) writeCliNoop(root);
+    bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+
+    Files.createDirectories(json.getParent());
+    mapper.writeValue(json.toFile(), root);
+    String name = json.getFileName().toString();
+    Path png = json.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
+    RatioChart.draw(bars, "setsync vs rsync, " + scale.name() + " run, " + Runtime.getRuntime().availableProcessors()
+        + " cores, " + Instant.now().toString().substring(0, 10), png);
+    say("figures written to %s, chart to %s", json, png);
+  }
+
+  private void writeCliNoop(ObjectNode root) {
     ObjectNode cli = root.putObject("cliNoop");
     for (var tool : List.of(java.util.Map.entry(SETSYNC, cliNoop.setsync()), java.util.Map.entry("javaHello", cliNoop.hello()),
         java.util.Map.entry(RSYNC, cliNoop.rsync()))) {
@@ -369,15 +421,6 @@ public final class Bench {
     cli.put("timesRsync", cliNoop.timesRsync());
     cli.put("target", CliStart.TARGET_TIMES_HELLO);
     cli.put("met", cliNoop.met());
-    bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
-
-    Files.createDirectories(json.getParent());
-    mapper.writeValue(json.toFile(), root);
-    String name = json.getFileName().toString();
-    Path png = json.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
-    RatioChart.draw(bars, "setsync vs rsync, " + scale.name() + " run, " + Runtime.getRuntime().availableProcessors()
-        + " cores, " + Instant.now().toString().substring(0, 10), png);
-    say("figures written to %s, chart to %s", json, png);
   }
 
   private void close() throws InterruptedException {

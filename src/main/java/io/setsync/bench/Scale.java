@@ -11,15 +11,16 @@ record Scale(
     long bigBytes,
     int manyFiles,
     int manyDirectories,
+    int diskFiles,
     int warmUpRounds,
     int rounds) {
 
   static Scale full() {
-    return new Scale("full", 10_000, 1_000, 1L << 30, 100_000, 1_000, 3, 5);
+    return new Scale("full", 10_000, 1_000, 1L << 30, 100_000, 1_000, 2_000, 3, 5);
   }
 
   static Scale quick() {
-    return new Scale("quick", 1_000, 100, 100L << 20, 10_000, 100, 2, 3);
+    return new Scale("quick", 1_000, 100, 100L << 20, 10_000, 100, 500, 2, 3);
   }
 
   /** The small files are 1 to 64 KiB; the many-files set 0 to 2 KiB, to keep it cheap to build. */
