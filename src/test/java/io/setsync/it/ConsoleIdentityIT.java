@@ -57,7 +57,7 @@ public class ConsoleIdentityIT {
   @Test
   public void theConsoleActsAsTheKernelsAccountWhateverItsUserOptionSays() throws Exception {
     Path nodeHome = reachableHome();
-    startNode(nodeHome);
+    processes.add(Launcher.startNode(nodeHome));
     Path installed = Installed.copy(tmp.newFolder("installed").toPath());
     Path consoleHome = tmp.newFolder("console-home").toPath();
     Files.setAttribute(consoleHome, "unix:mode", 0777);
@@ -74,7 +74,7 @@ public class ConsoleIdentityIT {
   @Test
   public void aHandWrittenClientThatClaimsToBeRootGetsOnlyItsKernelIdentity() throws Exception {
     Path nodeHome = reachableHome();
-    startNode(nodeHome);
+    processes.add(Launcher.startNode(nodeHome));
     Path installed = Installed.copy(tmp.newFolder("installed").toPath());
     List<String> command = new ArrayList<>(List.of("runuser", "-u", ACCOUNT, "--", "java", "-cp",
         installed.getParent().getParent().resolve("test-classes").toString(), RawConsoleClient.class.getName(),
@@ -118,24 +118,6 @@ public class ConsoleIdentityIT {
     return text;
   }
 
-  private void startNode(Path home) throws Exception {
-    Path out = home.resolve("node.out");
-    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node")
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
-    builder.environment().put("SETSYNC_HOME", home.toString());
-    builder.environment().put("SETSYNC_NODE_NAME", "itnode");
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
-    Process process = builder.start();
-    processes.add(process);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
-      if (!process.isAlive()) break;
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
-  }
 
   private static int run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true)

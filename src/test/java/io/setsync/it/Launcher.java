@@ -58,6 +58,29 @@ final class Launcher {
         Files.readString(home.resolve("last.err"), StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code scripts/setsync node} with home {@code home}, named itnode, on a free cluster port,
+   * once it says it listens (at most 2 minutes); a node that does not get there is killed.
+   */
+  static Process startNode(Path home) throws IOException, InterruptedException {
+    Path out = home.resolve("node.out");
+    ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "node")
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().put("SETSYNC_NODE_NAME", "itnode");
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return process;
+      if (!process.isAlive()) break;
+      Thread.sleep(100); // between polls
+    }
+    process.destroyForcibly();
+    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
+  }
+
   Process start(Map<String, String> env, String... args) throws IOException {
     Files.createDirectories(home);
     List<String> command = new ArrayList<>(prefix);

@@ -53,11 +53,11 @@ public class MonitorIT {
     assertOk(added);
     assertTrue(added.toString(), added.stdout().contains("SYNCFILESET 1 added"));
 
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     Files.writeString(src.resolve("c.txt"), "gamma");
     Files.delete(src.resolve("a.txt"));
     Files.writeString(src.resolve("sub/b.txt"), "beta, changed");
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     JsonNode status = console.json("STATUS SYNCFILESET 1");
     assertEquals(status.toString(), 0, status.get("code").asInt());
@@ -76,7 +76,7 @@ public class MonitorIT {
     Files.writeString(src.resolve("after-kill.txt"), "written while the node was down");
 
     Process restarted = startNode(nodeHome, port);
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     Launcher.Result info = console.run("INFO SYNCFILESET 1");
     assertOk(info);
     assertTrue(info.stdout(), info.stdout().contains("INTERVAL 2 SECONDS"));
@@ -91,7 +91,7 @@ public class MonitorIT {
     Thread.sleep(5000);
     assertFalse("a suspended file set must not run", Files.exists(dst.resolve("while-suspended.txt")));
     assertOk(console.run("ACTIVATE SYNCFILESET 1"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     restarted.destroy(); // SIGTERM: schedulers stop at a file boundary, then the node leaves
     assertTrue("the node did not stop on SIGTERM", restarted.waitFor(60, TimeUnit.SECONDS));
@@ -143,12 +143,12 @@ public class MonitorIT {
     Process second = startNode(secondHome, secondPort, "itnode2", port);
     assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertOk(console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, INTERVAL 1 SECONDS"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     second.destroy(); // SIGTERM
     assertTrue("the second node did not stop on SIGTERM", second.waitFor(90, TimeUnit.SECONDS));
     Files.writeString(src.resolve("after.txt"), "written after the other node stopped");
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     Launcher.Result status = console.run("STATUS AUTOSYNC, DETAIL");
     assertOk(status);
     assertFalse(status.stdout(), status.stdout().contains("not started"));
@@ -175,12 +175,12 @@ public class MonitorIT {
     startNode(secondHome, freePort(), "itnode2", port);
     assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertOk(console.run("ADD SYNCFILESET " + src + " TO itnode2:" + dst + ", USER tester, PURGE, INTERVAL 1 SECONDS"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     Files.writeString(src.resolve("a.txt"), "alpha, changed");
     Files.writeString(src.resolve("sub/new.txt"), "added");
     Files.delete(src.resolve("gone.txt"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     String secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
     assertTrue(secondLog, secondLog.contains("to " + dst + " done"));
   }
@@ -241,23 +241,6 @@ public class MonitorIT {
     throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
   }
 
-  private static void awaitSameTree(Path src, Path dst) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    AssertionError last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Files.isDirectory(dst)) {
-          Trees.assertSameTree(src, dst);
-          return;
-        }
-      } catch (AssertionError e) {
-        last = e;
-      }
-      Thread.sleep(250); // between polls
-    }
-    if (last != null) throw last;
-    throw new AssertionError(dst + " was never created");
-  }
 
   /** Polls STATUS until file set {@code id} is in {@code state} (e.g. "suspended"), for at most 2 minutes. */
   private static void awaitFileSetState(Console console, long id, String state) throws Exception {

@@ -82,7 +82,7 @@ public class PostgresJournalIT {
     Launcher.Result added = console.run("ADD SYNCFILESET " + src + " TO " + dst + ", USER tester, BATCHID nightly, INTERVAL 1 SECONDS");
     assertOk(added);
     assertTrue(added.toString(), added.stdout().contains("SYNCFILESET 1 added"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     String firstLog = awaitLog(console, "sync ended");
 
     first.destroyForcibly(); // SIGKILL: nothing is flushed that was not already written
@@ -108,7 +108,7 @@ public class PostgresJournalIT {
     }
     // The schedule goes on from the recovered state, on the new node.
     Files.writeString(src.resolve("after-kill.txt"), "written while no node ran");
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     Set<String> shared = persistenceIds(url);
     assertTrue(shared.toString(), shared.contains("setsync-monitor"));
@@ -165,14 +165,14 @@ public class PostgresJournalIT {
     Console first = new Console(tmp.newFolder("console-home").toPath(), homes[0]);
     assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertOk(first.run("ADD SYNCFILESET " + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
 
     long killed = System.nanoTime();
     processes[0].destroyForcibly(); // SIGKILL of the monitor's node
     assertTrue(processes[0].waitFor(30, TimeUnit.SECONDS));
     Files.writeString(src.resolve("after-kill.txt"), "written once the monitor's node was dead");
     // The file system says when the next sync is done, to the quarter second.
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     double synced = (System.nanoTime() - killed) / 1e9;
     Console second = new Console(tmp.getRoot().toPath().resolve("console-home"), homes[1]);
     Launcher.Result status = null;
@@ -227,7 +227,7 @@ public class PostgresJournalIT {
     assertEquals("a node asked to stop exits as on SIGTERM", 143, processes[0].exitValue());
     String stopping = Files.readString(homes[0].resolve("logs/setsync.log"));
     assertTrue(stopping, stopping.contains("node stopping: every scheduler has stopped"));
-    awaitSameTree(src, dst);
+    Trees.awaitSameTree(src, dst);
     Console second = new Console(tmp.getRoot().toPath().resolve("console-home"), homes[1]);
     Launcher.Result log = second.run("INFO SYNCFILESET 1, LOG");
     assertOk(log);
@@ -323,23 +323,6 @@ public class PostgresJournalIT {
     throw new AssertionError("the log never said \"" + text + "\": " + log);
   }
 
-  private static void awaitSameTree(Path src, Path dst) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    AssertionError last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Files.isDirectory(dst)) {
-          Trees.assertSameTree(src, dst);
-          return;
-        }
-      } catch (AssertionError e) {
-        last = e;
-      }
-      Thread.sleep(250); // between polls
-    }
-    if (last != null) throw last;
-    throw new AssertionError(dst + " was never created");
-  }
 
   /** Every persistence id in the shared journal and snapshot tables. */
   private static Set<String> persistenceIds(String url) throws Exception {

@@ -81,7 +81,7 @@ public class SyncAsAccountIT {
     dir("bobdst", BOB, 0755);
 
     nodeHome = dir("node-home", "root", 0755);
-    startNode(nodeHome);
+    processes.add(Launcher.startNode(nodeHome));
     installed = Installed.copy(tmp.newFolder("installed").toPath());
     assertOk(console("root", "ADD SYNCUSER " + ALICE + ", ROOT " + base.resolve("alice")));
     assertOk(console("root", "ADD SYNCUSER " + BOB));
@@ -267,24 +267,6 @@ public class SyncAsAccountIT {
     return Integer.parseInt(new String(id.getInputStream().readAllBytes()).strip());
   }
 
-  private void startNode(Path home) throws Exception {
-    Path out = home.resolve("node.out");
-    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node")
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
-    builder.environment().put("SETSYNC_HOME", home.toString());
-    builder.environment().put("SETSYNC_NODE_NAME", "itnode");
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
-    Process process = builder.start();
-    processes.add(process);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
-      if (!process.isAlive()) break;
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
-  }
 
   private static int run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true)

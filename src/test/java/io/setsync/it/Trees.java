@@ -48,6 +48,25 @@ final class Trees {
     return names;
   }
 
+
+  /** Waits, at most 2 minutes, until {@code dst} is a copy of {@code src} (a scheduled sync's signal). */
+  static void awaitSameTree(Path src, Path dst) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    AssertionError last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (java.nio.file.Files.isDirectory(dst)) {
+          assertSameTree(src, dst);
+          return;
+        }
+      } catch (AssertionError e) {
+        last = e;
+      }
+      Thread.sleep(250); // between polls
+    }
+    if (last != null) throw last;
+    throw new AssertionError(dst + " was never created");
+  }
   static void assertSameTree(Path expected, Path actual) throws IOException {
     assertEquals(String.join("\n", lines(describe(expected))), String.join("\n", lines(describe(actual))));
   }
