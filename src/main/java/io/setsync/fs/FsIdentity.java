@@ -13,12 +13,14 @@ import java.util.List;
  * shell.
  *
  * @param account the account's name, for messages
- * @param groups the supplementary groups, the primary one among them
+ * @param groups the supplementary groups, the primary one among them; kept sorted, so that
+ *     comparing two identities (once per switched call) needs no sorting
  */
 public record FsIdentity(String account, int uid, int gid, int[] groups) {
 
   public FsIdentity {
     groups = groups.clone();
+    Arrays.sort(groups);
   }
 
   @Override
@@ -32,11 +34,7 @@ public record FsIdentity(String account, int uid, int gid, int[] groups) {
 
   /** Whether {@code other} is the same uid, gid and group set (the account's name aside). */
   public boolean sameCredentials(FsIdentity other) {
-    int[] mine = groups.clone();
-    int[] theirs = other.groups.clone();
-    Arrays.sort(mine);
-    Arrays.sort(theirs);
-    return uid == other.uid && gid == other.gid && Arrays.equals(mine, theirs);
+    return uid == other.uid && gid == other.gid && Arrays.equals(groups, other.groups);
   }
 
   private static volatile FsIdentity process;

@@ -134,6 +134,15 @@ public final class SyncRun {
   /** No endpoint issued a ticket in time. */
   private enum TicketTimedOut implements Command { INSTANCE }
 
+  /** Every endpoint listed refused: whether one that starts listening now is listed before this. */
+  private enum RefusedGraceOver implements Command { INSTANCE }
+
+  /**
+   * How long a run whose listed endpoints all refused waits for another to be listed: an endpoint
+   * registers for tickets when it listens, and its address reaches the monitor by another way.
+   */
+  static final Duration REFUSED_GRACE = Duration.ofSeconds(2);
+
   /** How long a run waits for the destination's endpoint to issue its ticket. */
   static final Duration TICKET_WAIT = Duration.ofSeconds(20);
 
@@ -219,6 +228,8 @@ public final class SyncRun {
     return Behaviors.receive(Command.class)
         .onMessage(EndpointsListed.class, this::askForTickets)
         .onMessage(TicketAnswered.class, this::onTicketAnswered)
+        .onMessage(RefusedGraceOver.class, m -> answersDue > 0 ? Behaviors.same()
+            : noSession("no endpoint issued a session ticket: " + String.join("; ", refusals)))
         .onMessage(TicketTimedOut.class, m -> noSession("no ticket from the destination's endpoint within "
             + TICKET_WAIT.toSeconds() + " s" + (refusals.isEmpty() ? "" : ": " + String.join("; ", refusals))))
         .onMessage(Stop.class, m -> noSession("stopped before the session started: " + m.reason()))
@@ -240,8 +251,9 @@ public final class SyncRun {
     answersDue--;
     if (answered.ticket().token() == null) {
       refusals.add(answered.ticket().refusal());
-      // Every endpoint there is has said no: none of them is the destination's.
-      if (answersDue == 0) return noSession("no endpoint issued a session ticket: " + String.join("; ", refusals));
+      // Every endpoint listed so far has said no. The destination's may have started listening
+      // a moment ago and not be listed yet: give the listing a little longer before failing.
+      if (answersDue == 0) ctx.scheduleOnce(REFUSED_GRACE, ctx.getSelf(), RefusedGraceOver.INSTANCE);
       return Behaviors.same();
     }
     session = ctx.spawn(
@@ -275,6 +287,7 @@ public final class SyncRun {
         .onMessage(TicketAnswered.class, e -> Behaviors.same())
         .onMessage(EndpointsListed.class, e -> Behaviors.same())
         .onMessage(TicketTimedOut.class, e -> Behaviors.same())
+        .onMessage(RefusedGraceOver.class, e -> Behaviors.same())
         .build();
   }
 
@@ -351,6 +364,7 @@ public final class SyncRun {
         .onMessage(TicketAnswered.class, e -> Behaviors.same())
         .onMessage(EndpointsListed.class, e -> Behaviors.same())
         .onMessage(TicketTimedOut.class, e -> Behaviors.same())
+        .onMessage(RefusedGraceOver.class, e -> Behaviors.same())
         .build();
   }
 

@@ -55,9 +55,15 @@ public class TriggerTest {
         .runningAs(nobody)
         .run(facts(List.of("a"), List.of()));
     assertTrue(r.output(), r.succeeded());
-    String groups = java.util.Arrays.stream(nobody.groups()).mapToObj(Integer::toString)
-        .collect(java.util.stream.Collectors.joining(" "));
-    assertEquals(nobody.uid() + "\n" + nobody.gid() + "\n" + groups + "\na\nnobody no home\n", r.output());
+    String[] lines = r.output().split("\n");
+    assertEquals(r.output(), 5, lines.length);
+    assertEquals(nobody.uid() + "", lines[0]);
+    assertEquals(nobody.gid() + "", lines[1]);
+    // id -G names the primary group first; the identity keeps its groups sorted.
+    assertEquals(java.util.Arrays.toString(nobody.groups()),
+        java.util.Arrays.toString(java.util.Arrays.stream(lines[2].split(" ")).mapToInt(Integer::parseInt).sorted().toArray()));
+    assertEquals("a", lines[3]);
+    assertEquals("nobody no home", lines[4]);
   }
 
   @Test
