@@ -6,7 +6,9 @@ import io.setsync.command.Setting;
 import io.setsync.command.Statement.StatusObject;
 import io.setsync.command.Statement;
 import io.setsync.command.SyncPaths;
+import io.setsync.fs.FsIdentity;
 import io.setsync.fs.Ownership;
+import io.setsync.fs.SyncAccount;
 import io.setsync.log.LogRecord;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;
@@ -293,6 +295,7 @@ final class MonitorCommands {
             + " refused: " + destinationNode + " disabled AUTOSYNC FROM " + settings.localNode());
       }
       requireAccounts(options, isHere(c.destinationNode()));
+      if (user != null) requireRootWriterForOwners(options, user.syncAccount(), isHere(c.destinationNode()));
       OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options, acting);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
@@ -400,6 +403,7 @@ final class MonitorCommands {
       confine(user, f.source(), true);
       confine(user, f.destination(), isHere(f.destinationNode()));
       requireAccounts(f.sync(), isHere(f.destinationNode()));
+      requireRootWriterForOwners(f.sync(), user.syncAccount(), isHere(f.destinationNode()));
       String problem = roles.nodeCannotRunAs(state, f.user());
       if (problem != null) throw new Roles.Refused(problem);
     } else {
@@ -499,6 +503,27 @@ final class MonitorCommands {
     if (!destinationHere) return;
     account("OWNER", o.owner(), Ownership::user);
     account("OWNERGROUP", o.ownerGroup(), Ownership::group);
+  }
+
+  /**
+   * OWNER and OWNERGROUP give files away, which only a sync that writes as root can do (the
+   * destination refuses them otherwise): refused when the file set is set up rather than at each
+   * sync, where the destination is this node. An account this node cannot act for is the
+   * scheduler's refusal to make, not this one.
+   */
+  private static void requireRootWriterForOwners(SyncOptions o, SyncAccount writer, boolean destinationHere) {
+    if (!destinationHere || (o.owner() == null && o.ownerGroup() == null)) return;
+    FsIdentity identity;
+    try {
+      identity = writer.identity();
+    } catch (java.io.IOException cannotActForIt) {
+      return;
+    }
+    if (!identity.isRoot()) {
+      String which = o.owner() != null ? "OWNER " + o.owner() : "OWNERGROUP " + o.ownerGroup();
+      throw new IllegalArgumentException(which + " needs a sync that writes as root, and this one writes as account "
+          + writer.account() + " (its SYNCUSER's ACCOUNT)");
+    }
   }
 
   private static void account(String option, String name, Function<String, ?> lookup) {

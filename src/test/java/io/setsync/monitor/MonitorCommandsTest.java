@@ -88,6 +88,22 @@ public class MonitorCommandsTest {
   }
 
   @Test
+  public void ownerOptionsNeedASyncThatWritesAsRoot() throws Exception {
+    org.junit.Assume.assumeTrue("acting for another account needs root", io.setsync.fs.FsIdentity.process().isRoot());
+    apply("ADD SYNCUSER web, ACCOUNT nobody");
+    apply("ADD SYNCUSER ops, ACCOUNT root");
+    Path src = dir("src");
+    refused("ADD SYNCFILESET " + src + " TO " + dir("web") + ", USER web, OWNER root",
+        "OWNER root needs a sync that writes as root, and this one writes as account nobody");
+    refused("ADD SYNCFILESET " + src + " TO " + dir("web2") + ", USER web, OWNERGROUP root",
+        "OWNERGROUP root needs a sync that writes as root");
+    assertTrue(state.fileSets.isEmpty());
+    apply("ADD SYNCFILESET " + src + " TO " + dir("ops") + ", USER ops, OWNER root");
+    assertEquals(1, state.fileSets.size());
+    apply("ADD SYNCFILESET " + src + " TO other:/web, USER web, OWNER root"); // checked where it is written
+  }
+
+  @Test
   public void nestedPathsOnDifferentNodesAreDifferentTrees() {
     apply("ADD SYNCUSER tester");
     apply("ADD SYNCFILESET /data/app TO other:/data/app");
