@@ -190,7 +190,7 @@ public final class SetSync implements AutoCloseable {
       return CompletableFuture.failedFuture(new SetSyncException(2, e.getMessage()));
     }
     Duration timeout = command instanceof Statement.Synchronize ? SYNC_TIMEOUT : TIMEOUT;
-    return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, Caller.thisProcess(), user, reply), timeout,
+    return AskPattern.ask(monitor, reply -> new Monitor.Execute(command, Caller.thisProcess(), user, node.name(), reply), timeout,
         node.system().scheduler());
   }
 

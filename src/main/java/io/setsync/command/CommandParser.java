@@ -305,11 +305,11 @@ public final class CommandParser {
     private Statement fileSetCommand(String verb) {
       switch (verb) {
         case "ADD" -> {
-          String source = path(expect("a source path after SYNCFILESET"), "source");
+          Destination source = nodePath(expect("a source path after SYNCFILESET"), "source");
           Destination destination = toDestination();
           endOfHead(true);
           List<Setting> settings = settings(CommandOptions.fileSet(), false);
-          return new Statement.AddFileSet(source, destination.node, destination.path, settings);
+          return new Statement.AddFileSet(source.node, source.path, destination.node, destination.path, settings);
         }
         case "INFO" -> {
           Word w = optional();
@@ -468,7 +468,11 @@ public final class CommandParser {
       if (!isKeyword(to, "TO")) {
         throw error("expected TO after the source path, got", to.text(), to.column());
       }
-      Word w = expect("a destination path after TO");
+      return nodePath(expect("a destination path after TO"), "destination");
+    }
+
+    /** {@code /path} or {@code node:/path} (also {@code node:"/my data"}); {@code what}: "source" or "destination". */
+    private Destination nodePath(Word w, String what) {
       String text = w.text();
       if (!isQuoted(w) && text.endsWith(":") && next < words.size()) {
         Word path = words.get(next);
@@ -478,19 +482,19 @@ public final class CommandParser {
         }
       }
       if (text.startsWith("/")) {
-        return new Destination(null, path(text, w.column(), "destination"));
+        return new Destination(null, path(text, w.column(), what));
       }
       int split = text.indexOf(":/");
+      if (split <= 0 && what.equals("source")) return new Destination(null, path(text, w.column(), what));
       if (split <= 0) {
-        throw error(
-            "expected an absolute destination path or node:/path after TO, got", text, w.column());
+        throw error("expected an absolute destination path or node:/path after TO, got", text, w.column());
       }
       String node = text.substring(0, split);
       String problem = CommandOptions.nodeProblem(node);
       if (problem != null) {
-        throw error("bad destination node", node, w.column(), problem);
+        throw error("bad " + what + " node", node, w.column(), problem);
       }
-      return new Destination(node, path(text.substring(split + 1), w.column(), "destination"));
+      return new Destination(node, path(text.substring(split + 1), w.column(), what));
     }
 
     private record Destination(String node, String path) {}

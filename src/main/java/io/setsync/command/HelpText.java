@@ -57,7 +57,7 @@ public final class HelpText {
           new Form(
               "ADD",
               "SYNCFILESET",
-              "ADD SYNCFILESET /src TO [node:]/dest [, option ...]",
+              "ADD SYNCFILESET [node:]/src TO [node:]/dest [, option ...]",
               "Add a file set that is synchronized on a schedule; prints its id",
               CommandOptions::fileSet,
               List.of(

@@ -110,12 +110,18 @@ public sealed interface Statement extends CborSerializable {
 
   // ---- file sets ----
 
-  /** {@code ADD SYNCFILESET /src TO [node:]/dest [, option ...]}; the Monitor assigns the id. */
+  /** {@code ADD SYNCFILESET [node:]/src TO [node:]/dest [, option ...]}; the Monitor assigns the id. */
   record AddFileSet(
-      String source, String destinationNode, String destination, List<Setting> settings)
+      String sourceNode, String source, String destinationNode, String destination, List<Setting> settings)
       implements Statement {
+    @com.fasterxml.jackson.annotation.JsonCreator
     public AddFileSet {
       settings = List.copyOf(settings);
+    }
+
+    /** With a bare source: the node the console is connected to. */
+    public AddFileSet(String source, String destinationNode, String destination, List<Setting> settings) {
+      this(null, source, destinationNode, destination, settings);
     }
   }
 

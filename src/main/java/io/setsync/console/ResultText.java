@@ -67,9 +67,7 @@ public final class ResultText {
     StringBuilder out = new StringBuilder();
     for (Result.FileSetView f : r.fileSets()) {
       FileSetConfig c = f.config();
-      out.append("SYNCFILESET ").append(f.id()).append(": ").append(c.source()).append(" TO ")
-          .append(c.destinationNode() == null ? "" : c.destinationNode() + ":").append(c.destination())
-          .append('\n');
+      out.append("SYNCFILESET ").append(f.id()).append(": ").append(c.routeText()).append('\n');
       out.append("  user ").append(c.user()).append(", state ").append(f.state());
       if (f.nextRunMillis() != null) out.append(", next run ").append(time(f.nextRunMillis()));
       out.append('\n');
@@ -169,8 +167,7 @@ public final class ResultText {
               f.nextRunMillis() == null ? "-" : time(f.nextRunMillis()), last));
           if (s.detail()) {
             FileSetConfig c = f.config();
-            out.append("       ").append(c.source()).append(" TO ")
-                .append(c.destinationNode() == null ? "" : c.destinationNode() + ":").append(c.destination())
+            out.append("       ").append(c.routeText())
                 .append(c.optionText().isEmpty() ? "" : ", " + c.optionText()).append('\n');
           }
         }

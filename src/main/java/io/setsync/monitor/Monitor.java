@@ -27,6 +27,7 @@ import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.schedule.FileSetConfig;
 import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.NodeAgent;
 import io.setsync.schedule.RetryPolicy;
 import io.setsync.schedule.SchedulerKey;
 import io.setsync.schedule.SyncResult;
@@ -57,28 +58,38 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   public interface Command extends CborSerializable {}
 
-  /** Runs one command of the command language for {@code defaultUser} (the console's user). */
   /**
    * A statement from {@code caller} (as the node knows it), acting for sync user {@code
-   * defaultUser} where the statement names none.
+   * defaultUser} where the statement names none; {@code node}: the node the console is connected
+   * to, which a bare source path names (null: the monitor's).
    */
   public record Execute(
-      io.setsync.command.Statement command, io.setsync.command.Caller caller, String defaultUser,
+      io.setsync.command.Statement command, io.setsync.command.Caller caller, String defaultUser, String node,
       ActorRef<Result> replyTo) implements Command {
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public Execute {}
 
+    public Execute(
+        io.setsync.command.Statement command, io.setsync.command.Caller caller, String defaultUser,
+        ActorRef<Result> replyTo) {
+      this(command, caller, defaultUser, null, replyTo);
+    }
+
     /** From the node's own process (the Java API, tests). */
     public Execute(io.setsync.command.Statement command, String defaultUser, ActorRef<Result> replyTo) {
       this(command, io.setsync.command.Caller.thisProcess(), defaultUser, replyTo);
     }
+
+    /** This statement as typed on {@code node}, unless it already says where it came from. */
+    public Execute from(String consoleNode) {
+      return node != null ? this : new Execute(command, caller, defaultUser, consoleNode, replyTo);
+    }
   }
 
   /**
-   * Node {@code node} is stopping. The schedulers run on the monitor's node: when that is the one
-   * stopping, running syncs end at a file boundary, then the monitor replies; another node's stop
-   * leaves them alone (that node's endpoint leaving is what its destinations notice).
+   * Node {@code node} is stopping: its agent stops its schedulers at a file boundary, and those
+   * stops are the node leaving, not failures; its file sets wait for it to come back.
    */
   public record Shutdown(String node, ActorRef<Result> replyTo) implements Command {}
 
@@ -87,8 +98,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     INSTANCE
   }
 
-  /** What a scheduler reported, through the adapter the monitor gives it. */
-  record SchedulerReported(FileSetScheduler.Report report) implements Command {}
+  /** What a scheduler reported, through its node's {@link ReportRelay}. */
+  public record SchedulerReported(FileSetScheduler.Report report) implements Command {
+    @JsonCreator
+    public SchedulerReported {}
+  }
 
   private record SchedulerTerminated(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref)
       implements Command {}
@@ -97,6 +111,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private record EndpointsListed(String node, Set<ActorRef<DestinationEndpoint.Command>> endpoints)
       implements Command {}
+
+  private record AgentsListed(Set<ActorRef<NodeAgent.Command>> agents) implements Command {}
+
+  /** A node's agent answered: it is there, with the schedulers it runs. */
+  private record AgentFound(ActorRef<NodeAgent.Command> agent, NodeAgent.Schedulers schedulers) implements Command {}
+
+  /** An agent answered an assignment, or did not ({@code assigned} null). */
+  private record AssignAnswered(SchedulerKey key, NodeAgent.Assigned assigned, String failure) implements Command {}
 
   private record EndpointBound(String node, DestinationEndpoint.Binding binding) implements Command {}
 
@@ -227,7 +249,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final FileSetScheduler.Settings schedulerSettings;
   private final SyncRun.Settings runSettings;
   private final MonitorCommands commands;
-  private final ActorRef<FileSetScheduler.Report> reports;
 
   // Runtime tables: rebuilt from the persisted state after every recovery.
   private final Map<SchedulerKey, RunningScheduler> schedulers = new TreeMap<>();
@@ -239,6 +260,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<SchedulerKey, Integer> failures = new HashMap<>();
   private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
   private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
+  /** Each node's agent, by node name, as the receptionist lists them and they answer. */
+  private final Map<String, ActorRef<NodeAgent.Command>> agents = new HashMap<>();
+  /** Assignments sent and not yet answered, with the plan each carried. */
+  private final Map<SchedulerKey, RunningScheduler> assigning = new TreeMap<>();
+  /** Nodes that said they are stopping: their schedulers' stops are not failures. */
+  private final Set<String> leavingNodes = new java.util.HashSet<>();
   private final Set<String> watchedNodes = new java.util.HashSet<>();
   /** Where the receptionist's listings of watched nodes' endpoints arrive; made at the first watch. */
   private ActorRef<Receptionist.Listing> listings;
@@ -247,11 +274,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** File sets activated by a command and not yet handed to their scheduler: they run at the first opportunity. */
   private final Set<Long> activated = new java.util.HashSet<>();
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
-  private final List<ActorRef<Result>> shutdownWaiters = new ArrayList<>();
+  /** Set at a hand-over: no scheduler is started or retired any more. */
   private boolean shuttingDown;
-  /** A hand-over waits for the schedulers to stop at a file boundary, then the monitor stops. */
-  private boolean handingOver;
-  private long spawned;
   private long oneTimeRuns;
   /** The SYNCHRONIZEs under way, by run number, for STATUS. */
   private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
@@ -277,7 +301,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.schedulerSettings = schedulerSettings;
     this.runSettings = schedulerSettings.run();
     this.commands = new MonitorCommands(settings);
-    this.reports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
   }
 
   @Override
@@ -317,6 +340,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           ctx.getLog().info("monitor recovered: {} users, {} file sets ({} active), {}",
               state.users.size(), state.fileSets.size(), state.activeCount(), state.stopped ? "stopped" : "running");
           watchNode(settings.localNode());
+          ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.KEY, listings()));
           // A persist failure's restart cancelled the timers of the schedulers waiting for a retry.
           retryAt.forEach((k, at) -> timers.startSingleTimer(k, new RetryScheduler(k),
               Duration.ofMillis(Math.max(0, at - System.currentTimeMillis()))));
@@ -352,6 +376,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           return Effect().none();
         })
         .onCommand(EndpointsListed.class, this::onEndpointsListed)
+        .onCommand(AgentsListed.class, this::onAgentsListed)
+        .onCommand(AgentFound.class, this::onAgentFound)
+        .onCommand(AssignAnswered.class, this::onAssignAnswered)
         .onCommand(EndpointBound.class, this::onEndpointBound)
         .onCommand(Shutdown.class, this::onShutdown)
         .onCommand(HandOver.class, this::onHandOver)
@@ -426,7 +453,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     io.setsync.command.Caller caller = execute.caller() == null
         ? io.setsync.command.Caller.thisProcess() : execute.caller();
     try {
-      decision = commands.decide(state, execute.command(), caller, execute.defaultUser(), this::view);
+      decision = commands.decide(state, withSourceNode(execute), caller, execute.defaultUser(), this::view);
     } catch (Roles.Refused e) {
       // One line per refusal, naming the caller as the node knows it; the sync logs belong to
       // their users, and a refused caller gets no line into another user's log.
@@ -460,6 +487,15 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
     };
+  }
+
+  /** The statement, a new file set's bare source path read as one on the node the console is connected to. */
+  private io.setsync.command.Statement withSourceNode(Execute execute) {
+    if (execute.command() instanceof io.setsync.command.Statement.AddFileSet add && add.sourceNode() == null) {
+      return new io.setsync.command.Statement.AddFileSet(execute.node() == null ? settings.localNode() : execute.node(),
+          add.source(), add.destinationNode(), add.destination(), add.settings());
+    }
+    return execute.command();
   }
 
   /** The sync user a refused caller chose, for the log line: " for alice"; a name that is not one is left out. */
@@ -539,6 +575,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     } else if (report instanceof FileSetScheduler.NextRun n) {
       if (n.dueMillis() == null) nextRuns.remove(n.fileSetId());
       else nextRuns.put(n.fileSetId(), n.dueMillis());
+    } else if (report instanceof FileSetScheduler.Logged logged) {
+      appendLog(logged.user(), logged.records());
     }
     return Effect().none();
   }
@@ -583,30 +621,33 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         nextRuns.remove(id);
       });
     }
-    if (shuttingDown) {
-      answerShutdownWhenIdle();
-      return handingOver && schedulers.isEmpty() && retiring.isEmpty() ? Effect().stop() : Effect().none();
-    }
-    if (retired) { // retired on purpose: its key may get a new one now
+    if (retired || leavingNodes.contains(t.key().sourceNode())) {
+      // Retired on purpose, or its node is stopping: the key may get a new one now, or when the node is back.
       reconcile(state);
       return Effect().none();
     }
-    int failed = failures.merge(t.key(), 1, Integer::sum);
+    failed(state, t.key(), "scheduler " + t.key().label() + " failed", current.fileSets().keySet());
+    return Effect().none();
+  }
+
+  /**
+   * A scheduler stopped without being asked, or could not be started: AutoSYNC's rule restarts it
+   * a few times at once, then after a delay (and at once when its node comes back).
+   */
+  private void failed(MonitorState state, SchedulerKey key, String what, Set<Long> fileSetIds) {
+    int failed = failures.merge(key, 1, Integer::sum);
     Duration delay = settings.retry().delayAfterFailure(failed);
-    ctx.getLog().warn("scheduler {} failed ({} in a row); restarting {}", t.key().label(), failed,
-        delay.isZero() ? "now" : "in " + delay);
-    String text = "scheduler " + t.key().label() + " failed (" + failed + " in a row); restart "
-        + (delay.isZero() ? "now" : "in " + delay);
+    String text = what + " (" + failed + " in a row); restart " + (delay.isZero() ? "now" : "in " + delay);
+    ctx.getLog().warn("{}", text);
     List<LogRecord> records = new ArrayList<>();
-    current.fileSets().keySet().forEach(id -> records.add(MonitorLog.monitor(id, text)));
-    appendLog(t.key().user(), records);
+    fileSetIds.forEach(id -> records.add(MonitorLog.monitor(id, text)));
+    appendLog(key.user(), records);
     if (delay.isZero()) {
       reconcile(state);
     } else {
-      retryAt.put(t.key(), System.currentTimeMillis() + delay.toMillis());
-      timers.startSingleTimer(t.key(), new RetryScheduler(t.key()), delay);
+      retryAt.put(key, System.currentTimeMillis() + delay.toMillis());
+      timers.startSingleTimer(key, new RetryScheduler(key), delay);
     }
-    return Effect().none();
   }
 
   /** Starts, updates and retires schedulers so that they match the persisted state. */
@@ -617,53 +658,137 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
       if (!wanted.containsKey(key) || destination == null) {
-        RunningScheduler retired = schedulers.remove(key);
-        retiring.put(retired.ref(), new Retiring(key, Set.copyOf(retired.fileSets().keySet())));
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
-        retired.ref().tell(state.stopped
-            ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC
-            : FileSetScheduler.Retire.AT_FILE_BOUNDARY);
+        retire(key, state.stopped ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC : FileSetScheduler.Retire.AT_FILE_BOUNDARY);
       }
     }
     for (Map.Entry<SchedulerKey, SortedMap<Long, FileSetConfig>> e : wanted.entrySet()) {
       SchedulerKey key = e.getKey();
       watchNode(key.destinationNode());
       FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
-      if (destination == null || retryAt.containsKey(key) || isRetiring(key)) continue;
-      Map<Long, Long> lastEnds = lastEnds(state, e.getValue());
-      Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
-      soon.retainAll(activated);
+      ActorRef<NodeAgent.Command> agent = agents.get(key.sourceNode());
+      if (destination == null || agent == null || retryAt.containsKey(key) || isRetiring(key)
+          || assigning.containsKey(key)) {
+        continue;
+      }
       RunningScheduler current = schedulers.get(key);
       SyncAccount account = accountOf(state, key.user());
+      if (current != null && current.fileSets().equals(e.getValue()) && destination.equals(current.destination())
+          && account.equals(current.account())) {
+        continue;
+      }
+      if (current == null && schedulers.size() + retiring.size() + assigning.size() >= settings.maxSchedulers()) {
+        continue;
+      }
+      Set<Long> soon = new java.util.HashSet<>(e.getValue().keySet());
+      soon.retainAll(activated);
+      activated.removeAll(soon);
+      FileSetScheduler.Update plan = new FileSetScheduler.Update(
+          new TreeMap<>(e.getValue()), lastEnds(state, e.getValue()), destination, soon, account);
       if (current != null) {
-        if (!current.fileSets().equals(e.getValue()) || !current.destination().equals(destination)
-            || !current.account().equals(account)) {
-          current.ref().tell(
-              new FileSetScheduler.Update(new TreeMap<>(e.getValue()), lastEnds, destination, soon, account));
-          schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination, account));
-          activated.removeAll(soon);
-        }
-      } else if (schedulers.size() + retiring.size() < settings.maxSchedulers()) {
-        // A new scheduler plans from the last ends it is given: an activated file set gets none.
-        lastEnds.keySet().removeAll(soon);
-        activated.removeAll(soon);
-        ActorRef<FileSetScheduler.Command> ref = ctx.spawn(
-            FileSetScheduler.create(key, new TreeMap<>(e.getValue()), lastEnds, destination, account, reports,
-                logOf(key.user()), schedulerSettings),
-            "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + (++spawned));
-        ctx.watchWith(ref, new SchedulerTerminated(key, ref));
-        schedulers.put(key, new RunningScheduler(ref, e.getValue(), destination, account));
+        current.ref().tell(plan);
+        schedulers.put(key, new RunningScheduler(current.ref(), e.getValue(), destination, account));
+      } else {
+        assign(agent, key, plan);
       }
     }
   }
 
+  /** Asks the source node's agent to run {@code key}'s scheduler with {@code plan}. */
+  private void assign(ActorRef<NodeAgent.Command> agent, SchedulerKey key, FileSetScheduler.Update plan) {
+    assigning.put(key, new RunningScheduler(null, plan.fileSets(), plan.destination(), plan.account()));
+    ctx.ask(NodeAgent.Assigned.class, agent, Duration.ofSeconds(20),
+        replyTo -> new NodeAgent.Assign(key, plan, replyTo),
+        (assigned, failure) -> new AssignAnswered(key, assigned, failure == null ? null : failure.getMessage()));
+  }
+
+  private Effect<Event, MonitorState> onAssignAnswered(MonitorState state, AssignAnswered answer) {
+    SchedulerKey key = answer.key();
+    RunningScheduler sent = assigning.remove(key);
+    if (sent == null) return Effect().none();
+    NodeAgent.Assigned assigned = answer.assigned();
+    if (assigned == null || assigned.scheduler() == null) {
+      String why = assigned == null ? "did not answer: " + answer.failure() : assigned.refusal();
+      failed(state, key, "node " + key.sourceNode() + " did not start scheduler " + key.label() + ": " + why,
+          sent.fileSets().keySet());
+      return Effect().none();
+    }
+    RunningScheduler current = schedulers.get(key);
+    if (current == null || !current.ref().equals(assigned.scheduler())) {
+      ctx.watchWith(assigned.scheduler(), new SchedulerTerminated(key, assigned.scheduler()));
+    }
+    schedulers.put(key, new RunningScheduler(assigned.scheduler(), sent.fileSets(), sent.destination(), sent.account()));
+    reconcile(state); // the state may have moved on while the agent answered
+    return Effect().none();
+  }
+
+  /** Tells {@code key}'s scheduler to stop, through its node's agent, which then starts no second one for it. */
+  private void retire(SchedulerKey key, FileSetScheduler.Retire how) {
+    RunningScheduler retired = schedulers.remove(key);
+    retiring.put(retired.ref(), new Retiring(key, Set.copyOf(retired.fileSets().keySet())));
+    ActorRef<NodeAgent.Command> agent = agents.get(key.sourceNode());
+    if (agent != null) agent.tell(new NodeAgent.Retire(key, how));
+    else retired.ref().tell(how);
+  }
+
+  // --- node agents ---
+
+  private Effect<Event, MonitorState> onAgentsListed(MonitorState state, AgentsListed listed) {
+    agents.entrySet().removeIf(e -> {
+      if (listed.agents().contains(e.getValue())) return false;
+      ctx.getLog().warn("node {} left: its file sets wait for it", e.getKey());
+      return true;
+    });
+    for (ActorRef<NodeAgent.Command> agent : listed.agents()) {
+      if (agents.containsValue(agent)) continue;
+      ctx.ask(NodeAgent.Schedulers.class, agent, Duration.ofSeconds(20), NodeAgent.ListSchedulers::new,
+          (schedulers, failure) -> new AgentFound(agent, schedulers));
+    }
+    reconcile(state);
+    return Effect().none();
+  }
+
   /**
-   * The wanted schedulers this node can run: a node that is not root runs none for another
-   * account's users (their file sets show why in STATUS).
+   * A node's agent is here, after a start, a restart or this monitor's own takeover: the schedulers
+   * it runs are adopted (updated to this monitor's view) or retired, and its file sets that waited
+   * for it, failed ones included, start at once.
+   */
+  private Effect<Event, MonitorState> onAgentFound(MonitorState state, AgentFound found) {
+    if (found.schedulers() == null) return Effect().none(); // a node going away; its next listing tells
+    String node = found.schedulers().node();
+    ActorRef<NodeAgent.Command> before = agents.put(node, found.agent());
+    leavingNodes.remove(node);
+    if (!found.agent().equals(before)) ctx.getLog().info("node {} is here, running {} schedulers", node,
+        found.schedulers().running().size());
+    for (SchedulerKey key : List.copyOf(retryAt.keySet())) {
+      if (key.sourceNode().equals(node)) {
+        retryAt.remove(key);
+        failures.remove(key);
+        timers.cancel(key);
+      }
+    }
+    for (NodeAgent.Running r : found.schedulers().running()) {
+      RunningScheduler current = schedulers.get(r.key());
+      if (current != null && current.ref().equals(r.scheduler())) continue;
+      if (current != null || assigning.containsKey(r.key()) || retiring.containsKey(r.scheduler())) continue;
+      ctx.watchWith(r.scheduler(), new SchedulerTerminated(r.key(), r.scheduler()));
+      // Adopted with nothing known of it: it says what it runs and plans, and the next reconcile
+      // sends it this monitor's view.
+      r.scheduler().tell(FileSetScheduler.ReportPlans.INSTANCE);
+      schedulers.put(r.key(), new RunningScheduler(r.scheduler(), new TreeMap<>(), null, null));
+    }
+    reconcile(state);
+    return Effect().none();
+  }
+
+  /**
+   * The wanted schedulers that can run: this node, when it is not root, runs none for another
+   * account's users (their file sets show why in STATUS); another node's agent judges its own.
    */
   private SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> runnable(MonitorState state) {
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = state.wantedSchedulers(settings.localNode());
-    wanted.keySet().removeIf(key -> commands.roles().nodeCannotRunAs(state, key.user()) != null);
+    wanted.keySet().removeIf(key -> key.sourceNode().equals(settings.localNode())
+        && commands.roles().nodeCannotRunAs(state, key.user()) != null);
     return wanted;
   }
 
@@ -712,8 +837,18 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
    */
   private void watchNode(String node) {
     if (!watchedNodes.add(node)) return;
-    if (listings == null) listings = ctx.messageAdapter(Receptionist.Listing.class, Monitor::endpointsListed);
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(endpointKey(node), listings));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(endpointKey(node), listings()));
+  }
+
+  /** The one adapter for every listing the monitor subscribes to: the agents' and each node's endpoint. */
+  private ActorRef<Receptionist.Listing> listings() {
+    if (listings == null) listings = ctx.messageAdapter(Receptionist.Listing.class, Monitor::listed);
+    return listings;
+  }
+
+  private static Command listed(Receptionist.Listing listing) {
+    if (listing.isForKey(NodeAgent.KEY)) return new AgentsListed(listing.getServiceInstances(NodeAgent.KEY));
+    return endpointsListed(listing);
   }
 
   private static EndpointsListed endpointsListed(Receptionist.Listing listing) {
@@ -756,34 +891,24 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   // --- shutdown ---
 
+  /**
+   * A node is stopping: its agent stops its schedulers itself, and the monitor takes those stops
+   * for the node leaving rather than for failures.
+   */
   private Effect<Event, MonitorState> onShutdown(MonitorState state, Shutdown shutdown) {
-    if (!settings.localNode().equals(shutdown.node())) {
-      ctx.getLog().info("node {} is stopping; the schedulers here go on", shutdown.node());
-      return Effect().reply(shutdown.replyTo(), Result.Done.ok("no scheduler of node " + shutdown.node() + " runs here"));
-    }
-    shuttingDown = true;
-    shutdownWaiters.add(shutdown.replyTo());
-    schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
-    answerShutdownWhenIdle();
-    return Effect().none();
+    ctx.getLog().info("node {} is stopping: its syncs end at a file boundary, its file sets wait for it", shutdown.node());
+    leavingNodes.add(shutdown.node());
+    return Effect().reply(shutdown.replyTo(), Result.Done.ok("the file sets of node " + shutdown.node() + " wait for it"));
   }
 
   /**
-   * The singleton moves to another node: as at a shutdown, running syncs end at a file boundary;
-   * the monitor stops once its schedulers have, so the next one starts on a consistent journal.
+   * The singleton moves to another node. The schedulers run on their nodes' agents and go on; the
+   * next monitor adopts them, and their reports wait for it in the singleton proxies.
    */
   private Effect<Event, MonitorState> onHandOver(MonitorState state, HandOver handOver) {
     shuttingDown = true;
-    handingOver = true;
-    schedulers.values().forEach(r -> r.ref().tell(FileSetScheduler.Retire.AT_FILE_BOUNDARY));
-    return schedulers.isEmpty() && retiring.isEmpty() ? Effect().stop() : Effect().none();
-  }
-
-  private void answerShutdownWhenIdle() {
-    if (!schedulers.isEmpty() || !retiring.isEmpty()) return;
-    if (!shutdownWaiters.isEmpty()) ctx.getLog().info("node stopping: every scheduler has stopped");
-    shutdownWaiters.forEach(w -> w.tell(Result.Done.ok("monitor stopped its schedulers")));
-    shutdownWaiters.clear();
+    ctx.getLog().info("monitor handing over: {} schedulers go on running on their nodes", schedulers.size());
+    return Effect().stop();
   }
 
   // --- logs and views ---
@@ -806,12 +931,16 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       if (schedulers.containsKey(key)) {
         s = wanted.get(key).keySet().stream().anyMatch(running::containsKey) ? "running" : "idle";
       } else if (shuttingDown) {
-        s = "stopped: the node is stopping";
+        s = "stopped: the monitor is moving";
+      } else if (assigning.containsKey(key)) {
+        s = "starting on node " + key.sourceNode();
       } else if (isRetiring(key)) {
         s = "waiting for the previous scheduler to stop";
       } else if (retryAt.containsKey(key)) {
         s = "failed " + failures.getOrDefault(key, 0) + "x, retry at "
             + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
+      } else if (!agents.containsKey(key.sourceNode())) {
+        s = "waiting for source node " + key.sourceNode();
       } else if (!endpoints.containsKey(key.destinationNode())) {
         s = "waiting for destination " + key.destinationNode();
       } else {

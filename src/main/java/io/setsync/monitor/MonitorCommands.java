@@ -276,7 +276,8 @@ final class MonitorCommands {
           "max-file-sets", String.valueOf(settings.maxFileSetsPerUser()))));
     }
     if (command instanceof Statement.Synchronize c) {
-      requireApart(c.source(), c.destinationNode(), c.destination());
+      requireApart(settings.localNode(), c.source(),
+          c.destinationNode() == null ? settings.localNode() : c.destinationNode(), c.destination());
       SyncOptions options = syncOptions(c.settings());
       String acting = roles.actingUser(state, caller, defaultUser);
       UserConfig user = acting == null ? null : state.users.get(acting);
@@ -294,7 +295,7 @@ final class MonitorCommands {
         throw new Roles.Refused("SYNCHRONIZE " + c.source() + " TO " + destinationNode + ":" + c.destination()
             + " refused: " + destinationNode + " disabled AUTOSYNC FROM " + settings.localNode());
       }
-      requireAccounts(options, isHere(c.destinationNode()));
+      requireAccounts(options, true, isHere(c.destinationNode()));
       if (user != null) requireRootWriterForOwners(options, user.syncAccount(), isHere(c.destinationNode()));
       OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options, acting);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
@@ -399,11 +400,13 @@ final class MonitorCommands {
       throw new IllegalArgumentException("unknown BATCHID " + f.batchId() + "; ADD BATCHID " + f.batchId() + " first");
     }
     if (onDisk) {
-      requireApart(f.source(), f.destinationNode(), f.destination());
-      confine(user, f.source(), true);
-      confine(user, f.destination(), isHere(f.destinationNode()));
-      requireAccounts(f.sync(), isHere(f.destinationNode()));
-      requireRootWriterForOwners(f.sync(), user.syncAccount(), isHere(f.destinationNode()));
+      String sourceNode = f.sourceNodeOr(settings.localNode());
+      String destinationNode = f.destinationNodeOr(settings.localNode());
+      requireApart(sourceNode, f.source(), destinationNode, f.destination());
+      confine(user, f.source(), isHere(sourceNode));
+      confine(user, f.destination(), isHere(destinationNode));
+      requireAccounts(f.sync(), isHere(sourceNode), isHere(destinationNode));
+      requireRootWriterForOwners(f.sync(), user.syncAccount(), isHere(destinationNode));
       String problem = roles.nodeCannotRunAs(state, f.user());
       if (problem != null) throw new Roles.Refused(problem);
     } else {
@@ -443,22 +446,22 @@ final class MonitorCommands {
   // --- status ---
 
   /**
-   * Refuses {@code /} as a source or destination, and a source and destination on this node of
-   * which one lies inside the other, as written or where symbolic links lead (the source is always
-   * this node's: the monitor's node reads it). On different nodes the same path names different
-   * trees.
+   * Refuses {@code /} as a source or destination, and a source and destination on one node of
+   * which one lies inside the other, as written or, when that node is this one, where symbolic
+   * links lead. On different nodes the same path names different trees; another node's links are
+   * judged there, at each access, by the sync's confinement.
    */
-  private void requireApart(String source, String destinationNode, String destination) {
+  private void requireApart(String sourceNode, String source, String destinationNode, String destination) {
     Path s = Path.of(source);
     Path d = Path.of(destination);
-    boolean here = isHere(destinationNode);
-    refuse(here ? SyncPaths.nestingProblem(s, d) : SyncPaths.rootProblem(s, d), "");
+    boolean sameNode = sourceNode.equals(destinationNode);
+    refuse(sameNode ? SyncPaths.nestingProblem(s, d) : SyncPaths.rootProblem(s, d), "");
+    if (!sameNode || !isHere(sourceNode)) return;
     Path realSource = SyncPaths.real(s);
-    Path realDestination = here ? SyncPaths.real(d) : d;
+    Path realDestination = SyncPaths.real(d);
     if (!realSource.equals(s) || !realDestination.equals(d)) {
       String how = " (" + source + " to " + destination + " once symbolic links are followed)";
-      refuse(here ? SyncPaths.nestingProblem(realSource, realDestination)
-          : SyncPaths.rootProblem(realSource, realDestination), how);
+      refuse(SyncPaths.nestingProblem(realSource, realDestination), how);
     }
   }
 
@@ -468,9 +471,9 @@ final class MonitorCommands {
     });
   }
 
-  /** Whether a destination node names this node (null: the source's node, which is this one). */
-  private boolean isHere(String destinationNode) {
-    return destinationNode == null || destinationNode.equals(settings.localNode());
+  /** Whether a node names the monitor's (null: a SYNCHRONIZE's bare destination, on its source node, this one). */
+  private boolean isHere(String node) {
+    return node == null || node.equals(settings.localNode());
   }
 
   /** Refuses a path outside {@code user}'s roots, as written or, on this node, where it really leads. */
@@ -496,10 +499,10 @@ final class MonitorCommands {
 
   /**
    * Refuses accounts that the machine resolving them does not know: FROMOWNER is resolved at the
-   * source (here), OWNER and OWNERGROUP at the destination (checked when that is here too).
+   * source, OWNER and OWNERGROUP at the destination; each is checked when that machine is this one.
    */
-  private static void requireAccounts(SyncOptions o, boolean destinationHere) {
-    account("FROMOWNER", o.fromOwner(), Ownership::user);
+  private static void requireAccounts(SyncOptions o, boolean sourceHere, boolean destinationHere) {
+    if (sourceHere) account("FROMOWNER", o.fromOwner(), Ownership::user);
     if (!destinationHere) return;
     account("OWNER", o.owner(), Ownership::user);
     account("OWNERGROUP", o.ownerGroup(), Ownership::group);
@@ -650,17 +653,15 @@ final class MonitorCommands {
     }
     Map<String, List<LogRecord>> logs = new java.util.TreeMap<>();
     List<Long> affected = new ArrayList<>();
-    if (source.equals(settings.localNode())) { // the syncs this monitor starts come from its own node
-      state.fileSets.forEach((id, f) -> {
-        String to = f.destinationNode() == null ? settings.localNode() : f.destinationNode();
-        if (to.equals(destination)) {
-          affected.add(id);
-          logs.computeIfAbsent(f.user(), u -> new ArrayList<>()).add(MonitorLog.config(id, "SYNCFILESET " + id + ": "
-              + (refuse ? destination + " refuses syncs from " + source : "syncs from " + source + " to "
-              + destination + " accepted again") + " (" + command + MonitorLog.by(who) + ")"));
-        }
-      });
-    }
+    state.fileSets.forEach((id, f) -> {
+      if (f.sourceNodeOr(settings.localNode()).equals(source)
+          && f.destinationNodeOr(settings.localNode()).equals(destination)) {
+        affected.add(id);
+        logs.computeIfAbsent(f.user(), u -> new ArrayList<>()).add(MonitorLog.config(id, "SYNCFILESET " + id + ": "
+            + (refuse ? destination + " refuses syncs from " + source : "syncs from " + source + " to "
+            + destination + " accepted again") + " (" + command + MonitorLog.by(who) + ")"));
+      }
+    });
     Monitor.Event event = refuse
         ? new Monitor.AutosyncFromDisabled(source, destination) : new Monitor.AutosyncFromCleared(source, destination);
     String message = refuse ? destination + " refuses syncs from " + source : destination + " accepts syncs from "

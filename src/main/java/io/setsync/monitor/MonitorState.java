@@ -75,26 +75,25 @@ public final class MonitorState implements CborSerializable {
     return sources != null && sources.contains(source);
   }
 
-  /** Why the monitor on {@code localNode} does not run a file set's syncs there, or null. */
-  public String refusalOf(FileSetConfig f, String localNode) {
-    String destination = f.destinationNode() == null ? localNode : f.destinationNode();
-    return refuses(destination, localNode)
-        ? "refused: " + destination + " disabled AUTOSYNC FROM " + localNode : null;
+  /** Why a file set's syncs do not run (its destination refuses its source), or null. */
+  public String refusalOf(FileSetConfig f, String monitorNode) {
+    String source = f.sourceNodeOr(monitorNode);
+    String destination = f.destinationNodeOr(monitorNode);
+    return refuses(destination, source) ? "refused: " + destination + " disabled AUTOSYNC FROM " + source : null;
   }
 
-  /** The scheduler key of a file set; {@code localNode} stands for "this node". */
-  public static SchedulerKey keyOf(FileSetConfig f, String localNode) {
-    String node = f.destinationNode() == null ? localNode : f.destinationNode();
-    return new SchedulerKey(f.user(), node, f.batchId());
+  /** The scheduler key of a file set; {@code monitorNode} stands in for a file set recorded without a source node. */
+  public static SchedulerKey keyOf(FileSetConfig f, String monitorNode) {
+    return new SchedulerKey(f.user(), f.sourceNodeOr(monitorNode), f.destinationNodeOr(monitorNode), f.batchId());
   }
 
   /** The active file sets grouped by the scheduler that should run them. */
-  public SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wantedSchedulers(String localNode) {
+  public SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wantedSchedulers(String monitorNode) {
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = new TreeMap<>();
     if (stopped) return wanted;
     for (Map.Entry<Long, FileSetConfig> e : fileSets.entrySet()) {
-      if (isActive(e.getValue()) && refusalOf(e.getValue(), localNode) == null) {
-        wanted.computeIfAbsent(keyOf(e.getValue(), localNode), k -> new TreeMap<>())
+      if (isActive(e.getValue()) && refusalOf(e.getValue(), monitorNode) == null) {
+        wanted.computeIfAbsent(keyOf(e.getValue(), monitorNode), k -> new TreeMap<>())
             .put(e.getKey(), e.getValue());
       }
     }

@@ -14,14 +14,17 @@ import com.typesafe.config.Config;
 import io.setsync.console.ConsoleClient;
 import io.setsync.console.ConsoleEndpoint;
 import io.setsync.monitor.Monitor;
+import io.setsync.monitor.ReportRelay;
 import io.setsync.schedule.FileSetScheduler;
+import io.setsync.schedule.NodeAgent;
 import io.setsync.destination.DestinationEndpoint;
 import io.setsync.schedule.SyncRun;
 
 /**
  * The root of a node's actors: its data endpoint (registered with the receptionist under the
- * node's name), the runs of one-time syncs, and, in a clustered node, the monitor
- * singleton and its proxy, the console socket and the remote consoles' gate.
+ * node's name), the runs of one-time syncs, and, in a clustered node, the monitor singleton and
+ * its proxy, the agent that runs this node's schedulers, the console socket and the remote
+ * consoles' gate.
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
@@ -34,6 +37,12 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
   /** Replies once the console socket listens, or with why it does not (clustered nodes only). */
   public record GetConsole(ActorRef<ConsoleEndpoint.Bound> replyTo) implements Command {}
+
+  /**
+   * The node is stopping: its schedulers end their syncs at a file boundary (answered when all
+   * have stopped), and the monitor hears that the node is leaving.
+   */
+  public record StopSchedulers(ActorRef<NodeAgent.Stopped> replyTo) implements Command {}
 
   /** Runs one sync from this node (the CLI's, the benchmark's). */
   public record Synchronize(SyncRun.Request request, ActorRef<SyncRun.Finished> replyTo) implements Command {}
@@ -49,6 +58,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
   private final SyncRun.Settings runSettings;
   private final ActorRef<Monitor.Command> monitor;
   private final ActorRef<ConsoleEndpoint.Command> console;
+  private final ActorRef<NodeAgent.Command> agent;
+  private final String nodeName;
   private long sessions;
 
   private NodeGuardian(ActorContext<Command> ctx, String nodeName, boolean clustered) {
@@ -63,8 +74,17 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
                 DestinationEndpoint.settingsFrom(setsync.getConfig("transfer"))),
             "endpoint");
     ctx.getSystem().receptionist().tell(Receptionist.register(Monitor.endpointKey(nodeName), endpoint));
+    this.nodeName = nodeName;
     monitor = clustered ? startMonitor(ctx, setsync, nodeName) : null;
+    agent = clustered ? startAgent(ctx, setsync, nodeName, monitor) : null;
     console = clustered ? startConsoles(ctx, setsync, nodeName, monitor) : null;
+  }
+
+  /** The agent that runs this node's schedulers, reporting to the monitor wherever it runs. */
+  private static ActorRef<NodeAgent.Command> startAgent(
+      ActorContext<Command> ctx, Config setsync, String nodeName, ActorRef<Monitor.Command> monitor) {
+    ActorRef<FileSetScheduler.Report> reports = ctx.spawn(ReportRelay.create(monitor), "scheduler-reports");
+    return ctx.spawn(NodeAgent.create(nodeName, reports, FileSetScheduler.Settings.from(setsync)), "agent");
   }
 
   /** The local console socket, and the gate that remote consoles (when allowed) go through. */
@@ -75,7 +95,8 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
     ActorRef<Monitor.Command> gate = ctx.spawn(
         RemoteConsoleGate.create(monitor, nodeName, setsync.getBoolean("console.remote")), "remote-console");
     ctx.getSystem().receptionist().tell(Receptionist.register(ConsoleClient.GATE_KEY, gate));
-    return ctx.spawn(ConsoleEndpoint.create(ConsoleEndpoint.Settings.from(setsync, cluster), monitor), "console");
+    ActorRef<Monitor.Command> local = ctx.spawn(ConsoleForwarder.create(monitor, nodeName), "console-commands");
+    return ctx.spawn(ConsoleEndpoint.create(ConsoleEndpoint.Settings.from(setsync, cluster), local), "console");
   }
 
   private static ActorRef<Monitor.Command> startMonitor(ActorContext<Command> ctx, Config setsync, String nodeName) {
@@ -94,7 +115,18 @@ public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
         .onMessage(GetMonitor.class, this::onGetMonitor)
         .onMessage(Synchronize.class, this::onSynchronize)
         .onMessage(GetConsole.class, this::onGetConsole)
+        .onMessage(StopSchedulers.class, this::onStopSchedulers)
         .build();
+  }
+
+  private Behavior<Command> onStopSchedulers(StopSchedulers stop) {
+    if (agent == null) {
+      stop.replyTo().tell(NodeAgent.Stopped.INSTANCE);
+      return this;
+    }
+    monitor.tell(new Monitor.Shutdown(nodeName, getContext().getSystem().ignoreRef()));
+    agent.tell(new NodeAgent.StopAll(stop.replyTo()));
+    return this;
   }
 
   private Behavior<Command> onGetConsole(GetConsole request) {

@@ -30,7 +30,7 @@ public final class RemoteConsoleGate {
       }
       Caller remote = remoteCaller(e.replyTo());
       ctx.getLog().info("remote console {} as user {}: {}", remote, e.defaultUser(), e.command().getClass().getSimpleName());
-      monitor.tell(new Monitor.Execute(e.command(), remote, e.defaultUser(), e.replyTo()));
+      monitor.tell(new Monitor.Execute(e.command(), remote, e.defaultUser(), nodeName, e.replyTo()));
       return Behaviors.same();
     }));
   }

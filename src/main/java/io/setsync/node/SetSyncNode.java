@@ -142,7 +142,7 @@ public final class SetSyncNode implements AutoCloseable {
                 system, NodeGuardian.GetMonitor::new, Duration.ofSeconds(20), system.scheduler())
             .toCompletableFuture()
             .get(25, TimeUnit.SECONDS);
-        stopSyncsBeforeLeaving(system, monitor, nodeName);
+        stopSyncsBeforeLeaving(system);
         io.setsync.console.ConsoleEndpoint.Bound console =
             AskPattern.<NodeGuardian.Command, io.setsync.console.ConsoleEndpoint.Bound>ask(
                     system, NodeGuardian.GetConsole::new, Duration.ofSeconds(20), system.scheduler())
@@ -232,14 +232,15 @@ public final class SetSyncNode implements AutoCloseable {
 
   /**
    * On SIGTERM or close(), this node's running syncs end at a file boundary before it leaves the
-   * cluster; the monitor, wherever it runs, stops only the work of the node that says so.
+   * cluster: its agent stops its schedulers, and the monitor, wherever it runs, is told that the
+   * node is leaving (it need not answer: a node stops as fast while the monitor is unavailable).
    */
-  private static void stopSyncsBeforeLeaving(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, String nodeName) {
+  private static void stopSyncsBeforeLeaving(ActorSystem<NodeGuardian.Command> system) {
     CoordinatedShutdown.get(system).addTask(
         CoordinatedShutdown.PhaseBeforeClusterShutdown(),
         "stop-running-syncs",
-        () -> AskPattern.<Monitor.Command, Result>ask(
-                monitor, replyTo -> new Monitor.Shutdown(nodeName, replyTo),
+        () -> AskPattern.<NodeGuardian.Command, io.setsync.schedule.NodeAgent.Stopped>ask(
+                system, NodeGuardian.StopSchedulers::new,
                 system.settings().config().getDuration("setsync.monitor.stop-syncs-timeout"), system.scheduler())
             .handle((r, e) -> akka.Done.getInstance()));
   }

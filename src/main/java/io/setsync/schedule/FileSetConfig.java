@@ -24,6 +24,8 @@ import java.util.Set;
  * it. Immutable; the constructor enforces every rule, so a FileSetConfig is always valid.
  *
  * @param user the sync user who owns the file set
+ * @param sourceNode the node whose files are copied, where the file set's scheduler runs; null in
+ *     a file set recorded before nodes were named: the monitor's node
  * @param source absolute, normalized source directory on the source node
  * @param destinationNode the destination node ({@code name} or {@code host:port}); null for the
  *     source node itself
@@ -40,6 +42,7 @@ import java.util.Set;
  */
 public record FileSetConfig(
     String user,
+    String sourceNode,
     String source,
     String destinationNode,
     String destination,
@@ -52,6 +55,7 @@ public record FileSetConfig(
     boolean autoSuspend)
     implements CborSerializable {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public FileSetConfig {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(sync, "sync");
@@ -60,6 +64,9 @@ public record FileSetConfig(
     require(CommandOptions.nameProblem(user), "user name", user);
     source = CommandOptions.normalizePath(Objects.requireNonNull(source, "source"));
     destination = CommandOptions.normalizePath(Objects.requireNonNull(destination, "destination"));
+    if (sourceNode != null) {
+      require(CommandOptions.nodeProblem(sourceNode), "source node", sourceNode);
+    }
     if (destinationNode != null) {
       require(CommandOptions.nodeProblem(destinationNode), "destination node", destinationNode);
     }
@@ -85,6 +92,30 @@ public record FileSetConfig(
     }
   }
 
+  /** A file set whose source is the node that runs the monitor (tests, and configs from before node names). */
+  public FileSetConfig(
+      String user, String source, String destinationNode, String destination, SyncOptions sync, Duration interval,
+      LocalTime start, LocalTime stop, String batchId, boolean suspended, boolean autoSuspend) {
+    this(user, null, source, destinationNode, destination, sync, interval, start, stop, batchId, suspended,
+        autoSuspend);
+  }
+
+  /** The source node, {@code monitorNode} for a file set recorded without one. */
+  public String sourceNodeOr(String monitorNode) {
+    return sourceNode == null ? monitorNode : sourceNode;
+  }
+
+  /** The destination node: a bare destination is on the source node. */
+  public String destinationNodeOr(String monitorNode) {
+    return destinationNode == null ? sourceNodeOr(monitorNode) : destinationNode;
+  }
+
+  /** This file set read from {@code node}: what a bare source means when the file set is added there. */
+  public FileSetConfig withSourceNode(String node) {
+    return new FileSetConfig(user, node, source, destinationNode, destination, sync, interval, start, stop, batchId,
+        suspended, autoSuspend);
+  }
+
   private static void require(String problem, String what, String value) {
     if (problem != null) {
       throw new IllegalArgumentException("bad " + what + " \"" + value + "\": " + problem);
@@ -107,6 +138,7 @@ public record FileSetConfig(
       }
     }
     return apply(
+        add.sourceNode(),
         new Fields(
             defaultUser,
             SyncOptions.DEFAULTS,
@@ -133,6 +165,7 @@ public record FileSetConfig(
    */
   public FileSetConfig alter(List<Setting> settings) {
     return apply(
+        sourceNode,
         new Fields(user, sync, interval, start, stop, batchId, suspended, autoSuspend),
         source,
         destinationNode,
@@ -152,7 +185,7 @@ public record FileSetConfig(
       boolean autoSuspend) {}
 
   private static FileSetConfig apply(
-      Fields f, String source, String destinationNode, String destination, List<Setting> settings) {
+      String sourceNode, Fields f, String source, String destinationNode, String destination, List<Setting> settings) {
     String user = f.user;
     Duration interval = f.interval;
     LocalTime start = f.start;
@@ -184,6 +217,7 @@ public record FileSetConfig(
       SyncOptions sync = alterSync(f.sync, syncSettings);
       return new FileSetConfig(
           user,
+          sourceNode,
           source,
           destinationNode,
           destination,
@@ -281,11 +315,21 @@ public record FileSetConfig(
   /** The whole ADD SYNCFILESET command that creates this configuration, as INFO shows it. */
   public String commandText() {
     return "ADD SYNCFILESET "
-        + word(source)
+        + word(sourceNode == null ? source : sourceNode + ":" + source)
         + " TO "
         + word(destinationNode == null ? destination : destinationNode + ":" + destination)
         + ", "
         + optionText();
+  }
+
+  /**
+   * Where it copies from and to, each with its node when known: {@code a:/src TO b:/dest}; a bare
+   * destination is on the source's node.
+   */
+  public String routeText() {
+    String toNode = destinationNode != null ? destinationNode : sourceNode;
+    return (sourceNode == null ? "" : sourceNode + ":") + source + " TO " + (toNode == null ? "" : toNode + ":")
+        + destination;
   }
 
   /** A path or destination as one word of the command language: bare when it can be. */

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
 import io.setsync.fs.SyncAccount;
+import io.setsync.log.LogRecord;
 import io.setsync.log.SyncLog;
 import io.setsync.sync.SyncNotice;
 import io.setsync.transfer.SourceSession;
@@ -48,7 +49,11 @@ public final class FileSetScheduler {
   public record Update(
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
       java.util.Set<Long> activated, SyncAccount account)
-      implements Command {
+      implements Command, CborSerializable {
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Update {}
+
     /** For the node's own account (tests, and callers whose users are the node's account). */
     public Update(SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
         java.util.Set<Long> activated) {
@@ -60,15 +65,32 @@ public final class FileSetScheduler {
     }
   }
 
+  /** Tell the monitor what runs and what is planned: it is a new one, after a hand-over, that adopted this scheduler. */
+  public enum ReportPlans implements Command, CborSerializable {
+    INSTANCE
+  }
+
   /** The monitor no longer wants this scheduler. */
-  public enum Retire implements Command {
+  public enum Retire implements Command, CborSerializable {
     /** Stop a running sync after the file in progress, then stop. */
     AT_FILE_BOUNDARY,
     /** Let a running sync finish (STOP MONITOR), then stop. */
     AFTER_CURRENT_SYNC
   }
 
-  /** What the scheduler tells its supervisor (the monitor adapts it to its own protocol). */
+  /**
+   * What the scheduler tells its supervisor (the monitor adapts it to its own protocol); it crosses
+   * nodes inside the monitor's command, so it names its kind.
+   */
+  @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+      property = "type")
+  @com.fasterxml.jackson.annotation.JsonSubTypes({
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = SyncStarted.class, name = "SyncStarted"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = SyncProgress.class, name = "SyncProgress"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = SyncEnded.class, name = "SyncEnded"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = NextRun.class, name = "NextRun"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Logged.class, name = "Logged")
+  })
   public interface Report extends CborSerializable {}
 
   /** A file set's sync started. */
@@ -83,6 +105,9 @@ public final class FileSetScheduler {
 
   /** The plan for a file set: when it runs next; null: not scheduled. */
   public record NextRun(long fileSetId, Long dueMillis) implements Report {}
+
+  /** Records for the sync log of {@code user}, which the monitor keeps. */
+  public record Logged(String user, List<LogRecord> records) implements Report {}
 
   private enum Tick implements Command {
     INSTANCE
@@ -100,6 +125,9 @@ public final class FileSetScheduler {
   private record RunLost(ActorRef<SyncRun.Command> run) implements Command {}
 
   private record Progressed(long fileSetId, long entries, long files, long bytes) implements Command {}
+
+  /** What one of its runs wrote to the user's log, on its way to the monitor. */
+  private record ToLog(SyncLog.Command command) implements Command {}
 
   /** Tunables from {@code setsync}. */
   public record Settings(SourceSession.Settings session, ZoneId zone, Duration progressInterval, Clock clock) {
@@ -123,18 +151,16 @@ public final class FileSetScheduler {
   /** A scheduler whose runs are done as the node's own account. */
   public static Behavior<Command> create(
       SchedulerKey key, SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis,
-      Destination destination, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log,
-      Settings settings) {
-    return create(key, fileSets, lastEndMillis, destination, SyncAccount.process(), monitor, log, settings);
+      Destination destination, ActorRef<Report> monitor, Settings settings) {
+    return create(key, fileSets, lastEndMillis, destination, SyncAccount.process(), monitor, settings);
   }
 
   /** @param account whom the key's user's syncs are done as, at both ends */
   public static Behavior<Command> create(
       SchedulerKey key, SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis,
-      Destination destination, SyncAccount account, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log,
-      Settings settings) {
+      Destination destination, SyncAccount account, ActorRef<Report> monitor, Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FileSetScheduler(
-        ctx, timers, key, fileSets, lastEndMillis, destination, account, monitor, log, settings).next()));
+        ctx, timers, key, fileSets, lastEndMillis, destination, account, monitor, settings).next()));
   }
 
   private final ActorContext<Command> ctx;
@@ -172,12 +198,14 @@ public final class FileSetScheduler {
   private FileSetScheduler(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, SchedulerKey key,
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEndMillis, Destination destination,
-      SyncAccount account, ActorRef<Report> monitor, ActorRef<SyncLog.Command> log, Settings settings) {
+      SyncAccount account, ActorRef<Report> monitor, Settings settings) {
     this.ctx = ctx;
     this.timers = timers;
     this.key = key;
     this.monitor = monitor;
-    this.log = log;
+    // The user's log lives with the monitor, which may move between nodes: its records go the
+    // way of the reports.
+    this.log = ctx.messageAdapter(SyncLog.Command.class, ToLog::new);
     this.settings = settings;
     this.fileSets = new TreeMap<>(fileSets);
     this.destination = destination;
@@ -196,6 +224,8 @@ public final class FileSetScheduler {
           applyUpdate(u, null);
           return next();
         })
+        .onMessage(ToLog.class, this::onToLog)
+        .onMessageEquals(ReportPlans.INSTANCE, () -> reportPlans(null))
         .onMessage(Retire.class, r -> Behaviors.stopped())
         .onMessage(Progressed.class, late -> Behaviors.same())
         .onMessage(RunStopped.class, late -> Behaviors.same())
@@ -241,6 +271,8 @@ public final class FileSetScheduler {
           applyUpdate(u, running);
           return Behaviors.same();
         })
+        .onMessage(ToLog.class, this::onToLog)
+        .onMessageEquals(ReportPlans.INSTANCE, () -> reportPlans(running))
         .onMessage(Retire.class, r -> retire(running, r))
         .onMessage(RunFinished.class, f -> onRunFinished(running, f.finished().result()))
         .onMessage(Progressed.class, p -> onProgressed(running, p))
@@ -248,6 +280,11 @@ public final class FileSetScheduler {
         .onMessage(RunLost.class, l -> l.run().equals(running.run) ? onRunFinished(running, crashed(running)) : Behaviors.same())
         .onMessageEquals(Tick.INSTANCE, Behaviors::same)
         .build();
+  }
+
+  private Behavior<Command> onToLog(ToLog toLog) {
+    if (toLog.command() instanceof SyncLog.Append append) monitor.tell(new Logged(key.user(), append.records()));
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRunStopped(RunStopped stopped) {
@@ -260,7 +297,7 @@ public final class FileSetScheduler {
     ctx.getLog().warn("scheduler {}: the sync of file set {} stopped without a result", key.label(), running.fileSetId);
     SyncResult result = new SyncResult(running.startedMillis, settings.clock().millis(), io.setsync.sync.SyncCounts.ZERO,
         io.setsync.sync.SyncStatus.ERRORS.exitCode, "the sync run stopped without a result (see the node's log)");
-    log.tell(new SyncLog.Append(List.of(RunLog.ended(running.fileSetId, result, false))));
+    monitor.tell(new Logged(key.user(), List.of(RunLog.ended(running.fileSetId, result, false))));
     return result;
   }
 
@@ -303,6 +340,7 @@ public final class FileSetScheduler {
           return Behaviors.stopped();
         })
         .onMessage(Progressed.class, p -> onProgressed(running, p))
+        .onMessage(ToLog.class, this::onToLog)
         .onMessage(Update.class, ignored -> Behaviors.same())
         .onMessageEquals(Tick.INSTANCE, Behaviors::same)
         .build();
@@ -334,6 +372,15 @@ public final class FileSetScheduler {
   }
 
   // --- changes from the monitor ---
+
+  /** Tells the monitor what runs and what is planned (see {@link ReportPlans}). */
+  private Behavior<Command> reportPlans(Running running) {
+    if (running != null) monitor.tell(new SyncStarted(running.fileSetId, running.startedMillis));
+    for (Long id : fileSets.keySet()) {
+      timeList.dueOf(id).ifPresent(due -> monitor.tell(new NextRun(id, due.toEpochMilli())));
+    }
+    return Behaviors.same();
+  }
 
   /**
    * Takes the monitor's new view: file sets gone are unplanned, changed ones planned again; a

@@ -169,7 +169,7 @@ public class MonitorBehaviorTest {
     persists(kit, "ADD SYNCUSER tester");
     persists(kit, "ADD SYNCFILESET /nowhere/a TO /nowhere/b, AUTOSUSPEND");
     persists(kit, "ADD SYNCFILESET /nowhere/c TO /nowhere/d");
-    SchedulerKey key = new SchedulerKey("tester", "testnode", "");
+    SchedulerKey key = new SchedulerKey("tester", "testnode", "testnode", "");
     SyncResult result = new SyncResult(1_000, 2_000, new SyncCounts(3, 2, 10, 0, 1, 0, 0), 0, null);
 
     var first = kit.runCommand(new Monitor.SchedulerReported(new io.setsync.schedule.FileSetScheduler.SyncEnded(key, 1, result)));

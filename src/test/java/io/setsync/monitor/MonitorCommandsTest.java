@@ -145,7 +145,7 @@ public class MonitorCommandsTest {
     assertEquals(2, state.wantedSchedulers("here").size());
     apply("SUSPEND SYNCFILESET 2");
     assertEquals(1, state.wantedSchedulers("here").size());
-    assertEquals(new SchedulerKey("tester", "here", ""), state.wantedSchedulers("here").firstKey());
+    assertEquals(new SchedulerKey("tester", "here", "here", ""), state.wantedSchedulers("here").firstKey());
     apply("STOP MONITOR");
     assertTrue(state.wantedSchedulers("here").isEmpty());
     apply("START MONITOR");
@@ -168,7 +168,7 @@ public class MonitorCommandsTest {
     apply("ADD SYNCFILESET /a TO /b");
     apply("ADD SYNCFILESET /c TO /d");
     MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
-        Map.of(new SchedulerKey("tester", "here", ""), "idle"), Map.of(), Map.of(1L, 1000L, 2L, 2000L));
+        Map.of(new SchedulerKey("tester", "here", "here", ""), "idle"), Map.of(), Map.of(1L, 1000L, 2L, 2000L));
     assertEquals(Long.valueOf(2000L), nextRuns(live).get(2L));
     apply("SUSPEND SYNCFILESET 1");
     Map<Long, Long> afterSuspend = nextRuns(live);
@@ -191,7 +191,7 @@ public class MonitorCommandsTest {
     apply("ADD SYNCFILESET /a TO /b");
     apply("ADD SYNCFILESET /c TO /d");
     MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
-        Map.of(new SchedulerKey("tester", "here", ""), "running"), Map.of(1L, new Result.Progress(1, 2, 3, 4)),
+        Map.of(new SchedulerKey("tester", "here", "here", ""), "running"), Map.of(1L, new Result.Progress(1, 2, 3, 4)),
         Map.of(2L, 2000L));
     Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
         s -> live).result();

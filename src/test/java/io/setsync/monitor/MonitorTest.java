@@ -269,7 +269,7 @@ public class MonitorTest {
 
   /** A real fault: the scheduler actor is killed (ActorKilledException), as a bug would stop it. */
   private void killSchedulers() {
-    Adapter.toClassic(node.system()).actorSelection("/system/*/monitor/scheduler-*")
+    Adapter.toClassic(node.system()).actorSelection("/user/agent/scheduler-*")
         .tell(Kill.getInstance(), akka.actor.ActorRef.noSender());
   }
 
@@ -341,26 +341,45 @@ public class MonitorTest {
   }
 
   @Test
-  public void aHandOverEndsTheRunningSyncAtAFileBoundaryAndRecordsIt() throws Exception {
+  public void aNodeStopEndsTheRunningSyncAtAFileBoundaryAndRecordsIt() throws Exception {
     Path home = tmp.newFolder("home").toPath();
-    // The node's own shutdown asks the monitor, absent after the hand-over, and waits out that ask.
-    start(home, Map.of("setsync.monitor.stop-syncs-timeout", "3s"));
+    start(home, Map.of());
     Path src = tmp.newFolder("src").toPath();
     writeMebibyteFiles(src, 30);
     ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
     awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
 
-    ActorRef<Object> monitorItself = monitorActor();
-    node.monitor().orElseThrow().tell(Monitor.HandOver.INSTANCE);
-    TestProbe.create(node.system()).expectTerminated(monitorItself, Duration.ofSeconds(30));
+    // The node's agent stops its schedulers before the monitor hands over, so the monitor records the run.
     node.close();
     node.system().getWhenTerminated().toCompletableFuture().get(120, TimeUnit.SECONDS);
 
     start(home, Map.of());
     SyncResult last = ((Result.FileSets) ok("INFO SYNCFILESET 1")).fileSets().get(0).last();
-    assertTrue("the stopped run was recorded before the monitor handed over", last != null);
+    assertTrue("the stopped run was recorded before the node stopped", last != null);
     assertTrue(last.failure(), last.failure().startsWith("stopped at a file boundary"));
+  }
+
+  /** A hand-over stops the monitor alone: the schedulers belong to the node's agent and go on. */
+  @Test
+  public void aHandOverLeavesTheSchedulersRunning() throws Exception {
+    start(tmp.newFolder("home").toPath(), Map.of());
+    Path src = tmp.newFolder("src").toPath();
+    writeMebibyteFiles(src, 30);
+    ok(ADD_TESTER);
+    ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
+    akka.actor.ActorRef scheduler = scheduler();
+
+    ActorRef<Object> monitorItself = monitorActor();
+    node.monitor().orElseThrow().tell(Monitor.HandOver.INSTANCE);
+    TestProbe.create(node.system()).expectTerminated(monitorItself, Duration.ofSeconds(30));
+    assertEquals("the same scheduler runs after the monitor has gone", scheduler, scheduler());
+  }
+
+  private akka.actor.ActorRef scheduler() throws Exception {
+    return Adapter.toClassic(node.system()).actorSelection("/user/agent/scheduler-*")
+        .resolveOne(Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 
   /** The monitor actor itself, behind the singleton proxy. */

@@ -41,11 +41,12 @@ public class FileSetSchedulerTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
-  private static final SchedulerKey KEY = new SchedulerKey("tester", "here", "");
+  private static final SchedulerKey KEY = new SchedulerKey("tester", "here", "here", "");
 
   private final ManualClock clock = new ManualClock(T0);
   private final TestProbe<FileSetScheduler.Report> reports = testKit.createTestProbe();
-  private final TestProbe<SyncLog.Command> log = testKit.createTestProbe();
+  /** The log records the scheduler reported, in order, as the report reading met them. */
+  private final List<io.setsync.log.LogRecord> logged = new java.util.ArrayList<>();
 
   /**
    * These tests are about scheduling; their destination is a bare socket, not an endpoint. Runs
@@ -119,15 +120,27 @@ public class FileSetSchedulerTest {
 
   private ActorRef<FileSetScheduler.Command> start(
       SortedMap<Long, FileSetConfig> fileSets, Map<Long, Long> lastEnds, FileSetScheduler.Destination destination) {
-    return testKit.spawn(FileSetScheduler.create(KEY, fileSets, lastEnds, destination, reports.getRef(),
-        log.getRef(), settings()));
+    return testKit.spawn(FileSetScheduler.create(KEY, fileSets, lastEnds, destination, reports.getRef(), settings()));
   }
 
-  /** The next report of {@code type}, skipping progress (a real session may send some). */
-  private <R extends FileSetScheduler.Report> R expect(Class<R> type) {
+  /** The next report, its log records kept aside in {@link #logged}. */
+  private FileSetScheduler.Report nextReport() {
     FileSetScheduler.Report r;
     do {
       r = reports.receiveMessage(Duration.ofSeconds(10));
+      if (r instanceof FileSetScheduler.Logged l) {
+        assertEquals("tester", l.user());
+        logged.addAll(l.records());
+      }
+    } while (r instanceof FileSetScheduler.Logged);
+    return r;
+  }
+
+  /** The next report of {@code type}, skipping progress (a real session may send some) and log records. */
+  private <R extends FileSetScheduler.Report> R expect(Class<R> type) {
+    FileSetScheduler.Report r;
+    do {
+      r = nextReport();
     } while (r instanceof FileSetScheduler.SyncProgress);
     assertTrue("expected " + type.getSimpleName() + ", got " + r, type.isInstance(r));
     return type.cast(r);
@@ -137,7 +150,7 @@ public class FileSetSchedulerTest {
   private <R extends FileSetScheduler.Report> R awaitReport(Class<R> type) {
     FileSetScheduler.Report r;
     do {
-      r = reports.receiveMessage(Duration.ofSeconds(10));
+      r = nextReport();
     } while (!type.isInstance(r));
     return type.cast(r);
   }
@@ -235,12 +248,12 @@ public class FileSetSchedulerTest {
     start(new TreeMap<>(Map.of(4L, fileSet(Duration.ofHours(1)))), Map.of(), nobodyListening());
     awaitReport(FileSetScheduler.SyncEnded.class);
     List<String> texts = new java.util.ArrayList<>();
-    while (texts.stream().noneMatch(t -> t.startsWith("sync ended"))) {
-      SyncLog.Append append = (SyncLog.Append) log.receiveMessage(Duration.ofSeconds(10));
-      append.records().forEach(r -> {
-        assertEquals(Long.valueOf(4), r.fileSetId());
-        texts.add(r.text());
-      });
+    for (int seen = 0; texts.stream().noneMatch(t -> t.startsWith("sync ended")); ) {
+      if (seen == logged.size()) nextReport();
+      for (; seen < logged.size(); seen++) {
+        assertEquals(Long.valueOf(4), logged.get(seen).fileSetId());
+        texts.add(logged.get(seen).text());
+      }
     }
     assertTrue(texts.toString(), texts.get(0).startsWith("sync started: "));
     assertTrue(texts.toString(), texts.get(texts.size() - 1).contains("code 2"));
