@@ -260,6 +260,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<SchedulerKey, Integer> failures = new HashMap<>();
   private final Map<SchedulerKey, Long> retryAt = new HashMap<>();
   private final Map<String, FileSetScheduler.Destination> endpoints = new HashMap<>();
+  /**
+   * Nodes whose endpoint the receptionist lists as gone. An endpoint not yet found is not gone: a
+   * new monitor keeps the schedulers it adopted while it learns where their destinations are.
+   */
+  private final Set<String> absentEndpoints = new java.util.HashSet<>();
   /** Each node's agent, by node name, as the receptionist lists them and they answer. */
   private final Map<String, ActorRef<NodeAgent.Command>> agents = new HashMap<>();
   /** Assignments sent and not yet answered, with the plan each carried. */
@@ -656,8 +661,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     activated.retainAll(state.fileSets.keySet());
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
-      FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
-      if (!wanted.containsKey(key) || destination == null) {
+      if (!wanted.containsKey(key) || absentEndpoints.contains(key.destinationNode())) {
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
         retire(key, state.stopped ? FileSetScheduler.Retire.AFTER_CURRENT_SYNC : FileSetScheduler.Retire.AT_FILE_BOUNDARY);
       }
@@ -858,12 +862,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private Effect<Event, MonitorState> onEndpointsListed(MonitorState state, EndpointsListed listed) {
     if (listed.endpoints().isEmpty()) {
+      absentEndpoints.add(listed.node());
       if (endpoints.remove(listed.node()) != null) {
         ctx.getLog().warn("destination node {} is no longer available; its schedulers wait for it", listed.node());
         reconcile(state);
       }
       return Effect().none();
     }
+    absentEndpoints.remove(listed.node());
     ActorRef<DestinationEndpoint.Command> endpoint = listed.endpoints().iterator().next();
     ctx.ask(
         DestinationEndpoint.Binding.class,

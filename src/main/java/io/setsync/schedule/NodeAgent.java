@@ -182,7 +182,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
   private void answerWhenIdle() {
     if (!stopping || !running.isEmpty() || !retiring.isEmpty()) return;
-    if (!stopWaiters.isEmpty()) getContext().getLog().info("node stopping: every scheduler here has stopped");
+    if (!stopWaiters.isEmpty()) getContext().getLog().info("node stopping: every scheduler has stopped");
     stopWaiters.forEach(w -> w.tell(Stopped.INSTANCE));
     stopWaiters.clear();
   }

@@ -153,24 +153,35 @@ public class PostgresJournalIT {
 
   /**
    * Three nodes on one database; the monitor's node is killed with SIGKILL. Another node takes the
-   * monitor over with the users and file sets, and the file set between the two survivors goes on.
-   * Prints how long the takeover took.
+   * monitor over with the users and file sets; the file set between the two survivors goes on, and
+   * the one from the dead node waits for it and resumes when it is back. Prints how long the
+   * takeover took.
    */
   @Test
   public void whenTheMonitorsNodeDiesAnotherTakesItOverAndTheSurvivorsSyncsGoOn() throws Exception {
     String url = startCluster();
     Path src = tmp.newFolder("src").toPath();
     Path dst = tmp.getRoot().toPath().resolve("dst");
+    Path fromDead = tmp.newFolder("src-n1").toPath();
+    Path toSurvivor = tmp.getRoot().toPath().resolve("dst-n1");
     Files.writeString(src.resolve("a.txt"), "alpha");
+    Files.writeString(fromDead.resolve("b.txt"), "beta");
     Console first = new Console(tmp.newFolder("console-home").toPath(), homes[0]);
     assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
-    assertOk(first.run("ADD SYNCFILESET " + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS"));
+    // Typed on n1, the monitor's node: the survivors' file set names its source node.
+    assertOk(first.run("ADD SYNCFILESET n2:" + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS"));
+    assertOk(first.run("ADD SYNCFILESET " + fromDead + " TO n2:" + toSurvivor + ", USER tester, INTERVAL 1 SECONDS"));
     Trees.awaitSameTree(src, dst);
+    Trees.awaitSameTree(fromDead, toSurvivor);
+    Launcher.Result info = first.run("INFO SYNCFILESET");
+    assertTrue(info.stdout(), info.stdout().contains("SYNCFILESET 1: n2:" + src + " TO n3:" + dst));
+    assertTrue(info.stdout(), info.stdout().contains("SYNCFILESET 2: n1:" + fromDead + " TO n2:" + toSurvivor));
 
     long killed = System.nanoTime();
     processes[0].destroyForcibly(); // SIGKILL of the monitor's node
     assertTrue(processes[0].waitFor(30, TimeUnit.SECONDS));
     Files.writeString(src.resolve("after-kill.txt"), "written once the monitor's node was dead");
+    Files.writeString(fromDead.resolve("while-down.txt"), "written while its node was down");
     // The file system says when the next sync is done, to the quarter second.
     Trees.awaitSameTree(src, dst);
     double synced = (System.nanoTime() - killed) / 1e9;
@@ -185,9 +196,11 @@ public class PostgresJournalIT {
     double answered = (System.nanoTime() - killed) / 1e9;
     assertTrue("no node took the monitor over: " + status, status.exitCode() == 0
         && status.stdout().matches("(?s).*monitor running on n[23].*"));
-    assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 1"));
+    assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 2"));
     System.out.printf("takeover: the next sync was done %.1f s after the kill; a survivor's console had the new monitor's"
         + " STATUS %.1f s after it%n", synced, answered);
+    Launcher.Result waiting = awaitConsole(second, "STATUS SYNCFILESET 2", "waiting for source node n1");
+    assertFalse("nothing from the dead node was copied", Files.exists(toSurvivor.resolve("while-down.txt")));
 
     // The first node, started again, joins the survivors' cluster: one monitor, not a second one.
     String monitorNode = status.stdout().replaceAll("(?s).*monitor running on (n[23]).*", "$1");
@@ -203,11 +216,15 @@ public class PostgresJournalIT {
     assertOk(rejoined);
     assertTrue("the restarted first node runs a monitor of its own: " + rejoined,
         rejoined.stdout().contains("monitor running on " + monitorNode));
+    // Its file set resumes with what was written while it was down.
+    Trees.awaitSameTree(fromDead, toSurvivor);
+    System.out.println("while n1 was down, its file set showed: " + waiting.stdout().lines()
+        .filter(l -> l.startsWith("2 ")).findFirst().orElse("?"));
   }
 
   /**
-   * SIGTERM of the monitor's node: it lets its running sync end at a file boundary, hands the
-   * monitor over and leaves; the file set goes on from a survivor and nothing that was copied is lost.
+   * SIGTERM of the monitor's node while a sync between the two other nodes runs: the monitor moves,
+   * the sync goes on (its scheduler belongs to its source node), and the new monitor records it.
    */
   @Test
   public void aGracefulStopOfTheMonitorsNodeHandsOverWithoutLosingASync() throws Exception {
@@ -217,23 +234,35 @@ public class PostgresJournalIT {
     for (int i = 0; i < 40; i++) Files.write(src.resolve("f" + i + ".bin"), new byte[256 * 1024]);
     Console first = new Console(tmp.newFolder("console-home").toPath(), homes[0]);
     assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
-    // Slow enough that the stop finds a sync running.
-    assertOk(first.run("ADD SYNCFILESET " + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 SECONDS, MAXRATE 2 MB"));
+    // Slow enough (about 5 s) that the stop finds the first sync running.
+    assertOk(first.run("ADD SYNCFILESET n2:" + src + " TO n3:" + dst + ", USER tester, INTERVAL 1 HOURS, MAXRATE 2 MB"));
     awaitNodeLog(homes[2], "session ");
 
     processes[0].destroy(); // SIGTERM
     assertTrue("the monitor's node did not stop on SIGTERM", processes[0].waitFor(90, TimeUnit.SECONDS));
     // A JVM stopped by SIGTERM exits 143 (128 + 15); 3 would mean the cluster downed it.
     assertEquals("a node asked to stop exits as on SIGTERM", 143, processes[0].exitValue());
-    String stopping = Files.readString(homes[0].resolve("logs/setsync.log"));
-    assertTrue(stopping, stopping.contains("node stopping: every scheduler has stopped"));
     Trees.awaitSameTree(src, dst);
     Console second = new Console(tmp.getRoot().toPath().resolve("console-home"), homes[1]);
-    Launcher.Result log = second.run("INFO SYNCFILESET 1, LOG");
-    assertOk(log);
-    assertTrue(log.stdout(), log.stdout().contains("sync ended"));
+    Launcher.Result log = awaitConsole(second, "INFO SYNCFILESET 1, LOG", "sync ended");
+    assertFalse("the hand-over stopped the sync: " + log.stdout(), log.stdout().contains("stopped at a file boundary"));
+    assertTrue(log.stdout(), log.stdout().lines().anyMatch(l -> l.contains("sync ended") && l.endsWith("code 0")));
+    String n2 = Files.readString(homes[1].resolve("logs/setsync.log"));
+    assertEquals("one scheduler, never restarted: " + n2, 1, n2.split("scheduler tester@n2>n3 started", -1).length - 1);
     Launcher.Result status = second.run("STATUS AUTOSYNC");
     assertTrue(status.toString(), status.stdout().matches("(?s).*monitor running on n[23].*"));
+  }
+
+  /** Polls {@code command} on {@code console} until its output contains {@code text}. */
+  private static Launcher.Result awaitConsole(Console console, String command, String text) throws Exception {
+    Launcher.Result last = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      last = console.run(command);
+      if (last.exitCode() == 0 && last.stdout().contains(text)) return last;
+      Thread.sleep(250); // between polls
+    }
+    throw new AssertionError(command + " never said \"" + text + "\": " + last);
   }
 
   // ---- helpers ----
