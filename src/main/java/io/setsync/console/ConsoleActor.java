@@ -20,7 +20,7 @@ import java.time.Duration;
  */
 public final class ConsoleActor extends AbstractBehavior<ConsoleActor.Command> {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   /** Runs one parsed command as {@code user}; the answer (or an error) goes to {@code replyTo}. */
   public record Run(Statement command, String user, Duration timeout, ActorRef<Result> replyTo)

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConsoleEndpoint extends AbstractBehavior<ConsoleEndpoint.Command> {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   /** Replies with the socket's path once it listens, or the reason it does not. */
   public record WhenBound(ActorRef<Bound> replyTo) implements Command {}

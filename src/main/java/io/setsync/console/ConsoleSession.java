@@ -36,7 +36,7 @@ import java.util.concurrent.Executor;
  */
 public final class ConsoleSession {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   /** The session's limits and what ENV tells about the node. */
   public record Settings(

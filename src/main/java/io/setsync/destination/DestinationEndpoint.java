@@ -74,23 +74,23 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   /** Replies with the root once a sweep of open areas that began after this request has swept it. */
   public record WhenSwept(Path root, ActorRef<Path> replyTo) implements Command {}
 
-  private record Bound(InetSocketAddress address, Throwable failure) implements Command {}
+  private record Bound(InetSocketAddress address, Throwable failure) implements Command, io.setsync.LocalMessage {}
 
-  private record Accepted(Tcp.IncomingConnection connection) implements Command {}
+  private record Accepted(Tcp.IncomingConnection connection) implements Command, io.setsync.LocalMessage {}
 
-  private record Claim(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
+  private record Claim(Path root, ActorRef<Receiver.Command> receiver) implements Command, io.setsync.LocalMessage {}
 
-  private record Release(Path root, ActorRef<Receiver.Command> receiver) implements Command {}
+  private record Release(Path root, ActorRef<Receiver.Command> receiver) implements Command, io.setsync.LocalMessage {}
 
-  private record ReceiverStopped(ActorRef<Receiver.Command> receiver, java.net.InetAddress peer) implements Command {}
+  private record ReceiverStopped(ActorRef<Receiver.Command> receiver, java.net.InetAddress peer) implements Command, io.setsync.LocalMessage {}
 
-  private record JournalStopped(Path root, ActorRef<RenameJournal.Command> journal) implements Command {}
+  private record JournalStopped(Path root, ActorRef<RenameJournal.Command> journal) implements Command, io.setsync.LocalMessage {}
 
-  private enum SweepOpenAreas implements Command {
+  private enum SweepOpenAreas implements Command, io.setsync.LocalMessage {
     INSTANCE
   }
 
-  private record Swept(List<Path> roots, Throwable failure) implements Command {}
+  private record Swept(List<Path> roots, Throwable failure) implements Command, io.setsync.LocalMessage {}
 
   public static Behavior<Command> create(String host, int port, Receiver.Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {

@@ -44,7 +44,7 @@ import java.util.concurrent.Executor;
  */
 public final class Receiver {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 

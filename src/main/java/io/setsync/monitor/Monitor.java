@@ -105,36 +105,36 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   private record SchedulerTerminated(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref)
-      implements Command {}
+      implements Command, io.setsync.LocalMessage {}
 
-  private record RetryScheduler(SchedulerKey key) implements Command {}
+  private record RetryScheduler(SchedulerKey key) implements Command, io.setsync.LocalMessage {}
 
   private record EndpointsListed(String node, Set<ActorRef<DestinationEndpoint.Command>> endpoints)
-      implements Command {}
+      implements Command, io.setsync.LocalMessage {}
 
-  private record AgentsListed(Set<ActorRef<NodeAgent.Command>> agents) implements Command {}
+  private record AgentsListed(Set<ActorRef<NodeAgent.Command>> agents) implements Command, io.setsync.LocalMessage {}
 
   /** A node's agent answered: it is there, with the schedulers it runs. */
-  private record AgentFound(ActorRef<NodeAgent.Command> agent, NodeAgent.Schedulers schedulers) implements Command {}
+  private record AgentFound(ActorRef<NodeAgent.Command> agent, NodeAgent.Schedulers schedulers) implements Command, io.setsync.LocalMessage {}
 
   /** An agent answered an assignment, or did not ({@code assigned} null). */
-  private record AssignAnswered(SchedulerKey key, NodeAgent.Assigned assigned, String failure) implements Command {}
+  private record AssignAnswered(SchedulerKey key, NodeAgent.Assigned assigned, String failure) implements Command, io.setsync.LocalMessage {}
 
-  private record EndpointBound(String node, DestinationEndpoint.Binding binding) implements Command {}
+  private record EndpointBound(String node, DestinationEndpoint.Binding binding) implements Command, io.setsync.LocalMessage {}
 
-  private record Answer(Result result, ActorRef<Result> replyTo) implements Command {}
+  private record Answer(Result result, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
 
   /** A SYNCHRONIZE moved on (told from its session's threads, at most once per progress interval). */
-  private record OneTimeProgressed(long run, long entries, long files, long bytes) implements Command {}
+  private record OneTimeProgressed(long run, long entries, long files, long bytes) implements Command, io.setsync.LocalMessage {}
 
   /** A SYNCHRONIZE ended: its answer goes to the caller, and STATUS no longer shows it. */
-  private record OneTimeEnded(long run, Result result, ActorRef<Result> replyTo) implements Command {}
+  private record OneTimeEnded(long run, Result result, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
 
   /** A SYNCHRONIZE's run stopped (after its answer, or instead of one). */
-  private record OneTimeStopped(long run, ActorRef<Result> replyTo) implements Command {}
+  private record OneTimeStopped(long run, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
 
   /** Queued behind {@link OneTimeStopped}: the stop notice may overtake the run's answer. */
-  private record OneTimeLost(long run, ActorRef<Result> replyTo) implements Command {}
+  private record OneTimeLost(long run, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
 
   public interface Event extends CborSerializable {}
 

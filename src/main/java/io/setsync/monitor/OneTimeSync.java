@@ -14,7 +14,7 @@ import java.util.function.Function;
  */
 final class OneTimeSync {
 
-  interface Command {}
+  interface Command extends io.setsync.LocalMessage {}
 
   private record Ended(SyncRun.Finished finished) implements Command {}
 

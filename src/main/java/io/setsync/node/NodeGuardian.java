@@ -28,7 +28,7 @@ import io.setsync.schedule.SyncRun;
  */
 public final class NodeGuardian extends AbstractBehavior<NodeGuardian.Command> {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   public record GetEndpoint(ActorRef<DestinationEndpoint.Binding> replyTo) implements Command {}
 

@@ -109,25 +109,25 @@ public final class FileSetScheduler {
   /** Records for the sync log of {@code user}, which the monitor keeps. */
   public record Logged(String user, List<LogRecord> records) implements Report {}
 
-  private enum Tick implements Command {
+  private enum Tick implements Command, io.setsync.LocalMessage {
     INSTANCE
   }
 
-  private record RunFinished(long fileSetId, SyncRun.Finished finished) implements Command {}
+  private record RunFinished(long fileSetId, SyncRun.Finished finished) implements Command, io.setsync.LocalMessage {}
 
   /** A run stopped (after its answer, or instead of one: a crash). */
-  private record RunStopped(ActorRef<SyncRun.Command> run) implements Command {}
+  private record RunStopped(ActorRef<SyncRun.Command> run) implements Command, io.setsync.LocalMessage {}
 
   /**
    * Told to itself on {@link RunStopped}: the stop notice may overtake the run's answer (already in
    * the mailbox), and this one queues behind it; a run still current then gave none.
    */
-  private record RunLost(ActorRef<SyncRun.Command> run) implements Command {}
+  private record RunLost(ActorRef<SyncRun.Command> run) implements Command, io.setsync.LocalMessage {}
 
-  private record Progressed(long fileSetId, long entries, long files, long bytes) implements Command {}
+  private record Progressed(long fileSetId, long entries, long files, long bytes) implements Command, io.setsync.LocalMessage {}
 
   /** What one of its runs wrote to the user's log, on its way to the monitor. */
-  private record ToLog(SyncLog.Command command) implements Command {}
+  private record ToLog(SyncLog.Command command) implements Command, io.setsync.LocalMessage {}
 
   /** Tunables from {@code setsync}. */
   public record Settings(SourceSession.Settings session, ZoneId zone, Duration progressInterval, Clock clock) {

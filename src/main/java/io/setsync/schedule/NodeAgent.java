@@ -53,13 +53,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   public record Running(SchedulerKey key, ActorRef<FileSetScheduler.Command> scheduler) implements CborSerializable {}
 
   /** The node is stopping: every sync ends at a file boundary, no new scheduler starts; answered when all stopped. */
-  public record StopAll(ActorRef<Stopped> replyTo) implements Command {}
+  public record StopAll(ActorRef<Stopped> replyTo) implements Command, io.setsync.LocalMessage {}
 
-  public enum Stopped {
+  public enum Stopped implements io.setsync.LocalMessage {
     INSTANCE
   }
 
-  private record SchedulerStopped(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref) implements Command {}
+  private record SchedulerStopped(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref) implements Command, io.setsync.LocalMessage {}
 
   public static Behavior<Command> create(
       String node, ActorRef<FileSetScheduler.Report> reports, FileSetScheduler.Settings settings) {

@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 public final class SyncRun {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   /**
    * What to synchronize, and for whom.

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  */
 public final class SourceSession {
 
-  public interface Command {}
+  public interface Command extends io.setsync.LocalMessage {}
 
   private record Opened(ActorRef<Ack> ack) implements Command {}
 

@@ -30,10 +30,12 @@ public class MonitorIT {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   private final List<Process> nodes = new ArrayList<>();
+  private final List<Path> homes = new ArrayList<>();
 
   @After
-  public void killNodes() {
+  public void killNodes() throws Exception {
     nodes.forEach(Process::destroyForcibly);
+    for (Path home : homes) MessageChecks.assertAllSerializable(home);
   }
 
   @Test
@@ -172,7 +174,8 @@ public class MonitorIT {
     Console console = new Console(tmp.newFolder("console-home").toPath(), port);
     startNode(tmp.newFolder("first-home").toPath(), port);
     Path secondHome = tmp.newFolder("second-home").toPath();
-    startNode(secondHome, freePort(), "itnode2", port);
+    int secondPort = freePort();
+    startNode(secondHome, secondPort, "itnode2", port);
     assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertOk(console.run("ADD SYNCFILESET " + src + " TO itnode2:" + dst + ", USER tester, PURGE, INTERVAL 1 SECONDS"));
     Trees.awaitSameTree(src, dst);
@@ -183,6 +186,17 @@ public class MonitorIT {
     Trees.awaitSameTree(src, dst);
     String secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
     assertTrue(secondLog, secondLog.contains("to " + dst + " done"));
+
+    // Typed on the second node's console, a bare source is that node's: its agent runs the
+    // scheduler there and sends to the first node, whose monitor it reports to.
+    Console second = new Console(tmp.newFolder("second-console-home").toPath(), secondPort);
+    Path back = tmp.getRoot().toPath().resolve("back-on-first");
+    assertOk(second.run("ADD SYNCFILESET " + dst + " TO itnode:" + back + ", USER tester, INTERVAL 1 SECONDS"));
+    Trees.awaitSameTree(src, back);
+    Launcher.Result info = console.run("INFO SYNCFILESET 2");
+    assertTrue(info.stdout(), info.stdout().contains("SYNCFILESET 2: itnode2:" + dst + " TO itnode:" + back));
+    secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
+    assertTrue(secondLog, secondLog.contains("scheduler tester@itnode2>itnode started"));
   }
 
   /**
@@ -223,13 +237,13 @@ public class MonitorIT {
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_NODE_NAME", name);
-    // The remote console (--node) is how these tests command the node: allowed here.
     // These tests command the node through the remote console (--node): allowed here.
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " -Dsetsync.console.remote=on"
-        + (seedPort == 0 ? "" : " -Dsetsync.node.seed-nodes.0=127.0.0.1:" + seedPort));
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " -Dsetsync.console.remote=on "
+        + MessageChecks.JAVA_OPTS + (seedPort == 0 ? "" : " -Dsetsync.node.seed-nodes.0=127.0.0.1:" + seedPort));
     long before = Files.exists(out) ? Files.readString(out).split("listening", -1).length : 1;
     Process process = builder.start();
     nodes.add(process);
+    homes.add(home);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).split("listening", -1).length > before) {

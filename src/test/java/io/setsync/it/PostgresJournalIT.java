@@ -48,6 +48,7 @@ public class PostgresJournalIT {
   @After
   public void stopEverything() throws Exception {
     for (Process node : nodes) node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    for (Path home : homes) if (home != null) MessageChecks.assertAllSerializable(home);
     if (postgresDir != null) {
       Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
       assertEquals(stopped.toString(), 0, stopped.exitCode());
@@ -315,7 +316,7 @@ public class PostgresJournalIT {
         .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_JDBC_URL", url);
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port);
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + port + " " + MessageChecks.JAVA_OPTS);
     Process process = builder.start();
     nodes.add(process);
     Path log = home.resolve("logs/setsync.log");
