@@ -212,6 +212,8 @@ public final class PersistFailures {
     private String database;
     private boolean started;
     private boolean nodeStops;
+    /** Whether the event-sourced part has recovered, and not failed since. */
+    private boolean recovered;
     private boolean failedSinceStart;
     private int failures;
     private LocalTime failingSince;
@@ -227,6 +229,7 @@ public final class PersistFailures {
       name = ctx.asJava().getSelf().path().name();
       Config config = ctx.asJava().getSystem().settings().config();
       databaseUrl = config.hasPath(JDBC_URL_SETTING) ? shownUrl(config.getString(JDBC_URL_SETTING)) : null;
+      persistent(ctx).actors.add(self(ctx));
       return target.start(ctx);
     }
 
@@ -235,7 +238,7 @@ public final class PersistFailures {
       Object m = message;
       if (m == StopUnrecovered.INSTANCE) {
         nodeStops = true;
-        return failures == 0 ? Behaviors.same() : stopUnrecovered();
+        return recovered ? Behaviors.same() : stopUnrecovered();
       }
       if (m instanceof SnapshotProtocol.LoadSnapshotResult) {
         incarnation(ctx);
@@ -247,20 +250,21 @@ public final class PersistFailures {
       } else if (m instanceof JournalProtocol.WriteMessagesFailed f) {
         failed(ctx, "an event's write", f.cause());
       } else if (m instanceof JournalProtocol.RecoverySuccess) {
-        recovered(ctx);
+        recovered();
       }
       // A journal that fails while the node stops (a write of the hand-over, say) would only be retried.
-      return nodeStops && failures > 0 ? stopUnrecovered() : target.apply(ctx, message);
+      return nodeStops && !recovered ? stopUnrecovered() : target.apply(ctx, message);
     }
 
     private Behavior<T> stopUnrecovered() {
-      log.info("{}: stopped without having recovered, as its node stops; it holds nothing its journal does not", name);
+      log.info("{}: stopped {}, as its node stops; it holds nothing its journal does not", name,
+          failures == 0 ? "while it recovered" : "without having recovered since its journal failed");
       return Behaviors.stopped();
     }
 
     @Override
     public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal, SignalTarget<T> target) {
-      if (signal == PostStop.instance() && failures > 0) unrecovered(ctx).actors.remove(self(ctx));
+      if (signal == PostStop.instance()) persistent(ctx).actors.remove(self(ctx));
       return target.apply(ctx, signal);
     }
 
@@ -274,6 +278,7 @@ public final class PersistFailures {
       }
       started = true;
       failedSinceStart = false;
+      recovered = false;
     }
 
     private void failed(TypedActorContext<T> ctx, String what, Throwable cause) {
@@ -295,52 +300,51 @@ public final class PersistFailures {
     }
 
     private void failure(TypedActorContext<T> ctx) {
-      if (failures++ == 0) {
-        failingSince = LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
-        unrecovered(ctx).actors.add(self(ctx));
-      }
+      recovered = false;
+      if (failures++ == 0) failingSince = LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
     }
 
-    private void recovered(TypedActorContext<T> ctx) {
+    private void recovered() {
       if (failures > 0) {
         log.info("{}: recovered from its journal{} after {} failure{} since {}", name,
             database == null ? "" : " (" + database + ")", failures, failures == 1 ? "" : "s", failingSince);
-        unrecovered(ctx).actors.remove(self(ctx));
       }
       failures = 0;
+      recovered = true;
     }
 
     private static ActorRef<Object> self(TypedActorContext<?> ctx) {
       return ctx.asJava().getSelf().unsafeUpcast();
     }
 
-    private static Unrecovered unrecovered(TypedActorContext<?> ctx) {
-      return UNRECOVERED.get(Adapter.toClassic(ctx.asJava().getSystem()));
+    private static Persistent persistent(TypedActorContext<?> ctx) {
+      return PERSISTENT.get(Adapter.toClassic(ctx.asJava().getSystem()));
     }
   }
 
-  private static final UnrecoveredId UNRECOVERED = new UnrecoveredId();
+  private static final PersistentId PERSISTENT = new PersistentId();
 
-  /** One actor system's persistent actors whose journal failed and that have not recovered since. */
-  private static final class Unrecovered implements Extension {
+  /** One actor system's persistent actors (those {@link #restartWhenRejected} made). */
+  private static final class Persistent implements Extension {
     final Set<ActorRef<Object>> actors = ConcurrentHashMap.newKeySet();
   }
 
   /**
-   * Made at a system's first journal failure: when the node leaves its cluster, the actors that have
-   * not recovered stop at once (a monitor's singleton would otherwise wait for it, up to the phase's
-   * timeout, to take the hand-over message it has stashed).
+   * Made as a system's first persistent actor starts: when the node leaves its cluster, each actor
+   * that is not recovered (still recovering, or failed since) stops at once, and one that is stops at
+   * its journal's next failure. A monitor's singleton would otherwise wait for it, up to the phase's
+   * timeout (10 s), to take the hand-over message it has stashed until it recovers.
    */
-  private static final class UnrecoveredId extends AbstractExtensionId<Unrecovered> {
+  private static final class PersistentId extends AbstractExtensionId<Persistent> {
     @Override
-    public Unrecovered createExtension(ExtendedActorSystem system) {
-      Unrecovered unrecovered = new Unrecovered();
+    public Persistent createExtension(ExtendedActorSystem system) {
+      Persistent persistent = new Persistent();
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterLeave(), "stop-unrecovered-persistent-actors",
           () -> {
-            unrecovered.actors.forEach(actor -> actor.tell(StopUnrecovered.INSTANCE));
+            persistent.actors.forEach(actor -> actor.tell(StopUnrecovered.INSTANCE));
             return CompletableFuture.completedFuture(Done.getInstance());
           });
-      return unrecovered;
+      return persistent;
     }
   }
 }
