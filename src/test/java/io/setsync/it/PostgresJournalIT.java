@@ -196,7 +196,7 @@ public class PostgresJournalIT {
     assertTrue("the node did not stop within 15 s of SIGTERM with its database down:\n" + log, stopped);
     System.out.printf("DB down: the node stopped %.1f s after SIGTERM%n", took);
     assertEquals("a node asked to stop exits as on SIGTERM", 143, node.exitValue());
-    assertTrue(log, log.contains("monitor: stopped without having recovered, as its node stops"));
+    assertTrue(log, log.contains("monitor: stopped without having recovered since its journal failed, as its node stops"));
     assertFalse(log, log.contains("timed out"));
   }
 
@@ -283,6 +283,43 @@ public class PostgresJournalIT {
     assertTrue(log.stdout(), log.stdout().contains("sync ended"));
     Launcher.Result status = second.run("STATUS AUTOSYNC");
     assertTrue(status.toString(), status.stdout().matches("(?s).*monitor running on n[23].*"));
+  }
+
+  /**
+   * Three nodes whose database is down, stopped one after the other with SIGTERM: each stops within
+   * 15 s, the monitor's node first. Its monitor, never recovered, is handed over at once rather than
+   * waited for, and so is the one the next node took over a moment before its own SIGTERM.
+   */
+  @Test
+  public void nodesWhoseDatabaseIsDownStopSoonOnSigtermWhileTheMonitorMovesBetweenThem() throws Exception {
+    String url = startAndStopPostgres(5593);
+    int[] clusterPorts = {27111, 27112, 27113};
+    String seeds = "[\"127.0.0.1:27111\", \"127.0.0.1:27112\", \"127.0.0.1:27113\"]";
+    for (int i = 0; i < 3; i++) {
+      Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
+      // As in aNodeWhoseDatabaseIsDownStopsSoonOnSigterm: the stop-running-syncs ask kept short.
+      Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n"
+          + "setsync.monitor.stop-syncs-timeout = 1s\n");
+      homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
+      processes[i] = startNode(homes[i], site, url, i == 0 ? "WARN  i.s.PersistFailures - monitor: its journal" : "listening",
+          clusterPorts[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+      long signalled = System.nanoTime();
+      processes[i].destroy(); // SIGTERM
+      boolean stopped = processes[i].waitFor(15, TimeUnit.SECONDS);
+      double took = (System.nanoTime() - signalled) / 1e9;
+      String log = Files.readString(homes[i].resolve("logs/setsync.log"));
+      assertTrue("n" + (i + 1) + " did not stop within 15 s of SIGTERM with its database down:\n" + log, stopped);
+      System.out.printf("DB down: n%d stopped %.1f s after SIGTERM%n", i + 1, took);
+      assertEquals(143, processes[i].exitValue());
+      assertFalse(log, log.contains("timed out"));
+      if (i < 2) {
+        // The next node holds the monitor now: its proxy found it there, on its own node.
+        awaitNodeLog(homes[i + 1], "Singleton identified at [akka://setsync/system/singletonManagermonitor/monitor]");
+      }
+    }
   }
 
   // ---- helpers ----
