@@ -44,8 +44,9 @@ import org.slf4j.event.Level;
  * and the cause in one line (a failure that is not a journal out of reach, a bug perhaps, also
  * shows its stack trace, once); the actor's recovery after failures is one INFO line. Akka's own
  * report of each restart, stack trace and all, is logged at DEBUG by the actor's logger. When the
- * node stops, an actor that has not recovered since its journal failed is stopped at once (it holds
- * nothing the journal does not), so that, say, the monitor's hand-over does not wait for it.
+ * node leaves its cluster, an actor that is not recovered (still recovering, or failed since) is
+ * stopped at once (it holds nothing the journal does not), so that the monitor's hand-over does not
+ * wait for it.
  */
 public final class PersistFailures {
 
@@ -241,14 +242,14 @@ public final class PersistFailures {
         return recovered ? Behaviors.same() : stopUnrecovered();
       }
       if (m instanceof SnapshotProtocol.LoadSnapshotResult) {
-        incarnation(ctx);
+        incarnation();
       } else if (m instanceof SnapshotProtocol.LoadSnapshotFailed f) {
-        incarnation(ctx);
-        failed(ctx, "recovery (loading its snapshot)", f.cause());
+        incarnation();
+        failed("recovery (loading its snapshot)", f.cause());
       } else if (m instanceof JournalProtocol.ReplayMessagesFailure f) {
-        failed(ctx, "recovery (replaying its events)", f.cause());
+        failed("recovery (replaying its events)", f.cause());
       } else if (m instanceof JournalProtocol.WriteMessagesFailed f) {
-        failed(ctx, "an event's write", f.cause());
+        failed("an event's write", f.cause());
       } else if (m instanceof JournalProtocol.RecoverySuccess) {
         recovered();
       }
@@ -269,10 +270,10 @@ public final class PersistFailures {
     }
 
     /** A (re)started event-sourced part has its first answer, to its snapshot's load. */
-    private void incarnation(TypedActorContext<T> ctx) {
+    private void incarnation() {
       if (started && !failedSinceStart) {
         // Restarted by a failure no answer of the journal gave: a recovery that timed out.
-        failure(ctx);
+        failure();
         log.warn("{}: its recovery timed out or failed without a reason from its journal{}; retrying",
             name, database == null ? "" : " (" + database + ")");
       }
@@ -281,8 +282,8 @@ public final class PersistFailures {
       recovered = false;
     }
 
-    private void failed(TypedActorContext<T> ctx, String what, Throwable cause) {
-      failure(ctx);
+    private void failed(String what, Throwable cause) {
+      failure();
       failedSinceStart = true;
       if (fromDatabase(cause) && databaseUrl != null) database = "the database " + databaseUrl;
       Optional<String> unreachable = unreachable(cause);
@@ -299,7 +300,7 @@ public final class PersistFailures {
       }
     }
 
-    private void failure(TypedActorContext<T> ctx) {
+    private void failure() {
       recovered = false;
       if (failures++ == 0) failingSince = LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
     }
