@@ -54,7 +54,8 @@ public final class ConsoleEndpoint extends AbstractBehavior<ConsoleEndpoint.Comm
       Path socket = (set.isEmpty() ? Path.of(setsync.getString("home"), "console.sock") : Path.of(set)).toAbsolutePath();
       return new Settings(socket, c.getInt("max-connections"),
           new ConsoleSession.Settings(c.getDuration("command-timeout"), c.getInt("max-line-bytes"),
-              c.getInt("statements-per-second"), c.getInt("max-queued-statements"), cluster, socket.toString()));
+              c.getInt("statements-per-second"), c.getInt("max-queued-statements"), cluster, socket.toString(),
+              c.getDuration("unavailable-journal-timeout")));
     }
   }
 

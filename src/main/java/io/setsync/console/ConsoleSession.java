@@ -38,10 +38,22 @@ public final class ConsoleSession {
 
   public interface Command extends io.setsync.LocalMessage {}
 
-  /** The session's limits and what ENV tells about the node. */
+  /**
+   * The session's limits and what ENV tells about the node. A statement waits commandTimeout for the
+   * monitor's answer, or unavailableTimeout (when shorter) while the node knows the monitor's journal
+   * cannot be reached: then the monitor cannot have recovered, or cannot write, and says nothing.
+   */
   public record Settings(
       Duration commandTimeout, int maxLineBytes, int statementsPerSecond, int maxQueued, String cluster,
-      String socket) {}
+      String socket, Duration unavailableTimeout) {
+
+    /** With the default wait while the journal cannot be reached (reference.conf's). */
+    public Settings(
+        Duration commandTimeout, int maxLineBytes, int statementsPerSecond, int maxQueued, String cluster,
+        String socket) {
+      this(commandTimeout, maxLineBytes, statementsPerSecond, maxQueued, cluster, socket, Duration.ofSeconds(5));
+    }
+  }
 
   private record LineRead(String line) implements Command {}
 
@@ -62,6 +74,7 @@ public final class ConsoleSession {
   private final Executor blocking;
   private final Settings settings;
   private final ChannelLines lines;
+  private final JournalReachability.Known journal;
   private final Deque<String> queued = new ArrayDeque<>();
   private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
   private ConsoleParameters parameters;
@@ -79,6 +92,7 @@ public final class ConsoleSession {
     this.blocking = blocking;
     this.settings = settings;
     this.lines = new ChannelLines(channel, settings.maxLineBytes());
+    this.journal = JournalReachability.of(ctx.getSystem());
     this.parameters = new ConsoleParameters(caller.account(), false);
     ctx.getLog().info("console connection from {}", caller);
     ActorRef<Command> self = ctx.getSelf();
@@ -154,13 +168,20 @@ public final class ConsoleSession {
       return busy(awaited, true);
     }
     boolean env = statement instanceof Statement.Env;
-    ctx.ask(Result.class, monitor, settings.commandTimeout(),
+    Duration timeout = journal.problem().isPresent() && settings.unavailableTimeout().compareTo(settings.commandTimeout()) < 0
+        ? settings.unavailableTimeout() : settings.commandTimeout();
+    ctx.ask(Result.class, monitor, timeout,
         ref -> new Monitor.Execute(statement, caller, parameters.user(), ref),
-        (result, failure) -> new Answered(awaited, result != null
-            ? (env ? env(result) : result)
-            : Result.Done.error("the monitor did not answer within " + settings.commandTimeout().toSeconds()
-                + " s; the node may be stopping")));
+        (result, failure) -> new Answered(awaited, result != null ? (env ? env(result) : result) : noAnswer(timeout)));
     return busy(awaited, false);
+  }
+
+  /** The monitor's silence: the database its journal cannot reach, when the node knows of one. */
+  private Result noAnswer(Duration waited) {
+    return journal.problem()
+        .map(why -> Result.Done.error("the monitor is unavailable: " + why + "; it retries until the database answers"))
+        .orElseGet(() -> Result.Done.error("the monitor did not answer within " + waited.toSeconds()
+            + " s; the node may be stopping"));
   }
 
   private Behavior<Command> onSession(String line) {

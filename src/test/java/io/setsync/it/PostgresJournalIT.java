@@ -122,34 +122,83 @@ public class PostgresJournalIT {
 
   /**
    * A node whose database is down says so in one line and waits; its monitor recovers once the
-   * database answers, without a restart.
+   * database answers, without a restart. Meanwhile each failed recovery of the monitor is one line
+   * of the node's log, with no stack trace, and the console names the database and exits 2.
    */
   @Test
   public void aNodeStartedBeforeItsDatabaseSaysSoAndRecoversWhenItAnswers() throws Exception {
-    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
-    postgresDir = tmp.getRoot().toPath().resolve("postgres");
-    int postgresPort = ConsoleIT.freePort();
-    String url = startPostgres(postgresPort);
-    Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
-    assertEquals(stopped.toString(), 0, stopped.exitCode());
+    int postgresPort = 5591; // ports of this class's own (the other ITs pick free ones)
+    String url = startAndStopPostgres(postgresPort);
     String password = url.substring(url.indexOf("password=") + "password=".length());
+    String shown = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/setsync?user=setsync&password=***";
 
     Path site = tmp.getRoot().toPath().resolve("site.conf");
     Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n");
     Path home = tmp.newFolder("home").toPath();
-    startNode(home, site, url, "shared journal: cannot reach the database");
+    startNode(home, site, url, "shared journal: cannot reach the database", 27101);
     String log = Files.readString(home.resolve("logs/setsync.log"));
-    assertTrue(log, log.contains("shared journal: cannot reach the database jdbc:postgresql://127.0.0.1:" + postgresPort
-        + "/setsync?user=setsync&password=***: Connection to 127.0.0.1:" + postgresPort + " refused"));
-    assertFalse("the log shows the password", log.contains(password));
+    assertTrue(log, log.contains("shared journal: cannot reach the database " + shown + ": Connection to 127.0.0.1:"
+        + postgresPort + " refused"));
+
+    // Three failed recoveries of the monitor (its restarts back off, 5 to 10 s apart): one line
+    // each, and nothing else of them, no stack trace, in the log from the first to the third.
+    String failure = "WARN  i.s.PersistFailures - monitor: its journal, the database " + shown + ", cannot be reached: ";
+    String window = awaitNodeLogLines(home, failure, 3, 90);
+    window = window.substring(window.indexOf(failure));
+    List<String> lines = List.of(window.split("\n"));
+    assertTrue(window, lines.stream().filter(line -> line.contains(failure)).count() >= 3);
+    assertTrue(window, lines.get(0).contains(failure + "Connection to 127.0.0.1:" + postgresPort + " refused; recovery"));
+    List<String> traces = lines.stream()
+        .filter(line -> line.matches("\\s+at .*|Caused by: .*|.*Exception.*|.*Supervisor .* saw failure.*")).toList();
+    assertEquals("stack traces in the node's log while its database is down:\n" + window, List.of(), traces);
+
+    Console console = new Console(tmp.newFolder("console-home").toPath(), home);
+    long asked = System.nanoTime();
+    Launcher.Result unavailable = console.run("STATUS AUTOSYNC");
+    System.out.printf("DB down: the console's answer came after %.1f s%n", (System.nanoTime() - asked) / 1e9);
+    assertEquals(unavailable.toString(), 2, unavailable.exitCode());
+    assertEquals(unavailable.toString(), "error: the monitor is unavailable: its journal database (" + shown + ") cannot be"
+        + " reached (Connection to 127.0.0.1:" + postgresPort + " refused); it retries until the database answers",
+        unavailable.stderr().strip());
+    assertEquals(unavailable.toString(), "", unavailable.stdout().strip());
 
     assertEquals(url, startPostgres(postgresPort));
     awaitNodeLog(home, "monitor recovered");
-    awaitNodeLog(home, "shared journal: the database jdbc:postgresql://127.0.0.1:" + postgresPort
-        + "/setsync?user=setsync&password=*** answers again");
-    Console console = new Console(tmp.newFolder("console-home").toPath(), home);
+    awaitNodeLog(home, "INFO  i.s.PersistFailures - monitor: recovered from its journal (the database " + shown
+        + ") after ");
+    awaitNodeLog(home, "shared journal: the database " + shown + " answers again");
     assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
     assertTrue(persistenceIds(url).contains("setsync-monitor"));
+    assertFalse("the log shows the password", Files.readString(home.resolve("logs/setsync.log")).contains(password));
+  }
+
+  /**
+   * SIGTERM of a node whose database is down: the node stops within 15 s. Its monitor, which never
+   * recovered, is stopped when the node leaves instead of being waited for (the singleton's hand-over
+   * waited out cluster-exiting's 10 s for it, the hand-over message stashed behind the recovery).
+   */
+  @Test
+  public void aNodeWhoseDatabaseIsDownStopsSoonOnSigterm() throws Exception {
+    String url = startAndStopPostgres(5592);
+    Path site = tmp.getRoot().toPath().resolve("site.conf");
+    // The "stop-running-syncs" task asks the monitor, which cannot answer before it recovers, for
+    // this long (55 s by default): it is to ask the node's own agent instead, which answers at once.
+    // Until it does, this line keeps that wait out of the bound.
+    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+        + "setsync.monitor.stop-syncs-timeout = 1s\n");
+    Path home = tmp.newFolder("home").toPath();
+    Process node = startNode(home, site, url, "WARN  i.s.PersistFailures - monitor: its journal", 27102);
+
+    long signalled = System.nanoTime();
+    node.destroy(); // SIGTERM
+    boolean stopped = node.waitFor(15, TimeUnit.SECONDS);
+    double took = (System.nanoTime() - signalled) / 1e9;
+    String log = Files.readString(home.resolve("logs/setsync.log"));
+    assertTrue("the node did not stop within 15 s of SIGTERM with its database down:\n" + log, stopped);
+    System.out.printf("DB down: the node stopped %.1f s after SIGTERM%n", took);
+    assertEquals("a node asked to stop exits as on SIGTERM", 143, node.exitValue());
+    assertTrue(log, log.contains("monitor: stopped without having recovered since its journal failed, as its node stops"));
+    assertFalse(log, log.contains("timed out"));
   }
 
   /**
@@ -266,6 +315,43 @@ public class PostgresJournalIT {
     throw new AssertionError(command + " never said \"" + text + "\": " + last);
   }
 
+  /**
+   * Three nodes whose database is down, stopped one after the other with SIGTERM: each stops within
+   * 15 s, the monitor's node first. Its monitor, never recovered, is handed over at once rather than
+   * waited for, and so is the one the next node took over a moment before its own SIGTERM.
+   */
+  @Test
+  public void nodesWhoseDatabaseIsDownStopSoonOnSigtermWhileTheMonitorMovesBetweenThem() throws Exception {
+    String url = startAndStopPostgres(5593);
+    int[] clusterPorts = {27111, 27112, 27113};
+    String seeds = "[\"127.0.0.1:27111\", \"127.0.0.1:27112\", \"127.0.0.1:27113\"]";
+    for (int i = 0; i < 3; i++) {
+      Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
+      // As in aNodeWhoseDatabaseIsDownStopsSoonOnSigterm: the stop-running-syncs ask kept short.
+      Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n"
+          + "setsync.monitor.stop-syncs-timeout = 1s\n");
+      homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
+      processes[i] = startNode(homes[i], site, url, i == 0 ? "WARN  i.s.PersistFailures - monitor: its journal" : "listening",
+          clusterPorts[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+      long signalled = System.nanoTime();
+      processes[i].destroy(); // SIGTERM
+      boolean stopped = processes[i].waitFor(15, TimeUnit.SECONDS);
+      double took = (System.nanoTime() - signalled) / 1e9;
+      String log = Files.readString(homes[i].resolve("logs/setsync.log"));
+      assertTrue("n" + (i + 1) + " did not stop within 15 s of SIGTERM with its database down:\n" + log, stopped);
+      System.out.printf("DB down: n%d stopped %.1f s after SIGTERM%n", i + 1, took);
+      assertEquals(143, processes[i].exitValue());
+      assertFalse(log, log.contains("timed out"));
+      if (i < 2) {
+        // The next node holds the monitor now: its proxy found it there, on its own node.
+        awaitNodeLog(homes[i + 1], "Singleton identified at [akka://setsync/system/singletonManagermonitor/monitor]");
+      }
+    }
+  }
+
   // ---- helpers ----
 
   /** Three nodes on one new database, the first holding the monitor; answers the database's URL. */
@@ -287,6 +373,36 @@ public class PostgresJournalIT {
     return url;
   }
 
+
+  /** A database started once, for its URL (password and all), and stopped: the URL of a database that is down. */
+  private String startAndStopPostgres(int port) throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    String url = startPostgres(port);
+    Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
+    assertEquals(stopped.toString(), 0, stopped.exitCode());
+    return url;
+  }
+
+  /**
+   * The node's log once {@code text} occurs in it {@code count} times, waiting at most {@code seconds}.
+   */
+  private static String awaitNodeLogLines(Path home, String text, int count, int seconds) throws Exception {
+    Path log = home.resolve("logs/setsync.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String content = "";
+    while (System.nanoTime() < deadline) {
+      content = Files.readString(log, StandardCharsets.UTF_8);
+      if (content.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= count) {
+        // Up to the end of the line of the last occurrence.
+        int last = content.lastIndexOf(text);
+        int end = content.indexOf('\n', last);
+        return end < 0 ? content : content.substring(0, end + 1);
+      }
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("the node's log never said \"" + text + "\" " + count + " times:\n" + content);
+  }
 
   private String startPostgres(int port) throws Exception {
     // Long enough to install PostgreSQL from the Debian packages on a fresh machine.
