@@ -1,0 +1,621 @@
+package io.setsync.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * A partition, not only a crash: three nodes, each in a network namespace of its own
+ * ({@code scripts/netns-lab}), on one PostgreSQL that every node still reaches. One node is cut off
+ * from the other two; the majority keeps or takes the monitor, the cut-off node downs itself (exit
+ * code 3, one line saying why) and its syncs stop, never two monitors write the journal, and after
+ * healing the node, started again as a service manager would, rejoins the one cluster. Prints how
+ * long each step took.
+ */
+public class PartitionIT {
+
+  private static final Path CHECKOUT = Launcher.SCRIPT.getParent().getParent();
+  private static final Path LAB = CHECKOUT.resolve("scripts/netns-lab");
+  /** The lab's name: its namespaces are sspt-1..3 and sspt-r (this test's own, nobody else's). */
+  private static final String LAB_NAME = "sspt";
+  /** This host's address in the lab, where the nodes reach the database (through {@link Forwarder}). */
+  private static final String HOST_IN_LAB = "10.226.0.1";
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
+  private final Path[] homes = new Path[3];
+  private final Path[] sites = new Path[3];
+  private final Process[] processes = new Process[3];
+  private Path postgresDir;
+  private Forwarder forwarder;
+  private boolean labUp;
+
+  @Before
+  public void noLabLeftFromAnEarlierRun() throws Exception {
+    // A run that died before its @After left the lab up: down is idempotent.
+    Result down = run(List.of(LAB.toString(), "down", LAB_NAME), 60);
+    assertEquals(down.toString(), 0, down.exitCode());
+  }
+
+  @After
+  public void stopEverything() throws Exception {
+    for (Process node : started) node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    if (forwarder != null) forwarder.close();
+    List<String> problems = new ArrayList<>();
+    if (postgresDir != null) {
+      Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
+      if (stopped.exitCode() != 0) problems.add(stopped.toString());
+    }
+    if (labUp) {
+      Result down = run(List.of(LAB.toString(), "down", LAB_NAME), 60);
+      if (down.exitCode() != 0) problems.add(down.toString());
+      Result left = run(List.of("ip", "netns", "list"), 30);
+      if (left.stdout().contains(LAB_NAME + "-")) problems.add("namespaces left: " + left.stdout());
+    }
+    assertTrue(problems.toString(), problems.isEmpty());
+  }
+
+  /**
+   * The node that hosts the monitor, in the middle of a sync, is cut off. It downs itself and its
+   * sync stops at a file boundary; the two others take the monitor over with every user and file
+   * set; a console writing to the cut-off node's monitor all the while never has it acknowledge a
+   * write once the majority's monitor has answered, and the journal shows one writer after the
+   * other. Healed and started again, the node rejoins the majority's cluster.
+   */
+  @Test
+  public void theMonitorsNodeCutOffDownsItselfAndTheMajorityTakesTheMonitorOver() throws Exception {
+    String url = startCluster();
+    String account = System.getProperty("user.name");
+    Console first = new Console(tmp.newFolder("console-1").toPath(), homes[0]);
+    Console second = new Console(tmp.newFolder("console-2").toPath(), homes[1]);
+    assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + account));
+    // A sync on the cut-off node, to itself, slow enough to be running when the node downs itself
+    // (its data plane is inside the node's namespace, so the partition alone does not stop it).
+    Path srcA = tmp.newFolder("src-a").toPath();
+    Path dstA = tmp.getRoot().toPath().resolve("dst-a");
+    for (int i = 0; i < 80; i++) Files.write(srcA.resolve(String.format("f%02d.bin", i)), content(i, 256 * 1024));
+    assertOk(first.run("ADD SYNCFILESET " + srcA + " TO n1:" + dstA + ", USER tester, INTERVAL 1 SECONDS, MAXRATE 1 MB"));
+    // One the majority will run once it has the monitor: suspended until then, so that no sync of
+    // it is in flight across the cut (its session would hang until the idle timeout).
+    Path srcB = tmp.newFolder("src-b").toPath();
+    Path dstB = tmp.getRoot().toPath().resolve("dst-b");
+    Files.writeString(srcB.resolve("b.txt"), "beta");
+    assertOk(second.run("ADD SYNCFILESET " + srcB + " TO n3:" + dstB + ", USER tester, INTERVAL 1 SECONDS, SUSPEND"));
+    awaitNodeLog(homes[0], "session ", 120);
+    Launcher.Result before = second.run("STATUS AUTOSYNC");
+    assertOk(before);
+    assertTrue(before.stdout(), before.stdout().contains("monitor running on n1"));
+
+    // The minority's monitor is asked to write all the while, from a console of its own.
+    Writer minorityWrites = new Writer(new Console(tmp.newFolder("console-1w").toPath(), homes[0]), "minority");
+    long cut = System.nanoTime();
+    lab("cut", "1");
+    minorityWrites.start();
+
+    // The majority: its console answers with the monitor on n2 or n3, with every user and file set.
+    Launcher.Result status = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long majorityAnswered = 0;
+    while (System.nanoTime() < deadline) {
+      status = second.run("STATUS AUTOSYNC");
+      if (status.exitCode() == 0 && status.stdout().matches("(?s).*monitor running on n[23].*")) {
+        majorityAnswered = System.nanoTime();
+        break;
+      }
+      Thread.sleep(250); // between polls
+    }
+    assertTrue("the majority never took the monitor over: " + status, majorityAnswered != 0);
+    assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 2"));
+    // And writes to it; they must not interleave with the minority's.
+    Writer majorityWrites = new Writer(second, "majority");
+    majorityWrites.start();
+
+    // The cut-off node downs itself: exit code 3, and one line saying why.
+    assertTrue("the cut-off node is still running 120 s after the cut", processes[0].waitFor(120, TimeUnit.SECONDS));
+    long downed = System.nanoTime();
+    assertEquals("the cut-off node's exit code", 3, processes[0].exitValue());
+    String err = Files.readString(homes[0].resolve("node.err"));
+    assertTrue(err, err.contains("the cluster downed this node (it was on the minority side of a partition, or unreachable)"));
+    String log1 = Files.readString(homes[0].resolve("logs/setsync.log"));
+    assertTrue("the cut-off node's log does not say that it downs itself:\n" + tail(log1),
+        log1.contains("SBR took decision DownReachable") || log1.contains("downing"));
+    minorityWrites.stopAndJoin();
+
+    // Its sync stopped at a file boundary: whatever is at the destination is whole.
+    assertWholeFilesOnly(srcA, dstA);
+    // The majority's file set runs once activated there.
+    assertOk(second.run("ACTIVATE SYNCFILESET 2"));
+    Trees.awaitSameTree(srcB, dstB);
+    long majoritySynced = System.nanoTime();
+    majorityWrites.stopAndJoin();
+
+    System.out.printf("partition of the monitor's node: the majority's console had the monitor's STATUS %.1f s after the cut;"
+        + " the cut-off node had exited (code 3) %.1f s after it; the majority's first sync ended %.1f s after it%n",
+        seconds(majorityAnswered - cut), seconds(downed - cut), seconds(majoritySynced - cut));
+    System.out.printf("writes during the partition: the minority's monitor acknowledged %d (the last %.1f s after the cut),"
+        + " the majority's %d%n", minorityWrites.acknowledged().size(), seconds(minorityWrites.lastAcknowledged() - cut),
+        majorityWrites.acknowledged().size());
+
+    // Never two monitors: no write the minority's monitor was asked for once the majority's monitor
+    // had answered was acknowledged, and the journal has one writer after the other.
+    assertTrue("the minority's monitor acknowledged a write asked for after the majority's monitor answered",
+        minorityWrites.lastStartOfAcknowledged() < majorityAnswered);
+    assertOneWriterAfterTheOther(url, "setsync-monitor");
+    assertOneWriterAfterTheOther(url, "synclog|tester");
+    for (Path home : homes) {
+      String log = Files.readString(home.resolve("logs/setsync.log"));
+      assertFalse("a journal write was refused as a second writer's:\n" + tail(log), log.contains("duplicate key value"));
+    }
+
+    // Healed, the node is started again (as systemd's Restart=on-failure would) and rejoins.
+    lab("heal");
+    long restarted = System.nanoTime();
+    String monitorNode = status.stdout().replaceAll("(?s).*monitor running on (n[23]).*", "$1");
+    processes[0] = startNode(0, "listening");
+    Launcher.Result rejoined = null;
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      rejoined = first.run("STATUS AUTOSYNC");
+      if (rejoined.exitCode() == 0) break;
+      Thread.sleep(250); // between polls
+    }
+    assertOk(rejoined);
+    double rejoinedAfter = seconds(System.nanoTime() - restarted);
+    assertTrue("the restarted node does not have the majority's monitor: " + rejoined,
+        rejoined.stdout().contains("monitor running on " + monitorNode));
+    Launcher.Result majority = second.run("STATUS AUTOSYNC");
+    assertTrue(majority.toString(), majority.stdout().contains("monitor running on " + monitorNode));
+    // Every acknowledged write of either side is in the one monitor's state.
+    Launcher.Result batches = first.run("INFO BATCHID");
+    assertOk(batches);
+    for (String name : minorityWrites.acknowledged()) assertTrue(name + " is lost:\n" + batches.stdout(), batches.stdout().contains(name));
+    for (String name : majorityWrites.acknowledged()) assertTrue(name + " is lost:\n" + batches.stdout(), batches.stdout().contains(name));
+    // The file set to the node that was cut off goes on, from wherever the monitor runs it.
+    Trees.awaitSameTree(srcA, dstA);
+    System.out.printf("after healing: the restarted node's console had the majority's monitor %.1f s after its start;"
+        + " the cut-off node's file set was complete %.1f s after it%n", rejoinedAfter, seconds(System.nanoTime() - restarted));
+  }
+
+  /**
+   * The journal's key (persistence_id, sequence_number) refuses a second writer: an event for
+   * setsync-monitor with a sequence number the monitor already wrote, inserted as
+   * akka-persistence-jdbc 5.1.0 inserts one, fails with a unique-key violation instead of
+   * interleaving with the first writer's events.
+   */
+  @Test
+  public void theJournalsKeyRefusesASecondWriterOfTheMonitor() throws Exception {
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    int pgPort = freePortIn(5650, 5699);
+    Result pg = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "start", postgresDir.toString(),
+        Integer.toString(pgPort)), 600);
+    assertEquals(pg.toString(), 0, pg.exitCode());
+    String[] lines = pg.stdout().strip().split("\n");
+    String url = lines[lines.length - 1];
+    homes[0] = tmp.newFolder("home").toPath();
+    sites[0] = tmp.getRoot().toPath().resolve("site.conf");
+    Files.writeString(sites[0], "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+        + "setsync.jdbc.url = \"" + url + "\"\n"
+        + "setsync.node { name = \"n1\", port = 26010, seed-nodes = [] }\n");
+    processes[0] = startNode(homes[0], sites[0], null, "monitor recovered");
+    Console console = new Console(tmp.newFolder("console").toPath(), homes[0]);
+    assertOk(console.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    assertOk(console.run("ADD BATCHID nightly"));
+
+    try (Connection db = DriverManager.getConnection(url)) {
+      long last;
+      String firstWriter;
+      try (ResultSet r = db.createStatement().executeQuery("SELECT sequence_number, writer FROM event_journal"
+          + " WHERE persistence_id = 'setsync-monitor' ORDER BY sequence_number DESC LIMIT 1")) {
+        assertTrue("the monitor wrote nothing", r.next());
+        last = r.getLong(1);
+        firstWriter = r.getString(2);
+      }
+      assertTrue("the monitor wrote " + last + " events", last >= 2);
+      // What a second monitor, recovered at the same point, would write next: the same number.
+      String insert = "INSERT INTO event_journal (persistence_id, sequence_number, deleted, writer, write_timestamp,"
+          + " adapter_manifest, event_ser_id, event_ser_manifest, event_payload) VALUES (?, ?, false, ?, ?, '', ?, ?, ?)";
+      for (long taken : new long[] {last, 1}) {
+        try (PreparedStatement second = db.prepareStatement(insert)) {
+          second.setString(1, "setsync-monitor");
+          second.setLong(2, taken);
+          second.setString(3, "a-second-writer");
+          second.setLong(4, System.currentTimeMillis());
+          second.setInt(5, 33);
+          second.setString(6, "io.setsync.monitor.Event");
+          second.setBytes(7, new byte[] {0});
+          second.executeUpdate();
+          fail("a second writer's event number " + taken + " was accepted");
+        } catch (SQLException refused) {
+          // 23505: unique_violation, here the primary key (persistence_id, sequence_number).
+          assertEquals(refused.toString(), "23505", refused.getSQLState());
+          assertTrue(refused.getMessage(), refused.getMessage().contains("event_journal_pkey"));
+          System.out.printf("a second writer's event %d of setsync-monitor: refused (%s)%n", taken,
+              refused.getMessage().lines().findFirst().orElse(""));
+        }
+      }
+      try (ResultSet r = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT writer), max(sequence_number)"
+          + " FROM event_journal WHERE persistence_id = 'setsync-monitor'")) {
+        assertTrue(r.next());
+        assertEquals("the journal has events from one writer", 1, r.getInt(2));
+        assertEquals(last, r.getLong(3));
+        assertEquals("no gap, no duplicate", last, r.getLong(1));
+      }
+      assertFalse(firstWriter.equals("a-second-writer"));
+    }
+    // The monitor itself goes on: its next write takes the next number.
+    assertOk(console.run("ADD BATCHID weekly"));
+    Launcher.Result batches = console.run("INFO BATCHID");
+    assertOk(batches);
+    assertTrue(batches.stdout(), batches.stdout().contains("nightly") && batches.stdout().contains("weekly"));
+  }
+
+  // ---- helpers ----
+
+  /**
+   * The lab, PostgreSQL, a forwarder to it on this host's lab address, and three nodes n1..n3 at
+   * 10.226.K.2 (n1 first, so that it holds the monitor). Answers the database's URL, as this host sees it.
+   */
+  private String startCluster() throws Exception {
+    Result up = run(List.of(LAB.toString(), "up", LAB_NAME, "3"), 60);
+    labUp = true;
+    assertEquals(up.toString(), 0, up.exitCode());
+    Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
+    postgresDir = tmp.getRoot().toPath().resolve("postgres");
+    int pgPort = freePortIn(5650, 5699);
+    Result started = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "start", postgresDir.toString(),
+        Integer.toString(pgPort)), 600);
+    assertEquals(started.toString(), 0, started.exitCode());
+    String[] lines = started.stdout().strip().split("\n");
+    String url = lines[lines.length - 1];
+    // The server listens on 127.0.0.1 only, and lets the setsync role in from there alone.
+    forwarder = new Forwarder(new InetSocketAddress(HOST_IN_LAB, pgPort), new InetSocketAddress("127.0.0.1", pgPort));
+    String labUrl = url.replace("//127.0.0.1:" + pgPort + "/", "//" + HOST_IN_LAB + ":" + pgPort + "/");
+    String seeds = "[\"10.226.1.2:26001\", \"10.226.2.2:26002\", \"10.226.3.2:26003\"]";
+    for (int i = 0; i < 3; i++) {
+      int n = i + 1;
+      sites[i] = tmp.getRoot().toPath().resolve("site-" + n + ".conf");
+      Files.writeString(sites[i], "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
+          + "setsync.jdbc.url = \"" + labUrl + "\"\n"
+          + "setsync.node { name = \"n" + n + "\", host = \"10.226." + n + ".2\", port = 2600" + n + ", seed-nodes = " + seeds + " }\n"
+          + "setsync.endpoint { host = \"10.226." + n + ".2\", port = 2610" + n + " }\n");
+      homes[i] = tmp.newFolder("home-" + n).toPath();
+      processes[i] = startNode(i, i == 0 ? "monitor recovered" : "listening");
+    }
+    return url;
+  }
+
+  /** Node {@code i} (0-based) in its namespace, once its log says {@code ready}; at most 2 minutes. */
+  private Process startNode(int i, String ready) throws Exception {
+    return startNode(homes[i], sites[i], Integer.toString(i + 1), ready);
+  }
+
+  /**
+   * {@code scripts/setsync node --config SITE} with home {@code home}, in the lab's namespace of node
+   * {@code labNode} (null: on this host), once its log says {@code ready}; at most 2 minutes.
+   */
+  private Process startNode(Path home, Path site, String labNode, String ready) throws Exception {
+    Path log = home.resolve("logs/setsync.log");
+    // A restarted node's log already holds the line: only what follows counts.
+    long from = Files.exists(log) ? Files.size(log) : 0;
+    List<String> command = new ArrayList<>();
+    if (labNode != null) command.addAll(List.of(LAB.toString(), "exec", LAB_NAME, labNode));
+    command.addAll(List.of(Launcher.SCRIPT.toString(), "node", "--config", site.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node.out").toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().remove("SETSYNC_JDBC_URL");
+    Process process = builder.start();
+    started.add(process);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && readFrom(log, from).contains(ready)) return process;
+      if (!process.isAlive()) break;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("node " + home.getFileName() + " did not start:\n" + Files.readString(home.resolve("node.out")) + "\n"
+        + Files.readString(home.resolve("node.err")) + (Files.exists(log) ? "\n" + tail(Files.readString(log)) : ""));
+  }
+
+  private void lab(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(LAB.toString(), args[0], LAB_NAME));
+    command.addAll(List.of(args).subList(1, args.length));
+    Result result = run(command, 60);
+    assertEquals(result.toString(), 0, result.exitCode());
+  }
+
+  /**
+   * The journal rows of {@code persistenceId} in sequence-number order: the numbers run 1..n without
+   * a gap, and each writer (one incarnation of the persistent actor) wrote one unbroken run of them,
+   * after the previous writer's last write. Two monitors writing at once would show two writers
+   * taking turns.
+   */
+  private static void assertOneWriterAfterTheOther(String url, String persistenceId) throws Exception {
+    List<String> writers = new ArrayList<>();
+    long expected = 1;
+    long lastTimestamp = Long.MIN_VALUE;
+    StringBuilder rows = new StringBuilder();
+    try (Connection db = DriverManager.getConnection(url);
+         PreparedStatement query = db.prepareStatement("SELECT sequence_number, writer, write_timestamp FROM event_journal"
+             + " WHERE persistence_id = ? ORDER BY sequence_number")) {
+      query.setString(1, persistenceId);
+      try (ResultSet r = query.executeQuery()) {
+        while (r.next()) {
+          long seq = r.getLong(1);
+          String writer = r.getString(2);
+          long timestamp = r.getLong(3);
+          rows.append(seq).append(' ').append(writer).append(' ').append(timestamp).append('\n');
+          assertEquals(persistenceId + ": a gap in the sequence numbers:\n" + rows, expected++, seq);
+          if (writers.isEmpty() || !writers.get(writers.size() - 1).equals(writer)) {
+            assertFalse(persistenceId + ": writer " + writer + " wrote again after another writer:\n" + rows, writers.contains(writer));
+            assertTrue(persistenceId + ": writer " + writer + " began before the previous writer's last write:\n" + rows,
+                timestamp >= lastTimestamp);
+            writers.add(writer);
+          }
+          lastTimestamp = Math.max(lastTimestamp, timestamp);
+        }
+      }
+    }
+    assertTrue(persistenceId + " has no events", expected > 1);
+    System.out.printf("journal %s: %d events by %d writers, one after the other%n", persistenceId, expected - 1, writers.size());
+  }
+
+  /** Every file under {@code dst} is its source's whole content; no temporary file is left beside them. */
+  private static void assertWholeFilesOnly(Path src, Path dst) throws IOException {
+    if (!Files.isDirectory(dst)) return;
+    int whole = 0;
+    try (var files = Files.list(dst)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.equals(".setsync")) continue;
+        assertTrue(name + " at the destination has no source", Files.exists(src.resolve(name)));
+        assertTrue(name + " is not whole at the destination",
+            java.util.Arrays.equals(Files.readAllBytes(src.resolve(name)), Files.readAllBytes(file)));
+        whole++;
+      }
+    }
+    System.out.printf("the cut-off node's sync had written %d whole files of 80 when it stopped%n", whole);
+  }
+
+  private static byte[] content(int seed, int size) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static int freePortIn(int from, int to) {
+    for (int port = from; port <= to; port++) {
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // the next one
+      }
+    }
+    throw new AssertionError("no free port from " + from + " to " + to);
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static String readFrom(Path file, long offset) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+  }
+
+  private static String tail(String log) {
+    String[] lines = log.split("\n");
+    return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 60), lines.length));
+  }
+
+  /** Waits, at most {@code seconds}, for the node's log in {@code home} to say {@code text}. */
+  private static void awaitNodeLog(Path home, String text, int seconds) throws Exception {
+    Path log = home.resolve("logs/setsync.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log, StandardCharsets.UTF_8).contains(text)) return;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("the node's log never said \"" + text + "\":\n" + tail(Files.readString(log)));
+  }
+
+  private static void assertOk(Launcher.Result result) {
+    assertEquals(result.toString(), 0, result.exitCode());
+  }
+
+  record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private Result run(List<String> command, int seconds) throws Exception {
+    Path out = Files.createTempFile(tmp.getRoot().toPath(), "run", ".out");
+    Path err = Files.createTempFile(tmp.getRoot().toPath(), "run", ".err");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(command + " did not finish within " + seconds + " s: " + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** {@code scripts/setsync console COMMAND} on the local console socket of the node in {@code nodeHome}. */
+  private static final class Console {
+    private final Launcher launcher;
+    private final Path socket;
+
+    Console(Path home, Path nodeHome) {
+      this.launcher = new Launcher(home);
+      this.socket = nodeHome.resolve("console.sock");
+    }
+
+    /** One command at a time: the launcher keeps each answer in its home's last.out. */
+    synchronized Launcher.Result run(String command) throws Exception {
+      return launcher.run(Map.of("SETSYNC_CONSOLE_SOCKET", socket.toString()), "console", command);
+    }
+  }
+
+  /**
+   * Adds batches {@code side-1}, {@code side-2}, ... through a console, one after the other, until
+   * stopped; remembers which were acknowledged (exit 0) and when each acknowledged one was asked for.
+   */
+  private static final class Writer extends Thread {
+    private final Console console;
+    private final String side;
+    private final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong lastStartOfAcknowledged = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastAcknowledged = new AtomicLong(Long.MIN_VALUE);
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+
+    Writer(Console console, String side) {
+      super("writes-" + side);
+      this.console = console;
+      this.side = side;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try {
+        for (int i = 1; !stopping; i++) {
+          String name = side + "-" + i;
+          long asked = System.nanoTime();
+          Launcher.Result added = console.run("ADD BATCHID " + name);
+          if (added.exitCode() == 0) {
+            acknowledged.add(name);
+            lastStartOfAcknowledged.set(asked);
+            lastAcknowledged.set(System.nanoTime());
+          }
+        }
+      } catch (Throwable t) {
+        failure = t;
+      }
+    }
+
+    void stopAndJoin() throws Exception {
+      stopping = true;
+      join(TimeUnit.MINUTES.toMillis(6));
+      if (failure != null) throw new AssertionError("the " + side + "'s writes failed", failure);
+    }
+
+    List<String> acknowledged() {
+      return List.copyOf(acknowledged);
+    }
+
+    long lastStartOfAcknowledged() {
+      return lastStartOfAcknowledged.get();
+    }
+
+    long lastAcknowledged() {
+      return lastAcknowledged.get();
+    }
+  }
+
+  /**
+   * Forwards connections to {@code bind} (this host's lab address) to {@code target}: PostgreSQL
+   * listens on 127.0.0.1 only, which no namespace reaches. Threads of its own, closed at the end.
+   */
+  private static final class Forwarder implements AutoCloseable {
+    private final ServerSocket server = new ServerSocket();
+    private final InetSocketAddress target;
+    private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean closed;
+
+    Forwarder(InetSocketAddress bind, InetSocketAddress target) throws IOException {
+      this.target = target;
+      server.setReuseAddress(true);
+      server.bind(bind);
+      Thread accepting = new Thread(this::accept, "forwarder-" + bind.getPort());
+      accepting.setDaemon(true);
+      accepting.start();
+    }
+
+    private void accept() {
+      while (!closed) {
+        try {
+          Socket in = server.accept();
+          Socket out = new Socket();
+          open.add(in);
+          open.add(out);
+          try {
+            out.connect(target, 5000);
+          } catch (IOException refused) {
+            in.close();
+            out.close();
+            continue;
+          }
+          pump(in, out);
+          pump(out, in);
+        } catch (IOException e) {
+          if (!closed) System.err.println("forwarder: " + e);
+        }
+      }
+    }
+
+    private static void pump(Socket from, Socket to) {
+      Thread pumping = new Thread(() -> {
+        try {
+          InputStream in = from.getInputStream();
+          OutputStream out = to.getOutputStream();
+          in.transferTo(out);
+          // One direction ended: the other may still carry the peer's last words.
+          to.shutdownOutput();
+        } catch (IOException e) {
+          try {
+            from.close();
+            to.close();
+          } catch (IOException ignored) {
+            // closing anyway
+          }
+        }
+      }, "forwarder-pump");
+      pumping.setDaemon(true);
+      pumping.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      server.close();
+      synchronized (open) {
+        for (Socket s : open) s.close();
+      }
+    }
+  }
+}
