@@ -20,6 +20,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +33,7 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.junit.rules.TestName;
 
 /**
  * A partition, not only a crash: three nodes, each in a network namespace of its own
@@ -50,6 +53,7 @@ public class PartitionIT {
   private static final String HOST_IN_LAB = "10.226.0.1";
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
+  @Rule public TestName testName = new TestName();
 
   private final List<Process> started = Collections.synchronizedList(new ArrayList<>());
   private final Path[] homes = new Path[3];
@@ -58,6 +62,8 @@ public class PartitionIT {
   private Path postgresDir;
   private Forwarder forwarder;
   private boolean labUp;
+  /** The database's URL of {@link #startCluster()}, as this host sees it. */
+  private String startedUrl;
 
   @Before
   public void noLabLeftFromAnEarlierRun() throws Exception {
@@ -69,6 +75,20 @@ public class PartitionIT {
   @After
   public void stopEverything() throws Exception {
     for (Process node : started) node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    // Consoles still waiting for an answer end at once now that their nodes are gone.
+    for (Thread poller : List.copyOf(pollers)) poller.join(TimeUnit.SECONDS.toMillis(60));
+    // The nodes' logs outlive the temporary folder, for a look after the run.
+    Path kept = CHECKOUT.resolve("target/partition-it").resolve(testName.getMethodName());
+    Files.createDirectories(kept);
+    for (int i = 0; i < homes.length; i++) {
+      if (homes[i] == null) continue;
+      for (String name : List.of("logs/setsync.log", "node.out", "node.err")) {
+        Path file = homes[i].resolve(name);
+        if (Files.exists(file)) {
+          Files.copy(file, kept.resolve("n" + (i + 1) + "-" + file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
     if (forwarder != null) forwarder.close();
     List<String> problems = new ArrayList<>();
     if (postgresDir != null) {
@@ -118,22 +138,18 @@ public class PartitionIT {
     // The minority's monitor is asked to write all the while, from a console of its own.
     Writer minorityWrites = new Writer(new Console(tmp.newFolder("console-1w").toPath(), homes[0]), "minority");
     long cut = System.nanoTime();
+    LocalDateTime cutAt = LocalDateTime.now();
     lab("cut", "1");
+    AtomicLong exited = new AtomicLong();
+    processes[0].onExit().thenRun(() -> exited.set(System.nanoTime()));
     minorityWrites.start();
 
     // The majority: its console answers with the monitor on n2 or n3, with every user and file set.
-    Launcher.Result status = null;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    long majorityAnswered = 0;
-    while (System.nanoTime() < deadline) {
-      status = second.run("STATUS AUTOSYNC");
-      if (status.exitCode() == 0 && status.stdout().matches("(?s).*monitor running on n[23].*")) {
-        majorityAnswered = System.nanoTime();
-        break;
-      }
-      Thread.sleep(250); // between polls
-    }
-    assertTrue("the majority never took the monitor over: " + status, majorityAnswered != 0);
+    // A console asked early waits its 30 s answer time (the node's proxy still sends to the monitor
+    // across the cut), so a new one is asked every second and the first answer counts.
+    Answer answer = firstAnswer(homes[1], "(?s).*monitor running on n[23].*", 120);
+    long majorityAnswered = answer.answered();
+    Launcher.Result status = answer.result();
     assertTrue(status.stdout(), status.stdout().contains("sync users 1, file sets 2"));
     // And writes to it; they must not interleave with the minority's.
     Writer majorityWrites = new Writer(second, "majority");
@@ -141,7 +157,7 @@ public class PartitionIT {
 
     // The cut-off node downs itself: exit code 3, and one line saying why.
     assertTrue("the cut-off node is still running 120 s after the cut", processes[0].waitFor(120, TimeUnit.SECONDS));
-    long downed = System.nanoTime();
+    long downed = exited.get() != 0 ? exited.get() : System.nanoTime();
     assertEquals("the cut-off node's exit code", 3, processes[0].exitValue());
     String err = Files.readString(homes[0].resolve("node.err"));
     assertTrue(err, err.contains("the cluster downed this node (it was on the minority side of a partition, or unreachable)"));
@@ -151,6 +167,10 @@ public class PartitionIT {
     minorityWrites.stopAndJoin();
 
     // Its sync stopped at a file boundary: whatever is at the destination is whole.
+    // (The issue wants it stopped at a file boundary; whether it was is printed, not yet asserted:
+    // see the report of this test's first runs.)
+    System.out.println("the cut-off node's sync " + (log1.contains("stops at a file boundary")
+        ? "stopped at a file boundary" : "did NOT stop at a file boundary (its session was cut off)"));
     assertWholeFilesOnly(srcA, dstA);
     // The majority's file set runs once activated there.
     assertOk(second.run("ACTIVATE SYNCFILESET 2"));
@@ -158,9 +178,10 @@ public class PartitionIT {
     long majoritySynced = System.nanoTime();
     majorityWrites.stopAndJoin();
 
-    System.out.printf("partition of the monitor's node: the majority's console had the monitor's STATUS %.1f s after the cut;"
-        + " the cut-off node had exited (code 3) %.1f s after it; the majority's first sync ended %.1f s after it%n",
-        seconds(majorityAnswered - cut), seconds(downed - cut), seconds(majoritySynced - cut));
+    System.out.printf("partition of the monitor's node: the cut-off node had exited (code 3) %.1f s after the cut;"
+        + " a majority node's console had the new monitor's STATUS %.1f s after it (asked %.1f s after it);"
+        + " the majority's first sync, of a file set activated then, ended %.1f s after it%n",
+        seconds(downed - cut), seconds(majorityAnswered - cut), seconds(answer.asked() - cut), seconds(majoritySynced - cut));
     System.out.printf("writes during the partition: the minority's monitor acknowledged %d (the last %.1f s after the cut),"
         + " the majority's %d%n", minorityWrites.acknowledged().size(), seconds(minorityWrites.lastAcknowledged() - cut),
         majorityWrites.acknowledged().size());
@@ -169,6 +190,16 @@ public class PartitionIT {
     // had answered was acknowledged, and the journal has one writer after the other.
     assertTrue("the minority's monitor acknowledged a write asked for after the majority's monitor answered",
         minorityWrites.lastStartOfAcknowledged() < majorityAnswered);
+    LocalDateTime recovered = firstLogTime(List.of(homes[1], homes[2]), "monitor recovered", cutAt);
+    assertTrue("no majority node's log says its monitor recovered", recovered != null);
+    assertTrue("the minority's monitor acknowledged a write at " + minorityWrites.lastAcknowledgedAt()
+        + ", after the majority's monitor had recovered at " + recovered,
+        minorityWrites.lastAcknowledgedAt() == null || minorityWrites.lastAcknowledgedAt().isBefore(recovered));
+    if (minorityWrites.lastAcknowledgedAt() != null) {
+      System.out.printf("margin: the minority's monitor's last acknowledged write came %.1f s before the majority's monitor"
+          + " recovered (%.1f s after the cut)%n", Duration.between(minorityWrites.lastAcknowledgedAt(), recovered).toMillis() / 1000.0,
+          Duration.between(cutAt, recovered).toMillis() / 1000.0);
+    }
     assertOneWriterAfterTheOther(url, "setsync-monitor");
     assertOneWriterAfterTheOther(url, "synclog|tester");
     for (Path home : homes) {
@@ -176,13 +207,15 @@ public class PartitionIT {
       assertFalse("a journal write was refused as a second writer's:\n" + tail(log), log.contains("duplicate key value"));
     }
 
+    printTimeline(cutAt, null);
+
     // Healed, the node is started again (as systemd's Restart=on-failure would) and rejoins.
     lab("heal");
     long restarted = System.nanoTime();
     String monitorNode = status.stdout().replaceAll("(?s).*monitor running on (n[23]).*", "$1");
     processes[0] = startNode(0, "listening");
     Launcher.Result rejoined = null;
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       rejoined = first.run("STATUS AUTOSYNC");
       if (rejoined.exitCode() == 0) break;
@@ -203,6 +236,92 @@ public class PartitionIT {
     Trees.awaitSameTree(srcA, dstA);
     System.out.printf("after healing: the restarted node's console had the majority's monitor %.1f s after its start;"
         + " the cut-off node's file set was complete %.1f s after it%n", rejoinedAfter, seconds(System.nanoTime() - restarted));
+  }
+
+  /**
+   * A node that does not host the monitor is cut off: the monitor never moves and its node's console
+   * answers all the while, the file sets between the majority's nodes go on, the cut-off node downs
+   * itself, and once healed and started again it rejoins; the file set to it resumes.
+   */
+  @Test
+  public void aNodeWithoutTheMonitorCutOffDownsItselfWhileTheMonitorStaysPut() throws Exception {
+    startCluster();
+    Console first = new Console(tmp.newFolder("console-1").toPath(), homes[0]);
+    assertOk(first.run("ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    // Between the majority's nodes, every second.
+    Path srcC = tmp.newFolder("src-c").toPath();
+    Path dstC = tmp.getRoot().toPath().resolve("dst-c");
+    Files.writeString(srcC.resolve("c.txt"), "gamma");
+    assertOk(first.run("ADD SYNCFILESET " + srcC + " TO n2:" + dstC + ", USER tester, INTERVAL 1 SECONDS"));
+    // To the node that will be cut off: once a minute, so that no sync of it is in flight at the cut.
+    Path srcD = tmp.newFolder("src-d").toPath();
+    Path dstD = tmp.getRoot().toPath().resolve("dst-d");
+    Files.writeString(srcD.resolve("d.txt"), "delta");
+    assertOk(first.run("ADD SYNCFILESET " + srcD + " TO n3:" + dstD + ", USER tester, INTERVAL 1 MINUTES"));
+    Trees.awaitSameTree(srcC, dstC);
+    Trees.awaitSameTree(srcD, dstD);
+
+    long cut = System.nanoTime();
+    LocalDateTime cutAt = LocalDateTime.now();
+    lab("cut", "3");
+    AtomicLong exited = new AtomicLong();
+    processes[2].onExit().thenRun(() -> exited.set(System.nanoTime()));
+    // The cut-off node's console, asked now, must never report a monitor of its own.
+    Console third = new Console(tmp.newFolder("console-3").toPath(), homes[2]);
+    java.util.concurrent.CompletableFuture<Launcher.Result> minorityStatus = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return third.run("STATUS AUTOSYNC");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Files.writeString(srcC.resolve("during-the-partition.txt"), "written while n3 was cut off");
+    // The monitor's node answers at once, all through the partition, with the monitor still there.
+    int answers = 0;
+    double slowest = 0;
+    long syncedDuring = 0;
+    while (processes[2].isAlive() && System.nanoTime() - cut < TimeUnit.SECONDS.toNanos(120)) {
+      if (syncedDuring == 0 && Files.exists(dstC.resolve("during-the-partition.txt"))) syncedDuring = System.nanoTime();
+      long asked = System.nanoTime();
+      Launcher.Result status = first.run("STATUS AUTOSYNC");
+      slowest = Math.max(slowest, seconds(System.nanoTime() - asked));
+      assertOk(status);
+      assertTrue(status.stdout(), status.stdout().contains("monitor running on n1"));
+      answers++;
+    }
+    assertTrue("the cut-off node is still running 120 s after the cut", processes[2].waitFor(1, TimeUnit.SECONDS));
+    long downed = exited.get() != 0 ? exited.get() : System.nanoTime();
+    assertEquals("the cut-off node's exit code", 3, processes[2].exitValue());
+    String err = Files.readString(homes[2].resolve("node.err"));
+    assertTrue(err, err.contains("the cluster downed this node (it was on the minority side of a partition, or unreachable)"));
+    Trees.awaitSameTree(srcC, dstC);
+    long synced = syncedDuring != 0 ? syncedDuring : System.nanoTime();
+    Launcher.Result fromTheMinority = minorityStatus.get(2, TimeUnit.MINUTES);
+    assertFalse("the cut-off node answered with a monitor of its own: " + fromTheMinority,
+        fromTheMinority.stdout().contains("monitor running on n3"));
+    System.out.printf("partition of a node without the monitor: the cut-off node had exited (code 3) %.1f s after the cut;"
+        + " the monitor's node answered %d STATUS meanwhile, the slowest in %.2f s; the file set between the majority's nodes"
+        + " had the file written at the cut %.1f s after it (seen between two STATUS); the cut-off node's console said: %s%n",
+        seconds(downed - cut), answers, slowest, seconds(synced - cut), firstLine(fromTheMinority));
+    printTimeline(cutAt, "dst-c");
+
+    lab("heal");
+    long restarted = System.nanoTime();
+    processes[2] = startNode(2, "listening");
+    Console rejoined = new Console(tmp.newFolder("console-3b").toPath(), homes[2]);
+    Answer answer = firstAnswer(homes[2], "(?s).*monitor running on n1.*", 120);
+    double rejoinedAfter = seconds(answer.answered() - restarted);
+    Files.writeString(srcD.resolve("after-healing.txt"), "written once n3 was back");
+    Trees.awaitSameTree(srcD, dstD);
+    assertOk(rejoined.run("STATUS AUTOSYNC"));
+    System.out.printf("after healing: the restarted node's console had the monitor on n1 %.1f s after its start;"
+        + " the file set to it was complete again %.1f s after it%n", rejoinedAfter, seconds(System.nanoTime() - restarted));
+    assertOneWriterAfterTheOther(startedUrl, "setsync-monitor");
+  }
+
+  private static String firstLine(Launcher.Result result) {
+    String text = (result.stdout() + result.stderr()).strip();
+    return "exit " + result.exitCode() + ", \"" + (text.isEmpty() ? "" : text.lines().findFirst().orElse("")) + "\"";
   }
 
   /**
@@ -307,10 +426,14 @@ public class PartitionIT {
       Files.writeString(sites[i], "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
           + "setsync.jdbc.url = \"" + labUrl + "\"\n"
           + "setsync.node { name = \"n" + n + "\", host = \"10.226." + n + ".2\", port = 2600" + n + ", seed-nodes = " + seeds + " }\n"
-          + "setsync.endpoint { host = \"10.226." + n + ".2\", port = 2610" + n + " }\n");
+          + "setsync.endpoint { host = \"10.226." + n + ".2\", port = 2610" + n + " }\n"
+          // Replacements committed 4 at a time, so that a sync stopped midway leaves whole files behind.
+          + "setsync.transfer.commit-batch-files = 4\n"
+          );
       homes[i] = tmp.newFolder("home-" + n).toPath();
       processes[i] = startNode(i, i == 0 ? "monitor recovered" : "listening");
     }
+    startedUrl = url;
     return url;
   }
 
@@ -389,6 +512,92 @@ public class PartitionIT {
     }
     assertTrue(persistenceId + " has no events", expected > 1);
     System.out.printf("journal %s: %d events by %d writers, one after the other%n", persistenceId, expected - 1, writers.size());
+  }
+
+  /** A console's answer, when it was asked for and when it came. */
+  record Answer(Launcher.Result result, long asked, long answered) {}
+
+  private final List<Thread> pollers = Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * Asks the node in {@code nodeHome} for STATUS AUTOSYNC every second, each time from a new
+   * console, without waiting for the earlier ones, until one answers (exit 0) with text matching
+   * {@code wanted}; at most {@code seconds}.
+   */
+  private Answer firstAnswer(Path nodeHome, String wanted, int seconds) throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Answer> first = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Launcher.Result> last = new java.util.concurrent.atomic.AtomicReference<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int n = 0;
+    while (first.get() == null && System.nanoTime() < deadline) {
+      Console console = new Console(tmp.newFolder("poll-" + nodeHome.getFileName() + "-" + (++n)).toPath(), nodeHome);
+      Thread poller = new Thread(() -> {
+        try {
+          long asked = System.nanoTime();
+          Launcher.Result result = console.run("STATUS AUTOSYNC");
+          long answered = System.nanoTime();
+          last.set(result);
+          if (result.exitCode() == 0 && result.stdout().matches(wanted)) first.compareAndSet(null, new Answer(result, asked, answered));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, "poll-" + n);
+      poller.setDaemon(true);
+      pollers.add(poller);
+      poller.start();
+      long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (first.get() == null && System.nanoTime() < next) Thread.sleep(20); // the next poll, or an answer
+    }
+    assertTrue("no answer matching " + wanted + " within " + seconds + " s; the last: " + last.get(), first.get() != null);
+    return first.get();
+  }
+
+  /** When the first line containing {@code text} after {@code since} was written in any of the logs of the nodes in {@code nodeHomes}. */
+  private static LocalDateTime firstLogTime(List<Path> nodeHomes, String text, LocalDateTime since) throws IOException {
+    java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    LocalDateTime first = null;
+    for (Path home : nodeHomes) {
+      for (String line : Files.readAllLines(home.resolve("logs/setsync.log"))) {
+        if (line.length() < 23 || !line.contains(text)) continue;
+        try {
+          LocalDateTime at = LocalDateTime.parse(line.substring(0, 23), format);
+          if (!at.isBefore(since) && (first == null || at.isBefore(first))) first = at;
+        } catch (java.time.format.DateTimeParseException notATime) {
+          // a continuation line
+        }
+      }
+    }
+    return first;
+  }
+
+  /**
+   * The lines of the cluster's and the monitor's steps in the nodes' logs since {@code since}, as
+   * seconds after it; lines containing {@code leaveOut} (when not null) are left out.
+   */
+  private void printTimeline(LocalDateTime since, String leaveOut) throws IOException {
+    java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    List<String> steps = List.of("SBR ", "nreachable", "emoving", "Singleton", "singleton", "monitor recovered",
+        "hutting down", "stopping", "xiting", "downed", "Down", "scheduler", "session", "sync ended", "refused", "Leader");
+    List<String> timeline = new ArrayList<>();
+    for (int i = 0; i < homes.length; i++) {
+      for (String line : Files.readAllLines(homes[i].resolve("logs/setsync.log"))) {
+        if (line.length() < 23 || steps.stream().noneMatch(line::contains)) continue;
+        if (leaveOut != null && line.contains(leaveOut)) continue;
+        LocalDateTime at;
+        try {
+          at = LocalDateTime.parse(line.substring(0, 23), format);
+        } catch (java.time.format.DateTimeParseException notATime) {
+          continue;
+        }
+        if (at.isBefore(since)) continue;
+        String text = line.substring(23).strip();
+        timeline.add(String.format("%s %7.2f s  n%d %s", at.format(format), Duration.between(since, at).toMillis() / 1000.0, i + 1,
+            text.length() > 220 ? text.substring(0, 220) + "..." : text));
+      }
+    }
+    Collections.sort(timeline);
+    System.out.println("timeline after the cut (node logs):");
+    timeline.forEach(line -> System.out.println("  " + line.substring(24)));
   }
 
   /** Every file under {@code dst} is its source's whole content; no temporary file is left beside them. */
@@ -500,6 +709,7 @@ public class PartitionIT {
     private final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong lastStartOfAcknowledged = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong lastAcknowledged = new AtomicLong(Long.MIN_VALUE);
+    private volatile LocalDateTime lastAcknowledgedAt;
     private volatile boolean stopping;
     private volatile Throwable failure;
 
@@ -521,6 +731,7 @@ public class PartitionIT {
             acknowledged.add(name);
             lastStartOfAcknowledged.set(asked);
             lastAcknowledged.set(System.nanoTime());
+            lastAcknowledgedAt = LocalDateTime.now();
           }
         }
       } catch (Throwable t) {
@@ -544,6 +755,11 @@ public class PartitionIT {
 
     long lastAcknowledged() {
       return lastAcknowledged.get();
+    }
+
+    /** When the last acknowledged write was seen acknowledged, by the clock of the nodes' logs. */
+    LocalDateTime lastAcknowledgedAt() {
+      return lastAcknowledgedAt;
     }
   }
 
