@@ -65,11 +65,23 @@ public class PartitionIT {
   /** The database's URL of {@link #startCluster()}, as this host sees it. */
   private String startedUrl;
 
+  /** Where the data directory of this test's running PostgreSQL is noted, for the next run should this one be killed. */
+  private static final Path POSTGRES_NOTE = CHECKOUT.resolve("target/partition-it/postgres-dir");
+
   @Before
-  public void noLabLeftFromAnEarlierRun() throws Exception {
-    // A run that died before its @After left the lab up: down is idempotent.
+  public void nothingLeftFromAnEarlierRun() throws Exception {
+    // Network namespaces need root (CAP_SYS_ADMIN, CAP_NET_ADMIN) and iproute2.
+    org.junit.Assume.assumeTrue("PartitionIT runs as root only", "root".equals(System.getProperty("user.name")));
+    org.junit.Assume.assumeTrue("PartitionIT needs the ip command (iproute2)",
+        List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip").stream().anyMatch(p -> Files.isExecutable(Path.of(p))));
+    // A run killed before its @After left the lab up (and its nodes running in it): down is idempotent.
     Result down = run(List.of(LAB.toString(), "down", LAB_NAME), 60);
     assertEquals(down.toString(), 0, down.exitCode());
+    if (Files.exists(POSTGRES_NOTE)) {
+      Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", Files.readString(POSTGRES_NOTE).strip()), 120);
+      assertEquals(stopped.toString(), 0, stopped.exitCode());
+      Files.delete(POSTGRES_NOTE);
+    }
   }
 
   @After
@@ -94,6 +106,7 @@ public class PartitionIT {
     if (postgresDir != null) {
       Result stopped = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "stop", postgresDir.toString()), 120);
       if (stopped.exitCode() != 0) problems.add(stopped.toString());
+      else Files.deleteIfExists(POSTGRES_NOTE);
     }
     if (labUp) {
       Result down = run(List.of(LAB.toString(), "down", LAB_NAME), 60);
@@ -335,6 +348,7 @@ public class PartitionIT {
     Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
     postgresDir = tmp.getRoot().toPath().resolve("postgres");
     int pgPort = freePortIn(5650, 5699);
+    notePostgres();
     Result pg = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "start", postgresDir.toString(),
         Integer.toString(pgPort)), 600);
     assertEquals(pg.toString(), 0, pg.exitCode());
@@ -411,6 +425,7 @@ public class PartitionIT {
     Files.setAttribute(tmp.getRoot().toPath(), "unix:mode", 0755);
     postgresDir = tmp.getRoot().toPath().resolve("postgres");
     int pgPort = freePortIn(5650, 5699);
+    notePostgres();
     Result started = run(List.of(CHECKOUT.resolve("scripts/postgres").toString(), "start", postgresDir.toString(),
         Integer.toString(pgPort)), 600);
     assertEquals(started.toString(), 0, started.exitCode());
@@ -621,6 +636,11 @@ public class PartitionIT {
     byte[] bytes = new byte[size];
     new java.util.Random(seed).nextBytes(bytes);
     return bytes;
+  }
+
+  private void notePostgres() throws IOException {
+    Files.createDirectories(POSTGRES_NOTE.getParent());
+    Files.writeString(POSTGRES_NOTE, postgresDir + "\n");
   }
 
   private static int freePortIn(int from, int to) {
