@@ -169,7 +169,7 @@ public class PartitionIT {
     majorityWrites.start();
 
     // The cut-off node downs itself: exit code 3, and one line saying why.
-    assertTrue("the cut-off node is still running 120 s after the cut", processes[0].waitFor(120, TimeUnit.SECONDS));
+    awaitExit(0, cut, 120);
     long downed = exited.get() != 0 ? exited.get() : System.nanoTime();
     assertEquals("the cut-off node's exit code", 3, processes[0].exitValue());
     String err = Files.readString(homes[0].resolve("node.err"));
@@ -180,11 +180,14 @@ public class PartitionIT {
     minorityWrites.stopAndJoin();
 
     // Its sync stopped at a file boundary: whatever is at the destination is whole.
-    // (The issue wants it stopped at a file boundary; whether it was is printed, not yet asserted:
-    // see the report of this test's first runs.)
+    // The issue wants it stopped at a file boundary. Today the schedulers are children of the
+    // monitor, and the singleton manager of a downed node stops the monitor, and them with it, some
+    // 0.1 s after "Self downed" (at "Self removed"): the session is cut off, with or without its
+    // Stop frame sent. So this is printed, not asserted, until the schedulers run in a NodeAgent.
     System.out.println("the cut-off node's sync " + (log1.contains("stops at a file boundary")
         ? "stopped at a file boundary" : "did NOT stop at a file boundary (its session was cut off)"));
     assertWholeFilesOnly(srcA, dstA);
+    Map<String, String> afterDown = describeIfPresent(dstA);
     // The majority's file set runs once activated there.
     assertOk(second.run("ACTIVATE SYNCFILESET 2"));
     Trees.awaitSameTree(srcB, dstB);
@@ -221,6 +224,9 @@ public class PartitionIT {
     }
 
     printTimeline(cutAt, null);
+
+    // Nothing was written to the cut-off node's destination since it went down.
+    assertEquals("the cut-off node's destination changed while the node was down", afterDown, describeIfPresent(dstA));
 
     // Healed, the node is started again (as systemd's Restart=on-failure would) and rejoins.
     lab("heal");
@@ -302,7 +308,7 @@ public class PartitionIT {
       assertTrue(status.stdout(), status.stdout().contains("monitor running on n1"));
       answers++;
     }
-    assertTrue("the cut-off node is still running 120 s after the cut", processes[2].waitFor(1, TimeUnit.SECONDS));
+    awaitExit(2, cut, 120);
     long downed = exited.get() != 0 ? exited.get() : System.nanoTime();
     assertEquals("the cut-off node's exit code", 3, processes[2].exitValue());
     String err = Files.readString(homes[2].resolve("node.err"));
@@ -486,6 +492,22 @@ public class PartitionIT {
         + Files.readString(home.resolve("node.err")) + (Files.exists(log) ? "\n" + tail(Files.readString(log)) : ""));
   }
 
+  /**
+   * Waits until node {@code i} has exited, at most {@code seconds} after {@code since}; one that has
+   * not has its threads printed to target/partition-it/TEST/nK-threads.txt, for a look at what holds it.
+   */
+  private void awaitExit(int i, long since, int seconds) throws Exception {
+    long left = since + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime();
+    if (processes[i].waitFor(Math.max(left, 0), TimeUnit.NANOSECONDS)) return;
+    Path dump = CHECKOUT.resolve("target/partition-it").resolve(testName.getMethodName()).resolve("n" + (i + 1) + "-threads.txt");
+    Files.createDirectories(dump.getParent());
+    // The node's process is its JVM: ip netns exec and scripts/setsync each replace themselves.
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Result threads = run(List.of(jcmd.toString(), Long.toString(processes[i].pid()), "Thread.print", "-l"), 60);
+    Files.writeString(dump, threads.stdout() + threads.stderr());
+    fail("node n" + (i + 1) + " is still running " + seconds + " s after the cut; its threads are in " + dump);
+  }
+
   private void lab(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(LAB.toString(), args[0], LAB_NAME));
     command.addAll(List.of(args).subList(1, args.length));
@@ -630,6 +652,10 @@ public class PartitionIT {
       }
     }
     System.out.printf("the cut-off node's sync had written %d whole files of 80 when it stopped%n", whole);
+  }
+
+  private static Map<String, String> describeIfPresent(Path root) throws IOException {
+    return Files.isDirectory(root) ? Trees.describe(root) : Map.of();
   }
 
   private static byte[] content(int seed, int size) {
