@@ -174,6 +174,7 @@ public class PartitionIT {
     assertEquals("the cut-off node's exit code", 3, processes[0].exitValue());
     String err = Files.readString(homes[0].resolve("node.err"));
     assertTrue(err, err.contains("the cluster downed this node (it was on the minority side of a partition, or unreachable)"));
+    if (err.contains("did not finish terminating")) System.out.println("the cut-off node's actor system did not finish terminating; it exited anyway");
     String log1 = Files.readString(homes[0].resolve("logs/setsync.log"));
     assertTrue("the cut-off node's log does not say that it downs itself:\n" + tail(log1),
         log1.contains("SBR took decision DownReachable") || log1.contains("downing"));
@@ -313,6 +314,7 @@ public class PartitionIT {
     assertEquals("the cut-off node's exit code", 3, processes[2].exitValue());
     String err = Files.readString(homes[2].resolve("node.err"));
     assertTrue(err, err.contains("the cluster downed this node (it was on the minority side of a partition, or unreachable)"));
+    if (err.contains("did not finish terminating")) System.out.println("the cut-off node's actor system did not finish terminating; it exited anyway");
     Trees.awaitSameTree(srcC, dstC);
     long synced = syncedDuring != 0 ? syncedDuring : System.nanoTime();
     Launcher.Result fromTheMinority = minorityStatus.get(2, TimeUnit.MINUTES);
