@@ -69,10 +69,38 @@ public final class NodeCommand implements Callable<Integer> {
         + node.endpoint().getHostString() + ":" + node.endpoint().getPort());
     out.println("home " + config.getString("setsync.home") + ", log " + logFile);
     out.flush();
-    node.system().getWhenTerminated().toCompletableFuture().join();
-    node.close();
+    if (awaitTermination(node)) node.close(); // else the lock is released with the process
     return exitCode(akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(node.system()))
         .getShutdownReason().orElse(null));
+  }
+
+  /**
+   * Until the node's actor system has terminated; once its coordinated shutdown has reached the
+   * last phase, at most that phase's timeout and 5 s more. A partition can leave remoting unable to
+   * flush to the peers it cut off, and the system then never finishes terminating (PartitionIT saw
+   * a downed node wait so for good, all its threads idle); the node exits anyway. False then.
+   */
+  private boolean awaitTermination(SetSyncNode node) {
+    akka.actor.CoordinatedShutdown shutdown =
+        akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(node.system()));
+    java.util.concurrent.CompletableFuture<Object> terminating = new java.util.concurrent.CompletableFuture<>();
+    shutdown.addTask(akka.actor.CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "node-bounds-its-termination", () -> {
+      terminating.complete(null);
+      return java.util.concurrent.CompletableFuture.completedFuture(akka.Done.getInstance());
+    });
+    java.util.concurrent.CompletableFuture<?> terminated = node.system().getWhenTerminated().toCompletableFuture();
+    java.util.concurrent.CompletableFuture.anyOf(terminated, terminating).join();
+    long limit = shutdown.timeout(akka.actor.CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis() + 5000;
+    try {
+      terminated.get(limit, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      err.println("setsync node: the actor system did not finish terminating within " + limit / 1000 + " s; exiting anyway");
+      err.flush();
+      return false;
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      return false;
+    }
   }
 
   /** Exit code of a node the cluster downed: a service manager should start it again. */
