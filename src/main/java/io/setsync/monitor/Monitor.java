@@ -265,6 +265,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
    * new monitor keeps the schedulers it adopted while it learns where their destinations are.
    */
   private final Set<String> absentEndpoints = new java.util.HashSet<>();
+  /** SYNCHRONIZEs to nodes whose endpoint is neither known nor known to be gone, by node. */
+  private final Map<String, List<PendingOneTime>> awaitingEndpoint = new HashMap<>();
   /** Each node's agent, by node name, as the receptionist lists them and they answer. */
   private final Map<String, ActorRef<NodeAgent.Command>> agents = new HashMap<>();
   /** Assignments sent and not yet answered, with the plan each carried. */
@@ -286,6 +288,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final MonitorState empty = new MonitorState();
+
+  /** A SYNCHRONIZE waiting for its destination's endpoint to be listed. */
+  private record PendingOneTime(
+      MonitorState state, MonitorCommands.Decision decision, String user, Caller caller, ActorRef<Result> replyTo) {}
 
   /** A scheduler told to retire: its key, and the file sets it had. */
   private record Retiring(SchedulerKey key, Set<Long> fileSetIds) {}
@@ -533,12 +539,28 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. */
   private void startOneTimeSync(MonitorState state, MonitorCommands.Decision decision, String user, Caller caller,
       ActorRef<Result> replyTo) {
-    MonitorCommands.OneTime oneTime = decision.oneTime();
+    startOneTimeSync(new PendingOneTime(state, decision, user, caller, replyTo), true);
+  }
+
+  /**
+   * {@code mayWait}: a destination whose endpoint the receptionist has not listed yet (a monitor
+   * that has just started) is waited for, until its listing says where it is or that it is gone.
+   */
+  private void startOneTimeSync(PendingOneTime p, boolean mayWait) {
+    MonitorState state = p.state();
+    String user = p.user();
+    Caller caller = p.caller();
+    ActorRef<Result> replyTo = p.replyTo();
+    MonitorCommands.OneTime oneTime = p.decision().oneTime();
     String node = oneTime.destinationNode() == null ? settings.localNode() : oneTime.destinationNode();
     FileSetScheduler.Destination destination = endpoints.get(node);
     if (destination == null) {
       watchNode(node);
-      replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
+      if (mayWait && !absentEndpoints.contains(node)) {
+        awaitingEndpoint.computeIfAbsent(node, n -> new ArrayList<>()).add(p);
+      } else {
+        replyTo.tell(Result.Done.error("destination node " + node + " is not available"));
+      }
       return;
     }
     long run = ++oneTimeRuns;
@@ -863,6 +885,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private Effect<Event, MonitorState> onEndpointsListed(MonitorState state, EndpointsListed listed) {
     if (listed.endpoints().isEmpty()) {
       absentEndpoints.add(listed.node());
+      startAwaitingOneTimeSyncs(listed.node());
       if (endpoints.remove(listed.node()) != null) {
         ctx.getLog().warn("destination node {} is no longer available; its schedulers wait for it", listed.node());
         reconcile(state);
@@ -884,6 +907,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private Effect<Event, MonitorState> onEndpointBound(MonitorState state, EndpointBound bound) {
     if (bound.binding().failure() != null || bound.binding().address() == null) {
       ctx.getLog().warn("destination node {} has no data endpoint: {}", bound.node(), bound.binding().failure());
+      startAwaitingOneTimeSyncs(bound.node());
       return Effect().none();
     }
     FileSetScheduler.Destination destination = new FileSetScheduler.Destination(
@@ -892,7 +916,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       ctx.getLog().info("destination node {} is available at {}:{}", bound.node(), destination.host(), destination.port());
       reconcile(state);
     }
+    startAwaitingOneTimeSyncs(bound.node());
     return Effect().none();
+  }
+
+  /** The SYNCHRONIZEs that waited for {@code node}'s endpoint: they start now, or learn it is not available. */
+  private void startAwaitingOneTimeSyncs(String node) {
+    List<PendingOneTime> waiting = awaitingEndpoint.remove(node);
+    if (waiting != null) waiting.forEach(p -> startOneTimeSync(p, false));
   }
 
   // --- shutdown ---
