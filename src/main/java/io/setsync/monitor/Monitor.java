@@ -884,8 +884,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private Effect<Event, MonitorState> onEndpointsListed(MonitorState state, EndpointsListed listed) {
     if (listed.endpoints().isEmpty()) {
-      absentEndpoints.add(listed.node());
-      startAwaitingOneTimeSyncs(listed.node());
+      // This node's own endpoint starts with the node; an empty listing of it only means that the
+      // receptionist has not seen it yet (it lists a member's services once that member is up).
+      if (!listed.node().equals(settings.localNode())) {
+        absentEndpoints.add(listed.node());
+        startAwaitingOneTimeSyncs(listed.node());
+      }
       if (endpoints.remove(listed.node()) != null) {
         ctx.getLog().warn("destination node {} is no longer available; its schedulers wait for it", listed.node());
         reconcile(state);
