@@ -271,6 +271,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<String, ActorRef<NodeAgent.Command>> agents = new HashMap<>();
   /** Assignments sent and not yet answered, with the plan each carried. */
   private final Map<SchedulerKey, RunningScheduler> assigning = new TreeMap<>();
+  /**
+   * Schedulers that failed, until an agent answers an assignment with one of them: the agent may
+   * not have heard of the stop yet. One entry per failure.
+   */
+  private final Set<ActorRef<FileSetScheduler.Command>> stopped = new java.util.HashSet<>();
   /** Nodes that said they are stopping: their schedulers' stops are not failures. */
   private final Set<String> leavingNodes = new java.util.HashSet<>();
   private final Set<String> watchedNodes = new java.util.HashSet<>();
@@ -642,6 +647,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     boolean failedOne = !retired && current != null && current.ref().equals(t.ref());
     if (!retired && !failedOne) return Effect().none();
     if (failedOne) {
+      stopped.add(t.ref());
       schedulers.remove(t.key());
       current.fileSets().keySet().forEach(id -> {
         running.remove(id);
@@ -737,6 +743,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       String why = assigned == null ? "did not answer: " + answer.failure() : assigned.refusal();
       failed(state, key, "node " + key.sourceNode() + " did not start scheduler " + key.label() + ": " + why,
           sent.fileSets().keySet());
+      return Effect().none();
+    }
+    if (stopped.remove(assigned.scheduler())) {
+      // The agent answered with the scheduler that just stopped, before it heard of the stop
+      // itself: ask again, and it starts a new one.
+      reconcile(state);
       return Effect().none();
     }
     RunningScheduler current = schedulers.get(key);
