@@ -199,7 +199,7 @@ public final class PersistFailures {
   // ---- the actor's side ----
 
   /** Tells a persistent actor that its node stops: it stops at once unless it is recovered. */
-  private enum StopUnrecovered { INSTANCE }
+  private enum StopUnrecovered implements LocalMessage { INSTANCE }
 
   /**
    * Watches the journal's and snapshot store's answers on their way into the event-sourced part (they

@@ -181,11 +181,9 @@ public class PostgresJournalIT {
   public void aNodeWhoseDatabaseIsDownStopsSoonOnSigterm() throws Exception {
     String url = startAndStopPostgres(5592);
     Path site = tmp.getRoot().toPath().resolve("site.conf");
-    // The "stop-running-syncs" task asks the monitor, which cannot answer before it recovers, for
-    // this long (55 s by default): it is to ask the node's own agent instead, which answers at once.
-    // Until it does, this line keeps that wait out of the bound.
-    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
-        + "setsync.monitor.stop-syncs-timeout = 1s\n");
+    // The "stop-running-syncs" task asks the node's own agent, which answers at once even while
+    // the monitor cannot: no wait for the monitor is in this bound.
+    Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n");
     Path home = tmp.newFolder("home").toPath();
     Process node = startNode(home, site, url, "WARN  i.s.PersistFailures - monitor: its journal", 27102);
 
@@ -327,10 +325,8 @@ public class PostgresJournalIT {
     String seeds = "[\"127.0.0.1:27111\", \"127.0.0.1:27112\", \"127.0.0.1:27113\"]";
     for (int i = 0; i < 3; i++) {
       Path site = tmp.getRoot().toPath().resolve("site-" + (i + 1) + ".conf");
-      // As in aNodeWhoseDatabaseIsDownStopsSoonOnSigterm: the stop-running-syncs ask kept short.
       Files.writeString(site, "include file(\"" + CHECKOUT.resolve("conf/cluster-postgres.conf") + "\")\n"
-          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n"
-          + "setsync.monitor.stop-syncs-timeout = 1s\n");
+          + "setsync.node { name = \"n" + (i + 1) + "\", seed-nodes = " + seeds + " }\n");
       homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
       processes[i] = startNode(homes[i], site, url, i == 0 ? "WARN  i.s.PersistFailures - monitor: its journal" : "listening",
           clusterPorts[i]);
