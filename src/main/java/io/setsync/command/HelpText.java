@@ -51,7 +51,7 @@ public final class HelpText {
               "SYNCHRONIZE",
               null,
               "SYNCHRONIZE /src TO [node:]/dest [, option ...]",
-              "Synchronize a directory once, now, as you",
+              "Synchronize a directory of the node this console is connected to once, now, as you",
               CommandOptions::sync,
               List.of(DEST_NOTE)),
           new Form(

@@ -28,14 +28,13 @@ import io.setsync.log.SyncLog;
 import io.setsync.schedule.FileSetConfig;
 import io.setsync.schedule.FileSetScheduler;
 import io.setsync.schedule.NodeAgent;
+import io.setsync.schedule.OneTimeSync;
 import io.setsync.schedule.RetryPolicy;
 import io.setsync.schedule.SchedulerKey;
 import io.setsync.schedule.SyncResult;
 import io.setsync.schedule.SyncRun;
-import io.setsync.schedule.ThrottledProgress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,11 +123,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private record Answer(Result result, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
 
-  /** A SYNCHRONIZE moved on (told from its session's threads, at most once per progress interval). */
-  private record OneTimeProgressed(long run, long entries, long files, long bytes) implements Command, io.setsync.LocalMessage {}
+  /** A SYNCHRONIZE moved on (at most once per progress interval), or ended: its answer goes to the caller. */
+  private record OneTimeReported(OneTimeSync.Report report) implements Command, io.setsync.LocalMessage {}
 
-  /** A SYNCHRONIZE ended: its answer goes to the caller, and STATUS no longer shows it. */
-  private record OneTimeEnded(long run, Result result, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
+  /** Another node's agent started a SYNCHRONIZE, or did not ({@code started} null). */
+  private record OneTimeStarted(long run, NodeAgent.RunOnceStarted started, String failure)
+      implements Command, io.setsync.LocalMessage {}
 
   /** A SYNCHRONIZE's run stopped (after its answer, or instead of one). */
   private record OneTimeStopped(long run, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
@@ -291,12 +291,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private long oneTimeRuns;
   /** The SYNCHRONIZEs under way, by run number, for STATUS. */
   private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
+  /** Who waits for each SYNCHRONIZE under way. */
+  private final Map<Long, ActorRef<Result>> oneTimeWaiters = new HashMap<>();
+  private final ActorRef<OneTimeSync.Report> oneTimeReports;
+  private final ActorRef<FileSetScheduler.Report> ownReports;
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
   private final MonitorState empty = new MonitorState();
 
   /** A SYNCHRONIZE waiting for its destination's endpoint to be listed. */
   private record PendingOneTime(
-      MonitorState state, MonitorCommands.Decision decision, String user, Caller caller, ActorRef<Result> replyTo) {}
+      MonitorState state, MonitorCommands.Decision decision, String sourceNode, String user, Caller caller,
+      ActorRef<Result> replyTo) {}
 
   /** A scheduler told to retire: its key, and the file sets it had. */
   private record Retiring(SchedulerKey key, Set<Long> fileSetIds) {}
@@ -316,6 +321,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.settings = settings;
     this.schedulerSettings = schedulerSettings;
     this.runSettings = schedulerSettings.run();
+    this.oneTimeReports = ctx.messageAdapter(OneTimeSync.Report.class, OneTimeReported::new);
+    this.ownReports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
     this.commands = new MonitorCommands(settings);
   }
 
@@ -373,17 +380,17 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onCommand(AskAutosyncFrom.class, (s, a) -> Effect().reply(a.replyTo(),
             new AutosyncFrom(a.source(), a.destination(), s.refuses(a.destination(), a.source()))))
         .onCommand(Answer.class, (s, a) -> Effect().reply(a.replyTo(), a.result()))
-        .onCommand(OneTimeProgressed.class, (s, p) -> onOneTimeProgressed(p))
-        .onCommand(OneTimeEnded.class, (s, e) -> {
-          oneTime.remove(e.run());
-          return Effect().reply(e.replyTo(), e.result());
-        })
+        .onCommand(OneTimeReported.class, (s, r) -> onOneTimeReported(r.report()))
+        .onCommand(OneTimeStarted.class, (s, started) -> onOneTimeStarted(started))
         .onCommand(OneTimeStopped.class, (s, e) -> {
           ctx.getSelf().tell(new OneTimeLost(e.run(), e.replyTo()));
           return Effect().none();
         })
-        .onCommand(OneTimeLost.class, (s, e) -> oneTime.remove(e.run()) == null ? Effect().none()
-            : Effect().reply(e.replyTo(), Result.Done.error("the sync stopped without a result (see the node's log)")))
+        .onCommand(OneTimeLost.class, (s, e) -> {
+          oneTimeWaiters.remove(e.run());
+          return oneTime.remove(e.run()) == null ? Effect().none()
+              : Effect().reply(e.replyTo(), Result.Done.error("the sync stopped without a result (see the node's log)"));
+        })
         .onCommand(SchedulerReported.class, (s, r) -> onReport(s, r.report()))
         .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
         .onCommand(RetryScheduler.class, (s, r) -> {
@@ -499,7 +506,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         yield Effect().none();
       }
       case SYNCHRONIZE -> {
-        startOneTimeSync(state, decision, decision.oneTime().user(), execute.caller(), execute.replyTo());
+        String sourceNode = execute.node() == null ? settings.localNode() : execute.node();
+        startOneTimeSync(new PendingOneTime(state, decision, sourceNode, decision.oneTime().user(), execute.caller(),
+            execute.replyTo()), true);
         yield Effect().none();
       }
     };
@@ -541,23 +550,18 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             replyTo));
   }
 
-  /** SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. */
-  private void startOneTimeSync(MonitorState state, MonitorCommands.Decision decision, String user, Caller caller,
-      ActorRef<Result> replyTo) {
-    startOneTimeSync(new PendingOneTime(state, decision, user, caller, replyTo), true);
-  }
-
   /**
-   * {@code mayWait}: a destination whose endpoint the receptionist has not listed yet (a monitor
-   * that has just started) is waited for, until its listing says where it is or that it is gone.
+   * SYNCHRONIZE: one run as the caller, logged in the caller's log, answered with its result. It
+   * reads its source on the node the console is connected to: under this monitor when that is its
+   * own node, else under that node's agent. {@code mayWait}: a destination whose endpoint the
+   * receptionist has not listed yet (a monitor that has just started) is waited for, until its
+   * listing says where it is or that it is gone.
    */
   private void startOneTimeSync(PendingOneTime p, boolean mayWait) {
-    MonitorState state = p.state();
     String user = p.user();
-    Caller caller = p.caller();
     ActorRef<Result> replyTo = p.replyTo();
     MonitorCommands.OneTime oneTime = p.decision().oneTime();
-    String node = oneTime.destinationNode() == null ? settings.localNode() : oneTime.destinationNode();
+    String node = oneTime.destinationNode() == null ? p.sourceNode() : oneTime.destinationNode();
     FileSetScheduler.Destination destination = endpoints.get(node);
     if (destination == null) {
       watchNode(node);
@@ -568,31 +572,58 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       }
       return;
     }
+    boolean here = p.sourceNode().equals(settings.localNode());
+    ActorRef<NodeAgent.Command> agent = here ? null : agents.get(p.sourceNode());
+    if (!here && agent == null) {
+      replyTo.tell(Result.Done.error("source node " + p.sourceNode() + " is not available"));
+      return;
+    }
     long run = ++oneTimeRuns;
-    ActorRef<Command> self = ctx.getSelf();
-    SyncRun.Request request = new SyncRun.Request(Path.of(oneTime.source()), destination, oneTime.destination(),
-        oneTime.options(), null, null, user == null ? null : logOf(user),
-        new ThrottledProgress(schedulerSettings.progressInterval().toMillis(),
-            (entries, files, bytes) -> self.tell(new OneTimeProgressed(run, entries, files, bytes))),
-        user == null ? System.getProperty("user.name") : user,
-        runAs(state, user, caller));
-    this.oneTime.put(run, new Result.OneTimeView(user, oneTime.source(), request.destinationName(),
+    OneTimeSync.Order order = new OneTimeSync.Order(run, oneTime.source(), destination, oneTime.destination(),
+        oneTime.options(), user, runAs(p.state(), user, p.caller()));
+    String source = here ? oneTime.source() : p.sourceNode() + ":" + oneTime.source();
+    this.oneTime.put(run, new Result.OneTimeView(user, source, order.destinationName(),
         new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
-    ActorRef<OneTimeSync.Command> ref = ctx.spawn(
-        OneTimeSync.create(request, runSettings, replyTo, self, finished -> new OneTimeEnded(run,
-            new Result.Synchronized(oneTime.source(), request.destinationName(), finished.result(), finished.warnings()),
-            replyTo)),
-        "synchronize-" + run);
-    ctx.watchWith(ref, new OneTimeStopped(run, replyTo));
+    oneTimeWaiters.put(run, replyTo);
+    if (here) {
+      ActorRef<OneTimeSync.Command> ref = ctx.spawn(
+          OneTimeSync.create(order, runSettings, schedulerSettings.progressInterval(), replyTo, oneTimeReports, ownReports),
+          "synchronize-" + run);
+      ctx.watchWith(ref, new OneTimeStopped(run, replyTo));
+      return;
+    }
+    ctx.ask(NodeAgent.RunOnceStarted.class, agent, Duration.ofSeconds(20),
+        r -> new NodeAgent.RunOnce(order, replyTo, oneTimeReports, r),
+        (started, failure) -> new OneTimeStarted(run, started, failure == null ? null : failure.getMessage()));
   }
 
-  private Effect<Event, MonitorState> onOneTimeProgressed(OneTimeProgressed p) {
-    Result.OneTimeView v = oneTime.get(p.run());
-    if (v != null) {
-      oneTime.put(p.run(), new Result.OneTimeView(v.user(), v.source(), v.destination(),
-          new Result.Progress(v.progress().startedMillis(), p.entries(), p.files(), p.bytes())));
+  private Effect<Event, MonitorState> onOneTimeStarted(OneTimeStarted s) {
+    ActorRef<Result> replyTo = oneTimeWaiters.get(s.run());
+    if (replyTo == null) return Effect().none(); // it has ended already
+    if (s.started() != null && s.started().ref() != null) {
+      ctx.watchWith(s.started().ref(), new OneTimeStopped(s.run(), replyTo));
+      return Effect().none();
     }
-    return Effect().none();
+    Result.OneTimeView view = oneTime.remove(s.run());
+    oneTimeWaiters.remove(s.run());
+    String why = s.started() != null ? s.started().refusal() : "its node did not answer (" + s.failure() + ")";
+    return Effect().reply(replyTo, Result.Done.error("SYNCHRONIZE " + view.source() + " could not start: " + why));
+  }
+
+  private Effect<Event, MonitorState> onOneTimeReported(OneTimeSync.Report report) {
+    if (report instanceof OneTimeSync.Progressed p) {
+      Result.OneTimeView v = oneTime.get(p.run());
+      if (v != null) {
+        oneTime.put(p.run(), new Result.OneTimeView(v.user(), v.source(), v.destination(),
+            new Result.Progress(v.progress().startedMillis(), p.entries(), p.files(), p.bytes())));
+      }
+      return Effect().none();
+    }
+    OneTimeSync.Ended ended = (OneTimeSync.Ended) report;
+    Result.OneTimeView v = oneTime.remove(ended.run());
+    ActorRef<Result> replyTo = oneTimeWaiters.remove(ended.run());
+    if (v == null || replyTo == null) return Effect().none();
+    return Effect().reply(replyTo, new Result.Synchronized(v.source(), v.destination(), ended.result(), ended.warnings()));
   }
 
   // --- schedulers ---

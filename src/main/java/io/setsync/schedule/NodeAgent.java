@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * The schedulers are its children, not the monitor's: a monitor hand-over leaves them running, and
  * the next monitor finds them here ({@link ListSchedulers}) and adopts them. One scheduler per key
  * at most: an assignment for a key that has one updates it, and one for a key whose scheduler is
- * still retiring waits until it has stopped.
+ * still retiring waits until it has stopped. It also runs the SYNCHRONIZEs typed on this node's
+ * consoles whose monitor is elsewhere ({@link RunOnce}), for they read this node's files.
  */
 public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
 
@@ -59,6 +60,16 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     INSTANCE
   }
 
+  /** Run one SYNCHRONIZE here; {@code waiter} waits for its answer, {@code reportTo} hears how it goes. */
+  public record RunOnce(
+      OneTimeSync.Order order, ActorRef<?> waiter, ActorRef<OneTimeSync.Report> reportTo,
+      ActorRef<RunOnceStarted> replyTo) implements Command, CborSerializable {}
+
+  /** The SYNCHRONIZE runs as {@code ref}, or why it does not ({@code refusal}). */
+  public record RunOnceStarted(long run, ActorRef<OneTimeSync.Command> ref, String refusal) implements CborSerializable {}
+
+  private record OneTimeStopped(ActorRef<OneTimeSync.Command> ref) implements Command, io.setsync.LocalMessage {}
+
   private record SchedulerStopped(SchedulerKey key, ActorRef<FileSetScheduler.Command> ref) implements Command, io.setsync.LocalMessage {}
 
   public static Behavior<Command> create(
@@ -78,6 +89,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   private final Map<SchedulerKey, Assign> waiting = new TreeMap<>();
   private final List<ActorRef<Stopped>> stopWaiters = new ArrayList<>();
   private final Map<SchedulerKey, Long> spawned = new HashMap<>();
+  private final java.util.Set<ActorRef<OneTimeSync.Command>> oneTimes = new java.util.HashSet<>();
+  private long oneTimeRuns;
   private boolean stopping;
 
   private NodeAgent(
@@ -97,6 +110,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         .onMessage(ListSchedulers.class, this::onList)
         .onMessage(StopAll.class, this::onStopAll)
         .onMessage(SchedulerStopped.class, this::onStopped)
+        .onMessage(RunOnce.class, this::onRunOnce)
+        .onMessage(OneTimeStopped.class, this::onOneTimeStopped)
         .build();
   }
 
@@ -157,6 +172,29 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     return this;
   }
 
+  private Behavior<Command> onRunOnce(RunOnce once) {
+    OneTimeSync.Order order = once.order();
+    if (stopping) {
+      once.replyTo().tell(new RunOnceStarted(order.run(), null, "node " + node + " is stopping"));
+      return this;
+    }
+    ActorRef<OneTimeSync.Command> ref = getContext().spawn(
+        OneTimeSync.create(order, settings.run(), settings.progressInterval(), once.waiter(), once.reportTo(), reports),
+        "synchronize-" + (++oneTimeRuns));
+    getContext().watchWith(ref, new OneTimeStopped(ref));
+    oneTimes.add(ref);
+    getContext().getLog().info("SYNCHRONIZE {} of {}: {} to {}, for the monitor", ref.path().name(),
+        order.user() == null ? order.account().account() : order.user(), order.source(), order.destinationName());
+    once.replyTo().tell(new RunOnceStarted(order.run(), ref, null));
+    return this;
+  }
+
+  private Behavior<Command> onOneTimeStopped(OneTimeStopped stopped) {
+    oneTimes.remove(stopped.ref());
+    answerWhenIdle();
+    return this;
+  }
+
   private Behavior<Command> onStopAll(StopAll stop) {
     stopping = true;
     stopWaiters.add(stop.replyTo());
@@ -165,6 +203,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
     }
     waiting.values().forEach(a -> refuse(a, "node " + node + " is stopping"));
     waiting.clear();
+    oneTimes.forEach(o -> o.tell(new OneTimeSync.Stop("node " + node + " is stopping")));
     answerWhenIdle();
     return this;
   }
@@ -181,8 +220,8 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
   }
 
   private void answerWhenIdle() {
-    if (!stopping || !running.isEmpty() || !retiring.isEmpty()) return;
-    if (!stopWaiters.isEmpty()) getContext().getLog().info("node stopping: every scheduler has stopped");
+    if (!stopping || !running.isEmpty() || !retiring.isEmpty() || !oneTimes.isEmpty()) return;
+    if (!stopWaiters.isEmpty()) getContext().getLog().info("node stopping: every scheduler has stopped, and every SYNCHRONIZE it ran");
     stopWaiters.forEach(w -> w.tell(Stopped.INSTANCE));
     stopWaiters.clear();
   }

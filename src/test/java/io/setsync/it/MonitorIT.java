@@ -172,7 +172,8 @@ public class MonitorIT {
     Files.writeString(src.resolve("sub/b.txt"), "beta");
     int port = freePort();
     Console console = new Console(tmp.newFolder("console-home").toPath(), port);
-    startNode(tmp.newFolder("first-home").toPath(), port);
+    Path firstHome = tmp.newFolder("first-home").toPath();
+    startNode(firstHome, port);
     Path secondHome = tmp.newFolder("second-home").toPath();
     int secondPort = freePort();
     startNode(secondHome, secondPort, "itnode2", port);
@@ -197,6 +198,19 @@ public class MonitorIT {
     assertTrue(info.stdout(), info.stdout().contains("SYNCFILESET 2: itnode2:" + dst + " TO itnode:" + back));
     secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
     assertTrue(secondLog, secondLog.contains("scheduler tester@itnode2>itnode started"));
+
+    // A SYNCHRONIZE typed there reads that node's files too, under its agent, and a bare
+    // destination is on the same node; the answer comes back through the first node's monitor.
+    Path once = tmp.getRoot().toPath().resolve("once-on-second");
+    Launcher.Result synced = second.run("SYNCHRONIZE " + src + " TO " + once + ", USER tester");
+    assertEquals(synced.stdout() + synced.stderr(), 0, synced.exitCode());
+    assertTrue(synced.stdout(), synced.stdout().contains("itnode2:" + src));
+    Trees.assertSameTree(src, once);
+    secondLog = Files.readString(secondHome.resolve("logs/setsync.log"));
+    assertTrue(secondLog, secondLog.contains("SYNCHRONIZE synchronize-1 of tester: " + src + " to itnode2:" + once));
+    assertTrue(secondLog, secondLog.contains("to " + once + " done"));
+    String firstLog = Files.readString(firstHome.resolve("logs/setsync.log"));
+    assertFalse(firstLog, firstLog.contains("to " + once + " done"));
   }
 
   /**
