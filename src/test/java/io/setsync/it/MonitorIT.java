@@ -202,7 +202,7 @@ public class MonitorIT {
     // A SYNCHRONIZE typed there reads that node's files too, under its agent, and a bare
     // destination is on the same node; the answer comes back through the first node's monitor.
     Path once = tmp.getRoot().toPath().resolve("once-on-second");
-    Launcher.Result synced = second.run("SYNCHRONIZE " + src + " TO " + once + ", USER tester");
+    Launcher.Result synced = second.runAs("tester", "SYNCHRONIZE " + src + " TO " + once);
     assertEquals(synced.stdout() + synced.stderr(), 0, synced.exitCode());
     assertTrue(synced.stdout(), synced.stdout().contains("itnode2:" + src));
     Trees.assertSameTree(src, once);
@@ -305,6 +305,10 @@ public class MonitorIT {
 
     Launcher.Result run(String command) throws IOException, InterruptedException {
       return launcher.run(Map.of(), "console", "--node", "127.0.0.1:" + port, command);
+    }
+
+    Launcher.Result runAs(String user, String command) throws IOException, InterruptedException {
+      return launcher.run(Map.of(), "console", "--node", "127.0.0.1:" + port, "--user", user, command);
     }
 
     JsonNode json(String command) throws IOException, InterruptedException {

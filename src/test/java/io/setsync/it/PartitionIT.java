@@ -135,7 +135,8 @@ public class PartitionIT {
     // (its data plane is inside the node's namespace, so the partition alone does not stop it).
     Path srcA = tmp.newFolder("src-a").toPath();
     Path dstA = tmp.getRoot().toPath().resolve("dst-a");
-    for (int i = 0; i < 80; i++) Files.write(srcA.resolve(String.format("f%02d.bin", i)), content(i, 256 * 1024));
+    // 50 MiB at 1 MB/s: the first sync runs some 50 s from its start, past the node's downing.
+    for (int i = 0; i < 200; i++) Files.write(srcA.resolve(String.format("f%03d.bin", i)), content(i, 256 * 1024));
     assertOk(first.run("ADD SYNCFILESET " + srcA + " TO n1:" + dstA + ", USER tester, INTERVAL 1 SECONDS, MAXRATE 1 MB"));
     // One the majority will run once it has the monitor: suspended until then, so that no sync of
     // it is in flight across the cut (its session would hang until the idle timeout).
@@ -180,13 +181,10 @@ public class PartitionIT {
         log1.contains("SBR took decision DownReachable") || log1.contains("downing"));
     minorityWrites.stopAndJoin();
 
-    // Its sync stopped at a file boundary: whatever is at the destination is whole.
-    // The issue wants it stopped at a file boundary. Today the schedulers are children of the
-    // monitor, and the singleton manager of a downed node stops the monitor, and them with it, some
-    // 0.1 s after "Self downed" (at "Self removed"): the session is cut off, with or without its
-    // Stop frame sent. So this is printed, not asserted, until the schedulers run in a NodeAgent.
-    System.out.println("the cut-off node's sync " + (log1.contains("stops at a file boundary")
-        ? "stopped at a file boundary" : "did NOT stop at a file boundary (its session was cut off)"));
+    // Its sync stopped at a file boundary (its node's agent, not the monitor, runs the scheduler,
+    // and stops it before the node leaves): whatever is at the destination is whole.
+    assertTrue("the cut-off node's sync did not stop at a file boundary:\n" + tail(log1),
+        log1.contains("stops at a file boundary"));
     assertWholeFilesOnly(srcA, dstA);
     Map<String, String> afterDown = describeIfPresent(dstA);
     // The majority's file set runs once activated there.
