@@ -131,10 +131,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       implements Command, io.setsync.LocalMessage {}
 
   /** A SYNCHRONIZE's run stopped (after its answer, or instead of one). */
-  private record OneTimeStopped(long run, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
+  private record OneTimeStopped(long run) implements Command, io.setsync.LocalMessage {}
 
   /** Queued behind {@link OneTimeStopped}: the stop notice may overtake the run's answer. */
-  private record OneTimeLost(long run, ActorRef<Result> replyTo) implements Command, io.setsync.LocalMessage {}
+  private record OneTimeLost(long run) implements Command, io.setsync.LocalMessage {}
 
   public interface Event extends CborSerializable {}
 
@@ -288,11 +288,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
   /** Set at a hand-over: no scheduler is started or retired any more. */
   private boolean shuttingDown;
-  private long oneTimeRuns;
-  /** The SYNCHRONIZEs under way, by run number, for STATUS. */
-  private final Map<Long, Result.OneTimeView> oneTime = new TreeMap<>();
-  /** Who waits for each SYNCHRONIZE under way. */
-  private final Map<Long, ActorRef<Result>> oneTimeWaiters = new HashMap<>();
+  private final OneTimeRuns<ActorRef<Result>> oneTimes = new OneTimeRuns<>();
   private final ActorRef<OneTimeSync.Report> oneTimeReports;
   private final ActorRef<FileSetScheduler.Report> ownReports;
   /** Never changed: every recovery starts from it (see {@link PersistFailures#sparing}). */
@@ -383,14 +379,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onCommand(OneTimeReported.class, (s, r) -> onOneTimeReported(r.report()))
         .onCommand(OneTimeStarted.class, (s, started) -> onOneTimeStarted(started))
         .onCommand(OneTimeStopped.class, (s, e) -> {
-          ctx.getSelf().tell(new OneTimeLost(e.run(), e.replyTo()));
+          ctx.getSelf().tell(new OneTimeLost(e.run()));
           return Effect().none();
         })
-        .onCommand(OneTimeLost.class, (s, e) -> {
-          oneTimeWaiters.remove(e.run());
-          return oneTime.remove(e.run()) == null ? Effect().none()
-              : Effect().reply(e.replyTo(), Result.Done.error("the sync stopped without a result (see the node's log)"));
-        })
+        .onCommand(OneTimeLost.class, (s, e) -> answer(oneTimes.stopped(e.run())))
         .onCommand(SchedulerReported.class, (s, r) -> onReport(s, r.report()))
         .onCommand(SchedulerTerminated.class, this::onSchedulerTerminated)
         .onCommand(RetryScheduler.class, (s, r) -> {
@@ -578,18 +570,16 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       replyTo.tell(Result.Done.error("source node " + p.sourceNode() + " is not available"));
       return;
     }
-    long run = ++oneTimeRuns;
+    String source = here ? oneTime.source() : p.sourceNode() + ":" + oneTime.source();
+    String destinationName = destination.node() == null ? oneTime.destination() : destination.node() + ":" + oneTime.destination();
+    long run = oneTimes.add(user, source, destinationName, replyTo, System.currentTimeMillis());
     OneTimeSync.Order order = new OneTimeSync.Order(run, oneTime.source(), destination, oneTime.destination(),
         oneTime.options(), user, runAs(p.state(), user, p.caller()));
-    String source = here ? oneTime.source() : p.sourceNode() + ":" + oneTime.source();
-    this.oneTime.put(run, new Result.OneTimeView(user, source, order.destinationName(),
-        new Result.Progress(System.currentTimeMillis(), 0, 0, 0)));
-    oneTimeWaiters.put(run, replyTo);
     if (here) {
       ActorRef<OneTimeSync.Command> ref = ctx.spawn(
           OneTimeSync.create(order, runSettings, schedulerSettings.progressInterval(), replyTo, oneTimeReports, ownReports),
           "synchronize-" + run);
-      ctx.watchWith(ref, new OneTimeStopped(run, replyTo));
+      ctx.watchWith(ref, new OneTimeStopped(run));
       return;
     }
     ctx.ask(NodeAgent.RunOnceStarted.class, agent, Duration.ofSeconds(20),
@@ -598,32 +588,25 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   }
 
   private Effect<Event, MonitorState> onOneTimeStarted(OneTimeStarted s) {
-    ActorRef<Result> replyTo = oneTimeWaiters.get(s.run());
-    if (replyTo == null) return Effect().none(); // it has ended already
+    if (!oneTimes.isUnderWay(s.run())) return Effect().none(); // it has ended already
     if (s.started() != null && s.started().ref() != null) {
-      ctx.watchWith(s.started().ref(), new OneTimeStopped(s.run(), replyTo));
+      ctx.watchWith(s.started().ref(), new OneTimeStopped(s.run()));
       return Effect().none();
     }
-    Result.OneTimeView view = oneTime.remove(s.run());
-    oneTimeWaiters.remove(s.run());
-    String why = s.started() != null ? s.started().refusal() : "its node did not answer (" + s.failure() + ")";
-    return Effect().reply(replyTo, Result.Done.error("SYNCHRONIZE " + view.source() + " could not start: " + why));
+    return answer(oneTimes.notStarted(s.run(),
+        s.started() != null ? s.started().refusal() : "its node did not answer (" + s.failure() + ")"));
   }
 
   private Effect<Event, MonitorState> onOneTimeReported(OneTimeSync.Report report) {
     if (report instanceof OneTimeSync.Progressed p) {
-      Result.OneTimeView v = oneTime.get(p.run());
-      if (v != null) {
-        oneTime.put(p.run(), new Result.OneTimeView(v.user(), v.source(), v.destination(),
-            new Result.Progress(v.progress().startedMillis(), p.entries(), p.files(), p.bytes())));
-      }
+      oneTimes.progressed(p);
       return Effect().none();
     }
-    OneTimeSync.Ended ended = (OneTimeSync.Ended) report;
-    Result.OneTimeView v = oneTime.remove(ended.run());
-    ActorRef<Result> replyTo = oneTimeWaiters.remove(ended.run());
-    if (v == null || replyTo == null) return Effect().none();
-    return Effect().reply(replyTo, new Result.Synchronized(v.source(), v.destination(), ended.result(), ended.warnings()));
+    return answer(oneTimes.ended((OneTimeSync.Ended) report));
+  }
+
+  private Effect<Event, MonitorState> answer(java.util.Optional<OneTimeRuns.Answer<ActorRef<Result>>> answer) {
+    return answer.<Effect<Event, MonitorState>>map(a -> Effect().reply(a.waiter(), a.result())).orElse(Effect().none());
   }
 
   // --- schedulers ---
@@ -1033,6 +1016,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       schedulerStates.put(key, s);
     }
     return new MonitorCommands.LiveView(
-        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), List.copyOf(oneTime.values()));
+        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), oneTimes.views());
   }
 }
