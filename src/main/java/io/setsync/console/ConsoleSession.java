@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -62,6 +63,9 @@ public final class ConsoleSession {
 
   private record Answered(long seq, Result result) implements Command {}
 
+  /** A member became unreachable: when it is the monitor's, the statement at the monitor is answered now. */
+  private record MemberUnreachable(akka.cluster.Member member) implements Command {}
+
   public static Behavior<Command> create(
       SocketChannel channel, Caller caller, ActorRef<Monitor.Command> monitor, Executor blocking, Settings settings) {
     return Behaviors.setup(ctx -> new ConsoleSession(ctx, channel, caller, monitor, blocking, settings).ready());
@@ -75,6 +79,7 @@ public final class ConsoleSession {
   private final Settings settings;
   private final ChannelLines lines;
   private final JournalReachability.Known journal;
+  private final akka.cluster.typed.Cluster cluster;
   private final Deque<String> queued = new ArrayDeque<>();
   private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
   private ConsoleParameters parameters;
@@ -93,6 +98,12 @@ public final class ConsoleSession {
     this.settings = settings;
     this.lines = new ChannelLines(channel, settings.maxLineBytes());
     this.journal = JournalReachability.of(ctx.getSystem());
+    // Without a cluster (a test's actor system) the monitor is always here.
+    this.cluster = "cluster".equals(ctx.getSystem().settings().config().getString("akka.actor.provider"))
+        ? akka.cluster.typed.Cluster.get(ctx.getSystem()) : null;
+    if (cluster != null) cluster.subscriptions().tell(akka.cluster.typed.Subscribe.create(
+        ctx.messageAdapter(akka.cluster.ClusterEvent.UnreachableMember.class, u -> new MemberUnreachable(u.member())),
+        akka.cluster.ClusterEvent.UnreachableMember.class));
     this.parameters = new ConsoleParameters(caller.account(), false);
     ctx.getLog().info("console connection from {}", caller);
     ActorRef<Command> self = ctx.getSelf();
@@ -109,6 +120,7 @@ public final class ConsoleSession {
           return drain();
         })
         .onMessage(Answered.class, a -> Behaviors.same()) // the late answer of a cancelled statement
+        .onMessage(MemberUnreachable.class, u -> Behaviors.same())
         .onMessage(Ended.class, this::onEnded)
         .onSignal(PostStop.class, s -> closed())
         .build();
@@ -119,6 +131,8 @@ public final class ConsoleSession {
     return Behaviors.receive(Command.class)
         .onMessage(LineRead.class, r -> onLineWhileBusy(r.line(), synchronize))
         .onMessage(Answered.class, a -> a.seq() == awaited ? answered(a.result()) : Behaviors.same())
+        .onMessage(MemberUnreachable.class, u -> synchronize || !MonitorNode.isMonitors(cluster.state(), u.member())
+            ? Behaviors.same() : answered(lostAtTheMonitor(u.member())))
         .onMessage(Ended.class, this::onEnded)
         .onSignal(PostStop.class, s -> closed())
         .build();
@@ -168,7 +182,8 @@ public final class ConsoleSession {
       return busy(awaited, true);
     }
     boolean env = statement instanceof Statement.Env;
-    Duration timeout = journal.problem().isPresent() && settings.unavailableTimeout().compareTo(settings.commandTimeout()) < 0
+    boolean unavailable = journal.problem().isPresent() || monitorUnreachable().isPresent();
+    Duration timeout = unavailable && settings.unavailableTimeout().compareTo(settings.commandTimeout()) < 0
         ? settings.unavailableTimeout() : settings.commandTimeout();
     ctx.ask(Result.class, monitor, timeout,
         ref -> new Monitor.Execute(statement, caller, parameters.user(), ref),
@@ -176,12 +191,24 @@ public final class ConsoleSession {
     return busy(awaited, false);
   }
 
-  /** The monitor's silence: the database its journal cannot reach, when the node knows of one. */
+  /** The monitor's silence: its node unreachable, or the database its journal cannot reach, when the node knows. */
   private Result noAnswer(Duration waited) {
+    Optional<String> away = monitorUnreachable();
+    if (away.isPresent()) return Result.Done.error("the monitor is unavailable: " + away.get() + "; ask again then");
     return journal.problem()
         .map(why -> Result.Done.error("the monitor is unavailable: " + why + "; it retries until the database answers"))
         .orElseGet(() -> Result.Done.error("the monitor did not answer within " + waited.toSeconds()
             + " s; the node may be stopping"));
+  }
+
+  private Optional<String> monitorUnreachable() {
+    return cluster == null ? Optional.empty() : MonitorNode.unreachable(cluster.state());
+  }
+
+  /** The statement went to a monitor whose node is now unreachable: its answer may never come. */
+  private Result lostAtTheMonitor(akka.cluster.Member member) {
+    return Result.Done.error("the monitor is unavailable: " + MonitorNode.why(member) + ". The statement may or may"
+        + " not have been carried out: look (INFO, STATUS) before you repeat it");
   }
 
   private Behavior<Command> onSession(String line) {
