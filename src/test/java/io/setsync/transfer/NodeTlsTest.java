@@ -1,0 +1,86 @@
+package io.setsync.transfer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
+import akka.actor.typed.ActorSystem;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.stream.javadsl.Tcp;
+import akka.util.ByteString;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The data plane's TLS over real sockets with certificates from scripts/certs: a node's certificate
+ * is accepted and identified; another CA's, an expired one and a plaintext peer are refused.
+ */
+public class NodeTlsTest {
+
+  @ClassRule public static TemporaryFolder tmp = new TemporaryFolder();
+
+  @ClassRule
+  public static final TestKitJunitResource testKit = new TestKitJunitResource(ConfigFactory.parseString(
+      "akka.loglevel = WARNING").withFallback(ConfigFactory.defaultReference()));
+
+  private static Path certs;
+
+  @BeforeClass
+  public static void makeCertificates() throws Exception {
+    certs = tmp.newFolder("certs").toPath();
+    TestCerts.make(certs, "n1=127.0.0.1", "n2=127.0.0.1,localhost");
+    TestCerts.make(certs, "--expired", "n3=127.0.0.1");
+    TestCerts.make(certs, "--other-ca", "n3=127.0.0.1");
+  }
+
+  private static NodeTls tls(String dir) {
+    return new NodeTls(TestCerts.config(certs.resolve(dir)));
+  }
+
+  /** An echo server on a free port whose connections go through {@code server}; completes with the client's identity. */
+  private record Echo(int port, CompletableFuture<PeerIdentity> peer, CompletableFuture<Throwable> failure) {}
+
+  private static Echo echo(NodeTls server) throws Exception {
+    ActorSystem<Void> system = testKit.system();
+    CompletableFuture<PeerIdentity> peer = new CompletableFuture<>();
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    Tcp.ServerBinding binding = Tcp.get(system).bind("127.0.0.1", 0)
+        .to(Sink.foreach(connection -> server.accept(connection.flow(), peer)
+            .watchTermination((nu, done) -> {
+              done.whenComplete((d, e) -> failure.complete(e));
+              return nu;
+            })
+            .join(Flow.<ByteString>create())
+            .run(system)))
+        .run(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new Echo(binding.localAddress().getPort(), peer, failure);
+  }
+
+  private static String roundTrip(NodeTls client, int port) throws Exception {
+    ActorSystem<Void> system = testKit.system();
+    return Source.single(ByteString.fromString("hello"))
+        .concat(Source.never())
+        .via(client.connect(system, "127.0.0.1", port))
+        .runWith(Sink.head(), system)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
+  }
+
+  @Test
+  public void aNodeCertificateIsAcceptedAndNamed() throws Exception {
+    Echo server = echo(tls("n1"));
+    assertEquals("hello", roundTrip(tls("n2"), server.port()));
+    PeerIdentity peer = server.peer().get(10, TimeUnit.SECONDS);
+    assertEquals("n2", peer.commonName());
+    assertTrue(peer.names("localhost"));
+    assertTrue(peer.names("127.0.0.1"));
+  }
+}
