@@ -205,14 +205,16 @@ public final class ContentLanes implements AutoCloseable {
 
   private void handshake(SocketChannel channel) {
     Lane lane = Lane.plain(channel);
+    Object peer = channel.socket().getRemoteSocketAddress(); // before a failed handshake closes the channel
     try {
       channel.socket().setSoTimeout(HANDSHAKE_MILLIS);
       if (tls != null) {
         try {
           lane = new Lane(channel, tls.laneServer(channel));
-        } catch (javax.net.ssl.SSLException e) {
-          // A plaintext peer, or a certificate this node does not accept: nothing was read.
-          log.warn("content lane: refused a connection from {}: TLS: {}", channel.getRemoteAddress(),
+        } catch (IOException e) {
+          // A plaintext peer, a certificate this node does not accept, or a peer gone in the
+          // handshake (the JDK may report a refused certificate so): nothing was read.
+          log.warn("content lane: refused a connection from {}: TLS: {}", peer,
               PeerText.of(sslReason(e)));
           closeQuietly(channel);
           return;
@@ -224,7 +226,7 @@ public final class ContentLanes implements AutoCloseable {
           ? new String(hello, MAGIC.length, TOKEN_CHARS, StandardCharsets.US_ASCII) : null;
       CompletableFuture<Lane> offer = token == null ? null : offers.remove(token);
       if (offer == null || !offer.complete(lane)) {
-        log.warn("content lane: refused a connection from {} without a valid token", channel.getRemoteAddress());
+        log.warn("content lane: refused a connection from {} without a valid token", peer);
         lane.close();
       } else {
         channel.socket().setSoTimeout(0);

@@ -162,11 +162,7 @@ public final class NodeTls implements Extension {
         }, TLSClosing.eagerClose());
     BidiFlow<ByteString, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, ByteString, NotUsed> plain =
         BidiFlow.fromFlows(
-            // An empty frame (a keep-alive, which every peer skips) goes first: with TLS 1.3 the
-            // client's TLS stage can sit on its first bytes after the server's post-handshake
-            // NewSessionTicket until the server sends something (seen between two nodes).
-            Flow.<ByteString>create().prepend(akka.stream.javadsl.Source.single(FrameLink.KEEP_ALIVE))
-                .map(bytes -> (TLSProtocol.SslTlsOutbound) TLSProtocol.SendBytes$.MODULE$.apply(bytes)),
+            Flow.<ByteString>create().map(bytes -> (TLSProtocol.SslTlsOutbound) TLSProtocol.SendBytes$.MODULE$.apply(bytes)),
             Flow.<TLSProtocol.SslTlsInbound>create()
                 .filter(in -> in instanceof TLSProtocol.SessionBytes)
                 .map(in -> ((TLSProtocol.SessionBytes) in).bytes()));
