@@ -91,7 +91,7 @@ public class TlsIT {
     // The data endpoint and the content lane: each refusal is one line naming the peer's address.
     for (int port : new int[] {28032, 28033}) {
       String line = awaitLog(home2, refusal(port, plaintextPeer("127.0.0.3", port)));
-      assertTrue(line, line.contains("plaintext connection?"));
+      assertTrue(line, line.contains("nrecognized SSL message"));
       line = awaitLog(home2, refusal(port, tlsPeer("127.0.0.3", port, certs.resolve("n3-other-ca"))));
       assertTrue(line, line.contains("unable to find valid certification path"));
       line = awaitLog(home2, refusal(port, tlsPeer("127.0.0.3", port, certs.resolve("n3-expired"))));
@@ -214,8 +214,36 @@ public class TlsIT {
         return new X509Certificate[0];
       }
     };
+    // Presents its certificate whatever CAs the server names (the JDK's own would send none when
+    // its issuer is not among them), so that the server's check of it is what the test sees.
+    javax.net.ssl.X509KeyManager keyManager = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+    javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+      public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+        return new String[] {"k"};
+      }
+
+      public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+        return "k";
+      }
+
+      public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+        return null;
+      }
+
+      public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+        return null;
+      }
+
+      public X509Certificate[] getCertificateChain(String alias) {
+        return keyManager.getCertificateChain(alias);
+      }
+
+      public PrivateKey getPrivateKey(String alias) {
+        return keyManager.getPrivateKey(alias);
+      }
+    };
     SSLContext context = SSLContext.getInstance("TLSv1.2");
-    context.init(kmf.getKeyManagers(), new TrustManager[] {trustAll}, null);
+    context.init(new javax.net.ssl.KeyManager[] {always}, new TrustManager[] {trustAll}, null);
     return context;
   }
 
