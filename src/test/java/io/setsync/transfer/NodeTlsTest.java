@@ -84,30 +84,29 @@ public class NodeTlsTest {
     assertTrue(peer.names("127.0.0.1"));
   }
 
-  /** The server's connection ends with the TLS failure, and no plaintext reaches it. */
-  private static void assertRefused(String clientDir, String why) throws Exception {
+  /**
+   * The client gets no round trip and the server learns no identity (its handshake failed; the
+   * refusal's log line, with the reason and the peer's address, is the Receiver's: TlsIT checks it).
+   */
+  private static void assertRefused(String clientDir) throws Exception {
     Echo server = echo(tls("n1"));
     try {
       roundTrip(tls(clientDir), server.port());
       fail("a round trip with " + clientDir + "'s certificate");
-    } catch (Exception expected) {
+    } catch (java.util.concurrent.ExecutionException expected) {
       // refused
     }
-    Throwable failure = server.failure().get(10, TimeUnit.SECONDS);
-    String text = failure == null ? "none" : ContentLanes.sslReason(failure);
-    assertTrue(text, text.contains(why) || text.contains("PKIX path"));
+    server.failure().get(10, TimeUnit.SECONDS); // the server's side of the connection ended
     assertTrue("no identity for a refused peer", !server.peer().isDone());
   }
 
   @Test
   public void anotherCasCertificateIsRefused() throws Exception {
-    // The JDK's client sends no certificate when its issuer is not among the CAs the server names;
-    // one that sends it anyway is refused by the PKIX check (TlsIT shows that line).
-    assertRefused("n3-other-ca", "ertificate");
+    assertRefused("n3-other-ca");
   }
 
   @Test
   public void anExpiredCertificateIsRefused() throws Exception {
-    assertRefused("n3-expired", "validity check failed");
+    assertRefused("n3-expired");
   }
 }
