@@ -376,7 +376,8 @@ public final class ContentLanes implements AutoCloseable {
     AtomicBoolean stalled = new AtomicBoolean();
     java.util.concurrent.ScheduledFuture<?> watch = stall.isZero() ? null : WATCHDOG.schedule(() -> {
       stalled.set(true);
-      lane.close();
+      // The channel, not the TLS socket: closing that would wait for the stuck write's lock.
+      closeQuietly(lane.channel);
     }, stall.toMillis(), TimeUnit.MILLISECONDS);
     try {
       if (out == null) lane.tls.getOutputStream().flush();
