@@ -80,7 +80,7 @@ public final class NodeTls implements Extension {
   }
 
   /** What one read of the files gave. */
-  private record Loaded(SSLContext context, PeerIdentity own, long readAtNanos) {}
+  private record Loaded(SSLContext context, X509Certificate certificate, PeerIdentity own, long readAtNanos) {}
 
   private final boolean enabled;
   private final Path keyFile;
@@ -114,6 +114,11 @@ public final class NodeTls implements Extension {
   /** This node's own certificate's identity (TLS on). */
   public PeerIdentity own() {
     return current().own();
+  }
+
+  /** This node's certificate as last read (it changes when the files are rotated). */
+  public X509Certificate ownCertificate() {
+    return current().certificate();
   }
 
   /** The files that configure it, for messages. */
@@ -244,7 +249,7 @@ public final class NodeTls implements Extension {
       } catch (TlsSetupException e) {
         // The previous certificates stay in use; the next connection after another ttl tries again.
         log.warn("TLS: {}; the certificates read before stay in use", e.getMessage());
-        loaded = new Loaded(now.context(), now.own(), System.nanoTime());
+        loaded = new Loaded(now.context(), now.certificate(), now.own(), System.nanoTime());
       }
       return loaded;
     }
@@ -270,7 +275,7 @@ public final class NodeTls implements Extension {
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance(protocol);
       context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), random);
-      return new Loaded(context, PeerIdentity.of(cert), System.nanoTime());
+      return new Loaded(context, cert, PeerIdentity.of(cert), System.nanoTime());
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       if (e instanceof TlsSetupException t) throw t;
       throw new TlsSetupException("TLS: cannot use " + files() + ": " + e.getMessage(), e);

@@ -109,4 +109,35 @@ public class NodeTlsTest {
   public void anExpiredCertificateIsRefused() throws Exception {
     assertRefused("n3-expired");
   }
+
+  /** Certificates replaced on disk are used once the cache's time is up, without a restart. */
+  @Test
+  public void rotatedCertificatesAreReadAgainAfterTheCacheTime() throws Exception {
+    Path dir = tmp.newFolder("rotating").toPath();
+    TestCerts.make(dir, "r1=127.0.0.1", "r2=127.0.0.1");
+    com.typesafe.config.Config quick = ConfigFactory.parseString(
+        "akka.remote.artery.ssl.rotating-keys-engine.ssl-context-cache-ttl = 300ms");
+    NodeTls server = new NodeTls(quick.withFallback(TestCerts.config(dir.resolve("r1"))));
+    NodeTls client = new NodeTls(quick.withFallback(TestCerts.config(dir.resolve("r2"))));
+    Echo echo = echo(server);
+    assertEquals("hello", roundTrip(client, echo.port()));
+    String before = java.nio.file.Files.readString(dir.resolve("r1/tls.crt"));
+    TestCerts.make(dir, "r1=127.0.0.1"); // a new key and certificate for r1, renamed into place
+    assertTrue("scripts/certs made a new certificate", !before.equals(java.nio.file.Files.readString(dir.resolve("r1/tls.crt"))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Echo again = echo(server);
+    while (System.nanoTime() < deadline) {
+      assertEquals("hello", roundTrip(client, again.port()));
+      if (server.own().commonName().equals("r1") && serverServes(server, dir)) return;
+      Thread.sleep(100); // the cache's time is 300 ms
+    }
+    fail("the rotated certificate was not taken up");
+  }
+
+  /** Whether the server's context now presents the certificate on disk. */
+  private static boolean serverServes(NodeTls server, Path dir) throws Exception {
+    java.security.cert.X509Certificate onDisk = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        .getInstance("X.509").generateCertificate(java.nio.file.Files.newInputStream(dir.resolve("r1/tls.crt")));
+    return server.ownCertificate().equals(onDisk);
+  }
 }
