@@ -116,6 +116,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   private final ConnectionLimits limits;
   private long sessions;
   private long journalsSpawned;
+  /** TLS on sessions and lanes when on (conf/cluster-tls.conf), else plain TCP. */
+  private final io.setsync.transfer.NodeTls tls;
   /** Large files' bytes arrive here when the source takes the lane; null when off or unbound. */
   private final ContentLanes lanes;
 
@@ -126,7 +128,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     this.tickets = new SessionTickets(config.getDuration("setsync.security.ticket-ttl"));
     this.limits = new ConnectionLimits(
         config.getInt("setsync.endpoint.max-connections"), config.getInt("setsync.endpoint.max-connections-per-peer"));
-    this.lanes = openLanes(ctx, host);
+    this.tls = io.setsync.transfer.NodeTls.get(ctx.getSystem());
+    this.lanes = openLanes(ctx, host, tls);
     ActorRef<Command> self = ctx.getSelf();
     ctx.pipeToSelf(
         Tcp.get(ctx.getSystem())
@@ -170,13 +173,14 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
   }
 
   /** A lane that cannot listen only costs speed: sessions then carry all bytes themselves. */
-  private static ContentLanes openLanes(ActorContext<Command> ctx, String host) {
+  private static ContentLanes openLanes(ActorContext<Command> ctx, String host, io.setsync.transfer.NodeTls tls) {
     com.typesafe.config.Config config = ctx.getSystem().settings().config();
     if (!config.getBoolean("setsync.transfer.content-lane")) return null;
     int port = config.getInt("setsync.endpoint.lane-port");
     try {
-      ContentLanes lanes = ContentLanes.open(host, port, io.setsync.sync.SessionPools.get(ctx.getSystem()).lanes());
-      ctx.getLog().info("content lane listening on {}:{}", host, lanes.port());
+      ContentLanes lanes = ContentLanes.open(host, port, io.setsync.sync.SessionPools.get(ctx.getSystem()).lanes(),
+          tls.enabled() ? tls : null);
+      ctx.getLog().info("content lane listening on {}:{}{}", host, lanes.port(), tls.enabled() ? " (TLS)" : "");
       return lanes;
     } catch (java.io.IOException e) {
       ctx.getLog().warn("content lane: cannot listen on {}:{} ({}); large files go through the session's connection",
@@ -190,7 +194,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         ? new Binding(bound.address(), null)
         : new Binding(null, "cannot listen: " + bound.failure().getMessage());
     if (binding.failure() == null) {
-      getContext().getLog().info("data endpoint listening on {}", binding.address());
+      getContext().getLog().info("data endpoint listening on {}{}", binding.address(),
+          tls.enabled() ? " (TLS, mutual authentication, as " + tls.own().commonName() + ")" : "");
       getContext().getSystem().receptionist().tell(
           akka.actor.typed.receptionist.Receptionist.register(TICKETS, getContext().getSelf()));
     } else {
@@ -219,8 +224,20 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
       request.replyTo().tell(new Ticket(null, e.getMessage()));
       return this;
     }
-    request.replyTo().tell(new Ticket(tickets.issue(request.destinationRoot(), request.user(), request.account(), options), null));
+    request.replyTo().tell(new Ticket(
+        tickets.issue(request.destinationRoot(), request.user(), request.account(), options, holder(request)), null));
     return this;
+  }
+
+  /**
+   * With TLS, the node that asked: its cluster address's host (Artery's mutual TLS let the request
+   * in only from a node of the cluster), or, from this node itself, its own certificate's name.
+   */
+  private SessionTickets.Holder holder(IssueTicket request) {
+    if (!tls.enabled()) return null;
+    java.util.Optional<String> host = request.replyTo().path().address().getHost();
+    return host.isPresent() ? new SessionTickets.Holder(host.get(), null)
+        : new SessionTickets.Holder(null, tls.own().commonName());
   }
 
   private boolean listensAt(String host, int port) {
@@ -243,13 +260,16 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     }
     String sessionId = Long.toString(System.currentTimeMillis(), 36) + "-" + (++sessions);
     ActorRef<Command> self = getContext().getSelf();
+    java.util.concurrent.CompletableFuture<io.setsync.transfer.PeerIdentity> certificate =
+        new java.util.concurrent.CompletableFuture<>();
     ActorRef<Receiver.Command> receiver =
         getContext()
             .spawn(
                 Receiver.create(
-                    accepted.connection().flow(),
+                    tls.accept(accepted.connection().flow(), certificate),
                     sessionId,
                     peer.toString(),
+                    () -> certificate.getNow(null),
                     tickets,
                     new Receiver.RootClaims() {
                       @Override

@@ -197,10 +197,10 @@ final class FileIntake {
    * size} bytes into {@code target}, failing once the lane is silent for {@code idleTimeout}.
    */
   static java.util.concurrent.CompletableFuture<Void> fromLane(
-      java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> lane, long size, IncomingFile target,
+      java.util.concurrent.CompletableFuture<io.setsync.transfer.ContentLanes.Lane> lane, long size, IncomingFile target,
       java.time.Duration idleTimeout, java.util.concurrent.Executor laneThreads) {
     return io.setsync.transfer.ContentLanes.async(laneThreads, () -> {
-      java.nio.channels.SocketChannel channel;
+      io.setsync.transfer.ContentLanes.Lane channel;
       try {
         channel = lane.get(LANE_CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {

@@ -108,8 +108,31 @@ public final class Receiver {
       RootClaims claims,
       Settings settings,
       ContentLanes lanes) {
-    return Behaviors.setup(ctx -> new Receiver(ctx, connection, sessionId, peer, tickets, claims, settings, lanes).hello());
+    return create(connection, sessionId, peer, () -> null, tickets, claims, settings, lanes);
   }
+
+  /**
+   * As above, over a connection whose peer's certificate {@code certificate} gives once the TLS
+   * handshake verified it (null: plain TCP): a ticket issued to another node is refused.
+   */
+  public static Behavior<Command> create(
+      Flow<ByteString, ByteString, ?> connection,
+      String sessionId,
+      String peer,
+      java.util.function.Supplier<io.setsync.transfer.PeerIdentity> certificate,
+      SessionTickets tickets,
+      RootClaims claims,
+      Settings settings,
+      ContentLanes lanes) {
+    return Behaviors.setup(ctx -> {
+      Receiver receiver = new Receiver(ctx, connection, sessionId, peer, tickets, claims, settings, lanes);
+      receiver.certificate = certificate;
+      return receiver.hello();
+    });
+  }
+
+  /** The peer's verified certificate, once the connection's TLS handshake is done; null without TLS. */
+  private java.util.function.Supplier<io.setsync.transfer.PeerIdentity> certificate = () -> null;
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -311,7 +334,9 @@ public final class Receiver {
     SessionTickets.Admission admission;
     try {
       SessionStart.checkShape(hello);
-      admission = tickets.redeem(hello.ticket(), hello.destinationRoot(), SessionStart.normalOptions(hello.options()));
+      // The Hello came through the handshake, so the certificate is known by now (TLS on).
+      admission = tickets.redeem(hello.ticket(), hello.destinationRoot(), SessionStart.normalOptions(hello.options()),
+          certificate.get());
     } catch (ProtocolException e) {
       return refuse(e.getMessage());
     }
@@ -588,13 +613,24 @@ public final class Receiver {
   private Behavior<Command> onFailed(Failed m) {
     if (m.cause() instanceof ProtocolException bad) return abort("bad frame from the source: " + bad.getMessage());
     // The stream itself failed (oversize frame, reset, silence): the connection is gone, so is the session.
-    if (start == null) {
+    if (start == null && tlsRefusal(m.cause()) != null) {
+      // No session and nothing read: a plaintext peer, or a certificate this node does not accept.
+      context.getLog().warn("connection from {} refused: TLS: {}", peer, PeerText.of(tlsRefusal(m.cause())));
+    } else if (start == null) {
       context.getLog().warn("connection from {} failed before a session began: {}", peer, PeerText.of(describe(m.cause())));
     } else {
       context.getLog().warn("session {} from {} to {}: connection failed: {}", sessionId, peer,
           PeerText.of(requestedRoot()), PeerText.of(describe(m.cause())));
     }
     return stopWhenWritesDone();
+  }
+
+  /** Why the TLS handshake (or the check of the peer's certificate after it) failed; null: not TLS's. */
+  static String tlsRefusal(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) return ContentLanes.sslReason(t);
+    }
+    return null;
   }
 
   private Behavior<Command> closedEarly() {

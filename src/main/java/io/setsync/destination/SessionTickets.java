@@ -20,8 +20,29 @@ import java.util.function.LongSupplier;
  */
 final class SessionTickets {
 
-  /** What a ticket allows: one session to this root, for this user, as this account, with these options. */
-  record Ticket(String root, String user, SyncAccount account, String options, long expiresAtNanos) {}
+  /**
+   * What a ticket allows: one session to this root, for this user, as this account, with these
+   * options, over a connection whose certificate is {@code holder}'s (null: any connection, TLS off).
+   */
+  record Ticket(String root, String user, SyncAccount account, String options, Holder holder, long expiresAtNanos) {}
+
+  /**
+   * The node a ticket was issued to, with TLS: the cluster host that asked for it (a certificate
+   * naming that host, as an IP or DNS subject alternative name, holds it), or for this node's own
+   * syncs its certificate's common name. A node can then use only tickets issued to it.
+   */
+  record Holder(String host, String commonName) {
+    boolean heldBy(io.setsync.transfer.PeerIdentity presented) {
+      if (presented == null) return false;
+      if (host != null) return presented.names(host);
+      return commonName != null && commonName.equals(presented.commonName());
+    }
+
+    @Override
+    public String toString() {
+      return host != null ? "the node at " + host : "this node (" + commonName + ")";
+    }
+  }
 
   /**
    * A redeemed ticket's user and the account its session writes as, or why the session is refused
@@ -54,8 +75,13 @@ final class SessionTickets {
     this(ttl, System::nanoTime);
   }
 
-  /** A new token for one session to {@code root} for {@code user} with {@code options}. */
-  synchronized String issue(String root, String user, SyncAccount account, String options) {
+  /** A new token for one session to {@code root} for {@code user} with {@code options}, over any connection. */
+  String issue(String root, String user, SyncAccount account, String options) {
+    return issue(root, user, account, options, null);
+  }
+
+  /** A new token as above, usable only over a connection whose certificate is {@code holder}'s (null: any). */
+  synchronized String issue(String root, String user, SyncAccount account, String options, Holder holder) {
     long now = nanoClock.getAsLong();
     dropExpired(now);
     while (outstanding.size() >= MAX_OUTSTANDING) {
@@ -66,12 +92,20 @@ final class SessionTickets {
     byte[] bytes = new byte[TOKEN_BYTES];
     random.nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
-    outstanding.put(token, new Ticket(root, user, account, options, now + ttl.toNanos()));
+    outstanding.put(token, new Ticket(root, user, account, options, holder, now + ttl.toNanos()));
     return token;
   }
 
   /** Uses up {@code token}: admitted only if it was issued for this root and these options and is still valid. */
-  synchronized Admission redeem(String token, String root, String options) {
+  Admission redeem(String token, String root, String options) {
+    return redeem(token, root, options, null);
+  }
+
+  /**
+   * As above, and a ticket issued to a node ({@link Holder}) only over a connection whose
+   * certificate, {@code presented} (null: none, plain TCP), is that node's.
+   */
+  synchronized Admission redeem(String token, String root, String options, io.setsync.transfer.PeerIdentity presented) {
     long now = nanoClock.getAsLong();
     Ticket ticket = token == null ? null : outstanding.remove(token);
     dropExpired(now);
@@ -79,6 +113,10 @@ final class SessionTickets {
     if (now - ticket.expiresAtNanos() > 0) return refused("the session ticket has expired");
     if (!ticket.root().equals(root)) return refused("the session ticket is for another destination root");
     if (!ticket.options().equals(options)) return refused("the session ticket is for other options");
+    if (ticket.holder() != null && !ticket.holder().heldBy(presented)) {
+      return refused("the session ticket was issued to " + ticket.holder() + ", not to "
+          + (presented == null ? "a connection without a certificate" : "the holder of " + presented));
+    }
     return new Admission(ticket.user(), ticket.account(), null);
   }
 

@@ -101,6 +101,17 @@ public final class SetSyncNode implements AutoCloseable {
         throw new StartException("setsync.node.seed-nodes: \"" + seed + "\" is not HOST:PORT", null);
       }
     }
+    boolean allowPlaintext = config.getBoolean("setsync.security.allow-plaintext");
+    String plaintext = PlaintextCheck.message(PlaintextCheck.exposed(config, clustered), allowPlaintext);
+    if (plaintext != null && !allowPlaintext) throw new StartException(plaintext, null);
+    if (plaintext != null) org.slf4j.LoggerFactory.getLogger(SetSyncNode.class).warn(plaintext);
+    if (config.getBoolean("setsync.tls.enabled")) {
+      try {
+        new io.setsync.transfer.NodeTls(config); // reads the files: a node that cannot use them says which, and why
+      } catch (io.setsync.transfer.NodeTls.TlsSetupException e) {
+        throw new StartException(e.getMessage() + " (setsync.tls.dir, SETSYNC_TLS_DIR)", e);
+      }
+    }
     FileChannel lock = lockHome(home);
     try {
       requireFreePorts(config, clustered);

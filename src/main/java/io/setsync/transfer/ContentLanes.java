@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * lane under a random token, and the source connects with that token ({@link #connect}). A
  * connection with any other token is closed unanswered.
  *
+ * <p>With TLS ({@link NodeTls}, conf/cluster-tls.conf) a lane is a TLS connection with mutual
+ * authentication like the session's: the listener's handshake and certificate check come before
+ * the token is read, and the bytes go through the JDK's TLS socket (sendfile is then out of reach:
+ * every byte is encrypted on the way).
+ *
  * <p>Lane transfers block a thread each, so they run on the node's lane threads ({@link
  * SessionPools.Lanes}, through {@link #async}) rather than on the io dispatcher, whose threads the
  * session actors and the small-file writers need. A receiver offers a lane only while a lane slot
@@ -73,16 +78,19 @@ public final class ContentLanes implements AutoCloseable {
 
   private final SessionPools.Lanes pool;
   private final ThreadPoolExecutor handshakes;
+  /** TLS on the lane; null: plain TCP. */
+  private final NodeTls tls;
 
   private final ServerSocketChannel server;
   private final int port;
-  private final Map<String, CompletableFuture<SocketChannel>> offers = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Lane>> offers = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Thread acceptor;
 
-  private ContentLanes(ServerSocketChannel server, SessionPools.Lanes pool) throws IOException {
+  private ContentLanes(ServerSocketChannel server, SessionPools.Lanes pool, NodeTls tls) throws IOException {
     this.server = server;
     this.pool = pool;
+    this.tls = tls;
     this.handshakes = new ThreadPoolExecutor(HANDSHAKE_THREADS, HANDSHAKE_THREADS, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(HANDSHAKE_QUEUE), SessionPools.daemons("setsync-lane-handshake-"));
     handshakes.allowCoreThreadTimeOut(true);
@@ -93,10 +101,15 @@ public final class ContentLanes implements AutoCloseable {
 
   /** Listens on {@code host:port} (port 0: any free port); lanes run on {@code pool}'s threads. */
   public static ContentLanes open(String host, int port, SessionPools.Lanes pool) throws IOException {
+    return open(host, port, pool, null);
+  }
+
+  /** As above, each lane a TLS connection with mutual authentication when {@code tls} is given. */
+  public static ContentLanes open(String host, int port, SessionPools.Lanes pool, NodeTls tls) throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.bind(new InetSocketAddress(host, port));
-      return new ContentLanes(server, pool);
+      return new ContentLanes(server, pool, tls);
     } catch (IOException e) {
       server.close();
       throw e;
@@ -111,7 +124,40 @@ public final class ContentLanes implements AutoCloseable {
    * A lane a source may open with {@code token}; {@code connection} completes when it does. It
    * holds a lane slot until withdrawn ({@code withdrawn} makes a second withdrawal harmless).
    */
-  public record Offer(String token, CompletableFuture<SocketChannel> connection, AtomicBoolean withdrawn) {}
+  public record Offer(String token, CompletableFuture<Lane> connection, AtomicBoolean withdrawn) {}
+
+  /**
+   * One open lane: its channel, and over it the TLS socket that carries its bytes (null: plain, the
+   * bytes go on the channel itself).
+   */
+  public static final class Lane implements java.io.Closeable {
+    private final SocketChannel channel;
+    private final javax.net.ssl.SSLSocket tls;
+
+    Lane(SocketChannel channel, javax.net.ssl.SSLSocket tls) {
+      this.channel = channel;
+      this.tls = tls;
+    }
+
+    /** A plain lane over {@code channel}. */
+    public static Lane plain(SocketChannel channel) {
+      return new Lane(channel, null);
+    }
+
+    public SocketChannel channel() {
+      return channel;
+    }
+
+    public boolean encrypted() {
+      return tls != null;
+    }
+
+    @Override
+    public void close() {
+      if (tls != null) closeQuietly(tls);
+      closeQuietly(channel);
+    }
+  }
 
   /** A lane for one session, or null when every lane slot is taken (the session does without). */
   public Offer offer() {
@@ -119,7 +165,7 @@ public final class ContentLanes implements AutoCloseable {
     byte[] bytes = new byte[TOKEN_BYTES];
     random.nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
-    CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
+    CompletableFuture<Lane> connection = new CompletableFuture<>();
     offers.put(token, connection);
     return new Offer(token, connection, new AtomicBoolean());
   }
@@ -158,22 +204,45 @@ public final class ContentLanes implements AutoCloseable {
   }
 
   private void handshake(SocketChannel channel) {
+    Lane lane = Lane.plain(channel);
+    Object peer = channel.socket().getRemoteSocketAddress(); // before a failed handshake closes the channel
     try {
       channel.socket().setSoTimeout(HANDSHAKE_MILLIS);
-      InputStream in = channel.socket().getInputStream();
+      if (tls != null) {
+        try {
+          lane = new Lane(channel, tls.laneServer(channel));
+        } catch (IOException e) {
+          // A plaintext peer, a certificate this node does not accept, or a peer gone in the
+          // handshake (the JDK may report a refused certificate so): nothing was read.
+          log.warn("content lane: refused a connection from {}: TLS: {}", peer,
+              PeerText.of(sslReason(e)));
+          closeQuietly(channel);
+          return;
+        }
+      }
+      InputStream in = lane.tls != null ? lane.tls.getInputStream() : channel.socket().getInputStream();
       byte[] hello = in.readNBytes(MAGIC.length + TOKEN_CHARS);
       String token = hello.length == MAGIC.length + TOKEN_CHARS && startsWithMagic(hello)
           ? new String(hello, MAGIC.length, TOKEN_CHARS, StandardCharsets.US_ASCII) : null;
-      CompletableFuture<SocketChannel> offer = token == null ? null : offers.remove(token);
-      if (offer == null || !offer.complete(channel)) {
-        log.warn("content lane: refused a connection from {} without a valid token", channel.getRemoteAddress());
-        closeQuietly(channel);
+      CompletableFuture<Lane> offer = token == null ? null : offers.remove(token);
+      if (offer == null || !offer.complete(lane)) {
+        log.warn("content lane: refused a connection from {} without a valid token", peer);
+        lane.close();
       } else {
         channel.socket().setSoTimeout(0);
       }
     } catch (IOException e) { // a timeout included: no token in time
-      closeQuietly(channel);
+      lane.close();
     }
+  }
+
+  /** A TLS failure's reason with its innermost cause (the certificate check that failed), for the log. */
+  public static String sslReason(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String why = t.getMessage();
+    return root != t && root.getMessage() != null && (why == null || !why.contains(root.getMessage()))
+        ? why + " (" + root.getMessage() + ")" : why;
   }
 
   private static boolean startsWithMagic(byte[] hello) {
@@ -183,7 +252,29 @@ public final class ContentLanes implements AutoCloseable {
     return true;
   }
 
-  /** The source's side: opens the lane a receiver offered. */
+  /** The source's side: opens the lane a receiver offered, with TLS when {@code tls} is given (null: plain). */
+  public static Lane connect(String host, int port, String token, NodeTls tls) throws IOException {
+    if (tls == null) return Lane.plain(connect(host, port, token));
+    SocketChannel channel = SocketChannel.open();
+    try {
+      channel.socket().connect(new InetSocketAddress(host, port), CONNECT_MILLIS);
+      channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      channel.socket().setSoTimeout(HANDSHAKE_MILLIS);
+      javax.net.ssl.SSLSocket socket = tls.laneClient(channel, host, port);
+      channel.socket().setSoTimeout(0);
+      Lane lane = new Lane(channel, socket);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(MAGIC);
+      out.write(token.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return lane;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  /** The source's side: opens the lane a receiver offered (plain TCP). */
   public static SocketChannel connect(String host, int port, String token) throws IOException {
     SocketChannel channel = SocketChannel.open();
     try {
@@ -253,6 +344,60 @@ public final class ContentLanes implements AutoCloseable {
       if (lane.isOpen()) lane.configureBlocking(true); // the selector is closed: the lane is no longer registered
     }
   }
+
+  /** As {@link #send(FileChannel, long, SocketChannel, java.time.Duration)}, on a plain or TLS lane. */
+  public static boolean send(FileChannel file, long size, Lane lane, java.time.Duration stall) throws IOException {
+    if (lane.tls == null) return send(file, size, lane.channel, stall);
+    java.io.OutputStream out = lane.tls.getOutputStream();
+    byte[] bytes = HEAP_BUFFERS.get();
+    long position = 0;
+    boolean shrank = false;
+    while (position < size) {
+      int want = (int) Math.min(bytes.length, size - position);
+      int n = shrank ? -1 : file.read(ByteBuffer.wrap(bytes, 0, want), position);
+      if (n <= 0) { // shrank: zeros keep the lane in step
+        shrank = true;
+        java.util.Arrays.fill(bytes, 0, want, (byte) 0);
+        n = want;
+      }
+      writeWatched(out, bytes, n, lane, stall);
+      position += n;
+    }
+    writeWatched(null, bytes, 0, lane, stall);
+    return shrank;
+  }
+
+  /**
+   * A blocking TLS write has no timeout of its own: a watchdog closes the lane once one chunk has
+   * waited {@code stall} for the peer to read (zero: waits for ever); {@code out} null: flushes.
+   */
+  private static void writeWatched(java.io.OutputStream out, byte[] bytes, int n, Lane lane, java.time.Duration stall)
+      throws IOException {
+    AtomicBoolean stalled = new AtomicBoolean();
+    java.util.concurrent.ScheduledFuture<?> watch = stall.isZero() ? null : WATCHDOG.schedule(() -> {
+      stalled.set(true);
+      // The channel, not the TLS socket: closing that would wait for the stuck write's lock.
+      closeQuietly(lane.channel);
+    }, stall.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      if (out == null) lane.tls.getOutputStream().flush();
+      else out.write(bytes, 0, n);
+    } catch (IOException e) {
+      if (stalled.get()) {
+        throw new java.net.SocketTimeoutException("the content lane's peer read nothing for " + stall.toSeconds()
+            + " s (setsync.transfer.idle-timeout)");
+      }
+      throw e;
+    } finally {
+      if (watch != null) watch.cancel(false);
+    }
+  }
+
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(SessionPools.daemons("setsync-lane-watchdog-"));
+
+  /** TLS lanes move heap arrays through the socket's streams; one per lane thread. */
+  private static final ThreadLocal<byte[]> HEAP_BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_BYTES]);
 
   private static void awaitWritable(java.nio.channels.Selector selector, java.time.Duration stall) throws IOException {
     long deadline = System.nanoTime() + stall.toNanos();
@@ -351,6 +496,30 @@ public final class ContentLanes implements AutoCloseable {
   }
 
   private static final long WAIT_SLICE_MILLIS = 200;
+
+  /** As {@link #receive(SocketChannel, long, Sink, java.time.Duration)}, on a plain or TLS lane. */
+  public static void receive(Lane lane, long size, Sink sink, java.time.Duration idleTimeout) throws IOException {
+    if (lane.tls == null) {
+      receive(lane.channel, size, sink, idleTimeout);
+      return;
+    }
+    lane.tls.setSoTimeout(idleTimeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, idleTimeout.toMillis())));
+    InputStream in = lane.tls.getInputStream();
+    byte[] bytes = HEAP_BUFFERS.get();
+    long remaining = size;
+    while (remaining > 0) {
+      int n;
+      try {
+        n = in.read(bytes, 0, (int) Math.min(bytes.length, remaining));
+      } catch (java.net.SocketTimeoutException e) {
+        throw new java.net.SocketTimeoutException("the source sent nothing on the content lane for "
+            + idleTimeout.toSeconds() + " s with " + remaining + " bytes of the file to come (setsync.transfer.idle-timeout)");
+      }
+      if (n < 0) throw new EOFException("the content lane closed " + remaining + " bytes before the file's end");
+      sink.write(ByteBuffer.wrap(bytes, 0, n));
+      remaining -= n;
+    }
+  }
 
   private static void receiveBlocking(SocketChannel lane, long size, Sink sink) throws IOException {
     ByteBuffer buffer = BUFFERS.get();

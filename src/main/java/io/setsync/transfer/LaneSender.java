@@ -4,7 +4,6 @@ import static io.setsync.sync.Failures.describe;
 
 import io.setsync.options.SyncOptions;
 import io.setsync.sync.SessionPools;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,15 +25,23 @@ final class LaneSender implements AutoCloseable {
   /** The lane slot this session holds while it uses a lane. */
   private boolean slot;
   private Frame.LaneOffer offer;
-  private SocketChannel lane;
+  private ContentLanes.Lane lane;
   private boolean opening;
   /** The connection being opened: the session may end before it completes, and it must not leak. */
-  private CompletableFuture<SocketChannel> pending;
+  private CompletableFuture<ContentLanes.Lane> pending;
   private boolean closed;
   private long bytesSent;
 
+  /** TLS on the lane (null: plain), as on the session's connection. */
+  private final NodeTls tls;
+
   /** {@code minBytes}: files at least this big take the lane once it is open. */
   LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool) {
+    this(host, minBytes, stall, pool, null);
+  }
+
+  LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool, NodeTls tls) {
+    this.tls = tls;
     this.host = host;
     this.minBytes = minBytes;
     this.stall = stall;
@@ -60,15 +67,15 @@ final class LaneSender implements AutoCloseable {
   }
 
   /** Opens the lane at once, so that a lane that cannot be reached costs nothing but speed. */
-  CompletableFuture<SocketChannel> open(Frame.LaneOffer offered) {
+  CompletableFuture<ContentLanes.Lane> open(Frame.LaneOffer offered) {
     offer = offered;
     opening = true;
-    pending = ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token()));
+    pending = ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token(), tls));
     return pending;
   }
 
   /** The lane is open, or (with {@code failure}) large files go on through the session's connection. */
-  void opened(SocketChannel channel, Throwable failure) {
+  void opened(ContentLanes.Lane channel, Throwable failure) {
     opening = false;
     if (failure != null) return;
     if (closed) ContentLanes.closeQuietly(channel);
@@ -87,7 +94,7 @@ final class LaneSender implements AutoCloseable {
   /** Sends the file's bytes on the lane; FileEnd is the session's once this completes. */
   CompletableFuture<Sent> send(OutgoingFile file) {
     file.toLane();
-    SocketChannel channel = lane;
+    ContentLanes.Lane channel = lane;
     long size = file.size();
     CompletableFuture<Long> crc = ContentLanes.async(pool.threads(), () -> ContentLanes.crc32c(file.channel(), size));
     CompletableFuture<Boolean> sent = ContentLanes.async(pool.threads(), () -> ContentLanes.send(file.channel(), size, channel, stall));

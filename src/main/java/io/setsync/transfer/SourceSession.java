@@ -9,7 +9,6 @@ import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.BehaviorBuilder;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.stream.javadsl.Tcp;
 import io.setsync.fs.OpenFiles;
 import io.setsync.options.OptionText;
 import io.setsync.options.SyncOptions;
@@ -19,7 +18,6 @@ import io.setsync.sync.SyncNotice;
 import io.setsync.sync.SyncStatus;
 import io.setsync.transfer.FrameLink.Ack;
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +66,7 @@ public final class SourceSession {
   private record FilesOpened(List<NeededFiles.Opened> files) implements Command {}
 
   /** The content lane is open (or could not be opened: the session then does without it). */
-  private record LaneOpened(SocketChannel lane, Throwable failure) implements Command {}
+  private record LaneOpened(ContentLanes.Lane lane, Throwable failure) implements Command {}
 
   /** A lane thread is done with a file, or why the lane failed. */
   private record LaneSent(LaneSender.Sent sent, Throwable failure) implements Command {}
@@ -171,7 +169,9 @@ public final class SourceSession {
     this.pools = SessionPools.get(ctx.getSystem());
     this.neededFiles = new NeededFiles(request.sourceRoot(), request.options(), settings.chunkBytes());
     this.openFiles = new OpenFilesSnapshots(request.options().unprotected());
-    this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout(), pools.lanes());
+    NodeTls tls = NodeTls.get(ctx.getSystem());
+    this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout(), pools.lanes(),
+        tls.enabled() ? tls : null);
     this.outgoing = new Outgoing(settings, observer, new Outgoing.Work(this::startRead,
         file -> context.pipeToSelf(lane.send(file), LaneSent::new),
         need -> neededFiles.openForDelta(need, openFiles.current())), lane);
@@ -180,7 +180,7 @@ public final class SourceSession {
     this.draining = drainingPhase();
     this.closing = closingPhase();
     this.outbox = FrameLink.connect(ctx,
-        Tcp.get(ctx.getSystem()).outgoingConnection(request.host(), request.port()),
+        NodeTls.get(ctx.getSystem()).connect(ctx.getSystem(), request.host(), request.port()),
         FrameLink.Messages.of(Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
         request.options().rateLimitBytesPerSecond(
             ctx.getSystem().settings().config().getBytes("setsync.transfer.link-rate")),
@@ -469,7 +469,7 @@ public final class SourceSession {
     return closing;
   }
 
-  private Behavior<Command> closeLane(SocketChannel channel) {
+  private Behavior<Command> closeLane(ContentLanes.Lane channel) {
     ContentLanes.closeQuietly(channel);
     return closing;
   }

@@ -83,7 +83,7 @@ public class ContentLanesTest {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         FileChannel in = FileChannel.open(file)) {
-      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS).channel();
       CompletableFuture<Boolean> sent = sendAsync(in, content.length, source);
       assertArrayEquals(content, receive(destination, content.length));
       assertFalse("the file did not shrink", sent.get(10, TimeUnit.SECONDS));
@@ -101,7 +101,7 @@ public class ContentLanesTest {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         FileChannel in = FileChannel.open(file)) {
-      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS).channel();
       CompletableFuture<Boolean> sent = sendAsync(in, 150_000, source);
       byte[] got = receive(destination, 150_000);
       assertTrue("the sender says the file shrank", sent.get(10, TimeUnit.SECONDS));
@@ -130,7 +130,7 @@ public class ContentLanesTest {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel first = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         SocketChannel second = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
-      SocketChannel accepted = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel accepted = offer.connection().get(10, TimeUnit.SECONDS).channel();
       accepted.write(ByteBuffer.wrap(new byte[] {42}));
       first.socket().setSoTimeout(10_000);
       second.socket().setSoTimeout(10_000);
@@ -157,7 +157,7 @@ public class ContentLanesTest {
   public void aSilentLaneFailsAfterTheIdleTimeoutWithWhatIsMissing() throws Exception {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
-      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS).channel();
       source.write(ByteBuffer.wrap(new byte[10]));
       long since = System.nanoTime();
       try {
@@ -175,7 +175,7 @@ public class ContentLanesTest {
   public void aLaneClosedWhileWaitingEndsTheReadAtOnce() throws Exception {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token())) {
-      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS).channel();
       CompletableFuture<Void> read = CompletableFuture.runAsync(() -> {
         try {
           ContentLanes.receive(destination, 100, buffer -> buffer.position(buffer.limit()), java.time.Duration.ofMinutes(2));
@@ -200,7 +200,7 @@ public class ContentLanesTest {
     ContentLanes.Offer offer = lanes.offer();
     try (SocketChannel source = ContentLanes.connect("127.0.0.1", lanes.port(), offer.token());
         FileChannel in = FileChannel.open(file)) {
-      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS);
+      SocketChannel destination = offer.connection().get(10, TimeUnit.SECONDS).channel();
       CompletableFuture<Boolean> sent = sendAsync(in, content.length, source);
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       ContentLanes.receive(destination, content.length, buffer -> {

@@ -50,7 +50,7 @@ public class LaneSenderTest {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
       LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-      SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      ContentLanes.Lane lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
       try (SocketChannel peer = server.accept(); OutgoingFile file = open(sparseFile(BIG))) {
         sender.opened(lane, null);
         assertTrue(sender.takes(file));
@@ -69,7 +69,7 @@ public class LaneSenderTest {
       } finally {
         sender.close();
       }
-      assertFalse("closed with the sender", lane.isOpen());
+      assertFalse("closed with the sender", lane.channel().isOpen());
     }
   }
 
@@ -80,12 +80,12 @@ public class LaneSenderTest {
       LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
       assertTrue(sender.takeSlot());
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-      java.util.concurrent.CompletableFuture<SocketChannel> opening = sender.open(new Frame.LaneOffer(port, "t".repeat(32)));
+      java.util.concurrent.CompletableFuture<ContentLanes.Lane> opening = sender.open(new Frame.LaneOffer(port, "t".repeat(32)));
       sender.close(); // the session ended; its LaneOpened message would go to dead letters
-      SocketChannel lane = opening.get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      ContentLanes.Lane lane = opening.get(MARGIN_SECONDS, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MARGIN_SECONDS);
-      while (lane.isOpen() && System.nanoTime() < deadline) Thread.sleep(10);
-      assertFalse("the lane opened after the session's end is closed", lane.isOpen());
+      while (lane.channel().isOpen() && System.nanoTime() < deadline) Thread.sleep(10);
+      assertFalse("the lane opened after the session's end is closed", lane.channel().isOpen());
       sender.opened(lane, null); // a late answer changes nothing
       assertFalse(sender.takes(open(sparseFile(4))));
     }
@@ -100,7 +100,7 @@ public class LaneSenderTest {
     try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
       LaneSender sender = new LaneSender("127.0.0.1", 1, STALL, new io.setsync.sync.SessionPools.Lanes(1));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-      SocketChannel lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
+      ContentLanes.Lane lane = sender.open(new Frame.LaneOffer(port, "t".repeat(32))).get(MARGIN_SECONDS, TimeUnit.SECONDS);
       try (SocketChannel peer = server.accept(); OutgoingFile file = open(path)) {
         sender.opened(lane, null);
         ByteBuffer hello = ByteBuffer.allocate(4 + 32);

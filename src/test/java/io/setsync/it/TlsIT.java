@@ -1,0 +1,314 @@
+package io.setsync.it;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Two node processes under conf/cluster-tls.conf with certificates from scripts/certs: they form
+ * a cluster over Artery's tls-tcp and synchronize from one to the other over the TLS data plane
+ * (a large file on the TLS content lane). A plaintext peer, a certificate from another CA and an
+ * expired one are refused on the cluster port, the data endpoint and the content lane, each
+ * endpoint and lane refusal logged with the peer's address, and nothing is written. Without TLS, a
+ * node on a wildcard address refuses to start unless allow-plaintext is on, and then warns.
+ * Ports 28001–28099 only.
+ */
+public class TlsIT {
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final Path BASE = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath();
+
+  private final List<Process> nodes = new ArrayList<>();
+  private final List<Path> homes = new ArrayList<>();
+
+  @After
+  public void killNodes() throws Exception {
+    nodes.forEach(Process::destroyForcibly);
+    for (Process p : nodes) p.waitFor(30, TimeUnit.SECONDS);
+    for (Path home : homes) MessageChecks.assertAllSerializable(home);
+  }
+
+  @Test
+  public void twoNodesSyncOverTlsAndRefuseStrangersOnEveryPort() throws Exception {
+    Path certs = tmp.newFolder("certs").toPath();
+    certs("n1=127.0.0.2", certs);
+    certs("n2=127.0.0.3", certs);
+    certs("--expired", certs, "n3=127.0.0.4");
+    certs("--other-ca", certs, "n3=127.0.0.4");
+
+    Path home1 = tmp.newFolder("home1").toPath();
+    Path home2 = tmp.newFolder("home2").toPath();
+    startNode(home1, "n1", certs.resolve("n1"), "127.0.0.2", 28021, 28022, 28023, null);
+    startNode(home2, "n2", certs.resolve("n2"), "127.0.0.3", 28031, 28032, 28033, "127.0.0.2:28021");
+    awaitLog(home1, "node n2 is here");
+    assertTrue(log(home2).contains("data endpoint listening on /127.0.0.3:28032 (TLS, mutual authentication, as n2)"));
+
+    Path src = tmp.newFolder("src").toPath();
+    Path dst = tmp.getRoot().toPath().resolve("dst-on-n2");
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(11).nextBytes(big);
+    Files.write(src.resolve("big.bin"), big);
+    Launcher console = new Launcher(home1);
+    assertOk(console.run("console", "ADD SYNCUSER tester, ACCOUNT " + System.getProperty("user.name")));
+    Launcher.Result sync = console.run("console", "SYNCHRONIZE " + src + " TO n2:" + dst);
+    assertOk(sync);
+    assertTrue(sync.toString(), sync.stdout().contains("copied 2"));
+    assertArrayEquals(big, Files.readAllBytes(dst.resolve("big.bin")));
+    assertEquals("alpha", Files.readString(dst.resolve("a.txt")));
+    List<String> before = listing(dst);
+
+    // The data endpoint and the content lane: each refusal is one line naming the peer's address.
+    for (int port : new int[] {28032, 28033}) {
+      String line = awaitLog(home2, refusal(port, plaintextPeer("127.0.0.3", port)));
+      assertTrue(line, line.contains("nrecognized SSL message"));
+      line = awaitLog(home2, refusal(port, tlsPeer("127.0.0.3", port, certs.resolve("n3-other-ca"))));
+      assertTrue(line, line.contains("unable to find valid certification path"));
+      line = awaitLog(home2, refusal(port, tlsPeer("127.0.0.3", port, certs.resolve("n3-expired"))));
+      assertTrue(line, line.contains("validity check failed"));
+    }
+    // The cluster port: Artery's tls-tcp closes such connections; the cluster goes on as before.
+    plaintextPeer("127.0.0.3", 28031);
+    tlsPeer("127.0.0.3", 28031, certs.resolve("n3-other-ca"));
+    tlsPeer("127.0.0.3", 28031, certs.resolve("n3-expired"));
+
+    assertEquals("nothing written by the refused peers", before, listing(dst));
+    assertTrue(nodes.stream().allMatch(Process::isAlive));
+    Files.writeString(src.resolve("after.txt"), "after the strangers");
+    assertOk(console.run("console", "SYNCHRONIZE " + src + " TO n2:" + dst));
+    assertEquals("after the strangers", Files.readString(dst.resolve("after.txt")));
+    String n2 = log(home2);
+    assertTrue(n2, !n2.contains(" ERROR "));
+  }
+
+  @Test
+  public void withoutTlsAWildcardAddressNeedsAllowPlaintextAndThenWarns() throws Exception {
+    Path home = tmp.newFolder("plain-home").toPath();
+    List<String> opts = List.of("-Dsetsync.node.host=127.0.0.1", "-Dsetsync.node.port=28041",
+        "-Dsetsync.endpoint.host=0.0.0.0", "-Dsetsync.endpoint.port=28042", "-Dsetsync.endpoint.lane-port=28043");
+    Launcher launcher = new Launcher(home);
+    Process refused = launcher.start(Map.of("SETSYNC_NODE_NAME", "plain", "SETSYNC_JAVA_OPTS", String.join(" ", opts)), "node");
+    assertTrue(refused.waitFor(120, TimeUnit.SECONDS));
+    String err = Files.readString(home.resolve("last.err"));
+    assertEquals(err, 2, refused.exitValue());
+    assertTrue(err, err.contains("refusing to listen without TLS on an address other machines may reach"
+        + " (setsync.endpoint.host = 0.0.0.0)"));
+
+    List<String> allowed = new ArrayList<>(opts);
+    allowed.add("-Dsetsync.security.allow-plaintext=on");
+    Process started = launcher.start(Map.of("SETSYNC_NODE_NAME", "plain", "SETSYNC_JAVA_OPTS", String.join(" ", allowed)), "node");
+    nodes.add(started);
+    homes.add(home);
+    String warning = awaitLog(home, "WARN  i.s.node.SetSyncNode - listening without TLS where other machines may reach it");
+    assertTrue(warning, warning.contains("setsync.endpoint.host = 0.0.0.0"));
+  }
+
+  // ---------------------------------------------------------------- peers
+
+  /** The refusal line of n2's endpoint (28032) or lane (28033) for the peer at 127.0.0.1:{@code local}. */
+  private static String refusal(int port, int local) {
+    return port == 28032 ? "connection from /127.0.0.1:" + local + " refused: TLS: "
+        : "content lane: refused a connection from /127.0.0.1:" + local + ": TLS: ";
+  }
+
+  /** Sends bytes that are no TLS record; returns the local port it used (the peer address logged). */
+  private static int plaintextPeer(String host, int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 5000);
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("SYNCHRONIZE / TO n2:/tmp/x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      drain(socket.getInputStream());
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * A TLS client presenting the certificate in {@code dir} (trusting any server, so that the
+   * server's check of the client certificate is what decides); returns its local port.
+   */
+  private static int tlsPeer(String host, int port, Path dir) throws Exception {
+    SSLContext context = clientContext(dir);
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(host, port), 5000);
+      plain.setSoTimeout(10_000);
+      int local = plain.getLocalPort();
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, false)) {
+        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        socket.startHandshake();
+        OutputStream out = socket.getOutputStream();
+        out.write(new byte[] {0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8});
+        out.flush();
+        drain(socket.getInputStream());
+      } catch (IOException expected) {
+        // refused: what the server logs is what the test checks
+      }
+      return local;
+    }
+  }
+
+  private static void drain(InputStream in) {
+    try {
+      byte[] buffer = new byte[4096];
+      while (in.read(buffer) >= 0) {
+        // until the server closes
+      }
+    } catch (IOException closed) {
+      // closed or reset by the server
+    }
+  }
+
+  private static SSLContext clientContext(Path dir) throws Exception {
+    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+    Certificate cert;
+    Certificate ca;
+    try (InputStream in = Files.newInputStream(dir.resolve("tls.crt"))) {
+      cert = x509.generateCertificate(in);
+    }
+    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+      ca = x509.generateCertificate(in);
+    }
+    PrivateKey key = akka.pki.pem.DERPrivateKeyLoader.load(
+        akka.pki.pem.PEMDecoder.decode(Files.readString(dir.resolve("tls.key"))));
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("k", key, "x".toCharArray(), new Certificate[] {cert, ca});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, "x".toCharArray());
+    TrustManager trustAll = new X509TrustManager() {
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    // Presents its certificate whatever CAs the server names (the JDK's own would send none when
+    // its issuer is not among them), so that the server's check of it is what the test sees.
+    javax.net.ssl.X509KeyManager keyManager = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+    javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+      public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+        return new String[] {"k"};
+      }
+
+      public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+        return "k";
+      }
+
+      public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+        return null;
+      }
+
+      public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+        return null;
+      }
+
+      public X509Certificate[] getCertificateChain(String alias) {
+        return keyManager.getCertificateChain(alias);
+      }
+
+      public PrivateKey getPrivateKey(String alias) {
+        return keyManager.getPrivateKey(alias);
+      }
+    };
+    SSLContext context = SSLContext.getInstance("TLSv1.2");
+    context.init(new javax.net.ssl.KeyManager[] {always}, new TrustManager[] {trustAll}, null);
+    return context;
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  private static void certs(String first, Path dir, String... more) throws Exception {
+    List<String> command = new ArrayList<>(List.of(BASE.resolve("scripts/certs").toString(), dir.toString(), first));
+    command.addAll(List.of(more));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(out, p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(out, 0, p.exitValue());
+  }
+
+  private void startNode(Path home, String name, Path tlsDir, String host, int port, int endpoint, int lane, String seed)
+      throws Exception {
+    Path out = home.resolve("node.out");
+    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config",
+        BASE.resolve("conf/cluster-tls.conf").toString())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
+    builder.environment().put("SETSYNC_HOME", home.toString());
+    builder.environment().put("SETSYNC_NODE_NAME", name);
+    builder.environment().put("SETSYNC_TLS_DIR", tlsDir.toString());
+    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.host=" + host + " -Dsetsync.node.port=" + port
+        + " -Dsetsync.endpoint.host=" + host + " -Dsetsync.endpoint.port=" + endpoint
+        + " -Dsetsync.endpoint.lane-port=" + lane + " " + MessageChecks.JAVA_OPTS
+        + (seed == null ? "" : " -Dsetsync.node.seed-nodes.0=" + seed));
+    Process process = builder.start();
+    nodes.add(process);
+    homes.add(home);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
+      if (!process.isAlive()) break;
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("node " + name + " did not start:\n" + Files.readString(out) + "\n"
+        + Files.readString(home.resolve("node.err")));
+  }
+
+  private static String log(Path home) throws IOException {
+    Path log = home.resolve("logs/setsync.log");
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  /** The first line of the node's log containing {@code text}, waited for at most 60 s. */
+  private static String awaitLog(Path home, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (String line : log(home).split("\n")) {
+        if (line.contains(text)) return line;
+      }
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("no line with \"" + text + "\" in " + home + "'s log:\n" + log(home));
+  }
+
+  private static List<String> listing(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.map(p -> root.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "")).sorted().toList();
+    }
+  }
+
+  private static void assertOk(Launcher.Result result) {
+    assertEquals(result.toString(), 0, result.exitCode());
+  }
+}
