@@ -448,6 +448,8 @@ public class PartitionIT {
           + "setsync.jdbc.url = \"" + labUrl + "\"\n"
           + "setsync.node { name = \"n" + n + "\", host = \"10.226." + n + ".2\", port = 2600" + n + ", seed-nodes = " + seeds + " }\n"
           + "setsync.endpoint { host = \"10.226." + n + ".2\", port = 2610" + n + " }\n"
+          // The lab's addresses are private to this test's namespaces: no TLS needed to be safe there.
+          + "setsync.security.allow-plaintext = on\n"
           // Replacements committed 4 at a time, so that a sync stopped midway leaves whole files behind.
           + "setsync.transfer.commit-batch-files = 4\n"
           );
