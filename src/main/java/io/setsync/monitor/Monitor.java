@@ -108,6 +108,9 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private record RetryScheduler(SchedulerKey key) implements Command, io.setsync.LocalMessage {}
 
+  /** The SYNCHRONIZEs that waited for {@code node}'s agent have waited long enough. */
+  private record AgentWaitOver(String node) implements Command, io.setsync.LocalMessage {}
+
   private record EndpointsListed(String node, Set<ActorRef<DestinationEndpoint.Command>> endpoints)
       implements Command, io.setsync.LocalMessage {}
 
@@ -267,6 +270,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Set<String> absentEndpoints = new java.util.HashSet<>();
   /** SYNCHRONIZEs to nodes whose endpoint is neither known nor known to be gone, by node. */
   private final Map<String, List<PendingOneTime>> awaitingEndpoint = new HashMap<>();
+  /** SYNCHRONIZEs typed on nodes whose agent this monitor has not found yet (it has just started), by node. */
+  private final Map<String, List<PendingOneTime>> awaitingAgent = new HashMap<>();
   /** Each node's agent, by node name, as the receptionist lists them and they answer. */
   private final Map<String, ActorRef<NodeAgent.Command>> agents = new HashMap<>();
   /** Assignments sent and not yet answered, with the plan each carried. */
@@ -392,6 +397,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         })
         .onCommand(EndpointsListed.class, this::onEndpointsListed)
         .onCommand(AgentsListed.class, this::onAgentsListed)
+        .onCommand(AgentWaitOver.class, (s, w) -> {
+          startSyncsAwaitingAgent(w.node());
+          return Effect().none();
+        })
         .onCommand(AgentFound.class, this::onAgentFound)
         .onCommand(AssignAnswered.class, this::onAssignAnswered)
         .onCommand(EndpointBound.class, this::onEndpointBound)
@@ -567,7 +576,13 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     boolean here = p.sourceNode().equals(settings.localNode());
     ActorRef<NodeAgent.Command> agent = here ? null : agents.get(p.sourceNode());
     if (!here && agent == null) {
-      replyTo.tell(Result.Done.error("source node " + p.sourceNode() + " is not available"));
+      if (mayWait) {
+        // A console on that node reached this monitor, so the node is there: its agent is soon found.
+        awaitingAgent.computeIfAbsent(p.sourceNode(), n -> new ArrayList<>()).add(p);
+        timers.startSingleTimer("agent-wait-" + p.sourceNode(), new AgentWaitOver(p.sourceNode()), Duration.ofSeconds(20));
+      } else {
+        replyTo.tell(Result.Done.error("source node " + p.sourceNode() + " is not available"));
+      }
       return;
     }
     String source = here ? oneTime.source() : p.sourceNode() + ":" + oneTime.source();
@@ -810,6 +825,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     String node = found.schedulers().node();
     ActorRef<NodeAgent.Command> before = agents.put(node, found.agent());
     leavingNodes.remove(node);
+    startSyncsAwaitingAgent(node);
     if (!found.agent().equals(before)) ctx.getLog().info("node {} is here, running {} schedulers", node,
         found.schedulers().running().size());
     for (SchedulerKey key : List.copyOf(retryAt.keySet())) {
@@ -948,6 +964,13 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     }
     startAwaitingOneTimeSyncs(bound.node());
     return Effect().none();
+  }
+
+  /** The SYNCHRONIZEs that waited for {@code node}'s agent: they start now, or learn it is not available. */
+  private void startSyncsAwaitingAgent(String node) {
+    timers.cancel("agent-wait-" + node);
+    List<PendingOneTime> waiting = awaitingAgent.remove(node);
+    if (waiting != null) waiting.forEach(p -> startOneTimeSync(p, false));
   }
 
   /** The SYNCHRONIZEs that waited for {@code node}'s endpoint: they start now, or learn it is not available. */
