@@ -341,6 +341,9 @@ public class PostgresJournalIT {
       processes[i] = startNode(homes[i], site, url, i == 0 ? "WARN  i.s.PersistFailures - monitor: its journal" : "listening",
           clusterPorts[i]);
     }
+    // A node listens before it has joined: the others are members (their proxies found the monitor
+    // on n1) before n1 is stopped.
+    for (int i = 1; i < 3; i++) awaitNodeLog(homes[i], "Singleton identified at [akka://setsync@127.0.0.1:" + clusterPorts[0]);
     for (int i = 0; i < 3; i++) {
       long signalled = System.nanoTime();
       processes[i].destroy(); // SIGTERM
@@ -376,6 +379,9 @@ public class PostgresJournalIT {
       homes[i] = tmp.newFolder("home-" + (i + 1)).toPath();
       processes[i] = startNode(homes[i], site, url, i == 0 ? "monitor recovered" : "listening", ports[i]);
     }
+    // A node listens before it has joined: every node is a member (its proxy found the monitor on
+    // the first) before a test goes on.
+    for (int i = 1; i < 3; i++) awaitNodeLog(homes[i], "Singleton identified at [akka://setsync@127.0.0.1:" + ports[0]);
     return url;
   }
 
