@@ -344,7 +344,12 @@ public class PostgresJournalIT {
     // A node listens before it has joined: the others are members (their proxies found the monitor
     // on n1) before n1 is stopped.
     for (int i = 1; i < 3; i++) awaitNodeLog(homes[i], "Singleton identified at [akka://setsync@127.0.0.1:" + clusterPorts[0]);
-    for (int i = 0; i < 3; i++) {
+    // The monitor's node first, then wherever the monitor went (the oldest of the others, which
+    // need not be n2: the nodes join in whatever order their first tries succeed).
+    List<Integer> running = new ArrayList<>(List.of(0, 1, 2));
+    int i = 0;
+    while (true) {
+      running.remove(Integer.valueOf(i));
       long signalled = System.nanoTime();
       processes[i].destroy(); // SIGTERM
       boolean stopped = processes[i].waitFor(15, TimeUnit.SECONDS);
@@ -354,11 +359,22 @@ public class PostgresJournalIT {
       System.out.printf("DB down: n%d stopped %.1f s after SIGTERM%n", i + 1, took);
       assertEquals(143, processes[i].exitValue());
       assertFalse(log, log.contains("timed out"));
-      if (i < 2) {
-        // The next node holds the monitor now: its proxy found it there, on its own node.
-        awaitNodeLog(homes[i + 1], "Singleton identified at [akka://setsync/system/singletonManagermonitor/monitor]");
-      }
+      if (running.isEmpty()) return;
+      // Another node holds the monitor now: its proxy found it there, on its own node.
+      i = awaitFirstNodeLog(running, "Singleton identified at [akka://setsync/system/singletonManagermonitor/monitor]");
     }
+  }
+
+  /** Which of the {@code nodes} (indexes) first says {@code text} in its log, waiting at most 2 minutes. */
+  private int awaitFirstNodeLog(List<Integer> nodes, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      for (int n : nodes) {
+        if (Files.readString(homes[n].resolve("logs/setsync.log"), StandardCharsets.UTF_8).contains(text)) return n;
+      }
+      Thread.sleep(100); // between polls
+    }
+    throw new AssertionError("no node of " + nodes + " said \"" + text + "\"");
   }
 
   // ---- helpers ----
