@@ -124,15 +124,9 @@ public final class Receiver {
       RootClaims claims,
       Settings settings,
       ContentLanes lanes) {
-    return Behaviors.setup(ctx -> {
-      Receiver receiver = new Receiver(ctx, connection, sessionId, peer, tickets, claims, settings, lanes);
-      receiver.certificate = certificate;
-      return receiver.hello();
-    });
+    return Behaviors.setup(
+        ctx -> new Receiver(ctx, connection, sessionId, peer, certificate, tickets, claims, settings, lanes).hello());
   }
-
-  /** The peer's verified certificate, once the connection's TLS handshake is done; null without TLS. */
-  private java.util.function.Supplier<io.setsync.transfer.PeerIdentity> certificate = () -> null;
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -140,6 +134,8 @@ public final class Receiver {
   private final String sessionId;
   /** The peer's address, for the log. */
   private final String peer;
+  /** The peer's verified certificate, once the connection's TLS handshake is done; null without TLS. */
+  private final java.util.function.Supplier<io.setsync.transfer.PeerIdentity> certificate;
   private final SessionTickets tickets;
   private final RootClaims claims;
   private final Settings settings;
@@ -174,6 +170,7 @@ public final class Receiver {
       Flow<ByteString, ByteString, ?> connection,
       String sessionId,
       String peer,
+      java.util.function.Supplier<io.setsync.transfer.PeerIdentity> certificate,
       SessionTickets tickets,
       RootClaims claims,
       Settings settings,
@@ -182,6 +179,7 @@ public final class Receiver {
     context.setLoggerName(Receiver.class);
     this.sessionId = sessionId;
     this.peer = peer;
+    this.certificate = certificate;
     this.tickets = tickets;
     this.claims = claims;
     this.settings = settings;
