@@ -30,6 +30,7 @@ public final class CommandOptions {
   public static final String USER = "USER";
   public static final String ROOT = "ROOT";
   public static final String ACCOUNT = "ACCOUNT";
+  public static final String IPHOST = "IPHOST";
 
   /** INTERVAL when none is given. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
@@ -158,6 +159,22 @@ public final class CommandOptions {
               "Sync user who owns the file set (default: the console's user)",
               CommandOptions::nameProblem));
 
+  /**
+   * AutoSYNC's TCP/IP variant: the destination is the endpoint of a setsync node outside this
+   * cluster. Given with ADD SYNCFILESET or SYNCHRONIZE, it takes the place of the destination's
+   * node; a file set keeps it for life (a new address is a new file set).
+   */
+  private static final Spec IP_HOST =
+      valued(
+          IPHOST,
+          ArgKind.TEXT,
+          false,
+          false,
+          "host:port",
+          "The destination is the data endpoint at host:port of a setsync node outside this cluster,"
+              + " reached with TLS and certificates at both ends (instead of a destination node)",
+          CommandOptions::ipHostProblem);
+
   private static final List<Spec> USER_OPTIONS =
       List.of(
           valued(
@@ -202,6 +219,13 @@ public final class CommandOptions {
     return specs;
   }
 
+  /** The options of SYNCHRONIZE: IPHOST, then the synchronization options. */
+  public static List<Spec> synchronize() {
+    List<Spec> specs = new ArrayList<>(List.of(IP_HOST));
+    specs.addAll(sync());
+    return specs;
+  }
+
   /** The schedule and ownership options of a file set: INTERVAL, START, STOP, BATCHID, ... */
   public static List<Spec> schedule() {
     return SCHEDULE;
@@ -210,6 +234,7 @@ public final class CommandOptions {
   /** Every option of ADD and ALTER SYNCFILESET: the schedule ones, then the sync ones. */
   public static List<Spec> fileSet() {
     List<Spec> specs = new ArrayList<>(SCHEDULE);
+    specs.add(IP_HOST);
     for (Spec s : sync()) {
       if (find(SCHEDULE, s.keyword()).isPresent()) {
         throw new IllegalStateException(
@@ -265,6 +290,32 @@ public final class CommandOptions {
       if (port < 1 || port > 65535) {
         return "a port must be from 1 to 65535";
       }
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with an IPHOST address, or null: a host name or IPv4 address and the port its
+   * endpoint listens on (setsync.endpoint.port there), which has no default.
+   */
+  public static String ipHostProblem(String address) {
+    if (!NODE.matcher(address).matches()) return "IPHOST is host:port, a host name or IPv4 address and a port";
+    if (address.indexOf(':') < 0) return "IPHOST needs the port of the destination's data endpoint: host:port";
+    return nodeProblem(address);
+  }
+
+  /**
+   * Whether a destination "node" is an IPHOST address ({@code host:port}) rather than the name of a
+   * node of this cluster: node names never contain ':' (a node refuses such a name at start).
+   */
+  public static boolean isIpHost(String node) {
+    return node != null && node.indexOf(':') >= 0;
+  }
+
+  /** What is wrong with a node's own name (setsync.node.name), or null: a node name has no port. */
+  public static String nodeNameProblem(String name) {
+    if (!NODE.matcher(name).matches() || name.indexOf(':') >= 0) {
+      return "a node name is letters, digits, '_', '.' and '-' (at most 253), starting with a letter, digit or '_'";
     }
     return null;
   }

@@ -160,8 +160,9 @@ public final class CommandParser {
       String source = path(expect("a source path after SYNCHRONIZE"), "source");
       Destination destination = toDestination();
       endOfHead(true);
-      List<Setting> settings = settings(CommandOptions.sync(), false);
-      return new Statement.Synchronize(source, destination.node, destination.path, settings);
+      List<Setting> settings = new ArrayList<>(settings(CommandOptions.synchronize(), false));
+      String node = destinationNode(destination, settings);
+      return new Statement.Synchronize(source, node, destination.path, settings);
     }
 
     private Statement objectCommand(String verb) {
@@ -308,8 +309,9 @@ public final class CommandParser {
           Destination source = nodePath(expect("a source path after SYNCFILESET"), "source");
           Destination destination = toDestination();
           endOfHead(true);
-          List<Setting> settings = settings(CommandOptions.fileSet(), false);
-          return new Statement.AddFileSet(source.node, source.path, destination.node, destination.path, settings);
+          List<Setting> settings = new ArrayList<>(settings(CommandOptions.fileSet(), false));
+          String node = destinationNode(destination, settings);
+          return new Statement.AddFileSet(source.node, source.path, node, destination.path, settings);
         }
         case "INFO" -> {
           Word w = optional();
@@ -498,6 +500,26 @@ public final class CommandParser {
     }
 
     private record Destination(String node, String path) {}
+
+    /**
+     * The destination's node, or the address IPHOST gives (taken out of {@code settings}): one
+     * place says where the destination is, never both.
+     */
+    private String destinationNode(Destination destination, List<Setting> settings) {
+      for (java.util.Iterator<Setting> i = settings.iterator(); i.hasNext(); ) {
+        Setting s = i.next();
+        if (!s.keyword().equals(CommandOptions.IPHOST)) continue;
+        if (destination.node != null) {
+          int column = options.stream().filter(c -> CommandOptions.IPHOST.equals(CommandOptions.upperAscii(c.keyword())))
+              .findFirst().map(Clause::column).orElse(0);
+          throw error("IPHOST names where the destination is, and so does its node; give a bare destination path"
+              + " with IPHOST, got the node", destination.node, column);
+        }
+        i.remove();
+        return s.value();
+      }
+      return destination.node;
+    }
 
     private String path(Word w, String what) {
       return path(w.text(), w.column(), what);

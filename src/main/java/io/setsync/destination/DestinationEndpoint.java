@@ -92,6 +92,19 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
 
   private record Swept(List<Path> roots, Throwable failure) implements Command, io.setsync.LocalMessage {}
 
+  /**
+   * What is wrong with setsync.iphost.accept, or null: checked before a node starts, so that one
+   * with a bad table does not start at all.
+   */
+  public static String ipHostProblem(com.typesafe.config.Config config) {
+    try {
+      IpHostSources.from(config);
+      return null;
+    } catch (IpHostSources.BadConfig e) {
+      return e.getMessage();
+    }
+  }
+
   public static Behavior<Command> create(String host, int port, Receiver.Settings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // RENAMEOPEN leaves replaced files that programs still hold; they go once nobody does.
@@ -125,7 +138,7 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
     super(ctx);
     this.settings = settings;
     com.typesafe.config.Config config = ctx.getSystem().settings().config();
-    this.tickets = new SessionTickets(config.getDuration("setsync.security.ticket-ttl"));
+    this.tickets = new SessionTickets(config.getDuration("setsync.security.ticket-ttl"), IpHostSources.from(config));
     this.limits = new ConnectionLimits(
         config.getInt("setsync.endpoint.max-connections"), config.getInt("setsync.endpoint.max-connections-per-peer"));
     this.tls = io.setsync.transfer.NodeTls.get(ctx.getSystem());

@@ -16,6 +16,9 @@ import java.util.function.LongSupplier;
  * that was already decided, so there is nothing to narrow), before it expires. A ticket is gone at
  * its first presentation, admitted or not, so a replay, or a second guess at one, finds nothing.
  *
+ * <p>A session from outside the cluster (IPHOST) has no ticket: {@link IpHostSources} decides by its
+ * certificate instead, at the same place, so a receiver has one question to ask.
+ *
  * <p>Thread-safe: the endpoint issues, its receivers redeem.
  */
 final class SessionTickets {
@@ -65,14 +68,26 @@ final class SessionTickets {
   private final Duration ttl;
   private final LongSupplier nanoClock;
 
-  SessionTickets(Duration ttl, LongSupplier nanoClock) {
+  /** Who may come without a ticket: IPHOST source nodes, by their certificates. */
+  private final IpHostSources outsiders;
+
+  SessionTickets(Duration ttl, LongSupplier nanoClock, IpHostSources outsiders) {
     if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("ticket-ttl must be positive: " + ttl);
     this.ttl = ttl;
     this.nanoClock = nanoClock;
+    this.outsiders = outsiders;
+  }
+
+  SessionTickets(Duration ttl, LongSupplier nanoClock) {
+    this(ttl, nanoClock, IpHostSources.none());
   }
 
   SessionTickets(Duration ttl) {
     this(ttl, System::nanoTime);
+  }
+
+  SessionTickets(Duration ttl, IpHostSources outsiders) {
+    this(ttl, System::nanoTime, outsiders);
   }
 
   /** A new token for one session to {@code root} for {@code user} with {@code options}, over any connection. */
@@ -106,6 +121,8 @@ final class SessionTickets {
    * certificate, {@code presented} (null: none, plain TCP), is that node's.
    */
   synchronized Admission redeem(String token, String root, String options, io.setsync.transfer.PeerIdentity presented) {
+    // A Hello with no ticket at all is an IPHOST source's, if this node accepts any.
+    if ((token == null || token.isEmpty()) && !outsiders.isEmpty()) return outsiders.admit(presented, root);
     long now = nanoClock.getAsLong();
     Ticket ticket = token == null ? null : outstanding.remove(token);
     dropExpired(now);

@@ -21,6 +21,7 @@ import com.typesafe.config.Config;
 import io.setsync.CborSerializable;
 import io.setsync.PersistFailures;
 import io.setsync.command.Caller;
+import io.setsync.command.CommandOptions;
 import io.setsync.destination.DestinationEndpoint;
 import io.setsync.fs.SyncAccount;
 import io.setsync.log.LogRecord;
@@ -563,7 +564,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     ActorRef<Result> replyTo = p.replyTo();
     MonitorCommands.OneTime oneTime = p.decision().oneTime();
     String node = oneTime.destinationNode() == null ? p.sourceNode() : oneTime.destinationNode();
-    FileSetScheduler.Destination destination = endpoints.get(node);
+    FileSetScheduler.Destination destination = destinationOf(node);
     if (destination == null) {
       watchNode(node);
       if (mayWait && !absentEndpoints.contains(node)) {
@@ -725,8 +726,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     }
     for (Map.Entry<SchedulerKey, SortedMap<Long, FileSetConfig>> e : wanted.entrySet()) {
       SchedulerKey key = e.getKey();
-      watchNode(key.destinationNode());
-      FileSetScheduler.Destination destination = endpoints.get(key.destinationNode());
+      FileSetScheduler.Destination destination = destinationOf(key.destinationNode());
+      if (destination == null) watchNode(key.destinationNode());
       ActorRef<NodeAgent.Command> agent = agents.get(key.sourceNode());
       if (destination == null || agent == null || retryAt.containsKey(key) || isRetiring(key)
           || assigning.containsKey(key)) {
@@ -903,6 +904,15 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
    * node's listings would then be read with the second node's key), so the node comes from the
    * listing's own key.
    */
+  /**
+   * Where {@code node}'s endpoint listens, as the receptionist last listed it; an IPHOST address is
+   * its own (a node outside the cluster, which no listing shows). Null: not known now.
+   */
+  private FileSetScheduler.Destination destinationOf(String node) {
+    if (CommandOptions.isIpHost(node)) return FileSetScheduler.Destination.ipHost(node);
+    return endpoints.get(node);
+  }
+
   private void watchNode(String node) {
     if (!watchedNodes.add(node)) return;
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(endpointKey(node), listings()));
@@ -1031,7 +1041,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
             + RETRY_TIME.format(java.time.Instant.ofEpochMilli(retryAt.get(key)));
       } else if (!agents.containsKey(key.sourceNode())) {
         s = "waiting for source node " + key.sourceNode();
-      } else if (!endpoints.containsKey(key.destinationNode())) {
+      } else if (destinationOf(key.destinationNode()) == null) {
         s = "waiting for destination " + key.destinationNode();
       } else {
         s = "not started: limit of " + settings.maxSchedulers() + " schedulers";

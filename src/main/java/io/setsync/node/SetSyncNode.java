@@ -101,6 +101,11 @@ public final class SetSyncNode implements AutoCloseable {
         throw new StartException("setsync.node.seed-nodes: \"" + seed + "\" is not HOST:PORT", null);
       }
     }
+    String badName = config.getString("setsync.node.name").isBlank() ? null
+        : io.setsync.command.CommandOptions.nodeNameProblem(config.getString("setsync.node.name").trim());
+    if (badName != null) throw new StartException("setsync.node.name \"" + config.getString("setsync.node.name") + "\": " + badName, null);
+    String ipHost = io.setsync.destination.DestinationEndpoint.ipHostProblem(config);
+    if (ipHost != null) throw new StartException(ipHost, null);
     boolean allowPlaintext = config.getBoolean("setsync.security.allow-plaintext");
     String plaintext = PlaintextCheck.message(PlaintextCheck.exposed(config, clustered), allowPlaintext);
     if (plaintext != null && !allowPlaintext) throw new StartException(plaintext, null);

@@ -27,8 +27,8 @@ import java.util.Set;
  * @param sourceNode the node whose files are copied, where the file set's scheduler runs; null in
  *     a file set recorded before nodes were named: the monitor's node
  * @param source absolute, normalized source directory on the source node
- * @param destinationNode the destination node ({@code name} or {@code host:port}); null for the
- *     source node itself
+ * @param destinationNode the destination node's name; or {@code host:port}, IPHOST's address of a
+ *     node outside the cluster; null for the source node itself
  * @param destination absolute, normalized destination directory
  * @param sync the synchronization options
  * @param interval from the end of one sync to the start of the next, whole seconds, 1 second to
@@ -211,6 +211,8 @@ public record FileSetConfig(
           case CommandOptions.BATCHID -> batchId = on ? valueOf(s) : "";
           case CommandOptions.SUSPEND -> suspended = on;
           case CommandOptions.AUTOSUSPEND -> autoSuspend = on;
+          case CommandOptions.IPHOST -> throw new IllegalArgumentException(
+              "IPHOST cannot be changed by ALTER: DELETE the file set and ADD it again with the new IPHOST");
           default -> syncSettings.add(s);
         }
       }
@@ -312,14 +314,24 @@ public record FileSetConfig(
     return String.join(", ", parts);
   }
 
-  /** The whole ADD SYNCFILESET command that creates this configuration, as INFO shows it. */
+  /**
+   * The whole ADD SYNCFILESET command that creates this configuration, as INFO shows it; a
+   * destination outside the cluster is written with IPHOST, as it was given.
+   */
   public String commandText() {
+    boolean ipHost = CommandOptions.isIpHost(destinationNode);
     return "ADD SYNCFILESET "
         + word(sourceNode == null ? source : sourceNode + ":" + source)
         + " TO "
-        + word(destinationNode == null ? destination : destinationNode + ":" + destination)
+        + word(destinationNode == null || ipHost ? destination : destinationNode + ":" + destination)
         + ", "
+        + (ipHost ? CommandOptions.IPHOST + " " + destinationNode + ", " : "")
         + optionText();
+  }
+
+  /** Whether the destination is a node outside the cluster, reached at an IPHOST address. */
+  public boolean outsideCluster() {
+    return CommandOptions.isIpHost(destinationNode);
   }
 
   /**

@@ -39,7 +39,22 @@ public final class FileSetScheduler {
   public interface Command {}
 
   /** Where the destination node's data endpoint listens. */
-  public record Destination(String node, String host, int port) implements CborSerializable {}
+  public record Destination(String node, String host, int port) implements CborSerializable {
+
+    /**
+     * A node outside the cluster at an IPHOST address ({@code node} is that {@code host:port}):
+     * reached with TLS and certificates alone, without a ticket from its endpoint.
+     */
+    public static Destination ipHost(String address) {
+      int colon = address.lastIndexOf(':');
+      return new Destination(address, address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    }
+
+    /** Whether it is outside the cluster (IPHOST). */
+    public boolean outsideCluster() {
+      return io.setsync.command.CommandOptions.isIpHost(node);
+    }
+  }
 
   /**
    * The monitor's new view of this scheduler's file sets (after ALTER, SUSPEND, ADD...); {@code

@@ -77,8 +77,8 @@ public final class SyncRun {
     }
 
     SourceSession.Request sessionRequest(Path confinedSource, String ticket) {
-      return new SourceSession.Request(
-          confinedSource, destination.host(), destination.port(), destinationRoot, sessionOptions(), ticket);
+      return new SourceSession.Request(confinedSource, destination.host(), destination.port(), destinationRoot,
+          sessionOptions(), ticket, destination.outsideCluster());
     }
 
     /** What the destination's endpoint is asked to issue a ticket for: exactly what the session's Hello will say. */
@@ -202,6 +202,7 @@ public final class SyncRun {
       request.log().tell(new SyncLog.Append(List.of(RunLog.started(
           startedMillis, request.fileSetId(), request.sourceRoot().toString(), request.destinationName()))));
     }
+    if (request.destination().outsideCluster()) return; // no ticket: its certificate admits it (IPHOST)
     ctx.getSystem().receptionist().tell(akka.actor.typed.receptionist.Receptionist.subscribe(DestinationEndpoint.TICKETS,
         ctx.messageAdapter(akka.actor.typed.receptionist.Receptionist.Listing.class,
             listing -> new EndpointsListed(listing.getServiceInstances(DestinationEndpoint.TICKETS)))));
@@ -215,7 +216,22 @@ public final class SyncRun {
     } catch (IOException e) {
       return noSession(e.getMessage());
     }
+    if (request.destination().outsideCluster()) return outsideCluster();
     return ticketing();
+  }
+
+  /**
+   * IPHOST: a node outside the cluster has no endpoint here to issue a ticket. The session goes
+   * straight to its address, and only TLS with mutual authentication lets it in: the destination
+   * accepts this node's certificate by its name (setsync.iphost.accept), this node accepts the
+   * destination's only if it names the host connected to.
+   */
+  private Behavior<Command> outsideCluster() {
+    if (!io.setsync.transfer.NodeTls.get(ctx.getSystem()).enabled()) {
+      return noSession("IPHOST " + request.destination().node() + " needs TLS on this node (conf/cluster-tls.conf):"
+          + " a node outside the cluster is reached only with certificates at both ends");
+    }
+    return startSession("");
   }
 
   // --- phase 0: the destination's endpoint issues the session's ticket ---
@@ -256,8 +272,12 @@ public final class SyncRun {
       if (answersDue == 0) ctx.scheduleOnce(REFUSED_GRACE, ctx.getSelf(), RefusedGraceOver.INSTANCE);
       return Behaviors.same();
     }
+    return startSession(answered.ticket().token());
+  }
+
+  private Behavior<Command> startSession(String ticket) {
     session = ctx.spawn(
-        SourceSession.create(request.sessionRequest(source, answered.ticket().token()), settings.session(),
+        SourceSession.create(request.sessionRequest(source, ticket), settings.session(),
             new Forwarder(ctx.getSelf(), request.listener()),
             ctx.messageAdapter(SourceSession.Outcome.class, SessionEnded::new)),
         "session",

@@ -254,13 +254,19 @@ public final class ContentLanes implements AutoCloseable {
 
   /** The source's side: opens the lane a receiver offered, with TLS when {@code tls} is given (null: plain). */
   public static Lane connect(String host, int port, String token, NodeTls tls) throws IOException {
+    return connect(host, port, token, tls, false);
+  }
+
+  /** As above; {@code outsideCluster}: to an IPHOST node, whose certificate must name {@code host}. */
+  public static Lane connect(String host, int port, String token, NodeTls tls, boolean outsideCluster)
+      throws IOException {
     if (tls == null) return Lane.plain(connect(host, port, token));
     SocketChannel channel = SocketChannel.open();
     try {
       channel.socket().connect(new InetSocketAddress(host, port), CONNECT_MILLIS);
       channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       channel.socket().setSoTimeout(HANDSHAKE_MILLIS);
-      javax.net.ssl.SSLSocket socket = tls.laneClient(channel, host, port);
+      javax.net.ssl.SSLSocket socket = tls.laneClient(channel, host, port, outsideCluster);
       channel.socket().setSoTimeout(0);
       Lane lane = new Lane(channel, socket);
       java.io.OutputStream out = socket.getOutputStream();

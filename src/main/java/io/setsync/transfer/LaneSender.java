@@ -34,6 +34,7 @@ final class LaneSender implements AutoCloseable {
 
   /** TLS on the lane (null: plain), as on the session's connection. */
   private final NodeTls tls;
+  private final boolean outsideCluster;
 
   /** {@code minBytes}: files at least this big take the lane once it is open. */
   LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool) {
@@ -41,7 +42,13 @@ final class LaneSender implements AutoCloseable {
   }
 
   LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool, NodeTls tls) {
+    this(host, minBytes, stall, pool, tls, false);
+  }
+
+  /** {@code outsideCluster}: the destination is an IPHOST node, whose certificate must name {@code host}. */
+  LaneSender(String host, long minBytes, Duration stall, SessionPools.Lanes pool, NodeTls tls, boolean outsideCluster) {
     this.tls = tls;
+    this.outsideCluster = outsideCluster;
     this.host = host;
     this.minBytes = minBytes;
     this.stall = stall;
@@ -70,7 +77,8 @@ final class LaneSender implements AutoCloseable {
   CompletableFuture<ContentLanes.Lane> open(Frame.LaneOffer offered) {
     offer = offered;
     opening = true;
-    pending = ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token(), tls));
+    pending = ContentLanes.async(pool.threads(), () -> ContentLanes.connect(host, offered.port(), offered.token(), tls,
+        outsideCluster));
     return pending;
   }
 

@@ -90,6 +90,8 @@ public final class NodeTls implements Extension {
   private final String[] suites;
   private final Duration reread;
   private final boolean verifyEndpointHost;
+  /** The common names of the IPHOST source nodes this node accepts (setsync.iphost.accept). */
+  private final java.util.Set<String> ipHostSources;
   private final SecureRandom random = new SecureRandom();
   private volatile Loaded loaded;
 
@@ -104,6 +106,8 @@ public final class NodeTls implements Extension {
     this.suites = files.getStringList("enabled-algorithms").toArray(String[]::new);
     this.reread = files.getDuration("ssl-context-cache-ttl");
     this.verifyEndpointHost = config.getBoolean("setsync.tls.verify-endpoint-host");
+    this.ipHostSources = config.getConfigList("setsync.iphost.accept").stream()
+        .map(source -> source.getString("node")).collect(java.util.stream.Collectors.toUnmodifiableSet());
     if (enabled) loaded = load(); // a node with unusable files does not start
   }
 
@@ -131,6 +135,15 @@ public final class NodeTls implements Extension {
   /** The source's connection to a destination's endpoint: TLS when on, else plain TCP. */
   public Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connect(
       ActorSystem<?> system, String host, int port) {
+    return connect(system, host, port, false);
+  }
+
+  /**
+   * As above; {@code outsideCluster}: to an IPHOST node, which is not of this cluster: its
+   * certificate, from the same CA, must name {@code host} instead of sharing the cluster's name.
+   */
+  public Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connect(
+      ActorSystem<?> system, String host, int port, boolean outsideCluster) {
     if (!enabled) return Tcp.get(system).outgoingConnection(host, port);
     return Tcp.get(system).outgoingConnectionWithTls(
         InetSocketAddress.createUnresolved(host, port),
@@ -141,7 +154,7 @@ public final class NodeTls implements Extension {
         Optional.empty(),
         session -> {
           try {
-            verify(session, host);
+            verify(session, host, outsideCluster);
             return Optional.empty();
           } catch (SSLPeerUnverifiedException e) {
             return Optional.of(e);
@@ -178,10 +191,15 @@ public final class NodeTls implements Extension {
 
   /** The source's lane: a TLS client over {@code channel} (connected, blocking), handshaken and verified. */
   public SSLSocket laneClient(SocketChannel channel, String host, int port) throws IOException {
+    return laneClient(channel, host, port, false);
+  }
+
+  /** As above; {@code outsideCluster}: to an IPHOST node, as {@link #connect(ActorSystem, String, int, boolean)}. */
+  public SSLSocket laneClient(SocketChannel channel, String host, int port, boolean outsideCluster) throws IOException {
     SSLSocket socket = (SSLSocket) current().context().getSocketFactory().createSocket(channel.socket(), host, port, true);
     configure(socket, true);
     socket.startHandshake();
-    verify(socket.getSession(), host);
+    verify(socket.getSession(), host, outsideCluster);
     return socket;
   }
 
@@ -218,11 +236,29 @@ public final class NodeTls implements Extension {
    * connected to.
    */
   PeerIdentity verify(SSLSession session, String host) throws SSLPeerUnverifiedException {
+    return verify(session, host, false);
+  }
+
+  /**
+   * As above. A destination outside the cluster ({@code outsideCluster}, IPHOST) need not carry
+   * the cluster's name but must name the host connected to; a client outside the cluster is let
+   * through here when its common name is one of setsync.iphost.accept's source nodes (which roots
+   * it may write is the endpoint's decision, at its Hello).
+   */
+  PeerIdentity verify(SSLSession session, String host, boolean outsideCluster) throws SSLPeerUnverifiedException {
     Certificate[] chain = session.getPeerCertificates(); // throws when the peer presented none
     if (chain.length == 0 || !(chain[0] instanceof X509Certificate x509)) {
       throw new SSLPeerUnverifiedException("the peer presented no X.509 certificate");
     }
     PeerIdentity peer = PeerIdentity.of(x509);
+    if (host != null && outsideCluster) {
+      if (!peer.names(host)) {
+        throw new SSLPeerUnverifiedException("the IPHOST destination's certificate " + peer + " does not name " + host
+            + ", the host connected to");
+      }
+      return peer;
+    }
+    if (host == null && ipHostSources.contains(peer.commonName())) return peer;
     PeerIdentity own = current().own();
     if (!peer.sharesNameWith(own)) {
       throw new SSLPeerUnverifiedException("the peer's certificate " + peer + " is not a node certificate of this"

@@ -76,10 +76,16 @@ public final class SourceSession {
    * this root and these options (its {@code IssueTicket}), without which it admits no session.
    */
   public record Request(
-      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket) {
+      Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket,
+      boolean outsideCluster) {
     /** Without a ticket yet: for a caller whose {@code SyncRun} obtains it before the session starts. */
     public Request(Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options) {
       this(sourceRoot, host, port, destinationRoot, options, null);
+    }
+
+    /** To a node of the cluster, with the ticket its endpoint issued. */
+    public Request(Path sourceRoot, String host, int port, String destinationRoot, SyncOptions options, String ticket) {
+      this(sourceRoot, host, port, destinationRoot, options, ticket, false);
     }
   }
 
@@ -171,7 +177,7 @@ public final class SourceSession {
     this.openFiles = new OpenFilesSnapshots(request.options().unprotected());
     NodeTls tls = NodeTls.get(ctx.getSystem());
     this.lane = new LaneSender(request.host(), settings.laneMinBytes(), settings.idleTimeout(), pools.lanes(),
-        tls.enabled() ? tls : null);
+        tls.enabled() ? tls : null, request.outsideCluster());
     this.outgoing = new Outgoing(settings, observer, new Outgoing.Work(this::startRead,
         file -> context.pipeToSelf(lane.send(file), LaneSent::new),
         need -> neededFiles.openForDelta(need, openFiles.current())), lane);
@@ -180,7 +186,7 @@ public final class SourceSession {
     this.draining = drainingPhase();
     this.closing = closingPhase();
     this.outbox = FrameLink.connect(ctx,
-        NodeTls.get(ctx.getSystem()).connect(ctx.getSystem(), request.host(), request.port()),
+        tls.connect(ctx.getSystem(), request.host(), request.port(), request.outsideCluster()),
         FrameLink.Messages.of(Opened::new, Received::new, Closed.INSTANCE, Failed::new, OutboundReady.INSTANCE),
         request.options().rateLimitBytesPerSecond(
             ctx.getSystem().settings().config().getBytes("setsync.transfer.link-rate")),

@@ -74,6 +74,22 @@ public class CommandParserTest {
                 + " SUBVOLPURGE, EXCLUDEPURGE k/**"));
   }
 
+  /** IPHOST takes the place of the destination's node: one way only to say where the destination is. */
+  @Test
+  public void ipHost() {
+    assertEquals(new Statement.Synchronize("/src", "backup.example:7000", "/dst", List.of(Setting.of("PURGE"))),
+        parse("SYNCHRONIZE /src TO /dst, IPHOST backup.example:7000, PURGE"));
+    assertEquals(new Statement.AddFileSet(null, "/src", "10.0.0.9:7000", "/dst", List.of(Setting.of("INTERVAL", "1 MINUTES"))),
+        parse("ADD SYNCFILESET /src TO /dst, iphost 10.0.0.9:7000, INTERVAL 1 MINUTES"));
+    refusedWith("ADD SYNCFILESET /src TO n2:/dst, IPHOST h:7000",
+        "IPHOST names where the destination is, and so does its node; give a bare destination path with IPHOST,"
+            + " got the node \"n2\" at column 34");
+    refusedWith("SYNCHRONIZE /src TO /dst, IPHOST backup.example", "IPHOST needs the port");
+    refusedWith("SYNCHRONIZE /src TO /dst, IPHOST h:99999", "a port must be from 1 to 65535");
+    refusedWith("SYNCHRONIZE /src TO /dst, IPHOST \"h x:1\"", "IPHOST is host:port");
+    refusedWith("SYNCHRONIZE /src TO /dst, IPHOST", "IPHOST");
+  }
+
   @Test
   public void administrators() {
     assertEquals(new Statement.AddAdministrator("carol"), parse("add administrator carol"));

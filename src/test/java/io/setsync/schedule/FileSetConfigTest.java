@@ -1,6 +1,7 @@
 package io.setsync.schedule;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
@@ -270,6 +271,18 @@ public class FileSetConfigTest {
         r.nextBoolean() ? "" : pick(r, NAMES),
         r.nextBoolean(),
         r.nextBoolean());
+  }
+
+  @Test
+  public void anIpHostDestinationIsShownWithIpHostAndCannotBeAltered() {
+    FileSetConfig c = add("ADD SYNCFILESET /src TO /dst, IPHOST backup.example:7000, PURGE");
+    assertEquals("backup.example:7000", c.destinationNode());
+    assertTrue(c.outsideCluster());
+    assertEquals("ADD SYNCFILESET /src TO /dst, IPHOST backup.example:7000, USER console, PURGE", c.commandText());
+    assertEquals("/src TO backup.example:7000:/dst", c.routeText());
+    assertRefused("IPHOST cannot be changed by ALTER: DELETE the file set and ADD it again with the new IPHOST",
+        () -> alter(c, "IPHOST other:7000"));
+    assertFalse(add("ADD SYNCFILESET /src TO backup:/dst").outsideCluster());
   }
 
   @Test
