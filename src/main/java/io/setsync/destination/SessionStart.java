@@ -107,7 +107,9 @@ record SessionStart(SyncOptions options, FileSecurity security, Path requestedRo
       DestinationRoot root = options.report() ? DestinationRoot.inspect(confined) : DestinationRoot.open(confined);
       return new SessionStart(options, security, requested, root);
     } catch (IOException e) {
-      throw new ProtocolException(e.getMessage());
+      // The JDK's message is often the path alone ("AccessDeniedException: /srv"): say what failed, for whom.
+      throw new ProtocolException("cannot open the destination " + requested + " as account " + account.account()
+          + ": " + io.setsync.sync.Failures.describe(e));
     }
   }
 }

@@ -261,6 +261,12 @@ public final class NodeTls implements Extension {
     if (host == null && ipHostSources.contains(peer.commonName())) return peer;
     PeerIdentity own = current().own();
     if (!peer.sharesNameWith(own)) {
+      if (host == null && !ipHostSources.isEmpty()) {
+        // Short, so that the log line keeps it whole: the common names say enough here.
+        throw new SSLPeerUnverifiedException("the peer's certificate CN=" + peer.commonName() + " is neither of this"
+            + " cluster (no subject name in common with CN=" + own.commonName() + ") nor an IPHOST source this node"
+            + " accepts (setsync.iphost.accept)");
+      }
       throw new SSLPeerUnverifiedException("the peer's certificate " + peer + " is not a node certificate of this"
           + " cluster: it shares no subject name with this node's " + own);
     }
