@@ -191,6 +191,26 @@ public class SyncRunTest {
 
 
   /**
+   * IPHOST from a node without TLS: nothing is sent (not even a connection is opened to the
+   * address), and the result says what to turn on.
+   */
+  @Test
+  public void anIpHostRunWithoutTlsFailsBeforeConnecting() throws Exception {
+    Files.writeString(src.resolve("a.txt"), "alpha");
+    SyncRun.Request request = new SyncRun.Request(src, FileSetScheduler.Destination.ipHost("127.0.0.1:9"),
+        dst.toString(), SyncOptions.DEFAULTS, null, 7L, null, null);
+    TestProbe<SyncRun.Finished> probe = TestProbe.create(node.system());
+    node.system().systemActorOf(
+        SyncRun.create(request, SyncRun.Settings.from(node.system().settings().config().getConfig("setsync")),
+            probe.getRef()), "iphost-run", akka.actor.typed.Props.empty());
+    SyncRun.Finished finished = probe.receiveMessage(Duration.ofSeconds(30));
+    assertEquals(2, finished.result().code());
+    assertEquals("IPHOST 127.0.0.1:9 needs TLS on this node (conf/cluster-tls.conf): a node outside the cluster is"
+        + " reached only with certificates at both ends", finished.result().failure());
+    assertTrue(!Files.exists(dst));
+  }
+
+  /**
    * A run that dies mid-transfer (a crash, its node's actors stopping) takes its session down, and
    * the session's end reaches the receiver at once: the destination root is free again long before
    * any idle timeout, and the scratch area is empty.
