@@ -48,6 +48,10 @@ public final class ClusterTls implements SSLEngineProvider {
   private final NodeTls tls;
   /** Where inbound refusals go to be logged with the peer's address; logs them itself when null. */
   private final ActorRef refusals;
+  /** Who the remote consoles this node has connected to are; null in unit tests. */
+  private final Admins admins;
+  /** A remote console's (an administrator's certificate): it logs no refusals. */
+  private final boolean quiet;
   private volatile Built built;
 
   /** An SSLContext built from one read of the files, the trust manager wrapped. */
@@ -63,14 +67,18 @@ public final class ClusterTls implements SSLEngineProvider {
     context(); // unusable files stop the ActorSystem now, with NodeTls's message
     // A remote console (an administrator's certificate) has no strangers to report, and keeps
     // Akka's logging as quiet as it set it.
-    this.refusals = tls.own().isAdministrator() ? null : InboundRefusals.start(system, bind(system));
+    this.quiet = tls.own().isAdministrator();
+    this.refusals = quiet ? null : InboundRefusals.start(system, bind(system));
+    this.admins = ADMINS.get(system);
   }
 
   /** For unit tests: no ActorSystem, inbound refusals logged without an address. */
   ClusterTls(NodeTls tls) {
     this.tls = tls;
     context();
+    this.quiet = false;
     this.refusals = null;
+    this.admins = null;
   }
 
   private static String bind(ActorSystem system) {
@@ -82,10 +90,19 @@ public final class ClusterTls implements SSLEngineProvider {
     return host + ":" + port;
   }
 
+  /**
+   * This node connected to a peer it refused (Artery tries again, and each try is logged). A
+   * remote console says nothing: its one line, when no node takes it, says what to check.
+   */
+  private void refusedOutbound(String peer, String reason) {
+    if (quiet) log.debug("cluster port: refused the node at {}: TLS: {}", peer, reason);
+    else log.warn("cluster port: refused the node at {}: TLS: {}", peer, reason);
+  }
+
   /** An inbound connection was refused: logged once Akka says from where. */
   private void refusedInbound(String reason) {
     if (refusals != null) refusals.tell(new InboundRefusals.Refused(reason, System.nanoTime()), ActorRef.noSender());
-    else log.warn("cluster port: refused a connection: TLS: {}", reason);
+    else if (!quiet) log.warn("cluster port: refused a connection: TLS: {}", reason);
   }
 
   private static NodeTls nodeTls(ActorSystem system) {
@@ -120,6 +137,39 @@ public final class ClusterTls implements SSLEngineProvider {
     return verify(session, hostname + ":" + session.getPeerPort());
   }
 
+  // ---------------------------------------------------------------- administrators
+
+  /**
+   * The administrators' certificates of the remote consoles this node connected to, by the
+   * console's cluster address (host:port). Artery connects to a console's canonical address to
+   * answer its join, so by the time the console sends a statement its certificate is here; the
+   * console's inbound connection cannot be told apart (Artery gives the provider no address), so
+   * only the outbound one names it.
+   */
+  public static final class Admins implements akka.actor.Extension {
+    private static final int MAX = 1024; // consoles come and go; their entries are small
+    private final java.util.concurrent.ConcurrentHashMap<String, String> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void seen(String hostPort, String name) {
+      if (byAddress.size() >= MAX) byAddress.clear();
+      byAddress.put(hostPort, name);
+    }
+
+    /** The administrator's name (the certificate's CN) of the console at host:port, if known. */
+    public Optional<String> nameOf(String hostPort) {
+      return Optional.ofNullable(byAddress.get(hostPort));
+    }
+  }
+
+  public static final class AdminsId extends akka.actor.AbstractExtensionId<Admins> {
+    @Override
+    public Admins createExtension(akka.actor.ExtendedActorSystem system) {
+      return new Admins();
+    }
+  }
+
+  public static final AdminsId ADMINS = new AdminsId();
+
   // ---------------------------------------------------------------- the pieces
 
   private SSLEngine engine(boolean client, String hostname, int port) {
@@ -138,13 +188,17 @@ public final class ClusterTls implements SSLEngineProvider {
       if (!(session.getPeerCertificates()[0] instanceof X509Certificate peer)) {
         refusal = Optional.of("the peer presented no X.509 certificate");
       } else {
-        refusal = PeerIdentity.of(peer).clusterPortRefusal(tls.own());
+        PeerIdentity identity = PeerIdentity.of(peer);
+        refusal = identity.clusterPortRefusal(tls.own());
+        if (refusal.isEmpty() && outboundTo != null && identity.isAdministrator() && admins != null) {
+          admins.seen(outboundTo, identity.commonName());
+        }
       }
     } catch (SSLPeerUnverifiedException | ArrayIndexOutOfBoundsException e) {
       refusal = Optional.of("the peer presented no certificate");
     }
     if (refusal.isEmpty()) return Option.empty();
-    if (outboundTo != null) log.warn("cluster port: refused the node at {}: TLS: {}", outboundTo, refusal.get());
+    if (outboundTo != null) refusedOutbound(outboundTo, refusal.get());
     else refusedInbound(refusal.get());
     return Option.apply(new SSLPeerUnverifiedException(InboundRefusals.TAG + refusal.get()));
   }
@@ -156,7 +210,7 @@ public final class ClusterTls implements SSLEngineProvider {
     if (now != null && now.material() == material) return now.context();
     try {
       SSLContext context = SSLContext.getInstance(tls.protocol());
-      context.init(material.keyManagers(), new TrustManager[] {new Logged(material.trustManager())}, null);
+      context.init(material.keyManagers(), new TrustManager[] {new Logged(material.trustManager(), this::refusedOutbound)}, null);
       built = new Built(material, context);
       return context;
     } catch (GeneralSecurityException e) {
@@ -172,9 +226,11 @@ public final class ClusterTls implements SSLEngineProvider {
    */
   static final class Logged extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager jdk;
+    private final java.util.function.BiConsumer<String, String> refusedOutbound;
 
-    Logged(X509ExtendedTrustManager jdk) {
+    Logged(X509ExtendedTrustManager jdk, java.util.function.BiConsumer<String, String> refusedOutbound) {
       this.jdk = jdk;
+      this.refusedOutbound = refusedOutbound;
     }
 
     @Override
@@ -220,23 +276,30 @@ public final class ClusterTls implements SSLEngineProvider {
       return jdk.getAcceptedIssuers();
     }
 
-    private static CertificateException refused(X509Certificate[] chain, CertificateException e, String outboundTo) {
+    private CertificateException refused(X509Certificate[] chain, CertificateException e, String outboundTo) {
       String who = chain == null || chain.length == 0 ? "no certificate" : "the certificate " + PeerIdentity.of(chain[0]);
       String reason = who + ": " + describe(e);
-      if (outboundTo != null) log.warn("cluster port: refused the node at {}: TLS: {}", outboundTo, reason);
+      if (outboundTo != null) refusedOutbound.accept(outboundTo, reason);
       return new CertificateException(InboundRefusals.TAG + reason, e);
     }
 
-    /** "expired (NotAfter: ...)", "not yet valid (...)", or the JDK's innermost reason ("unable to find valid certification path ..."). */
+    /**
+     * "expired (NotAfter: ...)", "not yet valid (...)", "does not chain to this node's CA (the JDK's
+     * innermost reason)", or that reason alone.
+     */
     static String describe(Throwable e) {
       Throwable t = e;
+      boolean path = false;
       while (true) {
         if (t instanceof java.security.cert.CertificateExpiredException) return "expired (" + t.getMessage() + ")";
         if (t instanceof java.security.cert.CertificateNotYetValidException) return "not yet valid (" + t.getMessage() + ")";
+        path |= t instanceof java.security.cert.CertPathValidatorException || t instanceof java.security.cert.CertPathBuilderException;
         if (t.getCause() == null || t.getCause() == t) break;
         t = t.getCause();
       }
-      return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (path) return "does not chain to this node's CA (" + why + ")";
+      return why;
     }
   }
 
