@@ -417,9 +417,10 @@ public final class ClusterTls implements SSLEngineProvider {
     private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
         "(?:Closing|Aborting) (?:tcp )?connection (?:from|to) /?(\\S+) because");
 
-    record Refused(String reason, long atNanos) {}
+    /** Told by engines within this JVM only. */
+    record Refused(String reason, long atNanos) implements akka.actor.NoSerializationVerificationNeeded {}
 
-    private record Flush() {}
+    private record Flush() implements akka.actor.NoSerializationVerificationNeeded {}
 
     private final java.util.ArrayDeque<Refused> waiting = new java.util.ArrayDeque<>();
     private final String bind;
