@@ -337,7 +337,9 @@ public final class ClusterTls implements SSLEngineProvider {
         if (m != null && m.startsWith(InboundRefusals.TAG)) return m.substring(InboundRefusals.TAG.length());
       }
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return m.contains("nrecognized SSL message") && !m.contains("plaintext") ? m + " (not TLS: a plaintext peer?)" : m;
+      if (m.contains("nrecognized SSL message") && !m.contains("plaintext")) return m + " (not TLS: a plaintext peer?)";
+      if (m.contains("Empty client certificate chain")) return m + " (the peer presented no certificate)";
+      return m;
     }
 
     @Override

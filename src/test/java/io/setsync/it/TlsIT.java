@@ -38,7 +38,8 @@ import org.junit.rules.TemporaryFolder;
  * a cluster over Artery's tls-tcp and synchronize from one to the other over the TLS data plane
  * (a large file on the TLS content lane). A plaintext peer, a certificate from another CA and an
  * expired one are refused on the cluster port, the data endpoint and the content lane, each
- * endpoint and lane refusal logged with the peer's address, and nothing is written. Without TLS, a
+ * refusal logged with the peer's address, and nothing is written. Three nodes do the same with an
+ * administrator's remote console among them. Without TLS, a
  * node on a wildcard address refuses to start unless allow-plaintext is on, and then warns.
  * Ports 28001–28099 only.
  */
@@ -97,10 +98,13 @@ public class TlsIT {
       line = awaitLog(home2, refusal(port, tlsPeer("127.0.0.3", port, certs.resolve("n3-expired"))));
       assertTrue(line, line.contains("validity check failed"));
     }
-    // The cluster port: Artery's tls-tcp closes such connections; the cluster goes on as before.
-    plaintextPeer("127.0.0.3", 28031);
-    tlsPeer("127.0.0.3", 28031, certs.resolve("n3-other-ca"));
-    tlsPeer("127.0.0.3", 28031, certs.resolve("n3-expired"));
+    // The cluster port (ClusterTls): the same, in its own words; the cluster goes on as before.
+    String cluster = "cluster port 127.0.0.3:28031: refused a connection from 127.0.0.1:";
+    assertTrue(awaitLog(home2, cluster + plaintextPeer("127.0.0.3", 28031) + ": TLS: ").contains("plaintext"));
+    assertTrue(awaitLog(home2, cluster + tlsPeer("127.0.0.3", 28031, certs.resolve("n3-other-ca")) + ": TLS: ")
+        .contains("does not chain to this node's CA"));
+    assertTrue(awaitLog(home2, cluster + tlsPeer("127.0.0.3", 28031, certs.resolve("n3-expired")) + ": TLS: ")
+        .contains("expired (NotAfter: "));
 
     assertEquals("nothing written by the refused peers", before, listing(dst));
     assertTrue(nodes.stream().allMatch(Process::isAlive));
@@ -170,6 +174,7 @@ public class TlsIT {
     assertTrue(line, line.contains("the certificate CN=mallory ") && line.contains("does not chain to this node's CA"));
     line = awaitLog(home2, cluster + "127.0.0.1:" + tlsPeer("127.0.0.3", 28061, null) + ": TLS: ");
     assertTrue(line, line.contains("certificate"));
+    log(home2).lines().filter(l -> l.contains("refused a connection from")).forEach(System.out::println); // for the record
     assertEquals("one line per refused connection", 5, count(log(home2), "refused a connection from"));
     // An administrator's certificate may run a console, not a node's data plane.
     line = awaitLog(home2, "connection from /127.0.0.1:" + tlsPeer("127.0.0.3", 28062, certs.resolve("admin-alice"))
