@@ -115,8 +115,7 @@ public final class ConsoleClient implements AutoCloseable {
         : administrator(transport.withFallback(base).resolve(), tlsDir.toAbsolutePath());
     Config config = transport.withFallback(ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "cluster",
-            "akka.remote.artery.canonical.hostname", "127.0.0.1".equals(host) || "localhost".equals(host)
-                ? "127.0.0.1" : "0.0.0.0",
+            "akka.remote.artery.canonical.hostname", localAddressTowards(host),
             "akka.remote.artery.canonical.port", 0,
             "akka.cluster.roles", java.util.List.of(CONSOLE_ROLE),
             "akka.cluster.downing-provider-class", "akka.cluster.sbr.SplitBrainResolverProvider",
@@ -160,6 +159,24 @@ public final class ConsoleClient implements AutoCloseable {
       throw new ConnectException(unreachable(host, port, connectTimeout, tlsDir, admin));
     }
     return new ConsoleClient(system, base.getDuration("setsync.console.command-timeout"));
+  }
+
+  /**
+   * This machine's address on the route to {@code host}: the console's cluster address, which the
+   * nodes connect back to (Artery connects both ways), so it must be one they can reach; 0.0.0.0
+   * would send them to themselves. A connected UDP socket sends nothing: the kernel only picks the
+   * route and its source address.
+   */
+  static String localAddressTowards(String host) {
+    if ("127.0.0.1".equals(host) || "localhost".equals(host)) return "127.0.0.1";
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+      probe.connect(java.net.InetAddress.getByName(host), 9);
+      java.net.InetAddress local = probe.getLocalAddress();
+      if (local != null && !local.isAnyLocalAddress()) return local.getHostAddress();
+    } catch (java.io.IOException e) {
+      // no route known now: as before, and the join fails with the connect timeout's message
+    }
+    return "0.0.0.0";
   }
 
   /** The one line for a node that did not take the console within the connect timeout. */

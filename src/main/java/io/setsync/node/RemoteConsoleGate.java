@@ -33,7 +33,8 @@ public final class RemoteConsoleGate {
         return Behaviors.same();
       }
       Caller remote = remoteCaller(e.replyTo(), admins::nameOf);
-      ctx.getLog().info("remote console {} as user {}: {}", remote, e.defaultUser(), e.command().getClass().getSimpleName());
+      // The caller says "remote console HOST:PORT [admin NAME] as ACCOUNT (uid N)".
+      ctx.getLog().info("{}, as user {}: {}", remote, e.defaultUser(), e.command().getClass().getSimpleName());
       monitor.tell(new Monitor.Execute(e.command(), remote, e.defaultUser(), nodeName, e.replyTo()));
       return Behaviors.same();
       });

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
@@ -315,6 +316,8 @@ public final class ClusterTls implements SSLEngineProvider {
     private final SSLEngine jdk;
     private final java.util.function.Consumer<String> refused;
     private boolean told;
+    /** After the handshake an SSLException is a broken connection, not a refusal: Akka's to handle. */
+    private boolean handshaken;
 
     Watched(SSLEngine jdk, java.util.function.Consumer<String> refused) {
       super(jdk.getPeerHost(), jdk.getPeerPort());
@@ -322,8 +325,13 @@ public final class ClusterTls implements SSLEngineProvider {
       this.refused = refused;
     }
 
+    private javax.net.ssl.SSLEngineResult seen(javax.net.ssl.SSLEngineResult result) {
+      if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) handshaken = true;
+      return result;
+    }
+
     private javax.net.ssl.SSLException told(javax.net.ssl.SSLException e) {
-      if (!told) {
+      if (!told && !handshaken) {
         told = true;
         refused.accept(reason(e));
       }
@@ -339,6 +347,10 @@ public final class ClusterTls implements SSLEngineProvider {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (m.contains("nrecognized SSL message") && !m.contains("plaintext")) return m + " (not TLS: a plaintext peer?)";
       if (m.contains("Empty client certificate chain")) return m + " (the peer presented no certificate)";
+      if (m.startsWith("Received fatal alert: certificate") || m.startsWith("Received fatal alert: unknown_ca")
+          || m.startsWith("Received fatal alert: bad_certificate")) {
+        return "the peer ended the handshake: " + m + " (it does not trust this node's certificate: another CA?)";
+      }
       return m;
     }
 
@@ -346,7 +358,7 @@ public final class ClusterTls implements SSLEngineProvider {
     public javax.net.ssl.SSLEngineResult wrap(java.nio.ByteBuffer[] srcs, int offset, int length, java.nio.ByteBuffer dst)
         throws javax.net.ssl.SSLException {
       try {
-        return jdk.wrap(srcs, offset, length, dst);
+        return seen(jdk.wrap(srcs, offset, length, dst));
       } catch (javax.net.ssl.SSLException e) {
         throw told(e);
       }
@@ -356,7 +368,7 @@ public final class ClusterTls implements SSLEngineProvider {
     public javax.net.ssl.SSLEngineResult unwrap(java.nio.ByteBuffer src, java.nio.ByteBuffer[] dsts, int offset, int length)
         throws javax.net.ssl.SSLException {
       try {
-        return jdk.unwrap(src, dsts, offset, length);
+        return seen(jdk.unwrap(src, dsts, offset, length));
       } catch (javax.net.ssl.SSLException e) {
         throw told(e);
       }

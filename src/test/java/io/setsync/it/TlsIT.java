@@ -201,11 +201,18 @@ public class TlsIT {
     assertTrue(plain.toString(), plain.stderr().strip().lines().count() == 1
         && plain.stderr().contains("cannot reach a setsync node at 127.0.0.2:28051 within 8 s")
         && plain.stderr().contains("--tls-dir"));
+    String n1 = "WARN  i.s.transfer.ClusterTls - cluster port 127.0.0.2:28051: refused a connection from ";
+    awaitLog(home1, n1, "plaintext");
     Launcher.Result stranger = admin.run(Map.of("SETSYNC_TLS_DIR", elsewhere.resolve("admin-mallory").toString()),
         "console", "--node", "127.0.0.2:28051", "STATUS AUTOSYNC");
     assertEquals(stranger.toString(), 2, stranger.exitCode());
     assertTrue(stranger.toString(), stranger.stderr().strip().lines().count() == 1
         && stranger.stderr().contains("cannot reach a setsync node at 127.0.0.2:28051 over TLS within 8 s as administrator mallory"));
+    // Mallory's console trusts only its own CA: it ends the handshake on n1's certificate, or n1 refuses mallory's.
+    line = awaitLog(home1, n1, ": TLS: the ");
+    assertTrue(line, line.contains("the peer ended the handshake") || line.contains("CN=mallory"));
+    log(home1).lines().filter(l -> l.contains("refused a connection from") || l.contains("remote console "))
+        .forEach(System.out::println); // for the record
     assertTrue("two refused consoles took " + (System.nanoTime() - started) / 1_000_000 + " ms",
         System.nanoTime() - started < TimeUnit.SECONDS.toNanos(2 * (8 + 15)));
     Launcher.Result node = admin.run(Map.of("SETSYNC_TLS_DIR", certs.resolve("n3").toString()),
@@ -433,12 +440,12 @@ public class TlsIT {
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }
 
-  /** The first line of the node's log containing {@code text}, waited for at most 60 s. */
-  private static String awaitLog(Path home, String text) throws Exception {
+  /** The first line of the node's log containing {@code text} (and each of {@code more}), waited for at most 60 s. */
+  private static String awaitLog(Path home, String text, String... more) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       for (String line : log(home).split("\n")) {
-        if (line.contains(text)) return line;
+        if (line.contains(text) && java.util.Arrays.stream(more).allMatch(line::contains)) return line;
       }
       Thread.sleep(100); // between polls
     }
