@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TLS with mutual authentication on the data plane (sessions and content lanes), from the same
- * PEM files, protocol and cipher suites as Artery's {@code RotatingKeysSSLEngineProvider}: the
- * settings under {@code akka.remote.artery.ssl.rotating-keys-engine} configure both planes, so a
- * node has one certificate and one place to say how it is used (conf/cluster-tls.conf).
+ * PEM files, protocol and cipher suites as Artery's engines ({@link ClusterTls}, which builds them
+ * from this class's {@link #material()}): the settings under
+ * {@code akka.remote.artery.ssl.rotating-keys-engine} configure both planes, so a node has one
+ * certificate and one place to say how it is used (conf/cluster-tls.conf).
  *
  * <p>Like Akka's provider, the files are read again once {@code ssl-context-cache-ttl} has passed,
  * so certificates rotate without a restart; a reread that fails keeps the previous ones (and says
