@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -436,11 +437,10 @@ public final class ClusterTls implements SSLEngineProvider {
 
     private record Flush() implements akka.actor.NoSerializationVerificationNeeded {}
 
-    private final java.util.ArrayDeque<Refused> waiting = new java.util.ArrayDeque<>();
-    private final String bind;
+    private final Pairing pairing;
 
     private InboundRefusals(String bind) {
-      this.bind = bind;
+      this.pairing = new Pairing(bind, WAIT);
     }
 
     static ActorRef start(ActorSystem system, String bind) {
@@ -464,23 +464,55 @@ public final class ClusterTls implements SSLEngineProvider {
     public Receive createReceive() {
       return receiveBuilder()
           .match(Refused.class, r -> {
-            waiting.add(r);
+            pairing.refused(r);
             getContext().getSystem().scheduler().scheduleOnce(
                 WAIT.plusMillis(100), getSelf(), new Flush(), getContext().getDispatcher(), ActorRef.noSender());
           })
           .match(Logging.Debug.class, d -> {
-            if (waiting.isEmpty() || !d.logClass().getName().startsWith(STAGE_LOGGER)) return;
-            address(String.valueOf(d.message())).ifPresent(peer ->
-                log.warn("cluster port {}: refused a connection from {}: TLS: {}", bind, peer, waiting.poll().reason()));
-          })
-          .match(Flush.class, f -> {
-            long now = System.nanoTime();
-            while (!waiting.isEmpty() && now - waiting.peek().atNanos() >= WAIT.toNanos()) {
-              log.warn("cluster port {}: refused a connection (Akka named no peer address within {} s): TLS: {}",
-                  bind, WAIT.toSeconds(), waiting.poll().reason());
+            if (d.logClass().getName().startsWith(STAGE_LOGGER)) {
+              pairing.closed(String.valueOf(d.message()), System.nanoTime()).forEach(log::warn);
             }
           })
+          .match(Flush.class, f -> pairing.expired(System.nanoTime()).forEach(log::warn))
           .build();
+    }
+  }
+
+  /**
+   * The pairing of refusals with the stage's lines, as plain logic: what to log when a refusal
+   * comes, when the stage names a closed connection, and when a refusal has waited too long.
+   */
+  static final class Pairing {
+    private final java.util.ArrayDeque<InboundRefusals.Refused> waiting = new java.util.ArrayDeque<>();
+    private final String bind;
+    private final java.time.Duration wait;
+
+    Pairing(String bind, java.time.Duration wait) {
+      this.bind = bind;
+      this.wait = wait;
+    }
+
+    void refused(InboundRefusals.Refused refusal) {
+      waiting.add(refusal);
+    }
+
+    /** The lines to log for the stage's {@code line} at {@code now}: the expired refusals', and the oldest one's with the address. */
+    java.util.List<String> closed(String line, long now) {
+      java.util.List<String> out = new ArrayList<>(expired(now));
+      if (waiting.isEmpty()) return out;
+      InboundRefusals.address(line).ifPresent(peer ->
+          out.add("cluster port " + bind + ": refused a connection from " + peer + ": TLS: " + waiting.poll().reason()));
+      return out;
+    }
+
+    /** The lines of the refusals that have waited {@code wait} for an address: logged without one. */
+    java.util.List<String> expired(long now) {
+      java.util.List<String> out = new ArrayList<>();
+      while (!waiting.isEmpty() && now - waiting.peek().atNanos() >= wait.toNanos()) {
+        out.add("cluster port " + bind + ": refused a connection (Akka named no peer address within " + wait.toSeconds()
+            + " s): TLS: " + waiting.poll().reason());
+      }
+      return out;
     }
   }
 }

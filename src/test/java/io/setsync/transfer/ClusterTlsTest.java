@@ -172,6 +172,25 @@ public class ClusterTlsTest {
     assertEquals(Optional.empty(), ClusterTls.InboundRefusals.address("Unbinding from 0.0.0.0:25520 because downstream cancelled"));
   }
 
+  @Test
+  public void eachRefusalTakesTheNextClosedConnectionsAddressOrNoneOnceItHasWaited() {
+    long s = 1_000_000_000L;
+    ClusterTls.Pairing pairing = new ClusterTls.Pairing("10.0.0.2:25520", java.time.Duration.ofSeconds(5));
+    String closed = "Closing connection from 10.0.0.9:%d because downstream cancelled stream without failure";
+    assertEquals("no refusal waits: a member's connection says nothing", List.of(),
+        pairing.closed(String.format(closed, 1), 0));
+    pairing.refused(new ClusterTls.InboundRefusals.Refused("first", 1 * s));
+    pairing.refused(new ClusterTls.InboundRefusals.Refused("second", 2 * s));
+    assertEquals(List.of("cluster port 10.0.0.2:25520: refused a connection from 10.0.0.9:40001: TLS: first"),
+        pairing.closed(String.format(closed, 40001), 2 * s));
+    assertEquals(List.of(), pairing.closed("Unbinding from 0.0.0.0:25520 because downstream cancelled stream", 3 * s));
+    assertEquals(List.of(), pairing.expired(6 * s));
+    // "second" has waited 5 s when the next line comes: logged without an address, not paired with it
+    assertEquals(List.of("cluster port 10.0.0.2:25520: refused a connection (Akka named no peer address within 5 s): TLS: second"),
+        pairing.closed(String.format(closed, 40002), 7 * s));
+    assertEquals(List.of(), pairing.expired(100 * s));
+  }
+
   // ---------------------------------------------------------------- the rule, on names alone
 
   private static final PeerIdentity N1 = new PeerIdentity("n1", Set.of("n1", "setsync-cluster"), Set.of("10.0.0.1"));
