@@ -118,8 +118,9 @@ public class TlsIT {
   /**
    * Three nodes, TLS on both planes: files go n1 → n2 → n3; an administrator's remote console runs
    * STATUS and INFO on n1 (named in n1's log); on n2's cluster port a plaintext peer, another CA's
-   * node, an expired node, another CA's administrator and a peer without a certificate are each
-   * refused with one WARN line naming its address, and the cluster's membership does not change;
+   * node, an expired node, another CA's administrator, a peer without a certificate and a node of
+   * another cluster (same CA) are each refused with one WARN line naming its address, and the
+   * cluster's membership does not change;
    * n2's data endpoint refuses the administrator's certificate; a console without a certificate,
    * with another CA's or with a node's gets one error line and exit code 2.
    */
@@ -132,6 +133,10 @@ public class TlsIT {
     certs("--other-ca", certs, "n9=127.0.0.9");
     Path elsewhere = tmp.newFolder("elsewhere").toPath();
     certs("--admin", elsewhere, "mallory"); // an administrator's certificate from a CA of its own
+    Path otherCluster = tmp.newFolder("other-cluster").toPath();
+    Files.copy(certs.resolve("ca/ca.crt"), Files.createDirectories(otherCluster.resolve("ca")).resolve("ca.crt"));
+    Files.copy(certs.resolve("ca/ca.key"), otherCluster.resolve("ca/ca.key"));
+    certs(Map.of("SETSYNC_TLS_CLUSTER", "other-cluster"), "x1=127.0.0.9", otherCluster); // this CA, another cluster
 
     Path home1 = tmp.newFolder("t-home1").toPath();
     Path home2 = tmp.newFolder("t-home2").toPath();
@@ -174,8 +179,10 @@ public class TlsIT {
     assertTrue(line, line.contains("the certificate CN=mallory ") && line.contains("does not chain to this node's CA"));
     line = awaitLog(home2, cluster + "127.0.0.1:" + tlsPeer("127.0.0.3", 28061, null) + ": TLS: ");
     assertTrue(line, line.contains("certificate"));
+    line = awaitLog(home2, cluster + "127.0.0.1:" + tlsPeer("127.0.0.3", 28061, otherCluster.resolve("x1")) + ": TLS: ");
+    assertTrue(line, line.contains("the certificate CN=x1 ") && line.contains("is not a node certificate of this cluster"));
     log(home2).lines().filter(l -> l.contains("refused a connection from")).forEach(System.out::println); // for the record
-    assertEquals("one line per refused connection", 5, count(log(home2), "refused a connection from"));
+    assertEquals("one line per refused connection", 6, count(log(home2), "refused a connection from"));
     // An administrator's certificate may run a console, not a node's data plane.
     line = awaitLog(home2, "connection from /127.0.0.1:" + tlsPeer("127.0.0.3", 28062, certs.resolve("admin-alice"))
         + " refused: TLS: ");
@@ -395,9 +402,15 @@ public class TlsIT {
   // ---------------------------------------------------------------- nodes
 
   private static void certs(String first, Path dir, String... more) throws Exception {
+    certs(Map.of(), first, dir, more);
+  }
+
+  private static void certs(Map<String, String> env, String first, Path dir, String... more) throws Exception {
     List<String> command = new ArrayList<>(List.of(BASE.resolve("scripts/certs").toString(), dir.toString(), first));
     command.addAll(List.of(more));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(out, p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(out, 0, p.exitValue());
