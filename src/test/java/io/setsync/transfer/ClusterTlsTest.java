@@ -173,6 +173,26 @@ public class ClusterTlsTest {
   }
 
   @Test
+  public void aRotatedCertificateIsPresentedOnceNodeTlsHasReadItAgain() throws Exception {
+    Path dir = tmp.newFolder("rotating").toPath();
+    TestCerts.make(dir, "r1=127.0.0.1", "r2=127.0.0.1");
+    com.typesafe.config.Config quick = com.typesafe.config.ConfigFactory.parseString(
+        "akka.remote.artery.ssl.rotating-keys-engine.ssl-context-cache-ttl = 300ms");
+    ClusterTls server = new ClusterTls(new NodeTls(quick.withFallback(TestCerts.config(dir.resolve("r1")))));
+    ClusterTls client = new ClusterTls(new NodeTls(quick.withFallback(TestCerts.config(dir.resolve("r2")))));
+    java.security.cert.Certificate before = handshake(client, server).getSession().getLocalCertificates()[0];
+    TestCerts.make(dir, "r1=127.0.0.1"); // a new key and certificate for r1, renamed into place
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      SSLEngine engine = handshake(client, server);
+      assertTrue(server.verifyServerSession("127.0.0.1", engine.getSession()).isEmpty());
+      if (!engine.getSession().getLocalCertificates()[0].equals(before)) return;
+      Thread.sleep(100); // the cache's time is 300 ms
+    }
+    fail("the rotated certificate was not presented");
+  }
+
+  @Test
   public void eachRefusalTakesTheNextClosedConnectionsAddressOrNoneOnceItHasWaited() {
     long s = 1_000_000_000L;
     ClusterTls.Pairing pairing = new ClusterTls.Pairing("10.0.0.2:25520", java.time.Duration.ofSeconds(5));
