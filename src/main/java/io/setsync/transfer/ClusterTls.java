@@ -36,12 +36,16 @@ import scala.Option;
  * <p>Where a refused peer is: Artery creates the engine of an inbound connection with its own bind
  * address ({@code createServerSSLEngine(bindHost, bindPort)}, and the session's peer host is the
  * engine's), so nothing the provider is given names the remote end. Only Akka's TCP stage knows it,
- * and says it in a DEBUG line when TLS fails the connection ("Aborting tcp connection to /ADDR
- * because of upstream failure: ..."). {@link InboundRefusals} listens for those lines on the event
- * stream and turns each into the WARN line, with the reason: the trust manager's and the session
- * check's own refusal text, or the JDK's (a plaintext peer: "Unsupported or unrecognized SSL
- * message"). An outbound connection's engine has the remote's host and port, and its refusals are
- * logged at once.
+ * and says it in a DEBUG line when the connection closes ("Closing connection from ADDR:PORT
+ * because downstream cancelled stream without failure", or "Aborting ..."). An inbound engine is
+ * {@link Watched}: it tells the handshake's failure (the trust manager's text, or the JDK's for a
+ * plaintext peer or a missing certificate), as the session check tells its refusals, to
+ * {@link InboundRefusals}, which pairs each with the next such line ({@link Pairing}) and logs the
+ * WARN line with the address. An outbound connection's engine has the remote's host and port, and
+ * its refusals are logged at once.
+ *
+ * <p>This provider reads the files with its own {@link NodeTls} (Akka creates it while the
+ * ActorSystem starts, before the node's extension exists): the same files, read once more.
  */
 public final class ClusterTls implements SSLEngineProvider {
 
@@ -223,8 +227,9 @@ public final class ClusterTls implements SSLEngineProvider {
 
   /**
    * The JDK's trust manager, whose refusals carry a text that says what was wrong (no path to the
-   * CA, expired) in a form {@link InboundRefusals} finds again in Akka's line, and are logged at
-   * once when this node was the one connecting (the engine then has the remote's host and port).
+   * CA, expired), marked with {@link InboundRefusals#TAG} so that {@link Watched#reason} finds it
+   * in the handshake's exception; logged at once when this node was the one connecting (the
+   * engine then has the remote's host and port).
    */
   static final class Logged extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager jdk;
