@@ -46,6 +46,11 @@ public final class ConsoleCommand implements Callable<Integer> {
           + " its console socket.")
   String node;
 
+  @Option(names = "--tls-dir", paramLabel = "DIR",
+      description = "With --node, to a cluster with TLS on: the administrator's certificate directory (tls.key,"
+          + " tls.crt, ca.crt), made by `scripts/certs DIR --admin NAME` (default: $SETSYNC_TLS_DIR if set).")
+  Path tlsDir;
+
   @Option(names = "--socket", paramLabel = "PATH",
       description = "The local node's console socket (default: setsync.console.socket, $SETSYNC_HOME/console.sock).")
   Path socket;
@@ -91,7 +96,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setParameterExceptionHandler((e, a) -> {
       err.println("setsync console: " + e.getMessage());
-      err.println("usage: setsync console [--node HOST:PORT] [--json] [COMMAND]");
+      err.println("usage: setsync console [--node HOST:PORT [--tls-dir DIR]] [--json] [COMMAND]");
       return 2;
     });
     return cl.execute(args);
@@ -171,7 +176,10 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
     // Logging before the actor system logs from several threads at once (Main leaves it to us).
     org.slf4j.LoggerFactory.getILoggerFactory();
-    return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config.get()), node,
+    Path tls = tlsDir != null ? tlsDir
+        : System.getenv("SETSYNC_TLS_DIR") == null || System.getenv("SETSYNC_TLS_DIR").isEmpty() ? null
+        : Path.of(System.getenv("SETSYNC_TLS_DIR"));
+    return new RemoteConnection(ConsoleClient.connect(node.substring(0, colon), port, config.get(), tls), node,
         new ConsoleParameters(user != null ? user : System.getProperty("user.name"), json));
   }
 

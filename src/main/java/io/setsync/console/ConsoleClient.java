@@ -13,7 +13,11 @@ import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import io.setsync.transfer.NodeTls;
+import io.setsync.transfer.PeerIdentity;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +61,61 @@ public final class ConsoleClient implements AutoCloseable {
    * @param base the configuration (reference.conf and the site's); only setsync.console is read
    */
   public static ConsoleClient connect(String host, int port, Config base) throws ConnectException {
+    return connect(host, port, base, null);
+  }
+
+  /**
+   * The settings that make the console's cluster connection Artery's tls-tcp with the
+   * administrator's certificate in {@code dir}: the provider, protocol and suites of
+   * conf/cluster-tls.conf (ConsoleClientTest checks they are the same), which the console cannot
+   * read (it is not in the jar).
+   */
+  static Config tlsSettings(Path dir) {
+    String engine = "akka.remote.artery.ssl.rotating-keys-engine.";
+    return ConfigFactory.parseMap(Map.of(
+        "setsync.tls.enabled", "on",
+        "setsync.tls.dir", dir.toString(),
+        "akka.remote.artery.transport", "tls-tcp",
+        "akka.remote.artery.ssl.ssl-engine-provider", "io.setsync.transfer.ClusterTls",
+        engine + "key-file", dir.resolve("tls.key").toString(),
+        engine + "cert-file", dir.resolve("tls.crt").toString(),
+        engine + "ca-cert-file", dir.resolve("ca.crt").toString(),
+        engine + "protocol", "TLSv1.2",
+        engine + "enabled-algorithms", List.of("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")));
+  }
+
+  /**
+   * The administrator's certificate in {@code dir}, read as a node would read it; a message naming
+   * the file, or saying it is no administrator's, when it cannot be used.
+   */
+  static PeerIdentity administrator(Config config, Path dir) throws ConnectException {
+    PeerIdentity own;
+    try {
+      own = new NodeTls(config).own();
+    } catch (NodeTls.TlsSetupException e) {
+      throw new ConnectException(e.getMessage());
+    }
+    if (!own.isAdministrator()) {
+      throw new ConnectException("TLS: " + dir.resolve("tls.crt") + " is not an administrator's certificate (" + own
+          + "): the remote console needs one, made by `scripts/certs DIR --admin NAME` (DIR/admin-NAME)");
+    }
+    return own;
+  }
+
+  /**
+   * As {@link #connect(String, int, Config)}; with {@code tlsDir} (an administrator's certificate
+   * directory, from scripts/certs DIR --admin NAME) over Artery's tls-tcp, as a TLS cluster's nodes
+   * talk, else plain TCP.
+   */
+  public static ConsoleClient connect(String host, int port, Config base, Path tlsDir) throws ConnectException {
     Duration connectTimeout = base.getDuration("setsync.console.connect-timeout");
-    Config config = ConfigFactory.parseMap(Map.of(
+    Config transport = tlsDir == null ? ConfigFactory.empty() : tlsSettings(tlsDir.toAbsolutePath());
+    PeerIdentity admin = tlsDir == null ? null
+        : administrator(transport.withFallback(base).resolve(), tlsDir.toAbsolutePath());
+    Config config = transport.withFallback(ConfigFactory.parseMap(Map.of(
             "akka.actor.provider", "cluster",
-            "akka.remote.artery.canonical.hostname", "127.0.0.1".equals(host) || "localhost".equals(host)
-                ? "127.0.0.1" : "0.0.0.0",
+            "akka.remote.artery.canonical.hostname", localAddressTowards(host),
             "akka.remote.artery.canonical.port", 0,
             "akka.cluster.roles", java.util.List.of(CONSOLE_ROLE),
             "akka.cluster.downing-provider-class", "akka.cluster.sbr.SplitBrainResolverProvider",
@@ -71,7 +125,7 @@ public final class ConsoleClient implements AutoCloseable {
             "akka.cluster.leader-actions-interval", "200ms",
             "akka.loglevel", "OFF"))
         .withFallback(ConfigFactory.parseMap(Map.of("akka.stdout-loglevel", "OFF", "akka.log-dead-letters", "off")))
-        .withFallback(base);
+        .withFallback(base)).resolve();
     akka.actor.Address nodeAddress = new akka.actor.Address("akka", "setsync", host, port);
     CompletableFuture<ActorRef<Monitor.Command>> gate = new CompletableFuture<>();
     ActorSystem<ConsoleActor.Command> system = ActorSystem.create(
@@ -102,10 +156,40 @@ public final class ConsoleClient implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       awaitQuietly(system, Duration.ofSeconds(5));
-      throw new ConnectException("cannot reach a setsync node at " + host + ":" + port + " within "
-          + connectTimeout.toSeconds() + " s; is `scripts/setsync node` running there?");
+      throw new ConnectException(unreachable(host, port, connectTimeout, tlsDir, admin));
     }
     return new ConsoleClient(system, base.getDuration("setsync.console.command-timeout"));
+  }
+
+  /**
+   * This machine's address on the route to {@code host}: the console's cluster address, which the
+   * nodes connect back to (Artery connects both ways), so it must be one they can reach; 0.0.0.0
+   * would send them to themselves. A connected UDP socket sends nothing: the kernel only picks the
+   * route and its source address.
+   */
+  static String localAddressTowards(String host) {
+    if ("127.0.0.1".equals(host) || "localhost".equals(host)) return "127.0.0.1";
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+      probe.connect(java.net.InetAddress.getByName(host), 9);
+      java.net.InetAddress local = probe.getLocalAddress();
+      if (local != null && !local.isAnyLocalAddress()) return local.getHostAddress();
+    } catch (java.io.IOException e) {
+      // no route known now: as before, and the join fails with the connect timeout's message
+    }
+    return "0.0.0.0";
+  }
+
+  /** The one line for a node that did not take the console within the connect timeout. */
+  static String unreachable(String host, int port, Duration timeout, Path tlsDir, PeerIdentity admin) {
+    String where = "cannot reach a setsync node at " + host + ":" + port;
+    if (tlsDir == null) {
+      return where + " within " + timeout.toSeconds() + " s; is `scripts/setsync node` running there? (A node with"
+          + " TLS on takes only a console with an administrator's certificate: --tls-dir DIR or SETSYNC_TLS_DIR,"
+          + " from `scripts/certs DIR --admin NAME`.)";
+    }
+    return where + " over TLS within " + timeout.toSeconds() + " s as administrator " + admin.commonName()
+        + " (" + tlsDir.resolve("tls.crt") + "); is `scripts/setsync node` running there with TLS on, and is this"
+        + " certificate from its cluster's CA? (A node logs each refused connection, with this console's address.)";
   }
 
   /** Passes every message to the node's gate once it is known (found only after the join). */

@@ -30,21 +30,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * TLS with mutual authentication on the data plane (sessions and content lanes), from the same
- * PEM files, protocol and cipher suites as Artery's {@code RotatingKeysSSLEngineProvider}: the
- * settings under {@code akka.remote.artery.ssl.rotating-keys-engine} configure both planes, so a
- * node has one certificate and one place to say how it is used (conf/cluster-tls.conf).
+ * PEM files, protocol and cipher suites as Artery's engines ({@link ClusterTls}, which builds them
+ * from this class's {@link #material()}): the settings under
+ * {@code akka.remote.artery.ssl.rotating-keys-engine} configure both planes, so a node has one
+ * certificate and one place to say how it is used (conf/cluster-tls.conf).
  *
  * <p>Like Akka's provider, the files are read again once {@code ssl-context-cache-ttl} has passed,
  * so certificates rotate without a restart; a reread that fails keeps the previous ones (and says
@@ -79,8 +83,16 @@ public final class NodeTls implements Extension {
     }
   }
 
+  /**
+   * What one read of the files gave, for Artery's provider ({@link ClusterTls}), which builds its
+   * own SSLContext from them so that it can wrap the trust manager: the same key, certificate and
+   * CA as this plane's. A new instance after every successful reread.
+   */
+  public record Material(KeyManager[] keyManagers, X509ExtendedTrustManager trustManager, PeerIdentity own) {}
+
   /** What one read of the files gave. */
-  private record Loaded(SSLContext context, X509Certificate certificate, PeerIdentity own, long readAtNanos) {}
+  private record Loaded(SSLContext context, X509Certificate certificate, PeerIdentity own, Material material,
+      long readAtNanos) {}
 
   private final boolean enabled;
   private final Path keyFile;
@@ -123,6 +135,21 @@ public final class NodeTls implements Extension {
   /** This node's certificate as last read (it changes when the files are rotated). */
   public X509Certificate ownCertificate() {
     return current().certificate();
+  }
+
+  /** The key, certificate and CA as last read (they change when the files are rotated); TLS on. */
+  public Material material() {
+    return current().material();
+  }
+
+  /** The one protocol both planes speak (conf/cluster-tls.conf says why TLSv1.2). */
+  public String protocol() {
+    return protocol;
+  }
+
+  /** The cipher suites both planes allow. */
+  public String[] suites() {
+    return suites.clone();
   }
 
   /** The files that configure it, for messages. */
@@ -260,6 +287,11 @@ public final class NodeTls implements Extension {
     }
     if (host == null && ipHostSources.contains(peer.commonName())) return peer;
     PeerIdentity own = current().own();
+    if (peer.isAdministrator()) {
+      // Whatever names it has (an administrator may be called like a node), it runs consoles only.
+      throw new SSLPeerUnverifiedException("the peer's certificate " + peer + " is an administrator's, not a node"
+          + " certificate of this cluster: it may run a remote console, not send or receive files");
+    }
     if (!peer.sharesNameWith(own)) {
       if (host == null && !ipHostSources.isEmpty()) {
         // Short, so that the log line keeps it whole: the common names say enough here.
@@ -291,7 +323,7 @@ public final class NodeTls implements Extension {
       } catch (TlsSetupException e) {
         // The previous certificates stay in use; the next connection after another ttl tries again.
         log.warn("TLS: {}; the certificates read before stay in use", e.getMessage());
-        loaded = new Loaded(now.context(), now.certificate(), now.own(), System.nanoTime());
+        loaded = new Loaded(now.context(), now.certificate(), now.own(), now.material(), System.nanoTime());
       }
       return loaded;
     }
@@ -317,7 +349,13 @@ public final class NodeTls implements Extension {
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance(protocol);
       context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), random);
-      return new Loaded(context, cert, PeerIdentity.of(cert), System.nanoTime());
+      X509ExtendedTrustManager trustManager = null;
+      for (TrustManager m : tmf.getTrustManagers()) {
+        if (m instanceof X509ExtendedTrustManager x) trustManager = x;
+      }
+      if (trustManager == null) throw new GeneralSecurityException("the JDK has no X509ExtendedTrustManager");
+      PeerIdentity own = PeerIdentity.of(cert);
+      return new Loaded(context, cert, own, new Material(kmf.getKeyManagers(), trustManager, own), System.nanoTime());
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       if (e instanceof TlsSetupException t) throw t;
       throw new TlsSetupException("TLS: cannot use " + files() + ": " + e.getMessage(), e);

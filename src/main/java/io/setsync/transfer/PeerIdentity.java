@@ -20,20 +20,35 @@ import javax.naming.ldap.Rdn;
  * @param dnsNames DNS subject alternative names, lower case
  * @param ipAddresses IP subject alternative names, as the JDK writes them
  */
-public record PeerIdentity(String commonName, Set<String> dnsNames, Set<String> ipAddresses) {
+public record PeerIdentity(String commonName, Set<String> dnsNames, Set<String> ipAddresses, Set<String> uris) {
 
   public PeerIdentity {
     dnsNames = Set.copyOf(dnsNames);
     ipAddresses = Set.copyOf(ipAddresses);
+    uris = Set.copyOf(uris);
   }
+
+  public PeerIdentity(String commonName, Set<String> dnsNames, Set<String> ipAddresses) {
+    this(commonName, dnsNames, ipAddresses, Set.of());
+  }
+
+  /**
+   * The URI subject alternative name that scripts/certs --admin gives an administrator's
+   * certificate: {@code setsync-admin:CLUSTER}. A URI, not a DNS name, so that no host name (a
+   * node's address goes into its DNS names) can look like it, and Akka's own subject check (CN and
+   * DNS names only) never sees it.
+   */
+  public static final String ADMIN_URI_PREFIX = "setsync-admin:";
 
   /** General-name tags of {@link X509Certificate#getSubjectAlternativeNames()}. */
   private static final int DNS = 2;
   private static final int IP = 7;
+  private static final int URI = 6;
 
   public static PeerIdentity of(X509Certificate certificate) {
     Set<String> dns = new TreeSet<>();
     Set<String> ips = new TreeSet<>();
+    Set<String> uris = new TreeSet<>();
     try {
       Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
       if (alternatives != null) {
@@ -41,12 +56,13 @@ public record PeerIdentity(String commonName, Set<String> dnsNames, Set<String> 
           if (name.size() < 2 || !(name.get(0) instanceof Integer tag) || !(name.get(1) instanceof String value)) continue;
           if (tag == DNS) dns.add(value.toLowerCase(Locale.ROOT));
           else if (tag == IP) ips.add(normalIp(value));
+          else if (tag == URI) uris.add(value);
         }
       }
     } catch (CertificateParsingException e) {
       // no usable alternative names: the common name alone identifies it
     }
-    return new PeerIdentity(commonName(certificate), dns, ips);
+    return new PeerIdentity(commonName(certificate), dns, ips, uris);
   }
 
   private static String commonName(X509Certificate certificate) {
@@ -84,6 +100,57 @@ public record PeerIdentity(String commonName, Set<String> dnsNames, Set<String> 
     return false;
   }
 
+  /**
+   * The cluster this is an administrator's certificate for (its {@code setsync-admin:CLUSTER} URI
+   * name), or empty for a node's certificate.
+   */
+  public java.util.Optional<String> administeredCluster() {
+    for (String uri : uris) {
+      if (uri.regionMatches(true, 0, ADMIN_URI_PREFIX, 0, ADMIN_URI_PREFIX.length())
+          && uri.length() > ADMIN_URI_PREFIX.length()) {
+        return java.util.Optional.of(uri.substring(ADMIN_URI_PREFIX.length()).toLowerCase(Locale.ROOT));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** An administrator's certificate (scripts/certs --admin): never a node's, whatever names it has. */
+  public boolean isAdministrator() {
+    return administeredCluster().isPresent();
+  }
+
+  /**
+   * Whether this administrator's certificate is for the cluster {@code node} belongs to: its
+   * cluster name is one of the node certificate's subject names (scripts/certs gives every node
+   * certificate DNS:CLUSTER).
+   */
+  public boolean administers(PeerIdentity node) {
+    return !node.isAdministrator() && administeredCluster().map(node.subjectNames()::contains).orElse(false);
+  }
+
+  /**
+   * Why this (CA-verified) certificate may not talk to {@code own} on the cluster port, or empty
+   * when it may. A node takes a node of its cluster (a shared subject name, Akka's rule) or an
+   * administrator of its cluster (a remote console joins as a member); a console, holding an
+   * administrator's certificate for cluster C, takes the nodes of C (DNS:C) and C's other
+   * administrators (two consoles at once are members that heartbeat each other). On the data plane
+   * only nodes are taken ({@link NodeTls}).
+   */
+  public java.util.Optional<String> clusterPortRefusal(PeerIdentity own) {
+    java.util.Optional<String> ownCluster = own.administeredCluster();
+    java.util.Optional<String> peerCluster = administeredCluster();
+    if (peerCluster.isPresent()) {
+      boolean ours = ownCluster.map(peerCluster.get()::equals).orElseGet(() -> administers(own));
+      return ours ? java.util.Optional.empty()
+          : java.util.Optional.of("the administrator's certificate " + this + " is for cluster " + peerCluster.get()
+              + ", not this one (" + own + ")");
+    }
+    boolean ours = ownCluster.map(subjectNames()::contains).orElseGet(() -> sharesNameWith(own));
+    return ours ? java.util.Optional.empty()
+        : java.util.Optional.of("the certificate " + this + " is not a node certificate of this cluster: it shares"
+            + " no subject name with " + own);
+  }
+
   private Set<String> subjectNames() {
     Set<String> names = new TreeSet<>(dnsNames);
     if (!commonName.isEmpty()) names.add(commonName.toLowerCase(Locale.ROOT));
@@ -94,7 +161,8 @@ public record PeerIdentity(String commonName, Set<String> dnsNames, Set<String> 
   @Override
   public String toString() {
     return "CN=" + commonName + " (DNS " + String.join(", ", new TreeSet<>(dnsNames)) + "; IP "
-        + String.join(", ", new TreeSet<>(ipAddresses)) + ")";
+        + String.join(", ", new TreeSet<>(ipAddresses))
+        + (uris.isEmpty() ? "" : "; URI " + String.join(", ", new TreeSet<>(uris))) + ")";
   }
 
   private static boolean looksLikeIp(String host) {
