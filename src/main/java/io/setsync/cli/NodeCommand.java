@@ -66,7 +66,8 @@ public final class NodeCommand implements Callable<Integer> {
     }
     out.println("setsync node " + node.name() + " listening: console " + node.consoleSocket().map(Path::toString).orElse("-")
         + " (scripts/setsync console), cluster " + node.clusterAddress() + ", data endpoint "
-        + node.endpoint().getHostString() + ":" + node.endpoint().getPort());
+        + node.endpoint().getHostString() + ":" + node.endpoint().getPort()
+        + node.http().map(h -> ", http " + h.getHostString() + ":" + h.getPort()).orElse(""));
     out.println("home " + config.getString("setsync.home") + ", log " + logFile);
     out.flush();
     if (awaitTermination(node)) node.close(); // else the lock is released with the process

@@ -718,6 +718,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (shuttingDown) return;
     activated.retainAll(state.fileSets.keySet());
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
+    io.setsync.sync.SyncMetrics.get(ctx.getSystem()).destinationsWaiting(
+        (int) wanted.keySet().stream().filter(k -> destinationOf(k.destinationNode()) == null).count());
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
       if (!wanted.containsKey(key) || absentEndpoints.contains(key.destinationNode())) {
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
