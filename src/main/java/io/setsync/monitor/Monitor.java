@@ -109,6 +109,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
 
   private record RetryScheduler(SchedulerKey key) implements Command, io.setsync.LocalMessage {}
 
+  /** Time to look for file sets that have become overdue, or are no longer. */
+  private enum CheckOverdue implements Command, io.setsync.LocalMessage {
+    INSTANCE
+  }
+
+  /** How often the monitor looks for overdue file sets (and updates their metric). */
+  private static final Duration OVERDUE_CHECK = Duration.ofSeconds(30);
+
   /** The SYNCHRONIZEs that waited for {@code node}'s agent have waited long enough. */
   private record AgentWaitOver(String node) implements Command, io.setsync.LocalMessage {}
 
@@ -326,6 +334,27 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.oneTimeReports = ctx.messageAdapter(OneTimeSync.Report.class, OneTimeReported::new);
     this.ownReports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
     this.commands = new MonitorCommands(settings);
+    this.overdueRule = Overdue.from(ctx.getSystem().settings().config().getConfig("setsync"));
+    timers.startTimerWithFixedDelay(CheckOverdue.INSTANCE, OVERDUE_CHECK);
+  }
+
+  private final Overdue overdueRule;
+  /** When this monitor first saw each file set: whence one that never succeeded counts. */
+  private final Map<Long, Long> firstSeenMillis = new java.util.HashMap<>();
+  /** The file sets last found overdue, so that each change is logged once. */
+  private Map<Long, String> lastOverdue = Map.of();
+
+  /** Logs each file set that became overdue (a WARN with why) or is on time again. */
+  private Effect<Event, MonitorState> onCheckOverdue(MonitorState state) {
+    Map<Long, String> now = overdue(state);
+    now.forEach((id, why) -> {
+      if (!lastOverdue.containsKey(id)) ctx.getLog().warn("SYNCFILESET {} is {}", id, why);
+    });
+    lastOverdue.keySet().forEach(id -> {
+      if (!now.containsKey(id) && state.fileSets.containsKey(id)) ctx.getLog().info("SYNCFILESET {} is on time again", id);
+    });
+    lastOverdue = now;
+    return Effect().none();
   }
 
   @Override
@@ -402,6 +431,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           startSyncsAwaitingAgent(w.node());
           return Effect().none();
         })
+        .onCommand(CheckOverdue.class, (s, c) -> onCheckOverdue(s))
         .onCommand(AgentFound.class, this::onAgentFound)
         .onCommand(AssignAnswered.class, this::onAssignAnswered)
         .onCommand(EndpointBound.class, this::onEndpointBound)
@@ -430,6 +460,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onEvent(FileSetDeleted.class, (s, e) -> {
           s.fileSets.remove(e.id());
           s.lastResults.remove(e.id());
+          s.lastSuccessMillis.remove(e.id());
+          s.failuresInARow.remove(e.id());
           return s;
         })
         .onEvent(BatchSaved.class, (s, e) -> {
@@ -461,7 +493,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           return s;
         })
         .onEvent(SyncRecorded.class, (s, e) -> {
-          if (s.fileSets.containsKey(e.id())) s.lastResults.put(e.id(), e.result());
+          if (s.fileSets.containsKey(e.id())) s.recordSync(e.id(), e.result());
           return s;
         })
         .onEvent(RunStateChanged.class, (s, e) -> {
@@ -718,6 +750,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (shuttingDown) return;
     activated.retainAll(state.fileSets.keySet());
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
+    long now = System.currentTimeMillis();
+    state.fileSets.keySet().forEach(id -> firstSeenMillis.putIfAbsent(id, now));
     io.setsync.sync.SyncMetrics.get(ctx.getSystem()).destinationsWaiting(
         (int) wanted.keySet().stream().filter(k -> destinationOf(k.destinationNode()) == null).count());
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
@@ -1051,6 +1085,21 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       schedulerStates.put(key, s);
     }
     return new MonitorCommands.LiveView(
-        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), oneTimes.views());
+        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), oneTimes.views(),
+        overdue(state));
+  }
+
+  /** The active file sets that are overdue, and why; also the metric that counts them. */
+  private Map<Long, String> overdue(MonitorState state) {
+    long now = System.currentTimeMillis();
+    Map<Long, String> overdue = new TreeMap<>();
+    state.fileSets.forEach((id, f) -> {
+      if (!state.isActive(f) || state.stopped) return;
+      String why = overdueRule.reason(f, state.lastSuccessMillis.get(id), state.failuresInARow.getOrDefault(id, 0),
+          firstSeenMillis.getOrDefault(id, now), now);
+      if (why != null) overdue.put(id, why);
+    });
+    io.setsync.sync.SyncMetrics.get(ctx.getSystem()).fileSetsOverdue(overdue.size());
+    return overdue;
   }
 }

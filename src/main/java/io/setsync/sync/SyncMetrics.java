@@ -66,6 +66,7 @@ public final class SyncMetrics implements Extension {
     final Gauge destinationsWaiting;
     final Gauge lastSuccess;
     final Histogram journalWrite;
+    final Gauge overdue;
 
     Instruments(boolean withJvm) {
       started = Counter.builder().name("setsync_syncs_started").help("Synchronizations started on this node")
@@ -99,6 +100,8 @@ public final class SyncMetrics implements Extension {
       journalWrite = Histogram.builder().name("setsync_journal_write_seconds")
           .help("Time for a destination's rename journal to write a batch's record")
           .classicOnly().classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5).register(registry);
+      overdue = Gauge.builder().name("setsync_file_sets_overdue")
+          .help("Active file sets that are overdue (setsync.monitor.overdue; the monitor's node only)").register(registry);
       if (withJvm) JvmMetrics.builder().register(registry);
     }
   }
@@ -144,6 +147,10 @@ public final class SyncMetrics implements Extension {
 
   public void destinationsWaiting(int count) {
     if (on != null) on.destinationsWaiting.set(count);
+  }
+
+  public void fileSetsOverdue(int count) {
+    if (on != null) on.overdue.set(count);
   }
 
   public void journalWrite(Duration took) {
