@@ -22,6 +22,7 @@ import io.setsync.CborSerializable;
 import io.setsync.PersistFailures;
 import io.setsync.command.Caller;
 import io.setsync.command.CommandOptions;
+import io.setsync.log.Events;
 import io.setsync.destination.DestinationEndpoint;
 import io.setsync.fs.SyncAccount;
 import io.setsync.log.LogRecord;
@@ -344,14 +345,47 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   /** The file sets last found overdue, so that each change is logged once. */
   private Map<Long, String> lastOverdue = Map.of();
 
+  /** Each configuration change as an event: its log text says what changed and who changed it. */
+  private void configEvents(String user, List<LogRecord> records) {
+    for (LogRecord r : records) {
+      if (r.origin() != io.setsync.log.Origin.CONFIG) continue;
+      Map<String, Object> fields = new java.util.HashMap<>();
+      fields.put("text", r.text());
+      if (user != null) fields.put("user", user);
+      if (r.fileSetId() != null) fields.put("fileSet", r.fileSetId());
+      Events.emit("config", settings.localNode(), fields);
+    }
+  }
+
+  /** A sync that failed, or completed without some files (warnings), as an event; a clean one is not. */
+  private void syncEvent(FileSetConfig config, long fileSetId, io.setsync.schedule.SyncResult result) {
+    if (result.code() == 0) return;
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("fileSet", fileSetId);
+    fields.put("user", config.user());
+    fields.put("code", result.code());
+    fields.put("copied", result.counts().copied());
+    fields.put("skipped", result.counts().skipped());
+    fields.put("errors", result.counts().errors());
+    if (result.failure() != null) fields.put("failure", result.failure());
+    Events.emit(result.code() >= 2 ? "sync-failed" : "sync-incomplete", config.sourceNodeOr(settings.localNode()),
+        fields);
+  }
+
   /** Logs each file set that became overdue (a WARN with why) or is on time again. */
   private Effect<Event, MonitorState> onCheckOverdue(MonitorState state) {
     Map<Long, String> now = overdue(state);
     now.forEach((id, why) -> {
-      if (!lastOverdue.containsKey(id)) ctx.getLog().warn("SYNCFILESET {} is {}", id, why);
+      if (!lastOverdue.containsKey(id)) {
+        ctx.getLog().warn("SYNCFILESET {} is {}", id, why);
+        Events.emit("overdue", settings.localNode(), Map.of("fileSet", id, "reason", why));
+      }
     });
     lastOverdue.keySet().forEach(id -> {
-      if (!now.containsKey(id) && state.fileSets.containsKey(id)) ctx.getLog().info("SYNCFILESET {} is on time again", id);
+      if (!now.containsKey(id) && state.fileSets.containsKey(id)) {
+        ctx.getLog().info("SYNCFILESET {} is on time again", id);
+        Events.emit("on-time", settings.localNode(), Map.of("fileSet", id));
+      }
     });
     lastOverdue = now;
     return Effect().none();
@@ -393,6 +427,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onSignal(RecoveryCompleted.instance(), state -> {
           ctx.getLog().info("monitor recovered: {} users, {} file sets ({} active), {}",
               state.users.size(), state.fileSets.size(), state.activeCount(), state.stopped ? "stopped" : "running");
+          Events.emit("monitor-started", settings.localNode(), Map.of("fileSets", state.fileSets.size(),
+              "users", state.users.size(), "stopped", state.stopped));
           watchNode(settings.localNode());
           ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.KEY, listings()));
           // A persist failure's restart cancelled the timers of the schedulers waiting for a retry.
@@ -528,6 +564,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           .persist(decision.events())
           .thenRun(s -> {
             appendLog(decision.logUser(), decision.logRecords());
+            configEvents(decision.logUser(), decision.logRecords());
             decision.otherLogs().forEach(this::appendLog);
             if (decision.nodeLog() != null) ctx.getLog().info("{}", decision.nodeLog());
             activeIds(s).stream().filter(id -> !activeBefore.contains(id)).forEach(activated::add);
@@ -692,6 +729,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (autoSuspend) {
       events.add(new FileSetSaved(ended.fileSetId(), MonitorCommands.suspended(config, true)));
     }
+    syncEvent(config, ended.fileSetId(), ended.result());
     return Effect().persist(events).thenRun(s -> {
       if (autoSuspend) {
         appendLog(config.user(), List.of(MonitorLog.config(ended.fileSetId(),
@@ -1044,6 +1082,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private Effect<Event, MonitorState> onHandOver(MonitorState state, HandOver handOver) {
     shuttingDown = true;
     ctx.getLog().info("monitor handing over: {} schedulers go on running on their nodes", schedulers.size());
+    Events.emit("monitor-handing-over", settings.localNode(), Map.of("schedulers", schedulers.size()));
     return Effect().stop();
   }
 
