@@ -306,6 +306,10 @@ final class MonitorCommands {
       OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options, acting);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
     }
+    if (command instanceof Statement.OpenPage) {
+      throw new IllegalArgumentException("OPEN PAGE is answered on the node's own machine: run scripts/setsync console"
+          + " \"OPEN PAGE\" there");
+    }
     if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
       return Decision.reply(Result.Done.ok(""));
     }

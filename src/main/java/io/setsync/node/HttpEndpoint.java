@@ -39,20 +39,27 @@ public final class HttpEndpoint extends AllDirectives {
   private final ActorRef<Monitor.Command> monitor;
   private final SyncMetrics metrics;
 
-  private HttpEndpoint(ActorSystem<?> system, ActorRef<Monitor.Command> monitor) {
+  private final StatusPage page;
+
+  private HttpEndpoint(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, boolean https) {
     this.system = system;
     this.monitor = monitor;
     this.metrics = SyncMetrics.get(system);
+    this.page = new StatusPage(system, monitor, https);
   }
 
   /** Listens on {@code host:port} (0: any free port); the binding says where, or the bind fails. */
   public static ServerBinding start(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, String host, int port,
       Duration timeout) throws Exception {
-    HttpEndpoint endpoint = new HttpEndpoint(system, monitor);
     io.setsync.transfer.NodeTls tls = io.setsync.transfer.NodeTls.get(system);
+    HttpEndpoint endpoint = new HttpEndpoint(system, monitor, tls.enabled());
     akka.http.javadsl.ServerBuilder server = Http.get(system).newServerAt(host, port);
     if (tls.enabled()) server = server.enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls::httpsEngine));
-    return server.bind(endpoint.routes()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    ServerBinding binding =
+        server.bind(endpoint.routes()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    InetSocketAddress bound = binding.localAddress();
+    io.setsync.console.PageLogins.get(system).servedAt((tls.enabled() ? "https://" : "http://") + describe(bound));
+    return binding;
   }
 
   Route routes() {
@@ -62,7 +69,8 @@ public final class HttpEndpoint extends AllDirectives {
         path("alive", () -> get(() -> complete(StatusCodes.OK, "alive\n"))),
         path("ready", () -> get(() -> onSuccess(ready(), problem -> problem == null
             ? complete(StatusCodes.OK, "ready\n")
-            : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: " + problem + "\n")))));
+            : complete(StatusCodes.SERVICE_UNAVAILABLE, "not ready: " + problem + "\n")))),
+        page.routes());
   }
 
   /** Null when ready, else why not (in words that name no path or user). */
