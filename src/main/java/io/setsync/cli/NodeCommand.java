@@ -66,12 +66,20 @@ public final class NodeCommand implements Callable<Integer> {
     }
     out.println("setsync node " + node.name() + " listening: console " + node.consoleSocket().map(Path::toString).orElse("-")
         + " (scripts/setsync console), cluster " + node.clusterAddress() + ", data endpoint "
-        + node.endpoint().getHostString() + ":" + node.endpoint().getPort());
+        + node.endpoint().getHostString() + ":" + node.endpoint().getPort()
+        + node.http().map(h -> ", http " + h.getHostString() + ":" + h.getPort()).orElse(""));
     out.println("home " + config.getString("setsync.home") + ", log " + logFile);
+    io.setsync.log.Events.emit("node-started", node.name(), java.util.Map.of("cluster", node.clusterAddress(),
+        "endpoint", node.endpoint().getHostString() + ":" + node.endpoint().getPort()));
     out.flush();
     if (awaitTermination(node)) node.close(); // else the lock is released with the process
-    return exitCode(akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(node.system()))
-        .getShutdownReason().orElse(null));
+    akka.actor.CoordinatedShutdown.Reason reason =
+        akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(node.system()))
+            .getShutdownReason().orElse(null);
+    int code = exitCode(reason);
+    io.setsync.log.Events.emit("node-stopped", node.name(), java.util.Map.of("exitCode", code,
+        "reason", String.valueOf(reason)));
+    return code;
   }
 
   /**

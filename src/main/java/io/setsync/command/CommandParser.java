@@ -144,6 +144,7 @@ public final class CommandParser {
         case "ADD", "ALTER", "DELETE", "INFO", "SUSPEND", "ACTIVATE" -> objectCommand(verb);
         case "STATUS" -> status();
         case "START", "STOP" -> monitor(verb);
+        case "OPEN" -> openPage();
         case "DISABLE", "CLEAR" -> autosyncFrom(verb);
         case "ENV" -> alone(verb, Statement.Env.INSTANCE);
         case "RESET" -> alone(verb, Statement.Reset.INSTANCE);
@@ -390,6 +391,14 @@ public final class CommandParser {
       endOfHead(false);
       noOptions(verb + " MONITOR");
       return verb.equals("START") ? Statement.StartMonitor.INSTANCE : Statement.StopMonitor.INSTANCE;
+    }
+
+    private Statement openPage() {
+      Word object = expect("PAGE after OPEN");
+      if (!isKeyword(object, "PAGE")) throw error("expected PAGE after OPEN, got", object.text(), object.column());
+      endOfHead(false);
+      noOptions("OPEN PAGE");
+      return Statement.OpenPage.INSTANCE;
     }
 
     private Statement set() {

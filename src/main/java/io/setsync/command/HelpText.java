@@ -162,6 +162,8 @@ public final class HelpText {
               "Stop scheduling: running synchronizations finish, no new ones start",
               null,
               List.of()),
+          form("OPEN", "PAGE", "", "Print the address of this node's status page with a login for you, valid"
+              + " once and for a minute"),
           form("ENV", null, "", "Show the session: the node, its cluster address, this console's address, the"
               + " user, the output form and the monitor's state"),
           new Form(

@@ -267,6 +267,14 @@ public sealed interface Statement extends CborSerializable {
     INSTANCE
   }
 
+  /**
+   * {@code OPEN PAGE}: the address of this node's status page with a short-lived, single-use login
+   * for the console's caller. Answered by the console's node itself: the page is that node's.
+   */
+  enum OpenPage implements Statement {
+    INSTANCE
+  }
+
   /** {@code ENV}: show the console's environment (node, cluster, user). */
   enum Env implements Statement {
     INSTANCE

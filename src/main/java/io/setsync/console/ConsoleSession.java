@@ -175,6 +175,7 @@ public final class ConsoleSession {
     if (statement instanceof Statement.SetParameter || statement instanceof Statement.Reset) {
       return reply(render(parameters.apply(statement)));
     }
+    if (statement instanceof Statement.OpenPage) return reply(render(openPage()));
     ctx.getLog().info("console {} as user {}: {}", caller, PeerText.of(parameters.user()), PeerText.of(line));
     long awaited = ++seq;
     if (statement instanceof Statement.Synchronize) {
@@ -189,6 +190,15 @@ public final class ConsoleSession {
         ref -> new Monitor.Execute(statement, caller, parameters.user(), ref),
         (result, failure) -> new Answered(awaited, result != null ? (env ? env(result) : result) : noAnswer(timeout)));
     return busy(awaited, false);
+  }
+
+  /** This node's page, with a login for the caller the kernel named; answered here, not by the monitor. */
+  private Result openPage() {
+    ctx.getLog().info("console {} opened the status page", caller);
+    return PageLogins.get(ctx.getSystem()).openFor(caller)
+        .<Result>map(url -> Result.Done.ok(url + "\n(valid once, for " + PageLogins.LOGIN_TTL.toSeconds()
+            + " s: open it in a browser on this machine, or through an SSH tunnel to it)"))
+        .orElseGet(() -> Result.Done.error("this node serves no status page (setsync.http.enabled = off)"));
   }
 
   /** The monitor's silence: its node unreachable, or the database its journal cannot reach, when the node knows. */

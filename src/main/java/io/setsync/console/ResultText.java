@@ -71,6 +71,7 @@ public final class ResultText {
       out.append("  user ").append(c.user()).append(", state ").append(f.state());
       if (f.nextRunMillis() != null) out.append(", next run ").append(time(f.nextRunMillis()));
       out.append('\n');
+      if (f.overdue() != null) out.append("  ").append(f.overdue()).append('\n');
       String options = c.optionText();
       if (!options.isEmpty()) out.append("  options ").append(options).append('\n');
       if (f.last() != null) {
@@ -165,6 +166,7 @@ public final class ResultText {
                   : "code " + f.last().code() + ", " + f.last().copiedWord() + " " + f.last().counts().copied());
           out.append(String.format("%-6d %-28s %-20s %s%n", f.id(), f.state(),
               f.nextRunMillis() == null ? "-" : time(f.nextRunMillis()), last));
+          if (f.overdue() != null) out.append("       ").append(f.overdue()).append('\n');
           if (s.detail()) {
             FileSetConfig c = f.config();
             out.append("       ").append(c.routeText())

@@ -78,7 +78,8 @@ public final class RenameJournal
     return PersistFailures.restartWhenRejected(Behaviors.setup(ctx -> {
       com.typesafe.config.Config config = ctx.getSystem().settings().config();
       return new RenameJournal(persistenceId(destinationRoot), PersistFailures.onPersistFailure(config),
-          config.getString(JOURNAL_PLUGIN_SETTING), config.getString(SNAPSHOT_PLUGIN_SETTING));
+          config.getString(JOURNAL_PLUGIN_SETTING), config.getString(SNAPSHOT_PLUGIN_SETTING),
+          io.setsync.sync.SyncMetrics.get(ctx.getSystem()));
     }));
   }
 
@@ -100,11 +101,23 @@ public final class RenameJournal
   private final String journalPlugin;
   private final String snapshotPlugin;
 
+  private final io.setsync.sync.SyncMetrics metrics;
+
   private RenameJournal(
-      PersistenceId id, BackoffSupervisorStrategy onPersistFailure, String journalPlugin, String snapshotPlugin) {
+      PersistenceId id, BackoffSupervisorStrategy onPersistFailure, String journalPlugin, String snapshotPlugin,
+      io.setsync.sync.SyncMetrics metrics) {
     super(id, onPersistFailure);
     this.journalPlugin = journalPlugin;
     this.snapshotPlugin = snapshotPlugin;
+    this.metrics = metrics;
+  }
+
+  /** The write's time, from the command to the event persisted: what a batch waits for before its renames. */
+  private akka.persistence.typed.javadsl.ReplyEffect<Event, State> timed(Event event, ActorRef<Done> replyTo) {
+    long begun = System.nanoTime();
+    return Effect().persist(event)
+        .thenRun(s -> metrics.journalWrite(java.time.Duration.ofNanos(System.nanoTime() - begun)))
+        .thenReply(replyTo, s -> Done.INSTANCE);
   }
 
   @Override
@@ -153,17 +166,12 @@ public final class RenameJournal
         .forAnyState()
         .onCommand(
             Begin.class,
-            cmd ->
-                Effect()
-                    .persist(new BatchBegun(cmd.batchId(), cmd.replacements()))
-                    .thenReply(cmd.replyTo(), s -> Done.INSTANCE))
+            cmd -> timed(new BatchBegun(cmd.batchId(), cmd.replacements()), cmd.replyTo()))
         .onCommand(
             Commit.class,
             (state, cmd) ->
                 state.open.containsKey(cmd.batchId())
-                    ? Effect()
-                        .persist(new BatchCommitted(cmd.batchId()))
-                        .thenReply(cmd.replyTo(), s -> Done.INSTANCE)
+                    ? timed(new BatchCommitted(cmd.batchId()), cmd.replyTo())
                     : Effect().reply(cmd.replyTo(), Done.INSTANCE))
         .onCommand(
             GetPending.class,

@@ -58,7 +58,7 @@ final class Staging {
 
   /** The source could not send a needed file. */
   void unavailable(FileIntake.Needed need, String reason) {
-    tally.skipped(need.path(), "not copied: " + reason);
+    tally.skipped(need.path(), io.setsync.sync.OpenFileSkips.NOT_COPIED + reason);
     targetDone(need.links(), null, "its first name " + need.path() + " was not copied");
   }
 

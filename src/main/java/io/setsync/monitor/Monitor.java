@@ -22,6 +22,7 @@ import io.setsync.CborSerializable;
 import io.setsync.PersistFailures;
 import io.setsync.command.Caller;
 import io.setsync.command.CommandOptions;
+import io.setsync.log.Events;
 import io.setsync.destination.DestinationEndpoint;
 import io.setsync.fs.SyncAccount;
 import io.setsync.log.LogRecord;
@@ -108,6 +109,14 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       implements Command, io.setsync.LocalMessage {}
 
   private record RetryScheduler(SchedulerKey key) implements Command, io.setsync.LocalMessage {}
+
+  /** Time to look for file sets that have become overdue, or are no longer. */
+  private enum CheckOverdue implements Command, io.setsync.LocalMessage {
+    INSTANCE
+  }
+
+  /** How often the monitor looks for overdue file sets (and updates their metric). */
+  private static final Duration OVERDUE_CHECK = Duration.ofSeconds(30);
 
   /** The SYNCHRONIZEs that waited for {@code node}'s agent have waited long enough. */
   private record AgentWaitOver(String node) implements Command, io.setsync.LocalMessage {}
@@ -326,6 +335,60 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.oneTimeReports = ctx.messageAdapter(OneTimeSync.Report.class, OneTimeReported::new);
     this.ownReports = ctx.messageAdapter(FileSetScheduler.Report.class, SchedulerReported::new);
     this.commands = new MonitorCommands(settings);
+    this.overdueRule = Overdue.from(ctx.getSystem().settings().config().getConfig("setsync"));
+    timers.startTimerWithFixedDelay(CheckOverdue.INSTANCE, OVERDUE_CHECK);
+  }
+
+  private final Overdue overdueRule;
+  /** When this monitor first saw each file set: whence one that never succeeded counts. */
+  private final Map<Long, Long> firstSeenMillis = new java.util.HashMap<>();
+  /** The file sets last found overdue, so that each change is logged once. */
+  private Map<Long, String> lastOverdue = Map.of();
+
+  /** Each configuration change as an event: its log text says what changed and who changed it. */
+  private void configEvents(String user, List<LogRecord> records) {
+    for (LogRecord r : records) {
+      if (r.origin() != io.setsync.log.Origin.CONFIG) continue;
+      Map<String, Object> fields = new java.util.HashMap<>();
+      fields.put("text", r.text());
+      if (user != null) fields.put("user", user);
+      if (r.fileSetId() != null) fields.put("fileSet", r.fileSetId());
+      Events.emit("config", settings.localNode(), fields);
+    }
+  }
+
+  /** A sync that failed, or completed without some files (warnings), as an event; a clean one is not. */
+  private void syncEvent(FileSetConfig config, long fileSetId, io.setsync.schedule.SyncResult result) {
+    if (result.code() == 0) return;
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("fileSet", fileSetId);
+    fields.put("user", config.user());
+    fields.put("code", result.code());
+    fields.put("copied", result.counts().copied());
+    fields.put("skipped", result.counts().skipped());
+    fields.put("errors", result.counts().errors());
+    if (result.failure() != null) fields.put("failure", result.failure());
+    Events.emit(result.code() >= 2 ? "sync-failed" : "sync-incomplete", config.sourceNodeOr(settings.localNode()),
+        fields);
+  }
+
+  /** Logs each file set that became overdue (a WARN with why) or is on time again. */
+  private Effect<Event, MonitorState> onCheckOverdue(MonitorState state) {
+    Map<Long, String> now = overdue(state);
+    now.forEach((id, why) -> {
+      if (!lastOverdue.containsKey(id)) {
+        ctx.getLog().warn("SYNCFILESET {} is {}", id, why);
+        Events.emit("overdue", settings.localNode(), Map.of("fileSet", id, "reason", why));
+      }
+    });
+    lastOverdue.keySet().forEach(id -> {
+      if (!now.containsKey(id) && state.fileSets.containsKey(id)) {
+        ctx.getLog().info("SYNCFILESET {} is on time again", id);
+        Events.emit("on-time", settings.localNode(), Map.of("fileSet", id));
+      }
+    });
+    lastOverdue = now;
+    return Effect().none();
   }
 
   @Override
@@ -364,6 +427,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onSignal(RecoveryCompleted.instance(), state -> {
           ctx.getLog().info("monitor recovered: {} users, {} file sets ({} active), {}",
               state.users.size(), state.fileSets.size(), state.activeCount(), state.stopped ? "stopped" : "running");
+          Events.emit("monitor-started", settings.localNode(), Map.of("fileSets", state.fileSets.size(),
+              "users", state.users.size(), "stopped", state.stopped));
           watchNode(settings.localNode());
           ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeAgent.KEY, listings()));
           // A persist failure's restart cancelled the timers of the schedulers waiting for a retry.
@@ -402,6 +467,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           startSyncsAwaitingAgent(w.node());
           return Effect().none();
         })
+        .onCommand(CheckOverdue.class, (s, c) -> onCheckOverdue(s))
         .onCommand(AgentFound.class, this::onAgentFound)
         .onCommand(AssignAnswered.class, this::onAssignAnswered)
         .onCommand(EndpointBound.class, this::onEndpointBound)
@@ -430,6 +496,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
         .onEvent(FileSetDeleted.class, (s, e) -> {
           s.fileSets.remove(e.id());
           s.lastResults.remove(e.id());
+          s.lastSuccessMillis.remove(e.id());
+          s.failuresInARow.remove(e.id());
           return s;
         })
         .onEvent(BatchSaved.class, (s, e) -> {
@@ -461,7 +529,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           return s;
         })
         .onEvent(SyncRecorded.class, (s, e) -> {
-          if (s.fileSets.containsKey(e.id())) s.lastResults.put(e.id(), e.result());
+          if (s.fileSets.containsKey(e.id())) s.recordSync(e.id(), e.result());
           return s;
         })
         .onEvent(RunStateChanged.class, (s, e) -> {
@@ -496,6 +564,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
           .persist(decision.events())
           .thenRun(s -> {
             appendLog(decision.logUser(), decision.logRecords());
+            configEvents(decision.logUser(), decision.logRecords());
             decision.otherLogs().forEach(this::appendLog);
             if (decision.nodeLog() != null) ctx.getLog().info("{}", decision.nodeLog());
             activeIds(s).stream().filter(id -> !activeBefore.contains(id)).forEach(activated::add);
@@ -660,6 +729,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (autoSuspend) {
       events.add(new FileSetSaved(ended.fileSetId(), MonitorCommands.suspended(config, true)));
     }
+    syncEvent(config, ended.fileSetId(), ended.result());
     return Effect().persist(events).thenRun(s -> {
       if (autoSuspend) {
         appendLog(config.user(), List.of(MonitorLog.config(ended.fileSetId(),
@@ -718,6 +788,10 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (shuttingDown) return;
     activated.retainAll(state.fileSets.keySet());
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
+    long now = System.currentTimeMillis();
+    state.fileSets.keySet().forEach(id -> firstSeenMillis.putIfAbsent(id, now));
+    io.setsync.sync.SyncMetrics.get(ctx.getSystem()).destinationsWaiting(
+        (int) wanted.keySet().stream().filter(k -> destinationOf(k.destinationNode()) == null).count());
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
       if (!wanted.containsKey(key) || absentEndpoints.contains(key.destinationNode())) {
         // STOP MONITOR lets running syncs finish; anything else stops at a file boundary.
@@ -1008,6 +1082,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private Effect<Event, MonitorState> onHandOver(MonitorState state, HandOver handOver) {
     shuttingDown = true;
     ctx.getLog().info("monitor handing over: {} schedulers go on running on their nodes", schedulers.size());
+    Events.emit("monitor-handing-over", settings.localNode(), Map.of("schedulers", schedulers.size()));
     return Effect().stop();
   }
 
@@ -1049,6 +1124,21 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
       schedulerStates.put(key, s);
     }
     return new MonitorCommands.LiveView(
-        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), oneTimes.views());
+        settings.localNode(), schedulerStates, Map.copyOf(running), Map.copyOf(nextRuns), oneTimes.views(),
+        overdue(state));
+  }
+
+  /** The active file sets that are overdue, and why; also the metric that counts them. */
+  private Map<Long, String> overdue(MonitorState state) {
+    long now = System.currentTimeMillis();
+    Map<Long, String> overdue = new TreeMap<>();
+    state.fileSets.forEach((id, f) -> {
+      if (!state.isActive(f) || state.stopped) return;
+      String why = overdueRule.reason(f, state.lastSuccessMillis.get(id), state.failuresInARow.getOrDefault(id, 0),
+          firstSeenMillis.getOrDefault(id, now), now);
+      if (why != null) overdue.put(id, why);
+    });
+    io.setsync.sync.SyncMetrics.get(ctx.getSystem()).fileSetsOverdue(overdue.size());
+    return overdue;
   }
 }

@@ -77,9 +77,15 @@ final class MonitorCommands {
   record OneTime(String source, String destinationNode, String destination, SyncOptions options, String user) {}
 
   /** What only the running monitor knows: scheduler states, running syncs, planned runs. */
+  /** @param overdue the overdue file sets and why ({@link Overdue}) */
   record LiveView(
       String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
-      Map<Long, Long> nextRuns, List<Result.OneTimeView> oneTimeRuns) {
+      Map<Long, Long> nextRuns, List<Result.OneTimeView> oneTimeRuns, Map<Long, String> overdue) {
+    LiveView(String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
+        Map<Long, Long> nextRuns, List<Result.OneTimeView> oneTimeRuns) {
+      this(localNode, schedulerStates, running, nextRuns, oneTimeRuns, Map.of());
+    }
+
     LiveView(String localNode, Map<SchedulerKey, String> schedulerStates, Map<Long, Result.Progress> running,
         Map<Long, Long> nextRuns) {
       this(localNode, schedulerStates, running, nextRuns, List.of());
@@ -299,6 +305,10 @@ final class MonitorCommands {
       if (user != null) requireRootWriterForOwners(options, user.syncAccount(), isHere(c.destinationNode()));
       OneTime request = new OneTime(c.source(), c.destinationNode(), c.destination(), options, acting);
       return new Decision(Kind.SYNCHRONIZE, null, List.of(), null, List.of(), 0, 0, request);
+    }
+    if (command instanceof Statement.OpenPage) {
+      throw new IllegalArgumentException("OPEN PAGE is answered on the node's own machine: run scripts/setsync console"
+          + " \"OPEN PAGE\" there");
     }
     if (command instanceof Statement.Nothing || command instanceof Statement.Exit) {
       return Decision.reply(Result.Done.ok(""));
@@ -567,6 +577,8 @@ final class MonitorCommands {
         if (visible.test(f.user())) fileSetViews.add(view(state, id, live));
       });
     }
+    // Overdue ones first: what an operator must look at.
+    fileSetViews.sort(java.util.Comparator.comparing((Result.FileSetView v) -> v.overdue() == null));
     // A SYNCHRONIZE run as the node itself (no sync user) is an administrator's.
     java.util.function.Predicate<Result.OneTimeView> visibleRun = r -> r.user() == null
         ? roles.isAdministrator(state, caller) : visible.test(r.user());
@@ -607,7 +619,7 @@ final class MonitorCommands {
     // A retired scheduler's last plan stays in the live view: only a file set that will run shows one.
     boolean willRun = progress == null && inactive == null && !state.stopped;
     return new Result.FileSetView(id, f, s, willRun ? live.nextRuns().get(id) : null,
-        state.lastResults.get(id), progress);
+        state.lastResults.get(id), progress, live.overdue().get(id));
   }
 
   /**

@@ -23,6 +23,10 @@ public final class MonitorState implements CborSerializable {
   public TreeMap<Long, FileSetConfig> fileSets = new TreeMap<>();
   public TreeMap<String, BatchConfig> batches = new TreeMap<>();
   public TreeMap<Long, SyncResult> lastResults = new TreeMap<>();
+  /** When each file set's last sync without errors ended (for the overdue rule). */
+  public TreeMap<Long, Long> lastSuccessMillis = new TreeMap<>();
+  /** Failed syncs of each file set since its last success. */
+  public TreeMap<Long, Integer> failuresInARow = new TreeMap<>();
   public long nextFileSetId = 1;
   public boolean stopped;
   /** The OS accounts the authorizer made administrators. */
@@ -37,12 +41,29 @@ public final class MonitorState implements CborSerializable {
     c.fileSets = new TreeMap<>(fileSets);
     c.batches = new TreeMap<>(batches);
     c.lastResults = new TreeMap<>(lastResults);
+    c.lastSuccessMillis = new TreeMap<>(lastSuccessMillis);
+    c.failuresInARow = new TreeMap<>(failuresInARow);
     c.nextFileSetId = nextFileSetId;
     c.stopped = stopped;
     c.administrators = new TreeSet<>(administrators);
     c.refusedSources = new TreeMap<>();
     refusedSources.forEach((d, sources) -> c.refusedSources.put(d, new TreeSet<>(sources)));
     return c;
+  }
+
+  /**
+   * A sync of file set {@code id} ended: a success (no errors, not a REPORT) resets its failures, an
+   * error adds one.
+   */
+  void recordSync(long id, SyncResult result) {
+    lastResults.put(id, result);
+    if (result.report()) return;
+    if (result.code() < 2) {
+      lastSuccessMillis.put(id, result.endedMillis());
+      failuresInARow.remove(id);
+    } else {
+      failuresInARow.merge(id, 1, Integer::sum);
+    }
   }
 
   /** Whether a file set is due to be scheduled: it, its user and its batch are all active. */

@@ -132,10 +132,17 @@ public sealed interface Result extends CborSerializable {
    * @param state e.g. "scheduled", "running", "suspended", "waiting for destination node2"
    * @param last the last completed sync, null if none
    * @param running the sync in progress, null if none
+   * @param overdue why it is overdue ({@link Overdue}), null if it is not
    */
   record FileSetView(
-      long id, FileSetConfig config, String state, Long nextRunMillis, SyncResult last, Progress running)
-      implements CborSerializable {}
+      long id, FileSetConfig config, String state, Long nextRunMillis, SyncResult last, Progress running,
+      String overdue) implements CborSerializable {
+
+    public FileSetView(long id, FileSetConfig config, String state, Long nextRunMillis, SyncResult last,
+        Progress running) {
+      this(id, config, state, nextRunMillis, last, running, null);
+    }
+  }
 
   /** One scheduler (user × destination × batch). */
   record SchedulerView(SchedulerKey key, String state, List<Long> fileSetIds) implements CborSerializable {}

@@ -25,6 +25,7 @@ public final class NodeLogging {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
+    eventsTo(context, logFile.resolveSibling("events.jsonl"));
 
     ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
@@ -60,10 +61,45 @@ public final class NodeLogging {
   }
 
   private static PatternLayoutEncoder encoder(LoggerContext context) {
+    return encoder(context, PATTERN);
+  }
+
+  private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setPattern(pattern);
     encoder.start();
     return encoder;
+  }
+
+  /**
+   * The events ({@link io.setsync.log.Events}): one JSON object per line in their own rolling file
+   * next to the log, and not in the log itself.
+   */
+  private static void eventsTo(LoggerContext context, Path eventsFile) {
+    Logger events = context.getLogger(io.setsync.log.Events.LOGGER);
+    events.detachAndStopAllAppenders();
+    RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file = new RollingFileAppender<>();
+    file.setContext(context);
+    file.setName("events");
+    file.setFile(eventsFile.toString());
+    FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+    rolling.setContext(context);
+    rolling.setParent(file);
+    rolling.setFileNamePattern(eventsFile + ".%i");
+    rolling.setMinIndex(1);
+    rolling.setMaxIndex(5);
+    rolling.start();
+    SizeBasedTriggeringPolicy<ch.qos.logback.classic.spi.ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+    trigger.setContext(context);
+    trigger.setMaxFileSize(FileSize.valueOf("20MB"));
+    trigger.start();
+    file.setRollingPolicy(rolling);
+    file.setTriggeringPolicy(trigger);
+    file.setEncoder(encoder(context, "%msg%n"));
+    file.start();
+    events.addAppender(file);
+    events.setAdditive(false);
+    events.setLevel(Level.INFO);
   }
 }

@@ -24,6 +24,9 @@ final class PlaintextCheck {
     }
     if (!config.getBoolean("setsync.tls.enabled")) {
       add(exposed, "setsync.endpoint.host", config.getString("setsync.endpoint.host"));
+      if (clustered && config.getBoolean("setsync.http.enabled")) {
+        add(exposed, "setsync.http.host", config.getString("setsync.http.host"));
+      }
     }
     return exposed;
   }

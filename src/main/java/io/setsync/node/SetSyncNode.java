@@ -54,15 +54,23 @@ public final class SetSyncNode implements AutoCloseable {
   private final ActorRef<Monitor.Command> monitor;
   private final Path consoleSocket;
 
+  private final InetSocketAddress http;
+
   private SetSyncNode(
       ActorSystem<NodeGuardian.Command> system, FileChannel lockChannel, InetSocketAddress endpoint, String name,
-      ActorRef<Monitor.Command> monitor, Path consoleSocket) {
+      ActorRef<Monitor.Command> monitor, Path consoleSocket, InetSocketAddress http) {
     this.consoleSocket = consoleSocket;
+    this.http = http;
     this.system = system;
     this.lockChannel = lockChannel;
     this.endpoint = endpoint;
     this.name = name;
     this.monitor = monitor;
+  }
+
+  /** Where the HTTP server (metrics, health) listens: clustered nodes only. */
+  public java.util.Optional<InetSocketAddress> http() {
+    return java.util.Optional.ofNullable(http);
   }
 
   /** This node's name, as file sets name it for their destination. */
@@ -171,7 +179,9 @@ public final class SetSyncNode implements AutoCloseable {
         }
         consoleSocket = console.socket();
       }
-      return new SetSyncNode(system, lock, binding.address(), nodeName, monitor, consoleSocket);
+      InetSocketAddress http = clustered && resolved.getBoolean("setsync.http.enabled")
+          ? startHttp(system, monitor, resolved, lock) : null;
+      return new SetSyncNode(system, lock, binding.address(), nodeName, monitor, consoleSocket, http);
     } catch (IOException | ExecutionException | TimeoutException e) {
       system.terminate();
       closeQuietly(lock);
@@ -229,6 +239,24 @@ public final class SetSyncNode implements AutoCloseable {
       name = "";
     }
     return name.isEmpty() || name.contains("/") || name.contains(":") ? "local" : name;
+  }
+
+  /** The HTTP server (metrics, health), once it listens; a node that cannot listen there does not start. */
+  private static InetSocketAddress startHttp(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, Config config,
+      FileChannel lock) throws StartException {
+    String host = config.getString("setsync.http.host");
+    int port = config.getInt("setsync.http.port");
+    try {
+      InetSocketAddress bound = HttpEndpoint.start(system, monitor, host, port, Duration.ofSeconds(20)).localAddress();
+      org.slf4j.LoggerFactory.getLogger(SetSyncNode.class).info("http listening on {}:{}{}: /metrics, /ready, /alive",
+          bound.getHostString(), bound.getPort(), io.setsync.transfer.NodeTls.get(system).enabled() ? " (HTTPS)" : "");
+      return bound;
+    } catch (Exception e) {
+      system.terminate();
+      closeQuietly(lock);
+      throw new StartException("cannot listen on http " + host + ":" + port + " (setsync.http.host, setsync.http.port): "
+          + Failures.describe(e), e);
+    }
   }
 
   /** Joins the given seed nodes, or forms a cluster of this node alone when there are none. */

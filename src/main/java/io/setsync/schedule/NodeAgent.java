@@ -151,7 +151,13 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
         "scheduler-" + URLEncoder.encode(key.label(), StandardCharsets.UTF_8) + "-" + n);
     getContext().watchWith(ref, new SchedulerStopped(key, ref));
     running.put(key, ref);
+    countSchedulers();
     assign.replyTo().tell(new Assigned(node, key, ref, null));
+  }
+
+  /** Running ones and those retiring, which run until they stop. */
+  private void countSchedulers() {
+    io.setsync.sync.SyncMetrics.get(getContext().getSystem()).schedulersRunning(running.size() + retiring.size());
   }
 
   private Behavior<Command> onRetire(Retire retire) {
@@ -215,6 +221,7 @@ public final class NodeAgent extends AbstractBehavior<NodeAgent.Command> {
       Assign next = waiting.remove(stopped.key());
       if (next != null) start(next);
     }
+    countSchedulers();
     answerWhenIdle();
     return this;
   }

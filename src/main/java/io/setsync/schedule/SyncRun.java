@@ -188,6 +188,7 @@ public final class SyncRun {
   private long warningsDropped;
   /** The session actor has stopped (it lingers after its outcome while its connection closes). */
   private boolean sessionStopped;
+  private final io.setsync.sync.SyncMetrics metrics;
   /** The source root as the run's account reaches it; null until {@link #start}. */
   private Path source;
 
@@ -198,6 +199,8 @@ public final class SyncRun {
     this.settings = settings;
     this.reply = reply;
     this.startedMillis = settings.clock().millis();
+    this.metrics = io.setsync.sync.SyncMetrics.get(ctx.getSystem());
+    metrics.syncStarted(request.fileSetId());
     if (request.log() != null) {
       request.log().tell(new SyncLog.Append(List.of(RunLog.started(
           startedMillis, request.fileSetId(), request.sourceRoot().toString(), request.destinationName()))));
@@ -312,6 +315,7 @@ public final class SyncRun {
   }
 
   private Behavior<Command> onNoticed(SyncNotice notice) {
+    metrics.noticed(request.fileSetId(), notice);
     collectPath(notice);
     RunLog.consoleLine(notice).ifPresent(this::keepWarning);
     RunLog.notice(settings.clock().millis(), request.fileSetId(), notice).ifPresent(record -> {
@@ -403,6 +407,8 @@ public final class SyncRun {
 
   private Behavior<Command> finish(SyncResult result, SourceSession.Outcome outcome, Trigger.Result trigger) {
     pendingLog.add(RunLog.ended(request.fileSetId(), result, request.options().report()));
+    metrics.syncEnded(request.fileSetId(), SyncStatus.ofExitCode(result.code()), result.counts(), request.options().report(),
+        java.time.Duration.ofMillis(Math.max(0, result.endedMillis() - result.startedMillis())), result.endedMillis());
     flushLog();
     List<String> lines = new ArrayList<>(warnings);
     if (warningsDropped > 0) lines.add("(" + warningsDropped + " more warnings: see the log)");

@@ -101,7 +101,7 @@ final class NeededFiles {
    */
   static String refusal(OpenFiles.Usage usage, Duration quiet, Duration unchanged) {
     if (!usage.isOpenForWriting()) return null;
-    String who = "open for writing by " + usage.describe();
+    String who = io.setsync.sync.OpenFileSkips.REASON + usage.describe();
     if (quiet == null) return who + " (OPENUPDATE or UNPROTECTED would copy it)";
     if (unchanged.compareTo(quiet) >= 0) return null;
     return who + " and changed " + unchanged.toSeconds() + " s ago, within OPENUPDATE's quiet window of "

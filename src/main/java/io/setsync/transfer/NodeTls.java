@@ -239,6 +239,18 @@ public final class NodeTls implements Extension {
     return socket;
   }
 
+  /**
+   * An engine for the node's HTTPS server: the node's certificate, protocol and suites; no client
+   * certificate asked for (what it serves names no path or user).
+   */
+  public SSLEngine httpsEngine() {
+    SSLEngine engine = current().context().createSSLEngine();
+    engine.setUseClientMode(false);
+    engine.setEnabledProtocols(new String[] {protocol});
+    engine.setEnabledCipherSuites(suites);
+    return engine;
+  }
+
   // ---------------------------------------------------------------- engines and verification
 
   private SSLEngine engine(boolean client, String host, int port) {

@@ -102,7 +102,7 @@ final class Outgoing implements AutoCloseable {
   /** The next frame to send, or null when nothing can go now; DataEnd once everything went. */
   Frame next() {
     if (sending != null) return step(sending.next());
-    if (!readFrames.isEmpty()) return readFrames.poll();
+    if (!readFrames.isEmpty()) return leaving(readFrames.poll());
     if (!largeFiles.isEmpty() && !lane.opening()) {
       sending = largeFiles.poll();
       if (lane.takes(sending)) work.sendOnLane().accept(sending);
@@ -126,6 +126,20 @@ final class Outgoing implements AutoCloseable {
       observer.progress(entriesListed, filesSent, bytesSent);
     }
     return step.frame();
+  }
+
+  /**
+   * A small file counts as sent when its frame goes to the connection, not when it was read: reads
+   * run ahead, and progress counted there stood still (at the read-ahead's count) while a slow or
+   * throttled link sent the files.
+   */
+  private Frame leaving(Frame frame) {
+    if (frame instanceof Frame.FileWhole whole) {
+      filesSent++;
+      bytesSent += whole.bytes().length();
+      observer.progress(entriesListed, filesSent, bytesSent);
+    }
+    return frame;
   }
 
   private Frame beginDelta(Frame.NeedDelta need) {
@@ -153,10 +167,6 @@ final class Outgoing implements AutoCloseable {
       if (file.large() != null) {
         largeFiles.add(file.large());
       } else {
-        if (file.frame() instanceof Frame.FileWhole whole) {
-          filesSent++;
-          bytesSent += whole.bytes().length();
-        }
         readFrames.add(file.frame());
       }
     }

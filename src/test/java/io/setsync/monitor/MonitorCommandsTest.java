@@ -200,6 +200,28 @@ public class MonitorCommandsTest {
     assertEquals(Long.valueOf(2000L), status.fileSets().get(1).nextRunMillis());
   }
 
+  /** STATUS lists overdue file sets first, each with why; INFO says why too. */
+  @Test
+  public void overdueFileSetsComeFirstWithTheirReason() {
+    apply("ADD SYNCUSER tester");
+    apply("ADD SYNCFILESET /a TO /b");
+    apply("ADD SYNCFILESET /c TO /d");
+    apply("ADD SYNCFILESET /e TO /f");
+    String why = "overdue: its last 3 syncs failed";
+    MonitorCommands.LiveView live = new MonitorCommands.LiveView("here",
+        Map.of(new SchedulerKey("tester", "here", "here", ""), "idle"), Map.of(), Map.of(), java.util.List.of(),
+        Map.of(2L, why));
+    Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
+        s -> live).result();
+    assertEquals(java.util.List.of(2L, 1L, 3L), status.fileSets().stream().map(Result.FileSetView::id).toList());
+    assertEquals(why, status.fileSets().get(0).overdue());
+    assertEquals(null, status.fileSets().get(1).overdue());
+    String text = io.setsync.console.ResultText.of(status);
+    assertTrue(text, text.contains("\n       " + why + "\n"));
+    Result info = commands.decide(state, CommandParser.parse("INFO SYNCFILESET 2"), "tester", s -> live).result();
+    assertTrue(io.setsync.console.ResultText.of(info).contains("\n  " + why + "\n"));
+  }
+
   /** What STATUS SYNCFILESET shows as each file set's next run, given what the monitor knows live. */
   private Map<Long, Long> nextRuns(MonitorCommands.LiveView live) {
     Result.Status status = (Result.Status) commands.decide(state, CommandParser.parse("STATUS SYNCFILESET"), "tester",
