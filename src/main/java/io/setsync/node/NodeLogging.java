@@ -30,17 +30,29 @@ public final class NodeLogging {
     ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
     console.setName("console");
-    console.setEncoder(encoder(context));
+    console.setEncoder(encoder(context, PATTERN));
     console.start();
 
+    RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file = rolling(context, "file", logFile, PATTERN);
+
+    root.addAppender(console);
+    root.addAppender(file);
+    root.setLevel(Level.WARN);
+    context.getLogger("io.setsync").setLevel(Level.INFO);
+    context.getLogger("akka.cluster").setLevel(Level.INFO);
+  }
+
+  /** A file rolled at 20 MB, five kept: FILE.1 ... FILE.5. */
+  private static RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> rolling(
+      LoggerContext context, String name, Path path, String pattern) {
     RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file = new RollingFileAppender<>();
     file.setContext(context);
-    file.setName("file");
-    file.setFile(logFile.toString());
+    file.setName(name);
+    file.setFile(path.toString());
     FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
     rolling.setContext(context);
     rolling.setParent(file);
-    rolling.setFileNamePattern(logFile + ".%i");
+    rolling.setFileNamePattern(path + ".%i");
     rolling.setMinIndex(1);
     rolling.setMaxIndex(5);
     rolling.start();
@@ -50,18 +62,9 @@ public final class NodeLogging {
     trigger.start();
     file.setRollingPolicy(rolling);
     file.setTriggeringPolicy(trigger);
-    file.setEncoder(encoder(context));
+    file.setEncoder(encoder(context, pattern));
     file.start();
-
-    root.addAppender(console);
-    root.addAppender(file);
-    root.setLevel(Level.WARN);
-    context.getLogger("io.setsync").setLevel(Level.INFO);
-    context.getLogger("akka.cluster").setLevel(Level.INFO);
-  }
-
-  private static PatternLayoutEncoder encoder(LoggerContext context) {
-    return encoder(context, PATTERN);
+    return file;
   }
 
   private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
@@ -79,26 +82,7 @@ public final class NodeLogging {
   private static void eventsTo(LoggerContext context, Path eventsFile) {
     Logger events = context.getLogger(io.setsync.log.Events.LOGGER);
     events.detachAndStopAllAppenders();
-    RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> file = new RollingFileAppender<>();
-    file.setContext(context);
-    file.setName("events");
-    file.setFile(eventsFile.toString());
-    FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
-    rolling.setContext(context);
-    rolling.setParent(file);
-    rolling.setFileNamePattern(eventsFile + ".%i");
-    rolling.setMinIndex(1);
-    rolling.setMaxIndex(5);
-    rolling.start();
-    SizeBasedTriggeringPolicy<ch.qos.logback.classic.spi.ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
-    trigger.setContext(context);
-    trigger.setMaxFileSize(FileSize.valueOf("20MB"));
-    trigger.start();
-    file.setRollingPolicy(rolling);
-    file.setTriggeringPolicy(trigger);
-    file.setEncoder(encoder(context, "%msg%n"));
-    file.start();
-    events.addAppender(file);
+    events.addAppender(rolling(context, "events", eventsFile, "%msg%n"));
     events.setAdditive(false);
     events.setLevel(Level.INFO);
   }

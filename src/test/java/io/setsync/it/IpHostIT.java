@@ -7,13 +7,13 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.AfterClass;
@@ -164,57 +164,22 @@ public class IpHostIT {
   // ---------------------------------------------------------------- nodes
 
   private static void certs(Path dir, String cluster, String... nodes) throws Exception {
-    List<String> command = new ArrayList<>(List.of(BASE.resolve("scripts/certs").toString(), dir.toString()));
-    command.addAll(List.of(nodes));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (cluster != null) builder.environment().put("SETSYNC_TLS_CLUSTER", cluster);
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(out, p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(out, 0, p.exitValue());
+    TlsNodes.certs(cluster == null ? Map.of() : Map.of("SETSYNC_TLS_CLUSTER", cluster), dir, nodes);
   }
 
   /** A node alone in its cluster on 127.0.0.1, with TLS from {@code tlsDir}, once it listens. */
   private void startNode(Path home, String name, Path config, Path tlsDir, int port, int endpoint, int lane)
       throws Exception {
-    Path out = home.resolve("node.out");
-    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config", config.toString())
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
-    builder.environment().put("SETSYNC_HOME", home.toString());
-    builder.environment().put("SETSYNC_NODE_NAME", name);
-    builder.environment().put("SETSYNC_TLS_DIR", tlsDir.toString());
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.host=127.0.0.1 -Dsetsync.node.port=" + port
-        + " -Dsetsync.endpoint.host=127.0.0.1 -Dsetsync.endpoint.port=" + endpoint
-        + " -Dsetsync.endpoint.lane-port=" + lane + " " + MessageChecks.JAVA_OPTS);
-    Process process = builder.start();
-    nodes.add(process);
     homes.add(home);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
-      if (!process.isAlive()) break;
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("node " + name + " did not start:\n" + Files.readString(out) + "\n"
-        + Files.readString(home.resolve("node.err")));
+    nodes.add(TlsNodes.start(home, name, config, tlsDir, "127.0.0.1", port, endpoint, lane, null, ""));
   }
 
   private static String log(Path home) throws IOException {
-    Path log = home.resolve("logs/setsync.log");
-    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    return TlsNodes.log(home);
   }
 
-  /** The first line of the node's log containing {@code text}, waited for at most 60 s. */
   private static String awaitLog(Path home, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      for (String line : log(home).split("\n")) {
-        if (line.contains(text)) return line;
-      }
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("no line with \"" + text + "\" in " + home + "'s log:\n" + log(home));
+    return TlsNodes.awaitLog(home, text);
   }
 
   /** The console's answer to {@code command} once it contains {@code text}, asked again for at most 60 s. */

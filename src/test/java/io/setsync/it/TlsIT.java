@@ -406,14 +406,9 @@ public class TlsIT {
   }
 
   private static void certs(Map<String, String> env, String first, Path dir, String... more) throws Exception {
-    List<String> command = new ArrayList<>(List.of(BASE.resolve("scripts/certs").toString(), dir.toString(), first));
-    command.addAll(List.of(more));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(out, p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(out, 0, p.exitValue());
+    List<String> args = new ArrayList<>(List.of(first));
+    args.addAll(List.of(more));
+    TlsNodes.certs(env, dir, args.toArray(String[]::new));
   }
 
   private void startNode(Path home, String name, Path tlsDir, String host, int port, int endpoint, int lane, String seed)
@@ -423,46 +418,17 @@ public class TlsIT {
 
   private void startNode(Path home, String name, Path tlsDir, String host, int port, int endpoint, int lane, String seed,
       String moreOptions) throws Exception {
-    Path out = home.resolve("node.out");
-    ProcessBuilder builder = new ProcessBuilder(Launcher.SCRIPT.toString(), "node", "--config",
-        BASE.resolve("conf/cluster-tls.conf").toString())
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("node.err").toFile()));
-    builder.environment().put("SETSYNC_HOME", home.toString());
-    builder.environment().put("SETSYNC_NODE_NAME", name);
-    builder.environment().put("SETSYNC_TLS_DIR", tlsDir.toString());
-    builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.host=" + host + " -Dsetsync.node.port=" + port
-        + " -Dsetsync.endpoint.host=" + host + " -Dsetsync.endpoint.port=" + endpoint
-        + " -Dsetsync.endpoint.lane-port=" + lane + " " + MessageChecks.JAVA_OPTS
-        + (seed == null ? "" : " -Dsetsync.node.seed-nodes.0=" + seed) + " " + moreOptions);
-    Process process = builder.start();
-    nodes.add(process);
     homes.add(home);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return;
-      if (!process.isAlive()) break;
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("node " + name + " did not start:\n" + Files.readString(out) + "\n"
-        + Files.readString(home.resolve("node.err")));
+    nodes.add(TlsNodes.start(home, name, BASE.resolve("conf/cluster-tls.conf"), tlsDir, host, port, endpoint, lane, seed,
+        moreOptions));
   }
 
   private static String log(Path home) throws IOException {
-    Path log = home.resolve("logs/setsync.log");
-    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    return TlsNodes.log(home);
   }
 
-  /** The first line of the node's log containing {@code text} (and each of {@code more}), waited for at most 60 s. */
   private static String awaitLog(Path home, String text, String... more) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      for (String line : log(home).split("\n")) {
-        if (line.contains(text) && java.util.Arrays.stream(more).allMatch(line::contains)) return line;
-      }
-      Thread.sleep(100); // between polls
-    }
-    throw new AssertionError("no line with \"" + text + "\" in " + home + "'s log:\n" + log(home));
+    return TlsNodes.awaitLog(home, text, more);
   }
 
   private static List<String> listing(Path root) throws IOException {
