@@ -16,6 +16,7 @@ import akka.http.javadsl.model.Uri;
 import akka.http.javadsl.model.headers.HttpCookie;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.headers.SameSite;
+import akka.http.javadsl.model.headers.TlsSessionInfo;
 import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
@@ -100,14 +101,34 @@ final class StatusPage extends AllDirectives {
         path("stream", () -> get(() -> completeOK(stream(caller), EventStreamMarshalling.toEventStream())))));
   }
 
-  /** The page and its data only for a session from a login; anyone else gets one line. */
+  /**
+   * The page and its data only for a session from a login, or (TLS on) for the holder of an
+   * administrator's certificate of this cluster, who sees what the node's own account sees, as a
+   * remote console does; anyone else gets one line.
+   */
   private Route visitor(Function<Caller, Route> inner) {
-    return optionalCookie(COOKIE, cookie -> {
+    return optionalCookie(COOKIE, cookie -> optionalHeaderValueByType(TlsSessionInfo.class, tls -> {
       java.util.Optional<Caller> caller = cookie.flatMap(c -> logins.session(c.value()));
+      if (caller.isEmpty() && tls.isPresent() && administrator(tls.get().getSession())) {
+        caller = java.util.Optional.of(Caller.thisProcess());
+      }
       if (caller.isPresent()) return inner.apply(caller.get());
       return complete(StatusCodes.UNAUTHORIZED, "no login: run scripts/setsync console \"OPEN PAGE\" on this node's"
-          + " machine and open the address it prints\n");
-    });
+          + " machine and open the address it prints" + (https ? ", or present an administrator's certificate" : "")
+          + "\n");
+    }));
+  }
+
+  /** Whether the TLS client presented an administrator's certificate of this cluster (the CA already checked it). */
+  private boolean administrator(javax.net.ssl.SSLSession session) {
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate x509)) return false;
+      io.setsync.transfer.PeerIdentity peer = io.setsync.transfer.PeerIdentity.of(x509);
+      return peer.administers(io.setsync.transfer.NodeTls.get(system).own());
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return false; // no client certificate: only a login admits
+    }
   }
 
   private Route login(java.util.Optional<String> token) {

@@ -240,14 +240,16 @@ public final class NodeTls implements Extension {
   }
 
   /**
-   * An engine for the node's HTTPS server: the node's certificate, protocol and suites; no client
-   * certificate asked for (what it serves names no path or user).
+   * An engine for the node's HTTPS server: the node's certificate, protocol and suites. A client
+   * certificate is asked for but not required: /metrics and the health answers name no path or
+   * user, and an administrator's certificate (checked against the CA here) admits to the page.
    */
   public SSLEngine httpsEngine() {
     SSLEngine engine = current().context().createSSLEngine();
     engine.setUseClientMode(false);
     engine.setEnabledProtocols(new String[] {protocol});
     engine.setEnabledCipherSuites(suites);
+    engine.setWantClientAuth(true);
     return engine;
   }
 

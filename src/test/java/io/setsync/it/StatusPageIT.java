@@ -98,6 +98,36 @@ public class StatusPageIT {
     }
   }
 
+  /**
+   * With TLS on, the page is HTTPS with the node's certificate, and an administrator's certificate
+   * admits without a login; no certificate, or a node's, does not.
+   */
+  @Test
+  public void withTlsAnAdministratorsCertificateAdmits() throws Exception {
+    Path certs = tmp.newFolder("certs").toPath();
+    TlsNodes.certs(java.util.Map.of(), certs, "n1=127.0.0.1", "n2=127.0.0.1");
+    TlsNodes.certs(java.util.Map.of(), certs, "--admin", "alice");
+    Path home = tmp.newFolder("tls-home").toPath();
+    node = TlsNodes.start(home, "n1", TlsNodes.BASE.resolve("conf/cluster-tls.conf"), certs.resolve("n1"), "127.0.0.1",
+        28191, 28192, 28193, null, "-Dsetsync.http.port=28194");
+    TlsNodes.awaitLog(home, "http listening on 127.0.0.1:28194 (HTTPS)");
+    String status = "https://127.0.0.1:28194/api/status";
+    Path ca = certs.resolve("n1/ca.crt");
+    HttpResponse<String> admin = https(TlsNodes.clientContext(certs.resolve("admin-alice"), ca), status);
+    assertEquals(admin.body(), 200, admin.statusCode());
+    assertTrue(admin.body(), admin.body().contains("\"type\":\"Status\"") && admin.body().contains("\"nodes\""));
+    assertEquals(401, https(TlsNodes.clientContext(null, ca), status).statusCode());
+    assertEquals("a node's certificate is not an administrator's", 401,
+        https(TlsNodes.clientContext(certs.resolve("n2"), ca), status).statusCode());
+    assertEquals(200, https(TlsNodes.clientContext(null, ca), "https://127.0.0.1:28194/metrics").statusCode());
+  }
+
+  private static HttpResponse<String> https(javax.net.ssl.SSLContext context, String url) throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String openPage(Launcher console) throws Exception {
     Launcher.Result r = console.run("console", "OPEN PAGE");
     assertOk(r);

@@ -64,6 +64,41 @@ final class TlsNodes {
         + Files.readString(home.resolve("node.err")));
   }
 
+  /**
+   * A TLS client's context with the key and certificate of {@code dir} (scripts/certs' layout;
+   * null: none) that trusts {@code ca}: what a browser with a client certificate holds.
+   */
+  static javax.net.ssl.SSLContext clientContext(Path dir, Path ca) throws Exception {
+    java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    try (var in = Files.newInputStream(ca)) {
+      trust.setCertificateEntry("ca", x509.generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.KeyManager[] keys = null;
+    if (dir != null) {
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      java.security.cert.Certificate cert;
+      try (var in = Files.newInputStream(dir.resolve("tls.crt"))) {
+        cert = x509.generateCertificate(in);
+      }
+      java.security.PrivateKey key = akka.pki.pem.DERPrivateKeyLoader.load(
+          akka.pki.pem.PEMDecoder.decode(Files.readString(dir.resolve("tls.key"))));
+      store.setKeyEntry("k", key, "x".toCharArray(), new java.security.cert.Certificate[] {cert});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, "x".toCharArray());
+      keys = kmf.getKeyManagers();
+    }
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+    context.init(keys, tmf.getTrustManagers(), null);
+    return context;
+  }
+
   static String log(Path home) throws IOException {
     Path log = home.resolve("logs/setsync.log");
     return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
