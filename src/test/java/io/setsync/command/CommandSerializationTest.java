@@ -62,6 +62,7 @@ public class CommandSerializationTest {
           Statement.StartMonitor.INSTANCE,
           Statement.StopMonitor.INSTANCE,
           Statement.Env.INSTANCE,
+          Statement.OpenPage.INSTANCE,
           new Statement.Help("ADD SYNCFILESET"),
           new Statement.Help(null),
           new Statement.SetParameter(Statement.Parameter.USER, "alice"),
