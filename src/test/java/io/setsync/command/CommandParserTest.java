@@ -74,6 +74,14 @@ public class CommandParserTest {
                 + " SUBVOLPURGE, EXCLUDEPURGE k/**"));
   }
 
+  @Test
+  public void openPage() {
+    assertSame(Statement.OpenPage.INSTANCE, parse("open page"));
+    refusedWith("OPEN", "expected PAGE after OPEN");
+    refusedWith("OPEN BOOK", "expected PAGE after OPEN, got \"BOOK\"");
+    refusedWith("OPEN PAGE, DETAIL", "OPEN PAGE takes no options");
+  }
+
   /** IPHOST takes the place of the destination's node: one way only to say where the destination is. */
   @Test
   public void ipHost() {
