@@ -24,9 +24,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE]}: times setsync against rsync (and the
- * tar-pipe and cp floors) on the same data in the same run, several rounds, alternating which
- * tool goes first, and reports medians.
+ * {@code scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]}: times
+ * setsync against rsync (and the tar-pipe and cp floors) on the same data in the same run, several
+ * rounds, alternating which tool goes first, and reports medians. small-initial and big-initial
+ * also time a TLS variant (SCENARIO-tls): the same sync through a second node with TLS on.
  *
  * <p>This JVM is the setsync node: it is started once, and only {@code synchronize} is timed, as
  * a scheduled sync in a running node would be. Source and destination sides both live in it (a
@@ -37,6 +38,11 @@ public final class Bench {
 
   private static final String SETSYNC = "setsync";
   private static final String RSYNC = "rsync";
+  /** setsync through a second node with TLS on (mutual authentication on the session and the lane). */
+  private static final String SETSYNC_TLS = "setsync-tls";
+  /** The scenarios that have a TLS variant, named SCENARIO-tls; it is timed in the same rounds. */
+  private static final List<String> WITH_TLS = List.of("small-initial", "big-initial");
+  private static final String TLS_SUFFIX = "-tls";
 
   /** Scenario name → target ratio, in report order. */
   private static final Map<String, Double> TARGETS = new LinkedHashMap<>();
@@ -66,6 +72,8 @@ public final class Bench {
   private long smallBytes;
   private long manyBytes;
   private SetSyncNode node;
+  /** The TLS variants' node; null when none of them is selected. */
+  private SetSyncNode tlsNode;
   private boolean warmUp;
   private Rsync rsync;
   private CliStart.Result cliNoop;
@@ -82,6 +90,7 @@ public final class Bench {
       Map<String, Samples> perTool = new LinkedHashMap<>();
       perTool.put(SETSYNC, new Samples());
       perTool.put(RSYNC, new Samples());
+      if (WITH_TLS.contains(scenario)) perTool.put(SETSYNC_TLS, new Samples());
       times.put(scenario, perTool);
     }
     bigDeltaBytes.put(SETSYNC, new ArrayList<>());
@@ -99,6 +108,7 @@ public final class Bench {
         case "--dir" -> dir = Paths.get(value(args, ++i, "--dir"));
         case "--json" -> json = Paths.get(value(args, ++i, "--json"));
         case "--disk-dir" -> diskDir = Paths.get(value(args, ++i, "--disk-dir"));
+        case "--only" -> System.setProperty("bench.only", value(args, ++i, "--only"));
         default -> usage("unknown argument " + args[i]);
       }
     }
@@ -127,7 +137,7 @@ public final class Bench {
 
   private static void usage(String problem) {
     System.err.println("bench: " + problem);
-    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE]");
+    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]");
     System.exit(2);
   }
 
@@ -140,11 +150,14 @@ public final class Bench {
     long t0 = System.nanoTime();
     smallBytes = data.createSmall(src.resolve("small"), scale.smallFiles(), scale.smallDirectories());
     data.createBig(src.resolve("big").resolve("big.bin"), scale.bigBytes());
-    manyBytes = data.createMany(src.resolve("many"), scale.manyFiles(), scale.manyDirectories());
     Files.createDirectories(dst);
-    // The no-op scan of the large tree starts from identical copies (cp -a keeps mtimes and modes).
-    exec("cp", "-a", src.resolve("many").toString(), dst.resolve("setsync-many").toString());
-    exec("cp", "-a", src.resolve("many").toString(), dst.resolve("rsync-many").toString());
+    // Only noop-100k uses the large tree, the slowest to build: a selection without it skips it.
+    if (selected("noop-100k")) {
+      manyBytes = data.createMany(src.resolve("many"), scale.manyFiles(), scale.manyDirectories());
+      // The no-op scan of the large tree starts from identical copies (cp -a keeps mtimes and modes).
+      exec("cp", "-a", src.resolve("many").toString(), dst.resolve("setsync-many").toString());
+      exec("cp", "-a", src.resolve("many").toString(), dst.resolve("rsync-many").toString());
+    }
     say("data sets built in %.1f s (small %d MiB, many %d MiB)", (System.nanoTime() - t0) / 1e9,
         smallBytes >> 20, manyBytes >> 20);
 
@@ -161,6 +174,12 @@ public final class Bench {
             "setsync.home", base.resolve("home").toString(),
             "akka.loglevel", "WARNING"))
         .withFallback(ConfigFactory.load()));
+    if (WITH_TLS.stream().anyMatch(Bench::tlsSelected)) {
+      tlsNode = TlsNode.start(launcher.getParent().getParent(), Files.createDirectories(base.resolve("tls")));
+      say("the TLS variants (%s) sync through a second node in this JVM with conf/cluster-tls.conf (TLS 1.2,"
+          + " mutual authentication, session and content lane) and a certificate from scripts/certs",
+          String.join(", ", WITH_TLS.stream().filter(Bench::tlsSelected).map(s -> s + TLS_SUFFIX).toList()));
+    }
     say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB; %d untimed warm-up rounds first); rsync pushes to an rsync daemon on 127.0.0.1",
         Runtime.getRuntime().maxMemory() >> 20, scale.warmUpRounds());
     // The first rounds warm up and are not counted: a scheduled sync runs in a node that has been
@@ -169,10 +188,13 @@ public final class Bench {
       warmUp = round <= 0;
       long roundStart = System.nanoTime();
       List<String> order = round % 2 == 1 ? List.of(SETSYNC, RSYNC) : List.of(RSYNC, SETSYNC);
-      for (String tool : order) {
+      List<String> initialOrder = withTls(round);
+      for (String tool : initialOrder) {
         wipe(tool + "-small");
         time("small-initial", tool, "small", tool + "-small");
       }
+      // Its copy is not used again; tmpfs is memory.
+      wipe(SETSYNC_TLS + "-small");
       wipe("tar-small");
       Files.createDirectories(dst.resolve("tar-small"));
       double tar = timed(() -> exec("bash", "-c", "tar -C '" + src.resolve("small") + "' -cf - . | tar -C '"
@@ -182,10 +204,11 @@ public final class Bench {
       data.changeSmall(1.0, System.currentTimeMillis());
       for (String tool : order) time("small-1pct", tool, "small", tool + "-small");
 
-      for (String tool : order) {
+      for (String tool : initialOrder) {
         wipe(tool + "-big");
         time("big-initial", tool, "big", tool + "-big");
       }
+      wipe(SETSYNC_TLS + "-big");
       wipe("cp-big");
       Files.createDirectories(dst.resolve("cp-big"));
       double copy = timed(() -> exec("cp", src.resolve("big").resolve("big.bin").toString(), dst.resolve("cp-big").toString()));
@@ -214,10 +237,32 @@ public final class Bench {
     }
   }
 
-  /** -Dbench.only=a,b runs only those scenarios, to profile or compare some. */
+  /**
+   * -Dbench.only=a,b (or --only a,b) runs only those scenarios, to profile or compare some. A TLS
+   * variant (SCENARIO-tls) brings its plaintext scenario along: its figure is a ratio to it.
+   */
   private static boolean selected(String scenario) {
     String only = System.getProperty("bench.only");
-    return only == null || List.of(only.split(",")).contains(scenario);
+    if (only == null) return true;
+    List<String> names = List.of(only.split(","));
+    return names.contains(scenario) || names.contains(scenario + TLS_SUFFIX);
+  }
+
+  /** Whether the TLS variant of {@code scenario} runs. */
+  private static boolean tlsSelected(String scenario) {
+    String only = System.getProperty("bench.only");
+    return WITH_TLS.contains(scenario) && (only == null || List.of(only.split(",")).contains(scenario + TLS_SUFFIX));
+  }
+
+  /**
+   * The tools of the scenarios with a TLS variant, in round {@code round}'s order: each of the three
+   * goes first, second and third in turn, so that none always runs on a warmer (or a colder) cache.
+   */
+  private List<String> withTls(int round) {
+    List<String> tools = new ArrayList<>(List.of(SETSYNC, SETSYNC_TLS, RSYNC));
+    if (tlsNode == null) tools.remove(SETSYNC_TLS);
+    java.util.Collections.rotate(tools, Math.floorMod(round, tools.size()));
+    return tools;
   }
 
   private interface Action {
@@ -232,14 +277,15 @@ public final class Bench {
 
   private void time(String scenario, String tool, String source, String target) throws Exception {
     if (!selected(scenario)) return;
+    if (tool.equals(SETSYNC_TLS) && !tlsSelected(scenario)) return;
     boolean heap = scenario.equals("noop-100k") && tool.equals(SETSYNC);
     if (heap) resetHeapPeaks();
     long[] sent = new long[1];
     long cpu0 = processCpuNanos();
-    double seconds = timed(() -> sent[0] = tool.equals(SETSYNC)
-        ? setsync(src.resolve(source), dst.resolve(target))
-        : rsync.push(src.resolve(source), target).bytesSent());
-    if (System.getProperty("bench.cpu") != null && tool.equals(SETSYNC)) {
+    double seconds = timed(() -> sent[0] = tool.equals(RSYNC)
+        ? rsync.push(src.resolve(source), target).bytesSent()
+        : setsync(tool.equals(SETSYNC_TLS) ? tlsNode : node, src.resolve(source), dst.resolve(target)));
+    if (System.getProperty("bench.cpu") != null && !tool.equals(RSYNC)) {
       say("  %s %s wall=%.3fs cpu=%.3fs", scenario, tool, seconds, (processCpuNanos() - cpu0) / 1e9);
     }
     if (warmUp) return;
@@ -248,8 +294,12 @@ public final class Bench {
     if (scenario.equals("big-delta")) bigDeltaBytes.get(tool).add(sent[0]);
   }
 
-  /** One synchronization through the running node (a SyncRun, as every sync); returns the bytes the source side sent. */
   private long setsync(Path source, Path target) throws Exception {
+    return setsync(node, source, target);
+  }
+
+  /** One synchronization through a running node (a SyncRun, as every sync) to its own endpoint; returns the bytes the source side sent. */
+  private static long setsync(SetSyncNode node, Path source, Path target) throws Exception {
     SyncRun.Request request = new SyncRun.Request(source, node.localDestination(), target.toString(),
         SyncOptions.DEFAULTS, null, null, null, null);
     SyncRun.Finished finished = node.run(request).toCompletableFuture().get();
@@ -310,6 +360,7 @@ public final class Bench {
     say("");
     say("medians of %d rounds (%s scale):", scale.rounds(), scale.name());
     for (String scenario : TARGETS.keySet()) {
+      if (!selected(scenario)) continue; // --only: no line of NaNs for what did not run
       double ratio = ratio(scenario);
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s setsync=%.3fs rsync=%.3fs ratio=%.2f",
           scenario, times.get(scenario).get(SETSYNC).median(), times.get(scenario).get(RSYNC).median(), ratio));
@@ -324,15 +375,32 @@ public final class Bench {
       line.append(String.format(Locale.ROOT, " (target <= %.1f: %s)", TARGETS.get(scenario),
           ratio <= TARGETS.get(scenario) ? "met" : "MISSED"));
       say("%s", line);
+      if (tlsSelected(scenario)) say("%s", tlsLine(scenario));
     }
     double small = times.get("small-initial").get(SETSYNC).median();
-    say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
+    if (selected("small-initial")) say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
         small / tarPipe.median(), small / tarPipe.median() <= 1.5 ? "met" : "MISSED");
-    say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (selected("big-initial")) say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
     if (cliNoop == null) return;
     say("cli-noop setsync=%.3fs java-hello=%.3fs rsync=%.3fs times-hello=%.1f times-rsync=%.1f (target <= %.0fx hello: %s)",
         cliNoop.setsync().median(), cliNoop.hello().median(), cliNoop.rsync().median(), cliNoop.timesHello(),
         cliNoop.timesRsync(), CliStart.TARGET_TIMES_HELLO, cliNoop.met() ? "met" : "MISSED");
+  }
+
+  /** The TLS variant's median, and its ratios to the plaintext setsync run and to rsync. */
+  private String tlsLine(String scenario) {
+    Map<String, Samples> perTool = times.get(scenario);
+    return String.format(Locale.ROOT, "%s%s setsync-tls=%.3fs setsync=%.3fs rsync=%.3fs tls/plain=%.2f ratio=%.2f",
+        scenario, TLS_SUFFIX, perTool.get(SETSYNC_TLS).median(), perTool.get(SETSYNC).median(),
+        perTool.get(RSYNC).median(), tlsOverPlain(scenario), tlsRatio(scenario));
+  }
+
+  private double tlsOverPlain(String scenario) {
+    return times.get(scenario).get(SETSYNC_TLS).median() / times.get(scenario).get(SETSYNC).median();
+  }
+
+  private double tlsRatio(String scenario) {
+    return times.get(scenario).get(SETSYNC_TLS).median() / times.get(scenario).get(RSYNC).median();
   }
 
   private void writeJson(Path json) throws IOException {
@@ -359,6 +427,7 @@ public final class Bench {
     ArrayNode scenarios = root.putArray("scenarios");
     List<RatioChart.Bar> bars = new ArrayList<>();
     for (String scenario : TARGETS.keySet()) {
+      if (!selected(scenario)) continue;
       ObjectNode s = scenarios.addObject();
       s.put("name", scenario);
       for (String tool : List.of(SETSYNC, RSYNC)) {
@@ -383,6 +452,10 @@ public final class Bench {
         s.put("heapMeasure", "sum of the heap memory pools' peak use, reset after a GC before the run");
       }
       bars.add(new RatioChart.Bar(scenario, ratio(scenario), TARGETS.get(scenario)));
+      if (tlsSelected(scenario)) {
+        writeTls(scenarios.addObject(), scenario);
+        bars.add(new RatioChart.Bar(scenario + TLS_SUFFIX, tlsRatio(scenario), Double.NaN));
+      }
     }
     ObjectNode floors = root.putObject("floors");
     ObjectNode tar = floors.putObject("tarPipeSmallInitial");
@@ -409,6 +482,20 @@ public final class Bench {
     say("figures written to %s, chart to %s", json, png);
   }
 
+  /** A scenario of its own, SCENARIO-tls, right after its plaintext one; it has no target. */
+  private void writeTls(ObjectNode s, String scenario) {
+    s.put("name", scenario + TLS_SUFFIX);
+    s.put("tls", "a second node with conf/cluster-tls.conf: TLS 1.2, mutual authentication, session and content lane");
+    for (String tool : List.of(SETSYNC_TLS, SETSYNC, RSYNC)) {
+      ObjectNode t = s.putObject(tool);
+      Samples samples = times.get(scenario).get(tool);
+      t.put("medianSeconds", samples.median());
+      samples.values().forEach(t.putArray("seconds")::add);
+    }
+    s.put("ratio", tlsRatio(scenario));
+    s.put("tlsOverPlain", tlsOverPlain(scenario));
+  }
+
   private void writeCliNoop(ObjectNode root) {
     ObjectNode cli = root.putObject("cliNoop");
     for (var tool : List.of(java.util.Map.entry(SETSYNC, cliNoop.setsync()), java.util.Map.entry("javaHello", cliNoop.hello()),
@@ -425,6 +512,7 @@ public final class Bench {
 
   private void close() throws InterruptedException {
     if (node != null) node.close();
+    if (tlsNode != null) tlsNode.close();
     if (rsync != null) rsync.close();
   }
 }

@@ -38,8 +38,40 @@ import org.junit.rules.TemporaryFolder;
  * connections dropped mid-session. After each, the node answers a normal sync, the attack's
  * destination does not exist, and the node holds no more file descriptors or threads than before
  * (with a small margin, waited for with a deadline).
+ *
+ * <p>{@link HostileTlsInputTest} runs the same attacks against a node with TLS on, inside an
+ * authenticated TLS connection: it starts the node with its own {@link Transport}.
  */
 public class HostileInputTest {
+
+  /** How an attacker reaches the endpoint, and how it ends its side of a connection. */
+  interface Transport {
+    /** A connection to {@code at} over which the attack's bytes go (timeouts set). */
+    Socket connect(InetSocketAddress at) throws IOException;
+
+    /**
+     * Ends the attacker's output after a truncated frame, then reads until the node closes.
+     * Plain TCP half-closes; TLS has no half-close (an SSLSocket's shutdownOutput is unsupported).
+     */
+    void endOutputAndDrain(Socket s) throws IOException;
+  }
+
+  /** Plain TCP, as a source without TLS connects. */
+  static final Transport PLAIN = new Transport() {
+    @Override
+    public Socket connect(InetSocketAddress at) throws IOException {
+      Socket s = new Socket();
+      s.connect(at, 10_000);
+      s.setSoTimeout(15_000);
+      return s;
+    }
+
+    @Override
+    public void endOutputAndDrain(Socket s) throws IOException {
+      s.shutdownOutput();
+      drain(s);
+    }
+  };
 
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
 
@@ -49,29 +81,39 @@ public class HostileInputTest {
   private static final int FD_MARGIN = 8;
   private static final int THREAD_MARGIN = 6;
 
-  private static SetSyncNode node;
-  private static Path base;
+  private static Transport transport;
+  static SetSyncNode node;
+  static Path base;
   private static Path source;
   private static Path dest;
   /** Attacks without a ticket name this root; it must never appear. */
-  private static Path victim;
+  static Path victim;
   private static int fdsBefore;
   private static int threadsBefore;
   private final Random random = new Random(12);
   private static int admittedRoots;
 
+  /** Shadowed by {@link HostileTlsInputTest}'s, which starts a node with TLS on instead. */
   @BeforeClass
   public static void startNode() throws Exception {
-    base = TMP.getRoot().toPath().toRealPath();
+    startNode(PLAIN, ConfigFactory.empty(), TMP.getRoot().toPath().toRealPath());
+  }
+
+  /** {@code settings} go over the test's own (TLS, for instance); {@code dir}: the test's directory. */
+  static void startNode(Transport how, com.typesafe.config.Config settings, Path dir) throws Exception {
+    transport = how;
+    base = dir;
+    admittedRoots = 0;
     source = ReceiverNode.sourceTree(base.resolve("source"));
     dest = Files.createDirectories(base.resolve("dest"));
     victim = base.resolve("victim");
-    node = SetSyncNode.start(ConfigFactory.parseMap(Map.of(
+    node = SetSyncNode.start(settings.withFallback(ConfigFactory.parseMap(Map.of(
             "setsync.home", Files.createDirectories(base.resolve("home")).toString(),
             "setsync.transfer.handshake-timeout", "2s",
             "setsync.transfer.idle-timeout", "3s",
-            "setsync.endpoint.max-connections-per-peer", Integer.toString(PER_PEER)))
-        .withFallback(ConfigFactory.load()));
+            "setsync.endpoint.max-connections-per-peer", Integer.toString(PER_PEER))))
+        .withFallback(ConfigFactory.load())
+        .resolve());
     // Warm up: the pools a session uses exist before the baseline is taken.
     ReceiverNode.assertGoodSession(node, source, dest);
     for (int i = 0; i < 20; i++) {
@@ -88,6 +130,7 @@ public class HostileInputTest {
   @AfterClass
   public static void stopNode() {
     if (node != null) node.close();
+    node = null;
   }
 
   /** What every attack must leave: a working node, nothing written, nothing held. */
@@ -135,8 +178,7 @@ public class HostileInputTest {
       try (Socket s = connect()) {
         byte[] whole = framed(new Frame.Hello(Frame.PROTOCOL_VERSION, victim.toString(), "", "hostile", "x"));
         writeQuietly(s, java.util.Arrays.copyOf(whole, Math.min(cut, whole.length - 1)));
-        s.shutdownOutput();
-        drain(s);
+        transport.endOutputAndDrain(s);
       }
     }
   }
@@ -144,7 +186,7 @@ public class HostileInputTest {
   @Test
   public void validHandshakeThenGarbage() throws Exception {
     Path victim = admittedRoot();
-    try (RawSource s = new RawSource(node)) {
+    try (RawSource s = rawSource()) {
       s.open(victim.toString(), "");
       byte[] noise = new byte[4096];
       random.nextBytes(noise);
@@ -174,7 +216,7 @@ public class HostileInputTest {
         List.of(new Frame.Hello(Frame.PROTOCOL_VERSION, victim.toString(), "", "again", "x")),
         List.of(new Frame.Entries(List.of(file("b", 1), file("a", 1)))));
     for (List<Frame> frames : orders) {
-      try (RawSource s = new RawSource(node)) {
+      try (RawSource s = rawSource()) {
         s.open(victim.toString(), "");
         for (Frame f : frames) s.send(f);
         s.drainUntilClosed();
@@ -190,7 +232,9 @@ public class HostileInputTest {
     List<Socket> crowd = new ArrayList<>();
     int closedAtOnce = 0;
     try {
-      for (int i = 0; i < PER_PEER + 50; i++) crowd.add(connect());
+      // Plain TCP in both variants: against TLS too the cheap attack is a connection that never
+      // starts its handshake (one that does would pay for it, and the node with it).
+      for (int i = 0; i < PER_PEER + 50; i++) crowd.add(PLAIN.connect(node.endpoint()));
       // Past the limit a connection is closed unread; the rest end at the handshake deadline.
       for (Socket s : crowd) {
         s.setSoTimeout(15_000);
@@ -264,7 +308,7 @@ public class HostileInputTest {
     }
     // After a valid Hello too.
     Path victim = admittedRoot();
-    try (RawSource s = new RawSource(node)) {
+    try (RawSource s = rawSource()) {
       s.open(victim.toString(), "");
       try {
         for (int i = 0; i < 300; i++) s.sendPayload(bomb);
@@ -282,7 +326,7 @@ public class HostileInputTest {
   public void connectionsDroppedMidSession() throws Exception {
     Path victim = admittedRoot();
     for (int i = 0; i < 10; i++) {
-      RawSource s = new RawSource(node);
+      RawSource s = rawSource();
       s.open(victim.toString(), "");
       s.entries(file("f" + i, 100_000));
       s.send(Frame.ListingEnd.INSTANCE);
@@ -300,24 +344,25 @@ public class HostileInputTest {
   // ---- helpers
 
   /** A root for sessions with a valid ticket: a hostile peer may get that far too. */
-  private static Path admittedRoot() throws IOException {
+  static Path admittedRoot() throws IOException {
     return Files.createDirectories(base.resolve("admitted-" + (++admittedRoots)));
   }
 
-  private static Socket connect() throws IOException {
-    InetSocketAddress at = node.endpoint();
-    Socket s = new Socket();
-    s.connect(at, 10_000);
-    s.setSoTimeout(15_000);
-    return s;
+  static Socket connect() throws IOException {
+    return transport.connect(node.endpoint());
   }
 
-  private static byte[] framed(Frame frame) {
+  /** A hand-driven source over this test's transport, getting its tickets from the node. */
+  static RawSource rawSource() throws IOException {
+    return new RawSource(connect(), node);
+  }
+
+  static byte[] framed(Frame frame) {
     byte[] payload = io.setsync.transfer.FrameCodec.encode(frame).toArray();
     return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
   }
 
-  private static void writeQuietly(Socket s, byte[] bytes) {
+  static void writeQuietly(Socket s, byte[] bytes) {
     try {
       OutputStream out = s.getOutputStream();
       out.write(bytes);
@@ -328,7 +373,7 @@ public class HostileInputTest {
   }
 
   /** Reads until the node closes the connection (within the socket's timeout); the bytes read. */
-  private static int drain(Socket s) throws IOException {
+  static int drain(Socket s) throws IOException {
     InputStream in = s.getInputStream();
     byte[] buf = new byte[8192];
     int total = 0;
@@ -343,7 +388,7 @@ public class HostileInputTest {
   }
 
   /** A root that refused sessions used may hold the scratch area, empty, and nothing else. */
-  private static void assertOnlyEmptyScratch(Path root) throws IOException {
+  static void assertOnlyEmptyScratch(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       List<String> left = all.filter(p -> !p.equals(root) && !p.equals(root.resolve(".setsync")))
           .map(p -> root.relativize(p).toString()).toList();
@@ -351,7 +396,7 @@ public class HostileInputTest {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
     }

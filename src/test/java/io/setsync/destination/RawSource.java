@@ -49,13 +49,26 @@ final class RawSource implements AutoCloseable {
   }
 
   private RawSource(InetSocketAddress endpoint, io.setsync.node.SetSyncNode node) throws IOException {
+    this(plainSocket(endpoint), node);
+  }
+
+  /**
+   * A source over a connection already made ({@code socket}: a TLS one, for instance), asking
+   * {@code node} for its tickets.
+   */
+  RawSource(Socket socket, io.setsync.node.SetSyncNode node) throws IOException {
     this.node = node;
-    socket = new Socket();
-    socket.connect(endpoint, 10_000);
+    this.socket = socket;
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  private static Socket plainSocket(InetSocketAddress endpoint) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(endpoint, 10_000);
+    return socket;
   }
 
   /** This end's port: what the node's log lines name as the peer's. */
