@@ -279,7 +279,8 @@ public final class DestinationEndpoint extends AbstractBehavior<DestinationEndpo
         getContext()
             .spawn(
                 Receiver.create(
-                    tls.accept(accepted.connection().flow(), certificate),
+                    tls.accept(accepted.connection().flow(), certificate, getContext().getSystem(),
+                        settings.handshakeTimeout()),
                     sessionId,
                     peer.toString(),
                     () -> certificate.getNow(null),

@@ -197,6 +197,31 @@ public final class NodeTls implements Extension {
   public Flow<ByteString, ByteString, NotUsed> accept(
       Flow<ByteString, ByteString, NotUsed> tcp, CompletableFuture<PeerIdentity> peer) {
     if (!enabled) return tcp;
+    return tlsOver(tcp, peer).mapMaterializedValue(kill -> NotUsed.getInstance());
+  }
+
+  /**
+   * As above, and a handshake not verified within {@code deadline} aborts the TCP connection
+   * beneath. Without it, a peer that starts a handshake and goes silent, or never starts one, kept
+   * its socket open after its receiver had given up: Akka's TLS stage does not close TCP while a
+   * handshake is pending, and the endpoint stops counting the connection once its receiver stops.
+   */
+  public Flow<ByteString, ByteString, NotUsed> accept(
+      Flow<ByteString, ByteString, NotUsed> tcp, CompletableFuture<PeerIdentity> peer, ActorSystem<?> system,
+      Duration deadline) {
+    if (!enabled) return tcp;
+    return tlsOver(tcp, peer).mapMaterializedValue(kill -> {
+      system.scheduler().scheduleOnce(deadline, () -> {
+        if (!peer.isDone()) {
+          kill.abort(new javax.net.ssl.SSLHandshakeException("no TLS handshake within " + deadline.toMillis() + " ms"));
+        }
+      }, system.executionContext());
+      return NotUsed.getInstance();
+    });
+  }
+
+  private Flow<ByteString, ByteString, akka.stream.UniqueKillSwitch> tlsOver(
+      Flow<ByteString, ByteString, NotUsed> tcp, CompletableFuture<PeerIdentity> peer) {
     BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> tls =
         TLS.create(() -> engine(false, null, -1), session -> {
           try {
@@ -211,7 +236,9 @@ public final class NodeTls implements Extension {
             Flow.<TLSProtocol.SslTlsInbound>create()
                 .filter(in -> in instanceof TLSProtocol.SessionBytes)
                 .map(in -> ((TLSProtocol.SessionBytes) in).bytes()));
-    return plain.atop(tls).join(tcp);
+    return plain.atop(tls)
+        .atop(BidiFlow.fromGraph(akka.stream.KillSwitches.<ByteString, ByteString>singleBidi()), akka.stream.javadsl.Keep.<NotUsed, akka.stream.UniqueKillSwitch>right())
+        .join(tcp, akka.stream.javadsl.Keep.<akka.stream.UniqueKillSwitch, NotUsed>left());
   }
 
   // ---------------------------------------------------------------- the content lane
