@@ -171,6 +171,19 @@ async function showLog(event) {
   body.replaceChildren(...rows);
 }
 
+// The node's events, newest first; shown to administrators only (others get 403 and no section).
+async function loadEvents() {
+  const response = await fetch('/api/events');
+  if (response.status !== 200) { $('events-section').hidden = true; return false; }
+  const events = await response.json();
+  $('events-section').hidden = false;
+  const detail = (e) => Object.entries(e).filter(([k]) => !['time', 'type', 'node'].includes(k))
+    .map(([k, v]) => `${k}: ${v}`).join(', ');
+  $('events').tBodies[0].replaceChildren(...events.reverse().map((e) => el('tr', { class: 'event-' + e.type },
+    el('td', {}, e.time), el('td', {}, e.type), el('td', {}, e.node), el('td', {}, detail(e)))));
+  return true;
+}
+
 function connect() {
   const events = new EventSource('/api/stream');
   events.onmessage = (e) => render(JSON.parse(e.data));
@@ -180,4 +193,5 @@ function connect() {
 document.addEventListener('DOMContentLoaded', () => {
   $('logform').addEventListener('submit', showLog);
   connect();
+  loadEvents().then((shown) => { if (shown) setInterval(loadEvents, 5000); });
 });

@@ -31,6 +31,30 @@ public final class Events {
     log.info(line(Instant.now(), type, node, fields));
   }
 
+  /**
+   * The last {@code n} lines of an events file (at most its last MiB is read), oldest first; none
+   * when it does not exist.
+   */
+  public static java.util.List<String> lastLines(java.nio.file.Path file, int n) {
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      long size = channel.size();
+      long from = Math.max(0, size - (1 << 20));
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (size - from));
+      while (bytes.hasRemaining() && channel.read(bytes, from + bytes.position()) >= 0) {
+        // read until full
+      }
+      String text = new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+      java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(text.split("\n")));
+      if (from > 0 && !lines.isEmpty()) lines.remove(0); // the first is cut
+      lines.removeIf(String::isBlank);
+      return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return java.util.List.of();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The event as its line: {"time":"...","type":"...","node":"...",...}. */
   static String line(Instant time, String type, String node, Map<String, ?> fields) {
     ObjectNode o = JSON.createObjectNode();

@@ -138,6 +138,10 @@ public sealed interface Result extends CborSerializable {
       long id, FileSetConfig config, String state, Long nextRunMillis, SyncResult last, Progress running,
       String overdue) implements CborSerializable {
 
+    /** The one Jackson builds from (the record has two constructors now). */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public FileSetView {}
+
     public FileSetView(long id, FileSetConfig config, String state, Long nextRunMillis, SyncResult last,
         Progress running) {
       this(id, config, state, nextRunMillis, last, running, null);

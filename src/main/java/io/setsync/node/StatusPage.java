@@ -62,12 +62,14 @@ final class StatusPage extends AllDirectives {
   private final PageLogins logins;
   private final boolean https;
   private final RecentRuns recent = new RecentRuns();
+  private final java.nio.file.Path eventsFile;
 
   StatusPage(ActorSystem<?> system, ActorRef<Monitor.Command> monitor, boolean https) {
     this.system = system;
     this.monitor = monitor;
     this.logins = PageLogins.get(system);
     this.https = https;
+    this.eventsFile = java.nio.file.Path.of(system.settings().config().getString("setsync.home"), "logs", "events.jsonl");
   }
 
   Route routes() {
@@ -98,7 +100,10 @@ final class StatusPage extends AllDirectives {
         path("status", () -> get(() -> onSuccess(status(caller), this::json))),
         path("log", () -> get(() -> parameter("fileSet", id -> parameterOptional("last",
             last -> onSuccess(log(caller, id, last.orElse("100")), this::json))))),
-        path("stream", () -> get(() -> completeOK(stream(caller), EventStreamMarshalling.toEventStream())))));
+        path("stream", () -> get(() -> completeOK(stream(caller), EventStreamMarshalling.toEventStream()))),
+        path("events", () -> get(() -> onSuccess(events(caller), body -> body == null
+            ? complete(StatusCodes.FORBIDDEN, "the events are shown to administrators\n")
+            : complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)))))));
   }
 
   /**
@@ -216,6 +221,29 @@ final class StatusPage extends AllDirectives {
       return CompletableFuture.completedFuture(ResultJson.error("fileSet must be at least 1, last from 1 to " + MAX_LOG));
     }
     return ask(caller, new Statement.InfoFileSet(fileSet, n)).thenApply(ResultJson::of);
+  }
+
+  /** The most recent events the page shows. */
+  static final int EVENTS_SHOWN = 200;
+
+  /**
+   * This node's last events (its events file), to administrators only: they name every user and
+   * path. Null for anyone else. The monitor says who is an administrator (ENV's role).
+   */
+  private CompletionStage<String> events(Caller caller) {
+    return ask(caller, Statement.Env.INSTANCE).thenApplyAsync(result -> {
+      String role = result instanceof Result.Env env ? env.values().getOrDefault("role", "") : "";
+      if (!role.equals("administrator") && !role.equals("authorizer")) return null;
+      ArrayNode events = JSON.createArrayNode();
+      for (String line : io.setsync.log.Events.lastLines(eventsFile, EVENTS_SHOWN)) {
+        try {
+          events.add(JSON.readTree(line));
+        } catch (java.io.IOException e) {
+          // a line cut by rotation: left out
+        }
+      }
+      return events.toString();
+    }, system.dispatchers().lookup(akka.actor.typed.DispatcherSelector.fromConfig("setsync.io-dispatcher")));
   }
 
   /** The cluster's members as this node sees them: address, status, reachability, roles. */

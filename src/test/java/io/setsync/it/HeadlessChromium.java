@@ -150,7 +150,9 @@ final class HeadlessChromium implements AutoCloseable {
       if (done.test(last)) return last;
       Thread.sleep(100); // between looks at the live page
     }
-    throw new AssertionError("the page's " + expression + " never got there; last: " + last);
+    throw new AssertionError("the page's " + expression + " never got there; last: " + last + "; the page said: "
+        + evaluate("document.getElementById('live').textContent + ' / ' + document.getElementById('monitor').textContent"
+            + " + ' / ' + document.getElementById('running').textContent"));
   }
 
   /** A PNG of the page as it is now. */

@@ -76,10 +76,10 @@ public class StatusPageIT {
       String row = page.evaluate("document.getElementById('fs-1').textContent");
       assertTrue(row, row.contains(src.toString()) && row.contains("pageuser") && row.contains("every 1 h"));
 
-      // A long sync: 40 files of 256 KiB at 1 MB/s. Its progress moves on the open page.
+      // A long sync: 80 files of 256 KiB at 1 MB/s. Its progress moves on the open page.
       Path big = tmp.newFolder("big").toPath();
       byte[] quarter = new byte[256 << 10];
-      for (int i = 0; i < 40; i++) Files.write(big.resolve(String.format("f%02d", i)), quarter);
+      for (int i = 0; i < 80; i++) Files.write(big.resolve(String.format("f%02d", i)), quarter);
       assertOk(console.run("console", "ADD SYNCFILESET " + big + " TO " + tmp.getRoot().toPath().resolve("bigdst")
           + ", USER pageuser, INTERVAL 1 HOURS, MAXRATE 1 MB"));
       String files = "document.querySelector('#run-2 .files') ? document.querySelector('#run-2 .files').textContent : ''";
@@ -95,6 +95,10 @@ public class StatusPageIT {
       String log = page.await("document.querySelector('#log tbody').textContent", t -> t.contains("sync ended"),
           Duration.ofSeconds(30));
       assertTrue(log, log.contains("ADD SYNCFILESET 1 by"));
+      // The node's events, to an administrator (root here): who changed what.
+      String events = page.await("document.querySelector('#events tbody').textContent",
+          t -> t.contains("ADD SYNCFILESET 2 by"), Duration.ofSeconds(30));
+      assertTrue(events, events.contains("monitor-started") && events.contains("config"));
     }
   }
 

@@ -39,6 +39,30 @@ public class ConfigSerializationTest {
     roundTrip(Setting.no("PURGE"));
   }
 
+  /**
+   * What a STATUS answers crosses nodes (a console on another node than the monitor's): a file
+   * set's view with its overdue reason, and the state's overdue facts in a snapshot.
+   */
+  @Test
+  public void aStatusWithAnOverdueFileSetAndTheOverdueFactsRoundTrip() {
+    FileSetConfig config = FileSetConfigTest.randomConfig(new Random(9));
+    io.setsync.schedule.SyncResult last =
+        new io.setsync.schedule.SyncResult(1, 2, io.setsync.sync.SyncCounts.ZERO, 2, "no endpoint");
+    Result.FileSetView overdue = new Result.FileSetView(3, config, "scheduled", 5L, last, null,
+        "overdue: its last 3 syncs failed");
+    Result.FileSetView onTime = new Result.FileSetView(4, config, "running", null, null, new Result.Progress(1, 2, 3, 4));
+    roundTrip(overdue);
+    roundTrip(onTime);
+    roundTrip(new Result.Status(io.setsync.command.Statement.StatusObject.SYNCFILESET, true,
+        new Result.MonitorView("n1", true, 1, 2, 2, 1, 0, 1), List.of(), List.of(overdue, onTime), List.of()));
+    MonitorState state = new MonitorState();
+    state.lastSuccessMillis.put(3L, 100L);
+    state.failuresInARow.put(3L, 3);
+    MonitorState back = (MonitorState) new SerializationTestKit(testKit.system()).verifySerialization(state, false);
+    assertEquals(state.lastSuccessMillis, back.lastSuccessMillis);
+    assertEquals(state.failuresInARow, back.failuresInARow);
+  }
+
   /** The roles' events and the state that holds them, as the journal and the snapshots store them. */
   @Test
   public void roleEventsAndTheirStateRoundTripThroughJacksonCbor() {
