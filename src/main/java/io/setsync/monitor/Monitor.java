@@ -300,6 +300,11 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   private final Map<Long, Long> nextRuns = new HashMap<>();
   /** File sets activated by a command and not yet handed to their scheduler: they run at the first opportunity. */
   private final Set<Long> activated = new java.util.HashSet<>();
+  private final Overdue overdueRule;
+  /** When this monitor first saw each file set: whence one that never succeeded counts. */
+  private final Map<Long, Long> firstSeenMillis = new java.util.HashMap<>();
+  /** The file sets last found overdue, so that each change is logged once. */
+  private Map<Long, String> lastOverdue = Map.of();
   private final Map<String, ActorRef<SyncLog.Command>> logs = new HashMap<>();
   /** Set at a hand-over: no scheduler is started or retired any more. */
   private boolean shuttingDown;
@@ -338,12 +343,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     this.overdueRule = Overdue.from(ctx.getSystem().settings().config().getConfig("setsync"));
     timers.startTimerWithFixedDelay(CheckOverdue.INSTANCE, OVERDUE_CHECK);
   }
-
-  private final Overdue overdueRule;
-  /** When this monitor first saw each file set: whence one that never succeeded counts. */
-  private final Map<Long, Long> firstSeenMillis = new java.util.HashMap<>();
-  /** The file sets last found overdue, so that each change is logged once. */
-  private Map<Long, String> lastOverdue = Map.of();
 
   /** Each configuration change as an event: its log text says what changed and who changed it. */
   private void configEvents(String user, List<LogRecord> records) {
@@ -729,8 +728,8 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     if (autoSuspend) {
       events.add(new FileSetSaved(ended.fileSetId(), MonitorCommands.suspended(config, true)));
     }
-    syncEvent(config, ended.fileSetId(), ended.result());
     return Effect().persist(events).thenRun(s -> {
+      syncEvent(config, ended.fileSetId(), ended.result());
       if (autoSuspend) {
         appendLog(config.user(), List.of(MonitorLog.config(ended.fileSetId(),
             "SYNCFILESET " + ended.fileSetId() + " suspended after its run (AUTOSUSPEND)")));
@@ -790,6 +789,7 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     SortedMap<SchedulerKey, SortedMap<Long, FileSetConfig>> wanted = runnable(state);
     long now = System.currentTimeMillis();
     state.fileSets.keySet().forEach(id -> firstSeenMillis.putIfAbsent(id, now));
+    firstSeenMillis.keySet().retainAll(state.fileSets.keySet());
     io.setsync.sync.SyncMetrics.get(ctx.getSystem()).destinationsWaiting(
         (int) wanted.keySet().stream().filter(k -> destinationOf(k.destinationNode()) == null).count());
     for (SchedulerKey key : new ArrayList<>(schedulers.keySet())) {
@@ -973,12 +973,6 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
   // --- destinations ---
 
   /**
-   * Subscribes to the endpoint of {@code node}. One adapter serves every node's listings (an actor
-   * has one message adapter per message class: a second would replace the first, and the first
-   * node's listings would then be read with the second node's key), so the node comes from the
-   * listing's own key.
-   */
-  /**
    * Where {@code node}'s endpoint listens, as the receptionist last listed it; an IPHOST address is
    * its own (a node outside the cluster, which no listing shows). Null: not known now.
    */
@@ -987,6 +981,12 @@ public final class Monitor extends EventSourcedBehavior<Monitor.Command, Monitor
     return endpoints.get(node);
   }
 
+  /**
+   * Subscribes to the endpoint of {@code node}. One adapter serves every node's listings (an actor
+   * has one message adapter per message class: a second would replace the first, and the first
+   * node's listings would then be read with the second node's key), so the node comes from the
+   * listing's own key.
+   */
   private void watchNode(String node) {
     if (!watchedNodes.add(node)) return;
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(endpointKey(node), listings()));

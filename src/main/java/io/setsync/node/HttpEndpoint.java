@@ -57,6 +57,8 @@ public final class HttpEndpoint extends AllDirectives {
     if (tls.enabled()) server = server.enableHttps(akka.http.javadsl.ConnectionContext.httpsServer(tls::httpsEngine));
     ServerBinding binding =
         server.bind(endpoint.routes()).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // A stopping node ends the page's streams and unbinds, rather than leaving it to the system's end.
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(2), system);
     InetSocketAddress bound = binding.localAddress();
     io.setsync.console.PageLogins.get(system).servedAt((tls.enabled() ? "https://" : "http://") + describe(bound));
     return binding;
