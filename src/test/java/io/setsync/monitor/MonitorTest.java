@@ -348,7 +348,8 @@ public class MonitorTest {
     writeMebibyteFiles(src, 30);
     ok(ADD_TESTER);
     ok("ADD SYNCFILESET " + src + " TO " + tmp.getRoot().toPath().resolve("dst") + ", MAXRATE 2, INTERVAL 1 HOURS");
-    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null);
+    // A file sent, not merely the run begun: a run still waiting for its ticket stops before its session starts.
+    awaitStatus("the sync is under way", s -> fileSet(s, 1).running() != null && fileSet(s, 1).running().files() > 0);
 
     // The node's agent stops its schedulers before the monitor hands over, so the monitor records the run.
     node.close();
