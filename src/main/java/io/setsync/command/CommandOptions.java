@@ -295,6 +295,20 @@ public final class CommandOptions {
   }
 
   /**
+   * Whether {@code path} lies under one of {@code roots} (normalized absolute paths), comparing
+   * whole components: with the root /data, /data and /data/x are under it but /data2 is not. A path
+   * that is not absolute or has "." or ".." components is under none.
+   */
+  public static boolean isUnder(String path, List<String> roots) {
+    if (pathProblem(path) != null) return false;
+    String p = normalizePath(path);
+    for (String root : roots) {
+      if (root.equals("/") || p.equals(root) || p.startsWith(root + "/")) return true;
+    }
+    return false;
+  }
+
+  /**
    * What is wrong with an IPHOST address, or null: a host name or IPv4 address and the port its
    * endpoint listens on (setsync.endpoint.port there), which has no default.
    */

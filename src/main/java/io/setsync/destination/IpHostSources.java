@@ -111,17 +111,10 @@ final class IpHostSources {
       return refused("no session ticket, and " + presented + " is not an IPHOST source this node accepts"
           + " (setsync.iphost.accept)");
     }
-    if (CommandOptions.pathProblem(root) != null || !under(CommandOptions.normalizePath(root), source.roots())) {
+    if (!CommandOptions.isUnder(root, source.roots())) {
       return refused("IPHOST source " + source.node() + " may write only under " + source.roots());
     }
     return new SessionTickets.Admission(source.account(), new SyncAccount(source.account(), source.roots()), null);
-  }
-
-  private static boolean under(String path, List<String> roots) {
-    for (String root : roots) {
-      if (root.equals("/") || path.equals(root) || path.startsWith(root + "/")) return true;
-    }
-    return false;
   }
 
   private static SessionTickets.Admission refused(String why) {

@@ -106,19 +106,7 @@ public record UserConfig(String name, String account, List<String> roots, boolea
    * false for a path that is not absolute or has "." or ".." components.
    */
   public boolean allows(String path) {
-    if (roots.isEmpty()) {
-      return true;
-    }
-    if (CommandOptions.pathProblem(path) != null) {
-      return false;
-    }
-    String p = CommandOptions.normalizePath(path);
-    for (String root : roots) {
-      if (root.equals("/") || p.equals(root) || p.startsWith(root + "/")) {
-        return true;
-      }
-    }
-    return false;
+    return roots.isEmpty() || CommandOptions.isUnder(path, roots);
   }
 
   /** Whether both the source and the destination of {@code fileSet} lie under the roots. */
