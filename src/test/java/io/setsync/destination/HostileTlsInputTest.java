@@ -15,24 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Random;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509KeyManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -66,10 +54,10 @@ public class HostileTlsInputTest extends HostileInputTest {
     TestCerts.make(certs, "n1=127.0.0.1");
     TestCerts.make(certs, "--other-ca", "n2=127.0.0.1");
     TestCerts.make(certs, "--admin", "mallory");
-    stolen = clientContext(certs.resolve("n1"));
-    otherCa = clientContext(certs.resolve("n2-other-ca"));
-    admin = clientContext(certs.resolve("admin-mallory"));
-    noCertificate = clientContext(null);
+    stolen = io.setsync.transfer.TestCerts.anyServer(certs.resolve("n1"));
+    otherCa = io.setsync.transfer.TestCerts.anyServer(certs.resolve("n2-other-ca"));
+    admin = io.setsync.transfer.TestCerts.anyServer(certs.resolve("admin-mallory"));
+    noCertificate = io.setsync.transfer.TestCerts.anyServer(null);
     startNode(tls(stolen), ConfigFactory.parseMap(Map.of("setsync.tls.dir", certs.resolve("n1").toString()))
         .withFallback(ConfigFactory.parseFile(BASE.resolve("conf/cluster-tls.conf").toFile())), dir);
     assertTrue("the node's data plane has TLS on", io.setsync.transfer.NodeTls.get(node.system()).enabled());
@@ -232,85 +220,4 @@ public class HostileTlsInputTest extends HostileInputTest {
     return hello;
   }
 
-  /**
-   * A client context presenting the certificate in {@code dir} (none when null), whatever CAs the
-   * server names, and trusting any server: the server's check of the client is what is tested.
-   */
-  private static SSLContext clientContext(Path dir) throws Exception {
-    KeyManager[] keys = null;
-    if (dir != null) {
-      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-      Certificate cert;
-      Certificate ca;
-      try (InputStream in = Files.newInputStream(dir.resolve("tls.crt"))) {
-        cert = x509.generateCertificate(in);
-      }
-      try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-        ca = x509.generateCertificate(in);
-      }
-      PrivateKey key = akka.pki.pem.DERPrivateKeyLoader.load(
-          akka.pki.pem.PEMDecoder.decode(Files.readString(dir.resolve("tls.key"))));
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("k", key, "x".toCharArray(), new Certificate[] {cert, ca});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, "x".toCharArray());
-      keys = new KeyManager[] {always((X509KeyManager) kmf.getKeyManagers()[0])};
-    }
-    TrustManager trustAll = new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
-    SSLContext context = SSLContext.getInstance("TLSv1.2");
-    context.init(keys, new TrustManager[] {trustAll}, null);
-    return context;
-  }
-
-  /** Presents alias "k" even when the server names other CAs (the JDK's own would then send none). */
-  private static X509ExtendedKeyManager always(X509KeyManager keys) {
-    return new X509ExtendedKeyManager() {
-      @Override
-      public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {"k"};
-      }
-
-      @Override
-      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return "k";
-      }
-
-      @Override
-      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-        return "k";
-      }
-
-      @Override
-      public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return null;
-      }
-
-      @Override
-      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return null;
-      }
-
-      @Override
-      public X509Certificate[] getCertificateChain(String alias) {
-        return keys.getCertificateChain(alias);
-      }
-
-      @Override
-      public PrivateKey getPrivateKey(String alias) {
-        return keys.getPrivateKey(alias);
-      }
-    };
-  }
 }

@@ -70,7 +70,16 @@ final class Launcher {
     builder.environment().put("SETSYNC_HOME", home.toString());
     builder.environment().put("SETSYNC_NODE_NAME", "itnode");
     builder.environment().put("SETSYNC_JAVA_OPTS", "-Dsetsync.node.port=" + ConsoleIT.freePort());
-    Process process = builder.start();
+    return awaitListening(builder.start(), home, "node");
+  }
+
+  /**
+   * {@code process}, a node writing to {@code home}'s node.out and node.err, once it says it
+   * listens (at most 2 minutes); one that does not get there is killed, and the test fails with
+   * what it wrote.
+   */
+  static Process awaitListening(Process process, Path home, String what) throws IOException, InterruptedException {
+    Path out = home.resolve("node.out");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return process;
@@ -78,7 +87,8 @@ final class Launcher {
       Thread.sleep(100); // between polls
     }
     process.destroyForcibly();
-    throw new AssertionError("node did not start:\n" + Files.readString(out) + "\n" + Files.readString(home.resolve("node.err")));
+    throw new AssertionError(what + " did not start:\n" + Files.readString(out) + "\n"
+        + Files.readString(home.resolve("node.err")));
   }
 
   Process start(Map<String, String> env, String... args) throws IOException {

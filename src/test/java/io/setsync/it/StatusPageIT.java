@@ -117,13 +117,13 @@ public class StatusPageIT {
     TlsNodes.awaitLog(home, "http listening on 127.0.0.1:28194 (HTTPS)");
     String status = "https://127.0.0.1:28194/api/status";
     Path ca = certs.resolve("n1/ca.crt");
-    HttpResponse<String> admin = https(TlsNodes.clientContext(certs.resolve("admin-alice"), ca), status);
+    HttpResponse<String> admin = https(io.setsync.transfer.TestCerts.trusting(certs.resolve("admin-alice"), ca), status);
     assertEquals(admin.body(), 200, admin.statusCode());
     assertTrue(admin.body(), admin.body().contains("\"type\":\"Status\"") && admin.body().contains("\"nodes\""));
-    assertEquals(401, https(TlsNodes.clientContext(null, ca), status).statusCode());
+    assertEquals(401, https(io.setsync.transfer.TestCerts.trusting(null, ca), status).statusCode());
     assertEquals("a node's certificate is not an administrator's", 401,
-        https(TlsNodes.clientContext(certs.resolve("n2"), ca), status).statusCode());
-    assertEquals(200, https(TlsNodes.clientContext(null, ca), "https://127.0.0.1:28194/metrics").statusCode());
+        https(io.setsync.transfer.TestCerts.trusting(certs.resolve("n2"), ca), status).statusCode());
+    assertEquals(200, https(io.setsync.transfer.TestCerts.trusting(null, ca), "https://127.0.0.1:28194/metrics").statusCode());
   }
 
   private static HttpResponse<String> https(javax.net.ssl.SSLContext context, String url) throws Exception {

@@ -13,21 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
@@ -301,7 +293,7 @@ public class TlsIT {
    * server's check of the client certificate is what decides); returns its local port.
    */
   private static int tlsPeer(String host, int port, Path dir) throws Exception {
-    SSLContext context = clientContext(dir);
+    SSLContext context = io.setsync.transfer.TestCerts.anyServer(dir);
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(host, port), 5000);
       plain.setSoTimeout(10_000);
@@ -329,74 +321,6 @@ public class TlsIT {
     } catch (IOException closed) {
       // closed or reset by the server
     }
-  }
-
-  private static SSLContext clientContext(Path dir) throws Exception {
-    if (dir == null) { // a TLS client without a certificate
-      SSLContext none = SSLContext.getInstance("TLSv1.2");
-      none.init(null, new TrustManager[] {trustAll()}, null);
-      return none;
-    }
-    CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-    Certificate cert;
-    Certificate ca;
-    try (InputStream in = Files.newInputStream(dir.resolve("tls.crt"))) {
-      cert = x509.generateCertificate(in);
-    }
-    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
-      ca = x509.generateCertificate(in);
-    }
-    PrivateKey key = akka.pki.pem.DERPrivateKeyLoader.load(
-        akka.pki.pem.PEMDecoder.decode(Files.readString(dir.resolve("tls.key"))));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("k", key, "x".toCharArray(), new Certificate[] {cert, ca});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "x".toCharArray());
-    TrustManager trustAll = trustAll();
-    // Presents its certificate whatever CAs the server names (the JDK's own would send none when
-    // its issuer is not among them), so that the server's check of it is what the test sees.
-    javax.net.ssl.X509KeyManager keyManager = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
-    javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
-      public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
-        return new String[] {"k"};
-      }
-
-      public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
-        return "k";
-      }
-
-      public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
-        return null;
-      }
-
-      public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
-        return null;
-      }
-
-      public X509Certificate[] getCertificateChain(String alias) {
-        return keyManager.getCertificateChain(alias);
-      }
-
-      public PrivateKey getPrivateKey(String alias) {
-        return keyManager.getPrivateKey(alias);
-      }
-    };
-    SSLContext context = SSLContext.getInstance("TLSv1.2");
-    context.init(new javax.net.ssl.KeyManager[] {always}, new TrustManager[] {trustAll}, null);
-    return context;
-  }
-
-  private static TrustManager trustAll() {
-    return new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    };
   }
 
   // ---------------------------------------------------------------- nodes

@@ -52,51 +52,7 @@ final class TlsNodes {
         + " -Dsetsync.endpoint.host=" + host + " -Dsetsync.endpoint.port=" + endpoint
         + " -Dsetsync.endpoint.lane-port=" + lane + " " + MessageChecks.JAVA_OPTS
         + (seed == null ? "" : " -Dsetsync.node.seed-nodes.0=" + seed) + " " + moreOptions);
-    Process process = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(out) && Files.readString(out, StandardCharsets.UTF_8).contains(" listening: ")) return process;
-      if (!process.isAlive()) break;
-      Thread.sleep(100); // between polls
-    }
-    process.destroyForcibly();
-    throw new AssertionError("node " + name + " did not start:\n" + Files.readString(out) + "\n"
-        + Files.readString(home.resolve("node.err")));
-  }
-
-  /**
-   * A TLS client's context with the key and certificate of {@code dir} (scripts/certs' layout;
-   * null: none) that trusts {@code ca}: what a browser with a client certificate holds.
-   */
-  static javax.net.ssl.SSLContext clientContext(Path dir, Path ca) throws Exception {
-    java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
-    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (var in = Files.newInputStream(ca)) {
-      trust.setCertificateEntry("ca", x509.generateCertificate(in));
-    }
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    javax.net.ssl.KeyManager[] keys = null;
-    if (dir != null) {
-      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      java.security.cert.Certificate cert;
-      try (var in = Files.newInputStream(dir.resolve("tls.crt"))) {
-        cert = x509.generateCertificate(in);
-      }
-      java.security.PrivateKey key = akka.pki.pem.DERPrivateKeyLoader.load(
-          akka.pki.pem.PEMDecoder.decode(Files.readString(dir.resolve("tls.key"))));
-      store.setKeyEntry("k", key, "x".toCharArray(), new java.security.cert.Certificate[] {cert});
-      javax.net.ssl.KeyManagerFactory kmf =
-          javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, "x".toCharArray());
-      keys = kmf.getKeyManagers();
-    }
-    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
-    context.init(keys, tmf.getTrustManagers(), null);
-    return context;
+    return Launcher.awaitListening(builder.start(), home, "node " + name);
   }
 
   static String log(Path home) throws IOException {

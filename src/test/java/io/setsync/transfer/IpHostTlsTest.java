@@ -5,16 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.fail;
 
 import akka.actor.testkit.typed.javadsl.TestKitJunitResource;
-import akka.actor.typed.ActorSystem;
-import akka.stream.javadsl.Flow;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Source;
-import akka.stream.javadsl.Tcp;
-import akka.util.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.BeforeClass;
@@ -51,26 +44,12 @@ public class IpHostTlsTest {
     return new NodeTls(TestCerts.config(certs.resolve(dir), accept));
   }
 
-  private record Echo(int port, CompletableFuture<PeerIdentity> peer) {}
-
-  private static Echo echo(NodeTls server) throws Exception {
-    ActorSystem<Void> system = testKit.system();
-    CompletableFuture<PeerIdentity> peer = new CompletableFuture<>();
-    Tcp.ServerBinding binding = Tcp.get(system).bind("127.0.0.1", 0)
-        .to(Sink.foreach(connection -> server.accept(connection.flow(), peer)
-            .join(Flow.<ByteString>create())
-            .run(system)))
-        .run(system).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new Echo(binding.localAddress().getPort(), peer);
+  private static NodeTlsTest.Echo echo(NodeTls server) throws Exception {
+    return NodeTlsTest.echo(testKit.system(), server);
   }
 
   private static String roundTrip(NodeTls client, int port, boolean outsideCluster) throws Exception {
-    ActorSystem<Void> system = testKit.system();
-    return Source.single(ByteString.fromString("hello"))
-        .concat(Source.never())
-        .via(client.connect(system, "127.0.0.1", port, outsideCluster))
-        .runWith(Sink.head(), system)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
+    return NodeTlsTest.roundTrip(testKit.system(), client, port, outsideCluster);
   }
 
   private static void assertNoRoundTrip(NodeTls client, int port, boolean outsideCluster) throws Exception {
@@ -84,28 +63,28 @@ public class IpHostTlsTest {
 
   @Test
   public void anAcceptedSourceOfAnotherClusterGetsInAndIsNamed() throws Exception {
-    Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
+    NodeTlsTest.Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
     assertEquals("hello", roundTrip(tls("n1", ""), destination.port(), true));
     assertEquals("n1", destination.peer().get(10, TimeUnit.SECONDS).commonName());
   }
 
   @Test
   public void aSourceNotInTheTableIsRefused() throws Exception {
-    Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
+    NodeTlsTest.Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
     assertNoRoundTrip(tls("n2", ""), destination.port(), true);
     assertFalse(destination.peer().isDone());
   }
 
   @Test
   public void anIpHostDestinationMustNameTheHostConnectedTo() throws Exception {
-    Echo destination = echo(tls("elsewhere", "{ node = n1, account = backup, roots = [/srv] }"));
+    NodeTlsTest.Echo destination = echo(tls("elsewhere", "{ node = n1, account = backup, roots = [/srv] }"));
     assertNoRoundTrip(tls("n1", ""), destination.port(), true);
   }
 
   @Test
   public void withinTheClusterANodeOfAnotherClusterIsStillRefused() throws Exception {
     // The backup node names 127.0.0.1, but a cluster session (not IPHOST) needs the cluster's name.
-    Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
+    NodeTlsTest.Echo destination = echo(tls("backup", "{ node = n1, account = backup, roots = [/srv] }"));
     assertNoRoundTrip(tls("n1", ""), destination.port(), false);
   }
 }

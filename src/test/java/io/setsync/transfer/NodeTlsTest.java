@@ -47,10 +47,14 @@ public class NodeTlsTest {
   }
 
   /** An echo server on a free port whose connections go through {@code server}; completes with the client's identity. */
-  private record Echo(int port, CompletableFuture<PeerIdentity> peer, CompletableFuture<Throwable> failure) {}
+  record Echo(int port, CompletableFuture<PeerIdentity> peer, CompletableFuture<Throwable> failure) {}
 
   private static Echo echo(NodeTls server) throws Exception {
-    ActorSystem<Void> system = testKit.system();
+    return echo(testKit.system(), server);
+  }
+
+  /** Also for IpHostTlsTest: the same server, on {@code system}. */
+  static Echo echo(ActorSystem<?> system, NodeTls server) throws Exception {
     CompletableFuture<PeerIdentity> peer = new CompletableFuture<>();
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     Tcp.ServerBinding binding = Tcp.get(system).bind("127.0.0.1", 0)
@@ -66,10 +70,14 @@ public class NodeTlsTest {
   }
 
   private static String roundTrip(NodeTls client, int port) throws Exception {
-    ActorSystem<Void> system = testKit.system();
+    return roundTrip(testKit.system(), client, port, false);
+  }
+
+  /** {@code outsideCluster}: as an IPHOST source connects ({@link NodeTls#connect(ActorSystem, String, int, boolean)}). */
+  static String roundTrip(ActorSystem<?> system, NodeTls client, int port, boolean outsideCluster) throws Exception {
     return Source.single(ByteString.fromString("hello"))
         .concat(Source.never())
-        .via(client.connect(system, "127.0.0.1", port))
+        .via(client.connect(system, "127.0.0.1", port, outsideCluster))
         .runWith(Sink.head(), system)
         .toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
   }
