@@ -67,12 +67,15 @@ public final class SyncCommand {
     long started = System.nanoTime();
     SourceSession.Outcome outcome;
     Trigger.Result trigger = null;
+    StartupTiming.mark("arguments");
     try (SetSyncNode node = SetSyncNode.start()) {
+      StartupTiming.mark("node");
       SyncRun.Request request = new SyncRun.Request(checked.source(), node.localDestination(),
           checked.destination().toString(), options, null, null, null, observer);
       SyncRun.Finished finished = node.run(request).toCompletableFuture().get();
       outcome = finished.outcome();
       trigger = finished.trigger();
+      StartupTiming.mark("sync");
     } catch (SetSyncNode.StartException e) {
       err.println("setsync sync: " + e.getMessage());
       return SyncStatus.ERRORS.exitCode;
@@ -82,6 +85,8 @@ public final class SyncCommand {
     } catch (ExecutionException e) {
       outcome = SourceSession.Outcome.failed(e.getCause().getMessage());
     }
+    StartupTiming.mark("shutdown");
+    StartupTiming.print(err);
     observer.endProgress();
     double seconds = (System.nanoTime() - started) / 1e9;
     if (outcome.failure() != null) err.println("setsync sync: " + outcome.failure());

@@ -146,7 +146,9 @@ public final class SetSyncNode implements AutoCloseable {
     }
     ActorSystem<NodeGuardian.Command> system;
     try {
+      io.setsync.cli.StartupTiming.mark("config");
       system = ActorSystem.create(NodeGuardian.create(nodeName, clustered), "setsync", resolved);
+      io.setsync.cli.StartupTiming.mark("actor-system");
     } catch (RuntimeException e) {
       closeQuietly(lock);
       throw new StartException("cannot start the node: " + Failures.describe(e), e);
@@ -158,6 +160,7 @@ public final class SetSyncNode implements AutoCloseable {
               .toCompletableFuture()
               .get(25, TimeUnit.SECONDS);
       if (binding.failure() != null) throw new IOException(binding.failure());
+      io.setsync.cli.StartupTiming.mark("endpoint");
       ActorRef<Monitor.Command> monitor = null;
       Path consoleSocket = null;
       if (clustered) {

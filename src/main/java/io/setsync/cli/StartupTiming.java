@@ -1,0 +1,43 @@
+package io.setsync.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a one-time sync's wall time goes, phase by phase, printed on stderr when the environment
+ * has {@code SETSYNC_TIMING=1}: what the benchmark's cli-noop reports as its split. The first phase
+ * runs from the process's start, as the kernel saw it, to {@code main}: the JVM's own start.
+ */
+public final class StartupTiming {
+
+  private static final boolean ON = "1".equals(System.getenv("SETSYNC_TIMING"));
+  private static final List<String> NAMES = new ArrayList<>();
+  private static final List<Long> AT = new ArrayList<>();
+
+  private StartupTiming() {}
+
+  /** Marks the end of the phase called {@code name}. */
+  public static synchronized void mark(String name) {
+    if (!ON) return;
+    if (AT.isEmpty()) {
+      long startMillis = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli())
+          .orElse(System.currentTimeMillis());
+      NAMES.add("jvm");
+      AT.add(System.nanoTime() - (System.currentTimeMillis() - startMillis) * 1_000_000L);
+    }
+    NAMES.add(name);
+    AT.add(System.nanoTime());
+  }
+
+  /** One line: each phase's milliseconds, then the total. */
+  public static synchronized void print(PrintStream err) {
+    if (!ON || AT.isEmpty()) return;
+    StringBuilder line = new StringBuilder("timing:");
+    for (int i = 1; i < AT.size(); i++) {
+      line.append(' ').append(NAMES.get(i)).append(' ').append((AT.get(i) - AT.get(i - 1)) / 1_000_000).append(" ms,");
+    }
+    line.append(" total ").append((AT.get(AT.size() - 1) - AT.get(0)) / 1_000_000).append(" ms");
+    err.println(line);
+  }
+}
