@@ -18,11 +18,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    io.setsync.cli.StartupTiming.mark("jvm-to-main");
+    StartupTiming.mark("jvm-to-main");
     // Initialize logging before the actor system logs from several threads at once; the local
     // console starts no actor system and logs nothing, and is faster for not loading logback.
     if (args.length == 0 || !args[0].equals("console")) org.slf4j.LoggerFactory.getILoggerFactory();
-    io.setsync.cli.StartupTiming.mark("logging");
+    StartupTiming.mark("logging");
     int code = run(args);
     System.out.flush();
     System.exit(code);

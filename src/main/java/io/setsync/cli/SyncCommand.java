@@ -2,6 +2,7 @@ package io.setsync.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.setsync.StartupTiming;
 import io.setsync.node.SetSyncNode;
 import io.setsync.options.OptionException;
 import io.setsync.options.OptionRegistry;

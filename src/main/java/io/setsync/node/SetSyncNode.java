@@ -10,6 +10,7 @@ import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.setsync.StartupTiming;
 import io.setsync.destination.DestinationEndpoint;
 import io.setsync.monitor.Monitor;
 import io.setsync.monitor.Result;
@@ -146,9 +147,9 @@ public final class SetSyncNode implements AutoCloseable {
     }
     ActorSystem<NodeGuardian.Command> system;
     try {
-      io.setsync.cli.StartupTiming.mark("config");
+      StartupTiming.mark("config");
       system = ActorSystem.create(NodeGuardian.create(nodeName, clustered), "setsync", resolved);
-      io.setsync.cli.StartupTiming.mark("actor-system");
+      StartupTiming.mark("actor-system");
     } catch (RuntimeException e) {
       closeQuietly(lock);
       throw new StartException("cannot start the node: " + Failures.describe(e), e);
@@ -160,7 +161,7 @@ public final class SetSyncNode implements AutoCloseable {
               .toCompletableFuture()
               .get(25, TimeUnit.SECONDS);
       if (binding.failure() != null) throw new IOException(binding.failure());
-      io.setsync.cli.StartupTiming.mark("endpoint");
+      StartupTiming.mark("endpoint");
       ActorRef<Monitor.Command> monitor = null;
       Path consoleSocket = null;
       if (clustered) {

@@ -1,4 +1,4 @@
-package io.setsync.cli;
+package io.setsync;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
