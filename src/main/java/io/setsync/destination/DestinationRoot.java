@@ -188,13 +188,13 @@ public final class DestinationRoot {
         onFailure.accept(r, e);
       }
     }
-    syncDirectories(
-        batch.stream()
-            .filter(r -> !failed.contains(r))
-            .map(r -> resolve(r.target()).getParent())
-            .distinct()
-            .toList());
-    syncDirectory(scratch);
+    List<Path> changed = new ArrayList<>(batch.stream()
+        .filter(r -> !failed.contains(r))
+        .map(r -> resolve(r.target()).getParent())
+        .distinct()
+        .toList());
+    changed.add(scratch);
+    FileSystemSync.directories(scratch, changed);
     CrashPoint.DIRECTORY_SYNCED.reach();
     return failed;
   }

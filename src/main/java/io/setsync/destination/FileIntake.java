@@ -63,7 +63,7 @@ final class FileIntake {
   record SignedAsk(Frame ask, String path, String warning) {}
 
   /** Small files one writer task takes: fewer thread hand-overs than one task per file. */
-  static final int WHOLES_PER_TASK = 8;
+  static final int WHOLES_PER_TASK = 32;
 
   static final int WHOLE_GROUP_BYTES = 1 << 20;
 

@@ -3,7 +3,6 @@ package io.setsync.destination;
 import io.setsync.fs.FileEntry;
 import io.setsync.transfer.Frame;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -46,21 +45,19 @@ final class IncomingFile {
   }
 
   /**
-   * Writes a whole small file into its temp name, checks it and makes it durable: the bytes
-   * written, or -1 (and no temp) on a checksum mismatch. Runs on a writer thread.
+   * Writes a whole small file into its temp name and checks it, but does not make it durable: the
+   * file, still open, for {@link #durable} or {@link #closeFlushed}; null (and no temp) on a
+   * checksum mismatch. Runs on a writer thread.
    */
-  static long writeWhole(Frame.FileWhole whole, FileEntry source, Path path, String tempName, FileSecurity security) {
+  static IncomingFile writeWhole(Frame.FileWhole whole, FileEntry source, Path path, String tempName, FileSecurity security)
+      throws IOException {
+    IncomingFile file = create(whole.id(), source, whole.mtimeNanos(), path, tempName);
     try {
-      IncomingFile file = create(whole.id(), source, whole.mtimeNanos(), path, tempName);
-      try {
-        for (ByteBuffer buffer : whole.bytes().getByteBuffers()) file.write(buffer);
-      } catch (IOException e) {
-        file.discard();
-        throw e;
-      }
-      return file.finish(whole.crc32c(), security) ? file.bytesWritten() : -1;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      for (ByteBuffer buffer : whole.bytes().getByteBuffers()) file.write(buffer);
+      return file.complete(whole.crc32c(), security) ? file : null;
+    } catch (IOException | RuntimeException e) {
+      file.discard();
+      throw e;
     }
   }
 
@@ -87,6 +84,16 @@ final class IncomingFile {
    * mismatch.
    */
   boolean finish(long expectedCrc, FileSecurity security) throws IOException {
+    if (!complete(expectedCrc, security)) return false;
+    durable();
+    return true;
+  }
+
+  /**
+   * {@link #finish} without the fsync: the file stays open, for {@link #durable} or, once its file
+   * system has been flushed, {@link #closeFlushed}. On a mismatch or a failure it is closed.
+   */
+  boolean complete(long expectedCrc, FileSecurity security) throws IOException {
     CrashPoint.TEMP_WRITTEN.reach();
     if (crc.getValue() != expectedCrc) {
       discard();
@@ -104,12 +111,32 @@ final class IncomingFile {
         Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)
             .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), FileTime.fromMillis(System.currentTimeMillis()), null);
       }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** fsyncs and closes a {@link #complete} file. */
+  void durable() throws IOException {
+    try {
       channel.force(true);
     } finally {
       channel.close();
     }
     CrashPoint.TEMP_SYNCED.reach();
-    return true;
+  }
+
+  /** Closes a {@link #complete} file whose file system {@link FileSystemSync} has just flushed. */
+  void closeFlushed() throws IOException {
+    channel.close();
+    CrashPoint.TEMP_SYNCED.reach();
+  }
+
+  /** The open channel, to flush its whole file system at once. */
+  FileChannel channel() {
+    return channel;
   }
 
   void discard() {

@@ -39,9 +39,9 @@ final class OpenFileAttributes {
    */
   static boolean setModeAndTimes(FileChannel channel, int mode, long mtimeNanos) {
     if (!available() || mtimeNanos < 0) return false; // futimens' split of negative times is not ours to trust
+    int fd = descriptor(channel);
+    if (fd < 0) return false;
     try {
-      int fd = (int) FD_VAL.invokeExact((FileDescriptor) CHANNEL_FD.invokeExact((Object) channel));
-      if (fd < 0) return false;
       FCHMOD.invokeExact(fd, mode);
       long now = System.currentTimeMillis() * 1_000_000L;
       FUTIMENS.invokeExact(fd, now, mtimeNanos);
@@ -49,6 +49,17 @@ final class OpenFileAttributes {
     } catch (Throwable e) {
       if (e instanceof Error error && !(e instanceof LinkageError)) throw error;
       return false;
+    }
+  }
+
+  /** The descriptor number of an open channel; -1 where this JVM does not let us read it. */
+  static int descriptor(FileChannel channel) {
+    if (CHANNEL_FD == null || FD_VAL == null) return -1;
+    try {
+      return (int) FD_VAL.invokeExact((FileDescriptor) CHANNEL_FD.invokeExact((Object) channel));
+    } catch (Throwable e) {
+      if (e instanceof Error error && !(e instanceof LinkageError)) throw error;
+      return -1;
     }
   }
 

@@ -129,7 +129,18 @@ public class FileIntakeTest {
     List<FileIntake.Outcome> outcomes = intake.written(group, group.write());
     assertEquals(0, intake.writesInFlight());
     assertTrue(outcomes.get(0) instanceof FileIntake.Failed);
-    for (FileIntake.Outcome o : outcomes.subList(1, outcomes.size())) assertTrue(o instanceof FileIntake.Written);
+    for (FileIntake.Outcome o : outcomes.subList(1, outcomes.size())) {
+      // Written together and flushed at once: each temp has its bytes, mode and mtime all the same.
+      Path temp = root.resolve(((FileIntake.Written) o).temp());
+      assertEquals("abc", Files.readString(temp));
+      assertEquals(0644, (int) Files.getAttribute(temp, "unix:mode") & 07777);
+      assertEquals(MTIME, Files.getLastModifiedTime(temp).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+    // The mismatched one left no temp behind: only the group's good files are in the scratch area.
+    try (var listed = Files.list(root.resolve(group.writes().get(0).temp()).getParent())) {
+      assertEquals(FileIntake.WHOLES_PER_TASK - 1, listed.filter(p -> group.writes().stream()
+          .anyMatch(w -> w.path().equals(p))).count());
+    }
     intake.dataEnd();
   }
 
