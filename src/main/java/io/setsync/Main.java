@@ -18,7 +18,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    StartupTiming.mark("jvm-to-main");
+    StartupTiming.mark("launcher-and-jvm");
     // Initialize logging before the actor system logs from several threads at once; the local
     // console starts no actor system and logs nothing, and is faster for not loading logback.
     if (args.length == 0 || !args[0].equals("console")) org.slf4j.LoggerFactory.getILoggerFactory();

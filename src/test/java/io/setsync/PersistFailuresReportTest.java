@@ -43,7 +43,7 @@ public class PersistFailuresReportTest {
 
   @BeforeClass
   public static void reportsAtInfo() {
-    // logback.xml keeps io.setsync at WARN outside a node; a node logs it at INFO.
+    // QuietLogging keeps io.setsync at WARN outside a node; a node logs it at INFO.
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(PersistFailures.class))
         .setLevel(ch.qos.logback.classic.Level.INFO);
   }

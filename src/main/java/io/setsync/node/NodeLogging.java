@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running node logs what it does (INFO) to the console and to a rolling file under its home;
- * the one-time command line keeps logback.xml's quiet default.
+ * the one-time command line keeps {@link QuietLogging}'s quiet default.
  */
 public final class NodeLogging {
   private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{24} - %msg%n";
@@ -67,7 +67,7 @@ public final class NodeLogging {
     return file;
   }
 
-  private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+  static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(pattern);
