@@ -104,8 +104,8 @@ final class IncomingFile {
       // (it clears setuid/setgid).
       int uid = security.uidFor(source);
       int gid = security.gidFor(source);
-      if (uid >= 0 || gid >= 0 || !OpenFileAttributes.setModeAndTimes(
-          channel, security.modeFor(io.setsync.fs.EntryType.FILE, source.mode()), mtimeNanos)) {
+      if (!OpenFileAttributes.setOwnerModeAndTimes(
+          channel, uid, gid, security.modeFor(io.setsync.fs.EntryType.FILE, source.mode()), mtimeNanos)) {
         security.apply(path, io.setsync.fs.EntryType.FILE, source.mode(), uid, gid);
         // Both times at once: given only one, the JDK first stats the file to keep the other.
         Files.getFileAttributeView(path, java.nio.file.attribute.BasicFileAttributeView.class)

@@ -50,4 +50,19 @@ public class OpenFileAttributesTest {
     }
     assertFalse(OpenFileAttributes.setModeAndTimes(channel, 0644, 1L));
   }
+
+  @Test
+  public void givesTheOwnerFirstSoThatSetuidSurvivesAndIsRefusedToOthersThanRoot() throws Exception {
+    Path file = tmp.getRoot().toPath().resolve("h");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      // Not root: a foreign owner is refused, and the caller's by-name way reports why.
+      assertEquals(root, OpenFileAttributes.setOwnerModeAndTimes(channel, 12345, 23456, 04755, 7L));
+    }
+    if (!root) return;
+    assertEquals(12345, (int) (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    assertEquals(23456, (int) (Integer) Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+    assertEquals(04755, (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+    assertEquals(7L, Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS));
+  }
 }
