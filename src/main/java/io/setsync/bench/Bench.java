@@ -24,10 +24,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]}: times
- * setsync against rsync (and the tar-pipe and cp floors) on the same data in the same run, several
- * rounds, alternating which tool goes first, and reports medians. small-initial and big-initial
- * also time a TLS variant (SCENARIO-tls): the same sync through a second node with TLS on.
+ * {@code scripts/bench [--quick] [--scale] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]}:
+ * times setsync against rsync (and the tar-pipe and cp floors) on the same data in the same run,
+ * several rounds, alternating which tool goes first, and reports medians. small-initial and
+ * big-initial also time a TLS variant (SCENARIO-tls): the same sync through a second node with TLS
+ * on. The wan scenarios ({@link WanSmall}) run across a shaped link between two network namespaces,
+ * with node processes of their own; scale-1m ({@link ScaleMillion}, with --scale only) in a node
+ * process of its own, so that its peak RSS is its own.
  *
  * <p>This JVM is the setsync node: it is started once, and only {@code synchronize} is timed, as
  * a scheduled sync in a running node would be. Source and destination sides both live in it (a
@@ -465,9 +468,9 @@ public final class Bench {
     long setsyncRss = r.rssMedian(phase, SETSYNC);
     long rsyncRss = r.rssMedian(phase, RSYNC);
     return String.format(Locale.ROOT, "%s-%s files=%d setsync=%.3fs rsync=%.3fs ratio=%.2f rss-peak setsync=%dMiB rsync=%dMiB"
-            + " rss-ratio=%.2f (target time <= %.1f: %s; rss <= rsync's: %s)", ScaleMillion.NAME, phase, r.files(),
+            + " (%d processes) rss-ratio=%.2f (target time <= %.1f: %s; rss <= rsync's: %s)", ScaleMillion.NAME, phase, r.files(),
         r.seconds().get(phase).get(SETSYNC).median(), r.seconds().get(phase).get(RSYNC).median(), ratio, setsyncRss >> 20,
-        rsyncRss >> 20, (double) setsyncRss / rsyncRss, ScaleMillion.TARGET, ratio <= ScaleMillion.TARGET ? "met" : "MISSED",
+        rsyncRss >> 20, r.rsyncProcesses(), (double) setsyncRss / rsyncRss, ScaleMillion.TARGET, ratio <= ScaleMillion.TARGET ? "met" : "MISSED",
         setsyncRss <= rsyncRss ? "met" : "MISSED");
   }
 
@@ -480,6 +483,7 @@ public final class Bench {
         + "); rsync: client to the loopback daemon");
     scaleNode.put("rssMeasure", "setsync: the node JVM's VmHWM from /proc/PID/status, reset by clear_refs before each run;"
         + " rsync: the sum of the VmHWM of the client and the daemon's forked children, sampled every 50 ms");
+    scaleNode.put("rsyncProcesses", r.rsyncProcesses());
     for (String phase : List.of(ScaleMillion.INITIAL, ScaleMillion.NOOP)) {
       ObjectNode s = scaleNode.putObject(phase);
       for (String tool : List.of(SETSYNC, RSYNC)) {

@@ -28,9 +28,12 @@ final class ScaleMillion {
   static final String NOOP = "noop";
   static final double TARGET = 1.0;
 
-  /** Per phase (initial, noop) and tool: the times, and the peak RSS of each run in bytes. */
+  /**
+   * Per phase (initial, noop) and tool: the times, and the peak RSS of each run in bytes;
+   * {@code rsyncProcesses}: the most rsync processes one run's peak was summed over.
+   */
   record Result(int files, long bytes, Map<String, Map<String, Samples>> seconds, Map<String, Map<String, List<Long>>> rss,
-      String nodeJava) {
+      String nodeJava, int rsyncProcesses) {
 
     double ratio(String phase, String setsync, String rsync) {
       return seconds.get(phase).get(setsync).median() / seconds.get(phase).get(rsync).median();
@@ -66,6 +69,7 @@ final class ScaleMillion {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
+    int rsyncProcesses = 0;
     String javaOpts = System.getenv().getOrDefault("SETSYNC_JAVA_OPTS", "");
     try (NodeProcess node = NodeProcess.start(launcher, "scale", work.resolve("node"),
         "setsync.node { name = \"scale\", host = \"127.0.0.1\", port = " + port + ", seed-nodes = [] }\n"
@@ -82,9 +86,10 @@ final class ScaleMillion {
           for (String tool : order) {
             Path target = module.resolve(tool + "-scale");
             if (phase.equals(INITIAL)) exec("rm", "-rf", target.toString());
-            long[] peak = new long[1];
+            long[] peak = new long[2];
             double s = tool.equals(rsyncTool) ? rsync(rsync, source, target, peak) : setsync(node, source, target, peak);
             TreeTotals.requireSame(source, target, NAME + "-" + phase + " " + tool);
+            rsyncProcesses = Math.max(rsyncProcesses, (int) peak[1]);
             if (warmUp) continue;
             seconds.get(phase).get(tool).add(s);
             rss.get(phase).get(tool).add(peak[0]);
@@ -94,7 +99,7 @@ final class ScaleMillion {
             (System.nanoTime() - roundStart) / 1e9);
       }
     }
-    return new Result(files, bytes, seconds, rss, javaOpts.isBlank() ? "scripts/setsync's defaults" : javaOpts);
+    return new Result(files, bytes, seconds, rss, javaOpts.isBlank() ? "scripts/setsync's defaults" : javaOpts, rsyncProcesses);
   }
 
   private static double setsync(NodeProcess node, Path source, Path target, long[] peak) throws IOException {
@@ -112,6 +117,7 @@ final class ScaleMillion {
       return (System.nanoTime() - start) / 1e9;
     } finally {
       peak[0] = watch.stop();
+      peak[1] = watch.processes();
     }
   }
 
