@@ -442,6 +442,9 @@ public final class Bench {
       if (WanSmall.NAMES.contains(scenario)) {
         line.append(String.format(Locale.ROOT, " link rtt=%.1fms rate=%.0fMbit/s (%s)", wanLink.rttMillis(), wanLink.rateMbit(),
             wanLink.how().startsWith("netem") ? "netem" : "delay-line"));
+        if (scenario.equals(WanSmall.INITIAL)) {
+          line.append(String.format(Locale.ROOT, " wire-floor=%.3fs", wireSeconds()));
+        }
       }
       line.append(String.format(Locale.ROOT, " (target <= %.1f: %s)", TARGETS.get(scenario),
           ratio <= TARGETS.get(scenario) ? "met" : "MISSED"));
@@ -459,6 +462,11 @@ public final class Bench {
     say("cli-noop setsync=%.3fs java-hello=%.3fs rsync=%.3fs times-hello=%.1f times-rsync=%.1f (target <= %.0fx hello: %s)",
         cliNoop.setsync().median(), cliNoop.hello().median(), cliNoop.rsync().median(), cliNoop.timesHello(),
         cliNoop.timesRsync(), CliStart.TARGET_TIMES_HELLO, cliNoop.met() ? "met" : "MISSED");
+  }
+
+  /** The small data set's bytes at the wan link's measured rate: no initial copy across it is faster. */
+  private double wireSeconds() {
+    return smallBytes * 8 / (wanLink.rateMbit() * 1e6);
   }
 
   /** One scale-1m phase: times, their ratio, and both tools' peak RSS. */
@@ -580,6 +588,7 @@ public final class Bench {
         link.put("wantedRttMillis", WanLink.RTT_MILLIS);
         link.put("wantedRateMbit", WanLink.RATE_MBIT);
         link.put("measured", "over TCP from the source namespace: median of 20 one-byte round trips; 64 MiB after 4 MiB");
+        if (scenario.equals(WanSmall.INITIAL)) s.put("wireFloorSeconds", wireSeconds());
         s.put("timing", "setsync: SYNCHRONIZE on the source node's console socket, statement to answer (node processes"
             + " in the two namespaces, one cluster); rsync: client in the source namespace to its daemon in the destination's");
       }
@@ -590,21 +599,27 @@ public final class Bench {
       }
     }
     ObjectNode floors = root.putObject("floors");
-    ObjectNode tar = floors.putObject("tarPipeSmallInitial");
-    tar.put("medianSeconds", tarPipe.median());
-    tarPipe.values().forEach(tar.putArray("seconds")::add);
-    tar.put("setsyncRatio", times.get("small-initial").get(SETSYNC).median() / tarPipe.median());
-    ObjectNode copy = floors.putObject("cpBigInitial");
-    copy.put("medianSeconds", cp.median());
-    cp.values().forEach(copy.putArray("seconds")::add);
-    copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (selected("small-initial")) {
+      ObjectNode tar = floors.putObject("tarPipeSmallInitial");
+      tar.put("medianSeconds", tarPipe.median());
+      tarPipe.values().forEach(tar.putArray("seconds")::add);
+      tar.put("setsyncRatio", times.get("small-initial").get(SETSYNC).median() / tarPipe.median());
+    }
+    if (selected("big-initial")) {
+      ObjectNode copy = floors.putObject("cpBigInitial");
+      copy.put("medianSeconds", cp.median());
+      cp.values().forEach(copy.putArray("seconds")::add);
+      copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    }
     if (diskStore != null) {
       root.put("diskSmallStore", diskStore);
       root.put("diskSmallTiming", "each tool's time includes a final sync(1); data under " + diskDir);
     }
     if (cliNoop != null) writeCliNoop(root);
     if (scaleMillion != null) writeScaleMillion(root, bars);
-    bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+    if (selected("small-initial")) {
+      bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+    }
 
     Files.createDirectories(json.getParent());
     mapper.writeValue(json.toFile(), root);
