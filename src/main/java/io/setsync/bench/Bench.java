@@ -144,6 +144,15 @@ public final class Bench {
     if (!Files.isDirectory(diskDir)) usage("--disk-dir " + diskDir + " is not a directory");
     Path base = Files.createTempDirectory(dir.toAbsolutePath(), "setsync-bench-");
     Bench bench = new Bench(quick ? Scale.quick() : Scale.full(), base, diskDir.toAbsolutePath());
+    // Stopped (SIGTERM, Ctrl-C), the bench leaves no data sets behind in memory (tmpfs).
+    Thread removeData = new Thread(() -> {
+      try {
+        exec("rm", "-rf", base.toString());
+      } catch (IOException | InterruptedException e) {
+        System.err.println("bench: cannot remove " + base + ": " + e);
+      }
+    }, "remove-data");
+    Runtime.getRuntime().addShutdownHook(removeData);
     try {
       bench.run();
       bench.print();

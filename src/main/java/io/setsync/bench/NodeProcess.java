@@ -29,11 +29,15 @@ final class NodeProcess implements AutoCloseable {
   private final String name;
   private final Path home;
   private final Process process;
+  /** Stops the node should the bench be stopped (SIGTERM, Ctrl-C) before {@link #close}. */
+  private final Thread onExit;
 
   private NodeProcess(String name, Path home, Process process) {
     this.name = name;
     this.home = home;
     this.process = process;
+    this.onExit = new Thread(process::destroyForcibly, "stop-node-" + name);
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /**
@@ -124,6 +128,11 @@ final class NodeProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // the hook runs already, or has
+    }
     // Its JVM stops at SIGTERM through the node's coordinated shutdown.
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();

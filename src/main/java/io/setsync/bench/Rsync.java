@@ -39,6 +39,8 @@ final class Rsync implements AutoCloseable {
     this.address = address;
     this.port = port;
     this.clientPrefix = clientPrefix;
+    // Should the bench be stopped (SIGTERM, Ctrl-C), the daemon goes with it.
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::destroyForcibly, "stop-rsync-daemon"));
   }
 
   /** Starts a daemon on 127.0.0.1 whose module is {@code moduleDir}, as the current user. */

@@ -32,10 +32,20 @@ final class WanLink implements AutoCloseable {
 
   private final Path script;
   private final Measured measured;
+  /** Removes the link should the bench be stopped (SIGTERM, Ctrl-C) before {@link #close}. */
+  private final Thread onExit;
 
   private WanLink(Path script, Measured measured) {
     this.script = script;
     this.measured = measured;
+    this.onExit = new Thread(() -> {
+      try {
+        run(script, "down", NAME);
+      } catch (IOException | InterruptedException e) {
+        System.err.println("bench: scripts/wan-link down " + NAME + " failed: " + e);
+      }
+    }, "wan-link-down");
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /** Why this machine cannot make the link (not root, no ip or tc), or null when it can. */
@@ -45,7 +55,10 @@ final class WanLink implements AutoCloseable {
     return check.code() == 0 ? null : check.output().strip();
   }
 
-  /** Makes the link (anything left of an earlier run goes first) and measures it. */
+  /**
+   * Makes the link (anything left of an earlier run goes first) and measures it. It is removed by
+   * {@link #close}, or when this JVM exits before.
+   */
   static WanLink up(Path project) throws IOException, InterruptedException {
     Path script = project.resolve("scripts/wan-link");
     Run up = run(script, "up", NAME, Integer.toString(RTT_MILLIS), Integer.toString(RATE_MBIT));
@@ -71,6 +84,11 @@ final class WanLink implements AutoCloseable {
   /** Stops what runs in the namespaces, and the delay line, and removes them. */
   @Override
   public void close() throws IOException, InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // the hook runs already, or has
+    }
     Run down = run(script, "down", NAME);
     if (down.code() != 0) throw new IOException("scripts/wan-link down failed: " + down.output().strip());
   }
