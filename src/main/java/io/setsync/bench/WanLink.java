@@ -74,7 +74,15 @@ final class WanLink implements AutoCloseable {
       run(script, "down", NAME);
       throw new IOException("scripts/wan-link probe failed: " + probe.output().strip());
     }
-    return new WanLink(script, new Measured(how, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
+    Measured measured = new Measured(how, Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)));
+    // Figures from a link that is not the one asked for would compare nothing.
+    if (measured.rttMillis() < RTT_MILLIS * 0.75 || measured.rttMillis() > RTT_MILLIS * 1.5 || measured.rateMbit() < RATE_MBIT * 0.5
+        || measured.rateMbit() > RATE_MBIT * 1.1) {
+      run(script, "down", NAME);
+      throw new IOException(String.format(java.util.Locale.ROOT, "the wan link measured RTT %.1f ms and %.0f Mbit/s, not about %d ms"
+          + " and %d Mbit/s (%s)", measured.rttMillis(), measured.rateMbit(), RTT_MILLIS, RATE_MBIT, how));
+    }
+    return new WanLink(script, measured);
   }
 
   Measured measured() {
