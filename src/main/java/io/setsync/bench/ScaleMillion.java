@@ -2,6 +2,7 @@ package io.setsync.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ final class ScaleMillion {
    */
   static Result measure(Path launcher, Path work, Path source, Path module, Rsync rsync, DataSets data, int files, int warmUps,
       int rounds, String setsyncTool, String rsyncTool) throws Exception {
+    requireRoom(source.getParent(), files);
     long t0 = System.nanoTime();
     long bytes = data.createMany(source, files, Math.max(1, files / Scale.SCALE_FILES_PER_DIRECTORY));
     say("%s: %d files (%d MiB) in %d directories built in %.1f s", NAME, files, bytes >> 20,
@@ -100,6 +102,29 @@ final class ScaleMillion {
       }
     }
     return new Result(files, bytes, seconds, rss, javaOpts.isBlank() ? "scripts/setsync's defaults" : javaOpts, rsyncProcesses);
+  }
+
+  /**
+   * What the source and its two copies take at most: a page per file and its inode and name, three
+   * times. A tmpfs holds them in memory: a run that does not fit would have the kernel kill
+   * processes, so it is refused with one line saying why instead.
+   */
+  private static void requireRoom(Path dir, int files) throws IOException {
+    long needed = 3L * files * 6 * 1024;
+    java.nio.file.FileStore store = Files.getFileStore(dir);
+    long usable = store.getUsableSpace();
+    if (store.type().equals("tmpfs")) {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          // 4 GiB left for the node, rsync and the rest of the machine.
+          usable = Math.min(usable, Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - (4L << 30));
+        }
+      }
+    }
+    if (usable < needed) {
+      throw new IOException(String.format(java.util.Locale.ROOT, "%s needs about %d GiB under %s (%s) for %d files and two copies;"
+          + " %d GiB are free there (give --dir, or --quick)", NAME, needed >> 30, dir, store.type(), files, Math.max(0, usable) >> 30));
+    }
   }
 
   private static double setsync(NodeProcess node, Path source, Path target, long[] peak) throws IOException {
