@@ -1,8 +1,12 @@
 package io.setsync.bench;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,14 +34,21 @@ final class WanLink implements AutoCloseable {
   /** What the link is made of and what it measured. */
   record Measured(String how, double rttMillis, double rateMbit) {}
 
+  /** Held while a bench uses the link: two benches (two checkouts) would otherwise tear down each other's. */
+  private static final Path LOCK = Path.of("/run/wan-link/" + NAME + ".lock");
+
   private final Path script;
   private final Measured measured;
+  private final FileChannel lockFile;
+  private final FileLock lock;
   /** Removes the link should the bench be stopped (SIGTERM, Ctrl-C) before {@link #close}. */
   private final Thread onExit;
 
-  private WanLink(Path script, Measured measured) {
+  private WanLink(Path script, Measured measured, FileChannel lockFile, FileLock lock) {
     this.script = script;
     this.measured = measured;
+    this.lockFile = lockFile;
+    this.lock = lock;
     this.onExit = new Thread(() -> {
       try {
         run(script, "down", NAME);
@@ -60,6 +71,23 @@ final class WanLink implements AutoCloseable {
    * {@link #close}, or when this JVM exits before.
    */
   static WanLink up(Path project) throws IOException, InterruptedException {
+    Files.createDirectories(LOCK.getParent());
+    FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockFile.tryLock();
+    if (lock == null) {
+      System.out.println("wan: another bench holds the link (" + LOCK + "); waiting for it");
+      lock = lockFile.lock();
+    }
+    try {
+      return up(project, lockFile, lock);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      lock.release();
+      lockFile.close();
+      throw e;
+    }
+  }
+
+  private static WanLink up(Path project, FileChannel lockFile, FileLock lock) throws IOException, InterruptedException {
     Path script = project.resolve("scripts/wan-link");
     Run up = run(script, "up", NAME, Integer.toString(RTT_MILLIS), Integer.toString(RATE_MBIT));
     if (up.code() != 0) {
@@ -82,7 +110,7 @@ final class WanLink implements AutoCloseable {
       throw new IOException(String.format(java.util.Locale.ROOT, "the wan link measured RTT %.1f ms and %.0f Mbit/s, not about %d ms"
           + " and %d Mbit/s (%s)", measured.rttMillis(), measured.rateMbit(), RTT_MILLIS, RATE_MBIT, how));
     }
-    return new WanLink(script, measured);
+    return new WanLink(script, measured, lockFile, lock);
   }
 
   Measured measured() {
@@ -98,6 +126,8 @@ final class WanLink implements AutoCloseable {
       // the hook runs already, or has
     }
     Run down = run(script, "down", NAME);
+    lock.release();
+    lockFile.close();
     if (down.code() != 0) throw new IOException("scripts/wan-link down failed: " + down.output().strip());
   }
 
