@@ -24,10 +24,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]}: times
- * setsync against rsync (and the tar-pipe and cp floors) on the same data in the same run, several
- * rounds, alternating which tool goes first, and reports medians. small-initial and big-initial
- * also time a TLS variant (SCENARIO-tls): the same sync through a second node with TLS on.
+ * {@code scripts/bench [--quick] [--scale] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]}:
+ * times setsync against rsync (and the tar-pipe and cp floors) on the same data in the same run,
+ * several rounds, alternating which tool goes first, and reports medians. small-initial and
+ * big-initial also time a TLS variant (SCENARIO-tls): the same sync through a second node with TLS
+ * on. The wan scenarios ({@link WanSmall}) run across a shaped link between two network namespaces,
+ * with node processes of their own; scale-1m ({@link ScaleMillion}, with --scale only) in a node
+ * process of its own, so that its peak RSS is its own.
  *
  * <p>This JVM is the setsync node: it is started once, and only {@code synchronize} is timed, as
  * a scheduled sync in a running node would be. Source and destination sides both live in it (a
@@ -51,11 +54,15 @@ public final class Bench {
     TARGETS.put("small-initial", 0.8);
     TARGETS.put("big-initial", 0.6);
     TARGETS.put("noop-10k", 1.0);
-    TARGETS.put("noop-100k", 1.0);
+    TARGETS.put("noop-100k", 0.7);
     TARGETS.put("small-1pct", 1.0);
     TARGETS.put("big-delta", 1.0);
     TARGETS.put(DiskSmall.NAME, DiskSmall.TARGET);
+    for (String wan : WanSmall.NAMES) TARGETS.put(wan, WanSmall.TARGET);
   }
+
+  /** The scenarios of the main rounds (each round runs them all, in one node in this JVM). */
+  private static final List<String> MAIN = List.of("small-initial", "big-initial", "noop-10k", "noop-100k", "small-1pct", "big-delta");
 
   private final Scale scale;
   private final Path base;
@@ -79,6 +86,12 @@ public final class Bench {
   private CliStart.Result cliNoop;
   /** The file-system type disk-small ran on; null when it did not run. */
   private String diskStore;
+  /** The wan link as measured; null when the wan scenarios did not run. */
+  private WanLink.Measured wanLink;
+  /** Why the wan scenarios were skipped; null when they ran or were not selected. */
+  private String wanSkipped;
+  /** scale-1m's figures; null when it did not run (it runs with --scale only). */
+  private ScaleMillion.Result scaleMillion;
 
   private Bench(Scale scale, Path base, Path diskDir) {
     this.scale = scale;
@@ -109,7 +122,18 @@ public final class Bench {
         case "--json" -> json = Paths.get(value(args, ++i, "--json"));
         case "--disk-dir" -> diskDir = Paths.get(value(args, ++i, "--disk-dir"));
         case "--only" -> System.setProperty("bench.only", value(args, ++i, "--only"));
+        case "--scale" -> System.setProperty("bench.scale", "true");
         default -> usage("unknown argument " + args[i]);
+      }
+    }
+    String only = System.getProperty("bench.only");
+    if (only != null) {
+      for (String name : only.split(",")) {
+        if (!scenarioNames().contains(name)) usage("--only: no scenario " + name + " (there are " + String.join(", ", scenarioNames()) + ")");
+      }
+      if (List.of(only.split(",")).contains(ScaleMillion.NAME) && !Boolean.getBoolean("bench.scale")) {
+        usage("--only " + ScaleMillion.NAME + " runs with --scale only (it builds " + Scale.full().scaleFiles() + " files, "
+            + Scale.quick().scaleFiles() + " with --quick)");
       }
     }
     if (dir == null) {
@@ -120,6 +144,15 @@ public final class Bench {
     if (!Files.isDirectory(diskDir)) usage("--disk-dir " + diskDir + " is not a directory");
     Path base = Files.createTempDirectory(dir.toAbsolutePath(), "setsync-bench-");
     Bench bench = new Bench(quick ? Scale.quick() : Scale.full(), base, diskDir.toAbsolutePath());
+    // Stopped (SIGTERM, Ctrl-C), the bench leaves no data sets behind in memory (tmpfs).
+    Thread removeData = new Thread(() -> {
+      try {
+        exec("rm", "-rf", base.toString());
+      } catch (IOException | InterruptedException e) {
+        System.err.println("bench: cannot remove " + base + ": " + e);
+      }
+    }, "remove-data");
+    Runtime.getRuntime().addShutdownHook(removeData);
     try {
       bench.run();
       bench.print();
@@ -137,7 +170,7 @@ public final class Bench {
 
   private static void usage(String problem) {
     System.err.println("bench: " + problem);
-    System.err.println("usage: scripts/bench [--quick] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]");
+    System.err.println("usage: scripts/bench [--quick] [--scale] [--dir DIR] [--disk-dir DIR] [--json FILE] [--only SCENARIO,...]");
     System.exit(2);
   }
 
@@ -149,7 +182,9 @@ public final class Bench {
         scale.rounds(), Runtime.getRuntime().availableProcessors());
     long t0 = System.nanoTime();
     smallBytes = data.createSmall(src.resolve("small"), scale.smallFiles(), scale.smallDirectories());
-    data.createBig(src.resolve("big").resolve("big.bin"), scale.bigBytes());
+    // Only the main rounds use the big file: a selection without them skips it.
+    boolean main = MAIN.stream().anyMatch(Bench::selected);
+    if (main) data.createBig(src.resolve("big").resolve("big.bin"), scale.bigBytes());
     Files.createDirectories(dst);
     // Only noop-100k uses the large tree, the slowest to build: a selection without it skips it.
     if (selected("noop-100k")) {
@@ -180,6 +215,16 @@ public final class Bench {
           + " mutual authentication, session and content lane) and a certificate from scripts/certs",
           String.join(", ", WITH_TLS.stream().filter(Bench::tlsSelected).map(s -> s + TLS_SUFFIX).toList()));
     }
+    if (main) mainRounds();
+    if (selected(DiskSmall.NAME)) diskSmall();
+    if (WanSmall.NAMES.stream().anyMatch(Bench::selected)) wanSmall(launcher);
+    if (selected(ScaleMillion.NAME)) {
+      scaleMillion = ScaleMillion.measure(launcher, Files.createDirectories(base.resolve("scale")), src.resolve("scale"), dst, rsync,
+          new DataSets(), scale.scaleFiles(), scale.warmUpRounds(), scale.rounds(), SETSYNC, RSYNC);
+    }
+  }
+
+  private void mainRounds() throws Exception {
     say("setsync is timed inside this running node (JVM start-up excluded; -Xmx %d MiB; %d untimed warm-up rounds first); rsync pushes to an rsync daemon on 127.0.0.1",
         Runtime.getRuntime().maxMemory() >> 20, scale.warmUpRounds());
     // The first rounds warm up and are not counted: a scheduled sync runs in a node that has been
@@ -219,7 +264,23 @@ public final class Bench {
       for (String tool : order) time("noop-100k", tool, "many", tool + "-many");
       say(warmUp ? "warm-up round done in %3$.1f s (not counted)" : "round %d/%d done in %.1f s", round, scale.rounds(), (System.nanoTime() - roundStart) / 1e9);
     }
-    if (selected(DiskSmall.NAME)) diskSmall();
+  }
+
+  /**
+   * The wan scenarios, after the others: across a shaped link between two network namespaces,
+   * which needs root; where it cannot be made, one line says why and they are reported as skipped.
+   */
+  private void wanSmall(Path launcher) throws Exception {
+    Path project = launcher.getParent().getParent();
+    wanSkipped = WanLink.unavailable(project);
+    if (wanSkipped != null) {
+      say("%s skipped: %s", String.join(", ", WanSmall.NAMES), wanSkipped);
+      return;
+    }
+    say("wan: the small data set (%d files) across a link of %d ms RTT and %d Mbit/s between two network namespaces",
+        scale.smallFiles(), WanLink.RTT_MILLIS, WanLink.RATE_MBIT);
+    wanLink = WanSmall.measure(project, launcher, Files.createDirectories(base.resolve("wan")), src.resolve("small"), dst, data,
+        scale.warmUpRounds(), scale.rounds(), times, SETSYNC, RSYNC);
   }
 
   /** Its own rounds, after the others: its data and its rsync daemon are on the disk. */
@@ -239,13 +300,24 @@ public final class Bench {
 
   /**
    * -Dbench.only=a,b (or --only a,b) runs only those scenarios, to profile or compare some. A TLS
-   * variant (SCENARIO-tls) brings its plaintext scenario along: its figure is a ratio to it.
+   * variant (SCENARIO-tls) brings its plaintext scenario along: its figure is a ratio to it. Either
+   * wan scenario brings the other (wan-small-1pct syncs the copy wan-small-initial makes).
    */
   private static boolean selected(String scenario) {
     String only = System.getProperty("bench.only");
-    if (only == null) return true;
+    if (only == null) return !scenario.equals(ScaleMillion.NAME) || Boolean.getBoolean("bench.scale");
     List<String> names = List.of(only.split(","));
+    if (WanSmall.NAMES.contains(scenario)) return WanSmall.NAMES.stream().anyMatch(names::contains);
     return names.contains(scenario) || names.contains(scenario + TLS_SUFFIX);
+  }
+
+  /** Every name --only takes. */
+  private static List<String> scenarioNames() {
+    List<String> names = new ArrayList<>(TARGETS.keySet());
+    WITH_TLS.forEach(s -> names.add(s + TLS_SUFFIX));
+    names.add("cli-noop");
+    names.add(ScaleMillion.NAME);
+    return names;
   }
 
   /** Whether the TLS variant of {@code scenario} runs. */
@@ -361,6 +433,10 @@ public final class Bench {
     say("medians of %d rounds (%s scale):", scale.rounds(), scale.name());
     for (String scenario : TARGETS.keySet()) {
       if (!selected(scenario)) continue; // --only: no line of NaNs for what did not run
+      if (WanSmall.NAMES.contains(scenario) && wanSkipped != null) {
+        say("%s skipped: %s", scenario, wanSkipped);
+        continue;
+      }
       double ratio = ratio(scenario);
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s setsync=%.3fs rsync=%.3fs ratio=%.2f",
           scenario, times.get(scenario).get(SETSYNC).median(), times.get(scenario).get(RSYNC).median(), ratio));
@@ -372,6 +448,13 @@ public final class Bench {
       if (scenario.equals("noop-100k")) {
         line.append(String.format(Locale.ROOT, " heap-peak=%dMiB", median(heapPeaks) >> 20));
       }
+      if (WanSmall.NAMES.contains(scenario)) {
+        line.append(String.format(Locale.ROOT, " link rtt=%.1fms rate=%.0fMbit/s (%s)", wanLink.rttMillis(), wanLink.rateMbit(),
+            wanLink.how().startsWith("netem") ? "netem" : "delay-line"));
+        if (scenario.equals(WanSmall.INITIAL)) {
+          line.append(String.format(Locale.ROOT, " wire-floor=%.3fs", wireSeconds()));
+        }
+      }
       line.append(String.format(Locale.ROOT, " (target <= %.1f: %s)", TARGETS.get(scenario),
           ratio <= TARGETS.get(scenario) ? "met" : "MISSED"));
       say("%s", line);
@@ -381,10 +464,60 @@ public final class Bench {
     if (selected("small-initial")) say("floor tar-pipe small-initial=%.3fs setsync/tar=%.2f (target <= 1.5: %s)", tarPipe.median(),
         small / tarPipe.median(), small / tarPipe.median() <= 1.5 ? "met" : "MISSED");
     if (selected("big-initial")) say("floor cp big-initial=%.3fs setsync/cp=%.2f", cp.median(), times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (scaleMillion != null) {
+      for (String phase : List.of(ScaleMillion.INITIAL, ScaleMillion.NOOP)) say("%s", scaleLine(phase));
+    }
     if (cliNoop == null) return;
     say("cli-noop setsync=%.3fs java-hello=%.3fs rsync=%.3fs times-hello=%.1f times-rsync=%.1f (target <= %.0fx hello: %s)",
         cliNoop.setsync().median(), cliNoop.hello().median(), cliNoop.rsync().median(), cliNoop.timesHello(),
         cliNoop.timesRsync(), CliStart.TARGET_TIMES_HELLO, cliNoop.met() ? "met" : "MISSED");
+  }
+
+  /** The small data set's bytes at the wan link's measured rate: no initial copy across it is faster. */
+  private double wireSeconds() {
+    return smallBytes * 8 / (wanLink.rateMbit() * 1e6);
+  }
+
+  /** One scale-1m phase: times, their ratio, and both tools' peak RSS. */
+  private String scaleLine(String phase) {
+    ScaleMillion.Result r = scaleMillion;
+    double ratio = r.ratio(phase, SETSYNC, RSYNC);
+    long setsyncRss = r.rssMedian(phase, SETSYNC);
+    long rsyncRss = r.rssMedian(phase, RSYNC);
+    return String.format(Locale.ROOT, "%s-%s files=%d setsync=%.3fs rsync=%.3fs ratio=%.2f rss-peak setsync=%dMiB rsync=%dMiB"
+            + " (%d processes) rss-ratio=%.2f (target time <= %.1f: %s; rss <= rsync's: %s)", ScaleMillion.NAME, phase, r.files(),
+        r.seconds().get(phase).get(SETSYNC).median(), r.seconds().get(phase).get(RSYNC).median(), ratio, setsyncRss >> 20,
+        rsyncRss >> 20, r.rsyncProcesses(), (double) setsyncRss / rsyncRss, ScaleMillion.TARGET, ratio <= ScaleMillion.TARGET ? "met" : "MISSED",
+        setsyncRss <= rsyncRss ? "met" : "MISSED");
+  }
+
+  private void writeScaleMillion(ObjectNode root, List<RatioChart.Bar> bars) {
+    ScaleMillion.Result r = scaleMillion;
+    ObjectNode scaleNode = root.putObject("scale1m");
+    scaleNode.put("files", r.files());
+    scaleNode.put("bytes", r.bytes());
+    scaleNode.put("timing", "setsync: SYNCHRONIZE on the console socket of a node process of its own on loopback (" + r.nodeJava()
+        + "); rsync: client to the loopback daemon");
+    scaleNode.put("rssMeasure", "setsync: the node JVM's VmHWM from /proc/PID/status, reset by clear_refs before each run;"
+        + " rsync: the sum of the VmHWM of the client and the daemon's forked children, sampled every 50 ms");
+    scaleNode.put("rsyncProcesses", r.rsyncProcesses());
+    for (String phase : List.of(ScaleMillion.INITIAL, ScaleMillion.NOOP)) {
+      ObjectNode s = scaleNode.putObject(phase);
+      for (String tool : List.of(SETSYNC, RSYNC)) {
+        ObjectNode t = s.putObject(tool);
+        Samples samples = r.seconds().get(phase).get(tool);
+        t.put("medianSeconds", samples.median());
+        samples.values().forEach(t.putArray("seconds")::add);
+        t.put("rssPeakBytes", r.rssMedian(phase, tool));
+        r.rss().get(phase).get(tool).forEach(t.putArray("rssPeaks")::add);
+      }
+      s.put("ratio", r.ratio(phase, SETSYNC, RSYNC));
+      s.put("target", ScaleMillion.TARGET);
+      s.put("met", r.ratio(phase, SETSYNC, RSYNC) <= ScaleMillion.TARGET);
+      s.put("rssRatio", (double) r.rssMedian(phase, SETSYNC) / r.rssMedian(phase, RSYNC));
+      s.put("rssMet", r.rssMedian(phase, SETSYNC) <= r.rssMedian(phase, RSYNC));
+      bars.add(new RatioChart.Bar(ScaleMillion.NAME + "-" + phase, r.ratio(phase, SETSYNC, RSYNC), ScaleMillion.TARGET));
+    }
   }
 
   /** The TLS variant's median, and its ratios to the plaintext setsync run and to rsync. */
@@ -430,6 +563,11 @@ public final class Bench {
       if (!selected(scenario)) continue;
       ObjectNode s = scenarios.addObject();
       s.put("name", scenario);
+      if (WanSmall.NAMES.contains(scenario) && wanSkipped != null) {
+        s.put("skipped", wanSkipped);
+        s.put("target", TARGETS.get(scenario));
+        continue;
+      }
       for (String tool : List.of(SETSYNC, RSYNC)) {
         ObjectNode t = s.putObject(tool);
         Samples samples = times.get(scenario).get(tool);
@@ -451,6 +589,18 @@ public final class Bench {
         heapPeaks.forEach(s.putArray("heapPeaks")::add);
         s.put("heapMeasure", "sum of the heap memory pools' peak use, reset after a GC before the run");
       }
+      if (WanSmall.NAMES.contains(scenario)) {
+        ObjectNode link = s.putObject("link");
+        link.put("how", wanLink.how());
+        link.put("rttMillis", wanLink.rttMillis());
+        link.put("rateMbit", wanLink.rateMbit());
+        link.put("wantedRttMillis", WanLink.RTT_MILLIS);
+        link.put("wantedRateMbit", WanLink.RATE_MBIT);
+        link.put("measured", "over TCP from the source namespace: median of 20 one-byte round trips; 64 MiB after 4 MiB");
+        if (scenario.equals(WanSmall.INITIAL)) s.put("wireFloorSeconds", wireSeconds());
+        s.put("timing", "setsync: SYNCHRONIZE on the source node's console socket, statement to answer (node processes"
+            + " in the two namespaces, one cluster); rsync: client in the source namespace to its daemon in the destination's");
+      }
       bars.add(new RatioChart.Bar(scenario, ratio(scenario), TARGETS.get(scenario)));
       if (tlsSelected(scenario)) {
         writeTls(scenarios.addObject(), scenario);
@@ -458,20 +608,27 @@ public final class Bench {
       }
     }
     ObjectNode floors = root.putObject("floors");
-    ObjectNode tar = floors.putObject("tarPipeSmallInitial");
-    tar.put("medianSeconds", tarPipe.median());
-    tarPipe.values().forEach(tar.putArray("seconds")::add);
-    tar.put("setsyncRatio", times.get("small-initial").get(SETSYNC).median() / tarPipe.median());
-    ObjectNode copy = floors.putObject("cpBigInitial");
-    copy.put("medianSeconds", cp.median());
-    cp.values().forEach(copy.putArray("seconds")::add);
-    copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    if (selected("small-initial")) {
+      ObjectNode tar = floors.putObject("tarPipeSmallInitial");
+      tar.put("medianSeconds", tarPipe.median());
+      tarPipe.values().forEach(tar.putArray("seconds")::add);
+      tar.put("setsyncRatio", times.get("small-initial").get(SETSYNC).median() / tarPipe.median());
+    }
+    if (selected("big-initial")) {
+      ObjectNode copy = floors.putObject("cpBigInitial");
+      copy.put("medianSeconds", cp.median());
+      cp.values().forEach(copy.putArray("seconds")::add);
+      copy.put("setsyncRatio", times.get("big-initial").get(SETSYNC).median() / cp.median());
+    }
     if (diskStore != null) {
       root.put("diskSmallStore", diskStore);
       root.put("diskSmallTiming", "each tool's time includes a final sync(1); data under " + diskDir);
     }
     if (cliNoop != null) writeCliNoop(root);
-    bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+    if (scaleMillion != null) writeScaleMillion(root, bars);
+    if (selected("small-initial")) {
+      bars.add(new RatioChart.Bar("small/tar", times.get("small-initial").get(SETSYNC).median() / tarPipe.median(), 1.5));
+    }
 
     Files.createDirectories(json.getParent());
     mapper.writeValue(json.toFile(), root);

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * An rsync daemon on loopback, serving one writable module, and the rsync client pushing to it:
- * rsync then goes through TCP like setsync does, with its delta algorithm on.
+ * rsync then goes through TCP like setsync does, with its delta algorithm on. For the wan
+ * scenarios the daemon runs in the destination's network namespace and the client in the
+ * source's, across the shaped link ({@link #startAcross}).
  */
 final class Rsync implements AutoCloseable {
 
@@ -24,22 +26,49 @@ final class Rsync implements AutoCloseable {
   private static final Pattern RECEIVED = Pattern.compile("Total bytes received: ([0-9,]+)");
 
   private final Process daemon;
+  private final String address;
   private final int port;
+  /** What the client command is prefixed with: nothing, or ip netns exec NS. */
+  private final List<String> clientPrefix;
 
   /** What one client run reports. */
   record Result(long bytesSent, long bytesReceived) {}
 
-  private Rsync(Process daemon, int port) {
+  private Rsync(Process daemon, String address, int port, List<String> clientPrefix) {
     this.daemon = daemon;
+    this.address = address;
     this.port = port;
+    this.clientPrefix = clientPrefix;
+    // Should the bench be stopped (SIGTERM, Ctrl-C), the daemon goes with it.
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::destroyForcibly, "stop-rsync-daemon"));
   }
 
-  /** Starts a daemon whose module is {@code moduleDir}, as the current user. */
+  /** Starts a daemon on 127.0.0.1 whose module is {@code moduleDir}, as the current user. */
   static Rsync start(Path work, Path moduleDir) throws IOException, InterruptedException {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
+    Rsync rsync = new Rsync(daemon(work, moduleDir, List.of(), "127.0.0.1", port), "127.0.0.1", port, List.of());
+    rsync.awaitListening();
+    return rsync;
+  }
+
+  /**
+   * Starts a daemon in network namespace {@code daemonNamespace} on {@code address:port}, whose
+   * module is {@code moduleDir}; its clients run in {@code clientNamespace}. Ready once its log
+   * says it listens (this namespace cannot connect to it).
+   */
+  static Rsync startAcross(Path work, Path moduleDir, String daemonNamespace, String address, int port, String clientNamespace)
+      throws IOException, InterruptedException {
+    Files.createDirectories(work);
+    Rsync rsync = new Rsync(daemon(work, moduleDir, List.of("ip", "netns", "exec", daemonNamespace), address, port), address, port,
+        List.of("ip", "netns", "exec", clientNamespace));
+    rsync.awaitLog(work.resolve("rsyncd.log"));
+    return rsync;
+  }
+
+  private static Process daemon(Path work, Path moduleDir, List<String> prefix, String address, int port) throws IOException {
     Object uid = Files.getAttribute(moduleDir, "unix:uid");
     Object gid = Files.getAttribute(moduleDir, "unix:gid");
     Path conf = work.resolve("rsyncd.conf");
@@ -53,14 +82,28 @@ final class Rsync implements AutoCloseable {
         "uid = " + uid,
         "gid = " + gid,
         ""));
-    Process daemon = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--address=127.0.0.1",
-        "--port=" + port, "--config=" + conf, "--log-file=" + work.resolve("rsyncd.log"))
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("rsync", "--daemon", "--no-detach", "--address=" + address,
+        "--port=" + port, "--config=" + conf, "--log-file=" + work.resolve("rsyncd.log")));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("rsyncd.out").toFile())
         .start();
-    Rsync rsync = new Rsync(daemon, port);
-    rsync.awaitListening();
-    return rsync;
+  }
+
+  /** The daemon's process (its connections are its forked children). */
+  long pid() {
+    return daemon.pid();
+  }
+
+  private void awaitLog(Path log) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (!daemon.isAlive()) throw new IOException("the rsync daemon exited with " + daemon.exitValue());
+      if (Files.exists(log) && Files.readString(log).contains("listening on port " + port)) return;
+      Thread.sleep(50); // between polls
+    }
+    throw new IOException("the rsync daemon did not say it listens on port " + port + " within 10 s");
   }
 
   private void awaitListening() throws IOException, InterruptedException {
@@ -68,7 +111,7 @@ final class Rsync implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!daemon.isAlive()) throw new IOException("the rsync daemon exited with " + daemon.exitValue());
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        s.connect(new InetSocketAddress(address, port), 200);
         return;
       } catch (IOException notYet) {
         Thread.sleep(50);
@@ -77,12 +120,19 @@ final class Rsync implements AutoCloseable {
     throw new IOException("the rsync daemon did not listen on port " + port + " within 10 s");
   }
 
-  /** {@code rsync -a --stats SOURCE/ rsync://127.0.0.1:PORT/bench/TARGET/}. */
+  /** {@code rsync -a --stats SOURCE/ rsync://ADDRESS:PORT/bench/TARGET/}. */
   Result push(Path source, String target) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("rsync", "-a", "--stats"));
+    return push(source, target, pid -> {});
+  }
+
+  /** {@link #push(Path, String)}, telling {@code started} the client's process id once it runs. */
+  Result push(Path source, String target, java.util.function.LongConsumer started) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(clientPrefix);
+    command.addAll(List.of("rsync", "-a", "--stats"));
     command.add(Files.isDirectory(source) ? source + "/" : source.toString());
-    command.add("rsync://127.0.0.1:" + port + "/" + MODULE + "/" + target + (Files.isDirectory(source) ? "/" : ""));
+    command.add("rsync://" + address + ":" + port + "/" + MODULE + "/" + target + (Files.isDirectory(source) ? "/" : ""));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    started.accept(p.pid());
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) throw new IOException("rsync failed (" + p.exitValue() + "): " + out);
     return new Result(number(SENT, out), number(RECEIVED, out));
