@@ -1,5 +1,8 @@
 package io.setsync.bench;
 
+import static io.setsync.bench.Shell.exec;
+import static io.setsync.bench.Shell.say;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -406,16 +409,6 @@ public final class Bench {
 
   private void wipe(String target) throws Exception {
     exec("rm", "-rf", dst.resolve(target).toString());
-  }
-
-  private static void exec(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-  }
-
-  private static void say(String format, Object... args) {
-    System.out.println(String.format(Locale.ROOT, format, args));
   }
 
   private double ratio(String scenario) {

@@ -1,5 +1,7 @@
 package io.setsync.bench;
 
+import static io.setsync.bench.Shell.exec;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,9 +67,4 @@ final class DiskSmall {
     }
   }
 
-  private static void exec(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-  }
 }

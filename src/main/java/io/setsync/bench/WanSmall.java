@@ -1,5 +1,8 @@
 package io.setsync.bench;
 
+import static io.setsync.bench.Shell.exec;
+import static io.setsync.bench.Shell.say;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,13 +104,4 @@ final class WanSmall {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private static void exec(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-  }
-
-  private static void say(String format, Object... args) {
-    System.out.println(String.format(java.util.Locale.ROOT, format, args));
-  }
 }
