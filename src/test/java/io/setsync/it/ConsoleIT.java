@@ -139,8 +139,10 @@ public class ConsoleIT {
     Path src = slowSource();
     Path dst = tmp.getRoot().toPath().resolve("dst");
     Path consoleHome = tmp.newFolder("console-home").toPath();
-    Process console = new Launcher(consoleHome).start(socketOf(nodeHome), "console",
-        "SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
+    // A suite started in the background of a non-interactive shell hands every child SIGINT
+    // ignored, and a JVM keeps it so: the console could not see the Ctrl-C this test sends.
+    Process console = new Launcher(consoleHome, List.of("env", "--default-signal=INT")).start(socketOf(nodeHome),
+        "console", "SYNCHRONIZE " + src + " TO " + dst + ", MAXRATE 1 MB");
     processes.add(console);
     awaitCopied(dst, 2);
     long interrupted = System.nanoTime();
