@@ -20,12 +20,13 @@ final class RatioChart {
   /** One bar: a scenario, its ratio and its target (NaN when it has none). */
   record Bar(String label, double ratio, double target) {}
 
-  private static final int WIDTH = 900;
-  private static final int HEIGHT = 480;
+  private static final int WIDTH = 1000;
+  private static final int HEIGHT = 520;
   private static final int LEFT = 70;
   private static final int RIGHT = 30;
   private static final int TOP = 60;
-  private static final int BOTTOM = 70;
+  /** Room for the labels, written slanted so that long scenario names do not run into each other. */
+  private static final int BOTTOM = 110;
 
   private RatioChart() {}
 
@@ -50,7 +51,7 @@ final class RatioChart {
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
       g.drawString(title, LEFT, 30);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      g.drawString("time ratio setsync / rsync (lower is better; dashed = target)", LEFT, 48);
+      g.drawString("time ratio setsync / rsync (lower is better; dashed = target; grey: no target)", LEFT, 48);
 
       double step = top > 4 ? 1 : top > 2 ? 0.5 : 0.2;
       for (double v = 0; v <= top + 1e-9; v += step) {
@@ -72,8 +73,9 @@ final class RatioChart {
         int x = LEFT + i * slot + (slot - barWidth) / 2;
         if (Double.isFinite(b.ratio())) {
           int h = (int) Math.round(Math.min(b.ratio(), top) / top * plotHeight);
-          boolean met = !Double.isFinite(b.target()) || b.ratio() <= b.target();
-          g.setColor(met ? new Color(60, 150, 75) : new Color(200, 70, 60));
+          // Green met, red missed, grey: no target of its own (the TLS variants).
+          g.setColor(!Double.isFinite(b.target()) ? new Color(150, 150, 150)
+              : b.ratio() <= b.target() ? new Color(60, 150, 75) : new Color(200, 70, 60));
           g.fillRect(x, TOP + plotHeight - h, barWidth, h);
           g.setColor(Color.BLACK);
           g.drawString(String.format("%.2f", b.ratio()), x + barWidth / 2 - 14, TOP + plotHeight - h - 6);
@@ -86,8 +88,11 @@ final class RatioChart {
           g.setStroke(new BasicStroke(1));
         }
         g.setColor(Color.BLACK);
-        int labelWidth = g.getFontMetrics().stringWidth(b.label());
-        g.drawString(b.label(), LEFT + i * slot + (slot - labelWidth) / 2, TOP + plotHeight + 20);
+        java.awt.geom.AffineTransform straight = g.getTransform();
+        g.translate(LEFT + i * slot + slot / 2.0, TOP + plotHeight + 14);
+        g.rotate(Math.toRadians(-35));
+        g.drawString(b.label(), -g.getFontMetrics().stringWidth(b.label()), 0);
+        g.setTransform(straight);
       }
       g.setColor(Color.BLACK);
       g.setStroke(new BasicStroke(1));
