@@ -70,7 +70,6 @@ public final class SyncCommand {
     Trigger.Result trigger = null;
     StartupTiming.mark("arguments");
     try (SetSyncNode node = SetSyncNode.start()) {
-      StartupTiming.mark("node");
       SyncRun.Request request = new SyncRun.Request(checked.source(), node.localDestination(),
           checked.destination().toString(), options, null, null, null, observer);
       SyncRun.Finished finished = node.run(request).toCompletableFuture().get();

@@ -13,7 +13,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * what goes wrong (WARN and up), on stderr, for the command line prints its own results;
  * {@code SETSYNC_LOG_LEVEL} sets io.setsync's level. Found by logback through the service loader
  * when the classpath has no logback.xml: built in code, it spares every start logback's XML
- * configuration (its parser and rules, about a tenth of a one-time sync's start-up). A
+ * configuration (an XML parser and Joran's rules, loaded and run each time). A
  * {@code -Dlogback.configurationFile} still takes precedence.
  */
 public final class QuietLogging extends ContextAwareBase implements Configurator {
