@@ -13,6 +13,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,11 +57,41 @@ public final class TreeScanner implements Walk {
     final Path dir;
     final String[] names;
     int next;
+    /**
+     * The directory held open while its own children are described (null: by full path, or not
+     * opened yet). A name is then looked up in this directory alone (fstatat) instead of component
+     * by component from the file system's root, which was most of the kernel's time in a no-op
+     * walk. Only the deepest directory of the walk is held, so a walk holds one directory stream
+     * however deep the tree.
+     */
+    private SecureDirectoryStream<Path> handle;
+    private boolean opened;
 
     Frame(String rel, Path dir, String[] names) {
       this.rel = rel;
       this.dir = dir;
       this.names = names;
+    }
+
+    /** The open directory, opened on first use (again after {@link #release}); null if it cannot be. */
+    SecureDirectoryStream<Path> handle() {
+      if (!opened) {
+        opened = true;
+        handle = openHandle(dir);
+      }
+      return handle;
+    }
+
+    /** Closes the held directory; the next {@link #handle} opens it again. */
+    void release() {
+      opened = false;
+      if (handle == null) return;
+      try {
+        handle.close();
+      } catch (IOException ignored) {
+        // a listing stream: nothing was written through it
+      }
+      handle = null;
     }
   }
 
@@ -148,7 +180,7 @@ public final class TreeScanner implements Walk {
       descendPending = false;
     } else if (!stack.isEmpty() && stack.peek().rel.equals(lastReturned.path())) {
       // hasNext() already entered the directory, so the lookahead, if any, is one of its children.
-      stack.pop();
+      stack.pop().release();
       lookahead = null;
     }
   }
@@ -165,9 +197,10 @@ public final class TreeScanner implements Walk {
         ? lastKey : null;
   }
 
-  /** Drops the remaining walk. No directory stream is held open between calls. */
+  /** Drops the remaining walk and closes the directories it holds open (those on its path). */
   @Override
   public void close() {
+    stack.forEach(Frame::release);
     stack.clear();
     lookahead = null;
     descendPending = false;
@@ -181,7 +214,7 @@ public final class TreeScanner implements Walk {
     while (!stack.isEmpty()) {
       Frame top = stack.peek();
       if (top.next == top.names.length) {
-        stack.pop();
+        stack.pop().release();
         continue;
       }
       String name = top.names[top.next++];
@@ -189,7 +222,7 @@ public final class TreeScanner implements Walk {
         continue;
       }
       String rel = top.rel.isEmpty() ? name : top.rel + '/' + name;
-      FileEntry entry = stat(RawNames.resolve(top.dir, name), rel, rel.length() - name.length());
+      FileEntry entry = stat(top, name, rel, rel.length() - name.length());
       if (entry != null && !excluded.matches(rel, entry.type() == EntryType.DIRECTORY)) {
         return entry;
       }
@@ -200,32 +233,60 @@ public final class TreeScanner implements Walk {
   private void enter(String rel) {
     Path dir = RawNames.resolve(root, rel);
     try {
-      stack.push(new Frame(rel, dir, readNames(dir)));
+      String[] names = readNames(dir);
+      if (!stack.isEmpty()) stack.peek().release(); // opened again when the walk comes back up
+      stack.push(new Frame(rel, dir, names));
     } catch (IOException e) {
       onWarning.accept("cannot read directory " + RawNames.display(dir) + ": " + reason(e) + "; left out");
     }
   }
 
   /** Null, after a warning, for a name that cannot be described or should not be sent. */
-  private FileEntry stat(Path p, String rel, int nameStart) {
+  private FileEntry stat(Frame frame, String name, String rel, int nameStart) {
     try {
       // The directories above were checked when they were listed.
       PathGuard.checkChildPath(rel, nameStart);
     } catch (UnsafeNameException e) {
-      onWarning.accept(e.getMessage() + " at " + RawNames.display(p) + "; left out");
+      onWarning.accept(e.getMessage() + " at " + RawNames.display(RawNames.resolve(frame.dir, name)) + "; left out");
       return null;
     }
     statKey = null;
     try {
       // The typed view: one lstat, no attribute-name parsing (which cost a quarter of a no-op
       // scan with the "unix:..." string form).
-      PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      SecureDirectoryStream<Path> handle = frame.handle();
+      PosixFileAttributes a = handle != null
+          ? handle.getFileAttributeView(RawNames.path(frame.dir, name), PosixFileAttributeView.class,
+              LinkOption.NOFOLLOW_LINKS).readAttributes()
+          : Files.readAttributes(RawNames.resolve(frame.dir, name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.isRegularFile() || a.isSymbolicLink()) statKey = a.fileKey();
-      return describe(p, rel, a, owners);
+      return describe(frame.dir, name, rel, a, owners);
     } catch (IOException e) {
-      onWarning.accept("cannot stat " + RawNames.display(p) + ": " + reason(e) + "; left out");
+      onWarning.accept("cannot stat " + RawNames.display(RawNames.resolve(frame.dir, name)) + ": " + reason(e) + "; left out");
       return null;
     }
+  }
+
+  /**
+   * {@code dir} held open for describing its children by name, or null: on a confined or other
+   * file system without secure directory streams, or when it cannot be opened (its children are
+   * then described by full path, which gives the same warnings).
+   */
+  private static SecureDirectoryStream<Path> openHandle(Path dir) {
+    if (Confinement.isConfined(dir)) return null;
+    DirectoryStream<Path> stream;
+    try {
+      stream = Files.newDirectoryStream(dir);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    if (stream instanceof SecureDirectoryStream<Path> secure) return secure;
+    try {
+      stream.close();
+    } catch (IOException ignored) {
+      // nothing was read through it
+    }
+    return null;
   }
 
   /**
@@ -234,23 +295,30 @@ public final class TreeScanner implements Walk {
    * @throws IOException it cannot be read
    */
   public static FileEntry describeRoot(Path root) throws IOException {
-    return describe(root, "", Files.readAttributes(root, PosixFileAttributes.class), new OwnerNames());
+    return describe(root, null, "", Files.readAttributes(root, PosixFileAttributes.class), new OwnerNames());
   }
 
-  private static FileEntry describe(Path p, String rel, PosixFileAttributes a, OwnerNames owners) throws IOException {
-    int mode = fullMode(a, p);
+  /** {@code name} in {@code dir}, or {@code dir} itself for a null name. */
+  private static Path path(Path dir, String name) {
+    return name == null ? dir : RawNames.resolve(dir, name);
+  }
+
+  /** The entry for {@code name} in {@code dir} (null: dir itself), from its attributes {@code a}. */
+  private static FileEntry describe(Path dir, String name, String rel, PosixFileAttributes a, OwnerNames owners)
+      throws IOException {
+    int mode = fullMode(a, dir, name);
     long mtimeNanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     Owner owner = owners.of(a);
     if (a.isDirectory()) {
       return new FileEntry(rel, EntryType.DIRECTORY, 0, mtimeNanos, mode, null, null, 1, owner);
     }
     if (a.isRegularFile()) {
-      return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, p), owner);
+      return new FileEntry(rel, EntryType.FILE, a.size(), mtimeNanos, mode, null, null, linkCount(a, dir, name), owner);
     }
     if (a.isSymbolicLink()) {
       // The target's own bytes: Path.toString and Path.of would normalize "dir//" to "dir".
-      String target = RawNames.text(Files.readSymbolicLink(p));
-      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, linkCount(a, p), owner);
+      String target = RawNames.text(Files.readSymbolicLink(path(dir, name)));
+      return new FileEntry(rel, EntryType.SYMLINK, 0, mtimeNanos, mode, target, null, linkCount(a, dir, name), owner);
     }
     return new FileEntry(rel, EntryType.OTHER, 0, mtimeNanos, mode, null, null, 1, owner);
   }
@@ -311,7 +379,7 @@ public final class TreeScanner implements Walk {
   private static final MethodHandle UNIX_NLINK = unixAccessor("nlink");
 
   /** How many names the file has, from the same lstat. */
-  private static int linkCount(PosixFileAttributes a, Path p) throws IOException {
+  private static int linkCount(PosixFileAttributes a, Path dir, String name) throws IOException {
     if (UNIX_NLINK != null) {
       try {
         return Math.max(1, (int) UNIX_NLINK.invokeExact((Object) a));
@@ -321,11 +389,11 @@ public final class TreeScanner implements Walk {
         throw new IllegalStateException("reading st_nlink failed", t);
       }
     }
-    return Math.max(1, (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS));
+    return Math.max(1, (Integer) Files.getAttribute(path(dir, name), "unix:nlink", LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The permission bits with setuid, setgid and sticky (07777). */
-  private static int fullMode(PosixFileAttributes a, Path p) throws IOException {
+  private static int fullMode(PosixFileAttributes a, Path dir, String name) throws IOException {
     if (UNIX_MODE != null) {
       try {
         return (int) UNIX_MODE.invokeExact((Object) a) & 07777;
@@ -335,7 +403,7 @@ public final class TreeScanner implements Walk {
         throw new IllegalStateException("reading st_mode failed", t);
       }
     }
-    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    return (Integer) Files.getAttribute(path(dir, name), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
   }
 
   /** The child names of {@code dir} as {@link RawNames} text, in {@link PathOrder}. */

@@ -251,6 +251,61 @@ public class TreeScannerTest {
     assertFalse(s.hasNext());
   }
 
+  /** Descriptors this process has open now. */
+  private static int openDescriptors() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    }
+  }
+
+  @Test
+  public void deepTreeIsWalkedWholeHoldingOneDirectoryAtATime() throws IOException {
+    int depth = 80;
+    StringBuilder rel = new StringBuilder();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < depth; i++) {
+      if (i > 0) rel.append('/');
+      rel.append("d");
+      expected.add(rel.toString());
+      expected.add(rel + "/f");
+    }
+    Files.createDirectories(root.resolve(rel.toString()));
+    for (int i = 0; i < expected.size(); i += 2) Files.writeString(root.resolve(expected.get(i + 1)), "x".repeat(i));
+    // Pre-order: a directory, then (sorted: "d" < "f") its subdirectory's subtree, then its file.
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < expected.size(); i += 2) order.add(expected.get(i));
+    for (int i = expected.size() - 1; i > 0; i -= 2) order.add(expected.get(i));
+    int before = openDescriptors();
+    int most = before;
+    List<String> seen = new ArrayList<>();
+    try (TreeScanner s = open(ExcludeFilter.NONE)) {
+      while (s.hasNext()) {
+        FileEntry e = s.next();
+        seen.add(e.path());
+        if (e.type() == EntryType.FILE) assertEquals(e.path(), expected.indexOf(e.path()) - 1, e.size());
+        most = Math.max(most, openDescriptors());
+      }
+    }
+    assertEquals(order, seen);
+    // One directory stream (the JDK's holds two descriptors: the directory's and a duplicate).
+    assertTrue("held " + (most - before), most - before <= 2);
+    assertEquals(before, openDescriptors());
+    assertEquals(List.of(), warnings);
+  }
+
+  @Test
+  public void closingMidWalkReleasesTheDirectoryItHeld() throws IOException {
+    files("a/b/c/x", "a/b/c/y", "z");
+    int before = openDescriptors();
+    TreeScanner s = open(ExcludeFilter.NONE);
+    while (!s.next().path().equals("a/b/c/x")) {
+      // down to the deepest directory, which is held open
+    }
+    assertTrue(openDescriptors() > before);
+    s.close();
+    assertEquals(before, openDescriptors());
+  }
+
   @Test
   public void directoryVanishingBeforeItIsReadIsWarnedAndSkipped() throws IOException {
     files("a/x", "b");
