@@ -85,15 +85,21 @@ final class ApplyingJudge extends ListingJudge {
   public void same(FileEntry source, FileEntry existing) {
     keptInPlace(source);
     if (source.type() == EntryType.HARDLINK) return; // its file's own name settles owner, mode and time
+    boolean ownerDiffers = security.ownerDiffers(source, existing);
+    boolean modeDiffers = !ownerDiffers && source.type() == EntryType.FILE
+        && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode());
+    boolean timeDiffers = source.type() != EntryType.DIRECTORY && !Comparison.sameTime(existing, source);
+    // Most names of a no-op sync need nothing: they are not even resolved.
+    if (!ownerDiffers && !modeDiffers && !timeDiffers) return;
     Path path = root.resolve(source.path());
-    if (security.ownerDiffers(source, existing)) {
+    if (ownerDiffers) {
       try {
         // The owner change clears setuid/setgid bits: the mode follows it.
         security.apply(path, source);
       } catch (IOException e) {
         tally.warning(source.path(), "cannot set owner: " + describe(e));
       }
-    } else if (source.type() == EntryType.FILE && security.modeDiffers(EntryType.FILE, source.mode(), existing.mode())) {
+    } else if (modeDiffers) {
       try {
         security.applyMode(path, EntryType.FILE, source.mode());
       } catch (IOException e) {
@@ -101,7 +107,7 @@ final class ApplyingJudge extends ListingJudge {
       }
     }
     // Same content by CHECKSUM, or a link of the same text: the time is the source's all the same.
-    if (source.type() != EntryType.DIRECTORY && !Comparison.sameTime(existing, source)) {
+    if (timeDiffers) {
       try {
         // A link's time only to the microsecond (lutimes); a file's to the nanosecond.
         if (source.type() == EntryType.SYMLINK) Modes.setLinkTime(path, source.mtimeNanos());
