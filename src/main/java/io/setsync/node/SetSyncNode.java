@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
+import akka.actor.BootstrapSetup;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.setsync.StartupTiming;
@@ -96,12 +97,27 @@ public final class SetSyncNode implements AutoCloseable {
     return a.getHost().orElse("?") + ":" + a.getPort().orElse(0);
   }
 
-  /** Starts a node from {@code application.conf}/{@code reference.conf} and the environment. */
+  /**
+   * Starts a node from {@code application.conf}/{@code reference.conf} and the environment. A node
+   * without a cluster (the default, as {@code setsync sync} runs) reads only the configuration of
+   * the modules it uses ({@link LocalReference}).
+   */
   public static SetSyncNode start() throws StartException {
-    return start(ConfigFactory.load());
+    ClassLoader local = new LocalReference(SetSyncNode.class.getClassLoader());
+    Config config = ConfigFactory.load(local);
+    // TLS takes its files and suites from Artery's settings, which only the full configuration has.
+    if (config.getBoolean("setsync.node.cluster") || config.getBoolean("setsync.tls.enabled")) {
+      return start(ConfigFactory.load());
+    }
+    return start(config, local);
   }
 
   public static SetSyncNode start(Config config) throws StartException {
+    return start(config, null);
+  }
+
+  /** {@code loader}: the class loader of the actor system (null: Akka's default). */
+  private static SetSyncNode start(Config config, ClassLoader loader) throws StartException {
     Path home = Paths.get(config.getString("setsync.home")).toAbsolutePath();
     boolean clustered = config.getBoolean("setsync.node.cluster");
     String nodeName = nodeName(config);
@@ -148,7 +164,9 @@ public final class SetSyncNode implements AutoCloseable {
     ActorSystem<NodeGuardian.Command> system;
     try {
       StartupTiming.mark("config");
-      system = ActorSystem.create(NodeGuardian.create(nodeName, clustered), "setsync", resolved);
+      BootstrapSetup setup = BootstrapSetup.create(resolved);
+      system = ActorSystem.create(NodeGuardian.create(nodeName, clustered), "setsync",
+          loader == null ? setup : setup.withClassloader(loader));
       StartupTiming.mark("actor-system");
     } catch (RuntimeException e) {
       closeQuietly(lock);

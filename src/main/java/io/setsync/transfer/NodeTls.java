@@ -94,6 +94,9 @@ public final class NodeTls implements Extension {
   private record Loaded(SSLContext context, X509Certificate certificate, PeerIdentity own, Material material,
       long readAtNanos) {}
 
+  /** Artery's engine settings, whose files, protocol and suites this plane uses too. */
+  private static final String ENGINE = "akka.remote.artery.ssl.rotating-keys-engine";
+
   private final boolean enabled;
   private final Path keyFile;
   private final Path certFile;
@@ -110,13 +113,23 @@ public final class NodeTls implements Extension {
   /** {@code config}: the whole configuration (setsync.tls and Artery's rotating-keys-engine). */
   public NodeTls(Config config) {
     this.enabled = config.getBoolean("setsync.tls.enabled");
-    Config files = config.getConfig("akka.remote.artery.ssl.rotating-keys-engine");
-    this.keyFile = Path.of(files.getString("key-file"));
-    this.certFile = Path.of(files.getString("cert-file"));
-    this.caFile = Path.of(files.getString("ca-cert-file"));
-    this.protocol = files.getString("protocol");
-    this.suites = files.getStringList("enabled-algorithms").toArray(String[]::new);
-    this.reread = files.getDuration("ssl-context-cache-ttl");
+    if (enabled || config.hasPath(ENGINE)) {
+      Config files = config.getConfig(ENGINE);
+      this.keyFile = Path.of(files.getString("key-file"));
+      this.certFile = Path.of(files.getString("cert-file"));
+      this.caFile = Path.of(files.getString("ca-cert-file"));
+      this.protocol = files.getString("protocol");
+      this.suites = files.getStringList("enabled-algorithms").toArray(String[]::new);
+      this.reread = files.getDuration("ssl-context-cache-ttl");
+    } else {
+      // A node without a cluster and without TLS does not load Artery's configuration at all.
+      this.keyFile = null;
+      this.certFile = null;
+      this.caFile = null;
+      this.protocol = null;
+      this.suites = new String[0];
+      this.reread = Duration.ZERO;
+    }
     this.verifyEndpointHost = config.getBoolean("setsync.tls.verify-endpoint-host");
     this.ipHostSources = config.getConfigList("setsync.iphost.accept").stream()
         .map(source -> source.getString("node")).collect(java.util.stream.Collectors.toUnmodifiableSet());
