@@ -240,7 +240,7 @@ public final class Bench {
       for (String tool : initialOrder) {
         wipe(tool + "-small");
         time("small-initial", tool, "small", tool + "-small");
-        seed("small-initial", tool, "small", tool + "-small");
+        if (selected("noop-10k") || selected("small-1pct")) seed("small-initial", tool, "small", tool + "-small");
       }
       // Its copy is not used again; tmpfs is memory.
       wipe(SETSYNC_TLS + "-small");
@@ -256,7 +256,7 @@ public final class Bench {
       for (String tool : initialOrder) {
         wipe(tool + "-big");
         time("big-initial", tool, "big", tool + "-big");
-        seed("big-initial", tool, "big", tool + "-big");
+        if (selected("big-delta")) seed("big-initial", tool, "big", tool + "-big");
       }
       wipe(SETSYNC_TLS + "-big");
       wipe("cp-big");
