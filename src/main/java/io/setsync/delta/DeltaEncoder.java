@@ -45,6 +45,15 @@ public final class DeltaEncoder {
   /** Longest run of blocks one Copy names. */
   static final int MAX_RUN = 1 << 16;
 
+  /**
+   * ...and of bytes. The receiver copies a run only once its Copy arrives, and the Copy goes only
+   * once every block of it was matched: 64 Ki blocks of a 1 GiB file are half of it, so the
+   * receiver idled while the source matched that half, then copied it while the source matched
+   * the other. Runs of a few MiB let the copying follow the matching closely, at some 13 bytes
+   * a Copy (about 3 KB for a GiB).
+   */
+  static final int RUN_BYTES = 4 << 20;
+
   private final BlockSignatures basis;
   private final ReadableByteChannel source;
   private final Checksum whole;
@@ -156,7 +165,8 @@ public final class DeltaEncoder {
   private Instruction run(int block) throws IOException {
     int count = 1;
     advancePast(basis.blockLength(block));
-    while (count < MAX_RUN && block + count < basis.blockCount()) {
+    int longest = Math.max(1, Math.min(MAX_RUN, RUN_BYTES / bs));
+    while (count < longest && block + count < basis.blockCount()) {
       int nextBlock = block + count;
       int length = basis.blockLength(nextBlock);
       if (limit - pos < length && !eof) fill();

@@ -52,6 +52,9 @@ public final class SourceSession {
 
   private enum OutboundReady implements Command { INSTANCE }
 
+  /** The pump gave way after a delta's Copy (see {@link #pump}) and goes on now. */
+  private enum Resume implements Command { INSTANCE }
+
   /** The closing phase waited long enough for its last frames to leave. */
   private enum ClosingTimedOut implements Command { INSTANCE }
 
@@ -157,6 +160,8 @@ public final class SourceSession {
   private String stopReason;
   /** The Stop frame went: the receiver's Done now says what reached the destination. */
   private boolean stopSent;
+  /** A Resume is in the mailbox. */
+  private boolean resumeQueued;
   private final OpenFilesSnapshots openFiles;
   private final Behavior<Command> stopped = Behaviors.stopped();
   private final Behavior<Command> connecting;
@@ -209,6 +214,10 @@ public final class SourceSession {
     return phase(this::transferringFrame, this::pump)
         .onMessage(FilesOpened.class, this::onFilesOpened)
         .onMessage(LaneSent.class, this::onLaneSent)
+        .onMessage(Resume.class, m -> {
+          resumeQueued = false;
+          return pump();
+        })
         .build();
   }
 
@@ -218,6 +227,7 @@ public final class SourceSession {
    */
   private Behavior<Command> drainingPhase() {
     return phase(this::transferringFrame, Behaviors::same)
+        .onMessage(Resume.class, m -> Behaviors.same())
         .onMessage(FilesOpened.class, m -> {
           closeFiles(m.files()); // read for a Stop's session: never sent
           return Behaviors.same();
@@ -238,6 +248,7 @@ public final class SourceSession {
         .onMessage(FilesOpened.class, m -> closeFiles(m.files()))
         .onMessage(LaneOpened.class, m -> closeLane(m.lane()))
         .onMessage(ClosingTimedOut.class, m -> stopped)
+        .onMessage(Resume.class, m -> Behaviors.same())
         .onMessage(Closed.class, m -> stopped)
         .onMessage(Failed.class, m -> stopped)
         .onSignal(PostStop.class, s -> cleanUp())
@@ -410,6 +421,21 @@ public final class SourceSession {
       if (next == null) break;
       outbox.send(next);
       if (next == Frame.DataEnd.INSTANCE) return draining;
+      if (next instanceof Frame.FileCopy) return giveWay();
+    }
+    return transferring;
+  }
+
+  /**
+   * A delta's Copy frames are small, so the loop above would match a whole file before the
+   * outbound-ready that lets the gathered frames leave is handled, and the receiver would copy
+   * nothing meanwhile. Each Copy stood for megabytes of matching: the pump goes on behind whatever
+   * came into the mailbox in that time.
+   */
+  private Behavior<Command> giveWay() {
+    if (!resumeQueued) {
+      resumeQueued = true;
+      context.getSelf().tell(Resume.INSTANCE);
     }
     return transferring;
   }

@@ -94,6 +94,28 @@ public class DeltaTest {
     assertEquals(BlockSignatures.blockCount(100_000, 2048), o.copiedBlocks());
   }
 
+  /** The receiver copies a run once its Copy comes: a long unchanged stretch comes as several. */
+  @Test
+  public void longUnchangedRunsComeInCopiesOfAtMostRunBytes() throws IOException {
+    int blockSize = 64 * 1024;
+    byte[] data = randomBytes(3 * DeltaEncoder.RUN_BYTES + 5000);
+    BlockSignatures signatures = BlockSignatures.of(
+        Channels.newChannel(new java.io.ByteArrayInputStream(data)), data.length, blockSize);
+    DeltaEncoder encoder = new DeltaEncoder(signatures,
+        Channels.newChannel(new java.io.ByteArrayInputStream(data)), 8192, new CRC32C());
+    int next = 0;
+    int copies = 0;
+    for (DeltaEncoder.Instruction i; (i = encoder.next()) != null; ) {
+      DeltaEncoder.Copy c = (DeltaEncoder.Copy) i;
+      assertEquals("runs follow on", next, c.first());
+      assertTrue(c.count() + " blocks", (long) c.count() * blockSize <= DeltaEncoder.RUN_BYTES);
+      next += c.count();
+      copies++;
+    }
+    assertEquals(signatures.blockCount(), next);
+    assertEquals(4, copies);
+  }
+
   @Test
   public void changeInTheMiddleSendsAboutTheChangedBlocks() throws IOException {
     byte[] old = randomBytes(200_000);
