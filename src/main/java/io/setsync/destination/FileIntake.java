@@ -84,6 +84,8 @@ final class FileIntake {
   private FileChannel basis;
   private DeltaApplier applier;
   private String basisFailure;
+  /** Old copies of files received as deltas, kept open past their replacement: see {@link #takeRetired}. */
+  private final java.util.ArrayDeque<FileChannel> retired = new java.util.ArrayDeque<>();
   private List<WholeFileGroup.Write> group = new ArrayList<>();
   private long groupBytes;
   private LaneFile laneFile;
@@ -259,13 +261,51 @@ final class FileIntake {
     incoming = null;
     Needed need = needed.remove(end.id());
     String failure = basisFailure;
+    FileChannel old = basis;
+    basis = null;
     closeBasis();
-    if (failure != null) {
-      file.discard();
-      return new Failed(need, failure);
+    try {
+      if (failure != null) {
+        file.discard();
+        return new Failed(need, failure);
+      }
+      if (!file.finish(end.crc32c(), security)) return new Failed(need, CHECKSUM_MISMATCH);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(old);
+      throw e;
     }
-    if (!file.finish(end.crc32c(), security)) return new Failed(need, CHECKSUM_MISMATCH);
+    if (old != null) retire(old);
     return new Written(need, file.tempName(), file.bytesWritten());
+  }
+
+  /** Old copies kept open at most: each holds its replaced file's space until it is closed. */
+  static final int RETIRED_MAX = 16;
+
+  /**
+   * The rename that replaces a file frees its old copy's blocks when no descriptor holds it: for a
+   * 1 GiB file on tmpfs that took 0.25 s, inside the commit and before the session could end. Kept
+   * open, the old copy is freed when {@link #takeRetired} hands it to be closed off the session's
+   * thread once its batch is committed.
+   */
+  private void retire(FileChannel old) {
+    retired.add(old);
+    if (retired.size() > RETIRED_MAX) closeQuietly(retired.poll());
+  }
+
+  /** The old copies kept open so far, to close now that their batch went (or the session ends). */
+  List<FileChannel> takeRetired() {
+    List<FileChannel> taken = List.copyOf(retired);
+    retired.clear();
+    return taken;
+  }
+
+  static void closeQuietly(FileChannel channel) {
+    if (channel == null) return;
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
   }
 
   static final String CHECKSUM_MISMATCH = "checksum mismatch in transfer";
@@ -364,16 +404,11 @@ final class FileIntake {
     if (incoming != null) incoming.discard();
     incoming = null;
     closeBasis();
+    takeRetired().forEach(FileIntake::closeQuietly);
   }
 
   private void closeBasis() {
-    if (basis != null) {
-      try {
-        basis.close();
-      } catch (IOException ignored) {
-        // read-only
-      }
-    }
+    closeQuietly(basis);
     basis = null;
     applier = null;
     basisFailure = null;

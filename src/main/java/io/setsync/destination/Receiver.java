@@ -545,8 +545,15 @@ public final class Receiver {
 
   private void onBatchCommitted(BatchCommitted m) {
     BatchCommit.committed(start.root(), m.batch(), m.failure());
+    closeRetired();
     batcher.committed();
     if (batcher.ready()) beginCommit();
+  }
+
+  /** Old copies replaced by now are freed on closing: on an io thread, while the session goes on. */
+  private void closeRetired() {
+    List<java.nio.channels.FileChannel> old = intake.takeRetired();
+    if (!old.isEmpty()) io.execute(() -> old.forEach(FileIntake::closeQuietly));
   }
 
   /** A batch journaled as begun when the session ended: finished, as recovery would finish it. */

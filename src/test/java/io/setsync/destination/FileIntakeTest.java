@@ -96,6 +96,36 @@ public class FileIntakeTest {
     assertNull(ask.warning());
   }
 
+  /** A delta's old copy stays open past its end, so that its replacement does not free it inline. */
+  @Test
+  public void aDeltaKeepsItsOldCopyOpenUntilTakenAndTheSessionsEndClosesTheRest() throws Exception {
+    byte[] content = new byte[4096];
+    new java.util.Random(3).nextBytes(content);
+    for (String name : List.of("a", "b")) {
+      Files.write(root.resolve(name), content);
+      intake.ask(file(name, 4096), file(name, 4096), null);
+    }
+    List<FileIntake.ToSign> olds = intake.takeSignings();
+    List<java.nio.channels.FileChannel> retired = new java.util.ArrayList<>();
+    for (FileIntake.ToSign old : olds) {
+      intake.signed(old.id(), OldCopySigner.sign(old, Runnable::run).get(), null);
+      intake.begin(new Frame.FileBegin(old.id(), 4096, MTIME));
+      intake.copy(new Frame.FileCopy(0, (int) BlockSignatures.blockCount(4096, BlockSignatures.blockSizeFor(4096))));
+      FileIntake.Outcome outcome = intake.end(new Frame.FileEnd(old.id(), crc(content)));
+      assertTrue(outcome.toString(), outcome instanceof FileIntake.Written);
+      assertTrue(Files.readAllBytes(root.resolve(((FileIntake.Written) outcome).temp())).length == 4096);
+      if (retired.isEmpty()) {
+        retired.addAll(intake.takeRetired());
+        assertEquals(1, retired.size());
+        assertTrue("open until closed by whoever took it", retired.get(0).isOpen());
+        assertEquals(List.of(), intake.takeRetired());
+      }
+    }
+    retired.get(0).close();
+    intake.discard();
+    assertEquals("the session's end closed (and forgot) the second", List.of(), intake.takeRetired());
+  }
+
   @Test
   public void aChunkedFileIsWrittenIntoATempOrFailsItsChecksum() throws Exception {
     intake.ask(file("a", 5), null, null);
