@@ -264,17 +264,22 @@ final class FileIntake {
     FileChannel old = basis;
     basis = null;
     closeBasis();
+    boolean written = false;
     try {
       if (failure != null) {
         file.discard();
         return new Failed(need, failure);
       }
       if (!file.finish(end.crc32c(), security)) return new Failed(need, CHECKSUM_MISMATCH);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(old);
-      throw e;
+      written = true;
+    } finally {
+      // Only a copy about to be replaced is worth keeping open; a failed one stays where it is.
+      if (written && old != null) {
+        retire(old);
+      } else {
+        closeQuietly(old);
+      }
     }
-    if (old != null) retire(old);
     return new Written(need, file.tempName(), file.bytesWritten());
   }
 

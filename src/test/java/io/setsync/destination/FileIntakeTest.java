@@ -126,6 +126,39 @@ public class FileIntakeTest {
     assertEquals("the session's end closed (and forgot) the second", List.of(), intake.takeRetired());
   }
 
+  /** A delta that fails its checksum keeps nothing open: its old copy is not being replaced. */
+  @Test
+  public void aFailedDeltaClosesItsOldCopyAtOnce() throws Exception {
+    byte[] content = new byte[4096];
+    new java.util.Random(4).nextBytes(content);
+    Path a = root.resolve("a");
+    Files.write(a, content);
+    intake.ask(file("a", 4096), file("a", 4096), null);
+    FileIntake.ToSign old = intake.takeSignings().get(0);
+    intake.signed(old.id(), OldCopySigner.sign(old, Runnable::run).get(), null);
+    intake.begin(new Frame.FileBegin(old.id(), 4096, MTIME));
+    assertEquals("the old copy is open while the delta is applied", 1, descriptorsOn(a));
+    intake.copy(new Frame.FileCopy(0, (int) BlockSignatures.blockCount(4096, BlockSignatures.blockSizeFor(4096))));
+    FileIntake.Outcome outcome = intake.end(new Frame.FileEnd(old.id(), crc(content) ^ 1));
+    assertEquals(new FileIntake.Failed(outcome.need(), FileIntake.CHECKSUM_MISMATCH), outcome);
+    assertEquals(List.of(), intake.takeRetired());
+    assertEquals(0, descriptorsOn(a));
+  }
+
+  /** How many of this process's descriptors are open on {@code file} (Linux's /proc). */
+  private static long descriptorsOn(Path file) throws IOException {
+    Path real = file.toRealPath();
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(real);
+        } catch (IOException gone) {
+          return false; // the listing's own descriptor, closed by now
+        }
+      }).count();
+    }
+  }
+
   @Test
   public void aChunkedFileIsWrittenIntoATempOrFailsItsChecksum() throws Exception {
     intake.ask(file("a", 5), null, null);
