@@ -253,7 +253,7 @@ public class TreeScannerTest {
 
   /**
    * Descriptors this process has open now on the test's tree. Only those: other threads of the
-   * test JVM (a collector, a previous test's actor system winding down) open and close their own.
+   * test JVM may open and close descriptors of their own while the walk runs.
    */
   private int openDescriptors() throws IOException {
     Path tree = root.toRealPath();
